@@ -1,0 +1,114 @@
+//! Command-line interface: a thin layer over library functions.
+
+mod bench;
+mod featurize;
+mod inspect;
+
+use crate::error::{Error, Result};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "matfuse", version, about = "Crystal property prediction by multimodal fusion of crystal graphs and text")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that read one structure file.
+#[derive(clap::Args, Debug)]
+struct StructureArgs {
+    /// Structure file (CIF, POSCAR/CONTCAR or extended XYZ); `-` reads standard input.
+    file: PathBuf,
+    /// Force the format instead of detecting it.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// CIF data block to read (default: the first).
+    #[arg(long)]
+    block: Option<String>,
+    /// Symmetry tolerance in Å (0.1 suits DFT-relaxed cells; use ~0.01 for precise experimental data).
+    #[arg(long, default_value_t = shared::symmetry::DEFAULT_SYMPREC)]
+    symprec: f64,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    Cif,
+    Poscar,
+    Xyz,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the generated text description of a structure.
+    Describe(StructureArgs),
+    /// Formula, lattice, space group and sites of a structure.
+    Inspect {
+        #[command(flatten)]
+        input: StructureArgs,
+        /// Print one JSON object (a stable contract, see ARCHITECTURE.md).
+        #[arg(long)]
+        json: bool,
+        /// Also list every atom's graph neighbours (12 nearest within 8 Å).
+        #[arg(long)]
+        neighbors: bool,
+    },
+    /// Featurise a structure table (CSV or CSV.gz with a `cif` or `poscar` column) into a cache
+    /// of crystal graphs and descriptions for training.
+    Featurize(featurize::FeaturizeArgs),
+    /// Benchmarks that write their table into BENCHMARKS.md.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Serve the web app (and, later, the API).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "MATFUSE_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Directory with the built web app (index.html, pkg/).
+        #[arg(long, env = "MATFUSE_STATIC_DIR", default_value = "dist")]
+        static_dir: PathBuf,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Describe(input) => {
+            let structure = read_structure(&input)?;
+            let symmetry = shared::symmetry::analyze(&structure, input.symprec)?;
+            let options = shared::describe::DescribeOptions { symprec: input.symprec, ..Default::default() };
+            println!("{}", shared::describe::describe(&structure, &symmetry, &options).text);
+            Ok(())
+        }
+        Command::Inspect { input, json, neighbors } => inspect::run(&input, json, neighbors),
+        Command::Featurize(args) => featurize::run(&args),
+        Command::Bench(cmd) => bench::run(cmd),
+        Command::Serve { addr, static_dir } => crate::server::serve(addr, static_dir),
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(read_err)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(read_err)
+    }
+}
+
+fn read_structure(input: &StructureArgs) -> Result<shared::Structure> {
+    let text = read_text(&input.file)?;
+    let options = shared::io::ParseOptions {
+        format: input.format.map(|f| match f {
+            FormatArg::Cif => shared::Format::Cif,
+            FormatArg::Poscar => shared::Format::Poscar,
+            FormatArg::Xyz => shared::Format::Xyz,
+        }),
+        block: input.block.clone(),
+        ..Default::default()
+    };
+    Ok(shared::io::parse_with(&text, &options)?)
+}

@@ -1,0 +1,38 @@
+//! Running the analysis of one structure text, timed.
+
+use std::sync::Arc;
+
+use shared::report::{InspectOptions, Report, inspect};
+
+/// The outcome of analysing one input text (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub outcome: Result<Arc<Report>, shared::Error>,
+    /// Wall-clock time the analysis took, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// Options of the page: the library defaults, plus the text description.
+pub fn options() -> InspectOptions {
+    InspectOptions { describe: true, ..InspectOptions::default() }
+}
+
+/// Parses `text` (format auto-detected), finds its symmetry and describes it.
+pub fn analyse(text: &str) -> Analysis {
+    let start = now_ms();
+    let outcome = inspect(text, &options()).map(Arc::new);
+    Analysis { outcome, elapsed_ms: now_ms() - start }
+}
+
+/// A monotonic clock in milliseconds (`performance.now()` in the browser).
+#[cfg(target_family = "wasm")]
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+#[cfg(not(target_family = "wasm"))]
+fn now_ms() -> f64 {
+    use std::{sync::OnceLock, time::Instant};
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+}

@@ -1,0 +1,146 @@
+//! The analysis of a structure that could be read: formula and key facts, lattice parameters,
+//! text description and sites.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shared::{
+    LatticeParameters, composition::subscripted, gallery::Example, report::Report,
+};
+
+use super::SitesTable;
+use crate::{
+    analysis::Analysis,
+    format::{fixed, millis},
+};
+
+/// The results panel: an empty state, a pointer to the error, or the report.
+#[component]
+pub fn Results(
+    #[prop(into)] analysis: Signal<Option<Analysis>>,
+    #[prop(into)] example: Signal<Option<&'static Example>>,
+) -> impl IntoView {
+    move || match analysis.get() {
+        None => view! {
+            <div class="empty">
+                <p>"Pick a textbook example or paste a structure file to see its formula, space group, lattice, sites and a description."</p>
+            </div>
+        }
+        .into_any(),
+        Some(Analysis { outcome: Err(_), .. }) => view! {
+            <div class="empty">
+                <p>"No analysis: the structure could not be read. The message under the editor says where."</p>
+            </div>
+        }
+        .into_any(),
+        Some(Analysis { outcome: Ok(report), elapsed_ms }) => view! {
+            <ReportView report=report elapsed_ms=elapsed_ms example=example.get() />
+        }
+        .into_any(),
+    }
+}
+
+/// Everything the page knows about one structure.
+#[component]
+fn ReportView(report: Arc<Report>, elapsed_ms: f64, example: Option<&'static Example>) -> impl IntoView {
+    let about = example.map(|ex| view! {
+        <aside class="about" aria-label="About this example">
+            <strong>{ex.name}</strong>" — "{ex.note}
+        </aside>
+    });
+    view! {
+        <article class="report">
+            <header class="report-head">
+                <p class="formula" data-formula=report.formula.clone()>{subscripted(&report.formula)}</p>
+                <p class="timing">"Analysed in " {millis(elapsed_ms)}</p>
+            </header>
+            {about}
+            <Facts report=report.clone() />
+            <LatticeTable lattice=report.lattice />
+            {report.description.clone().map(|text| view! { <Description text=text /> })}
+            <SitesTable report=report />
+        </article>
+    }
+}
+
+/// Key facts as a definition list.
+#[component]
+fn Facts(report: Arc<Report>) -> impl IntoView {
+    let sg = &report.space_group;
+    view! {
+        <dl class="facts">
+            <div>
+                <dt>"Space group"</dt>
+                <dd data-space-group=sg.number>
+                    <span class="sg-symbol">{sg.symbol.clone()}</span>
+                    " "<span class="muted">{format!("(No. {})", sg.number)}</span>
+                </dd>
+            </div>
+            <div>
+                <dt>"Crystal system"</dt>
+                <dd>{capitalised(&report.crystal_system.to_string())}</dd>
+            </div>
+            <div>
+                <dt>"Atoms in cell"</dt>
+                <dd>{report.natoms}</dd>
+            </div>
+            <div>
+                <dt>"Density"</dt>
+                <dd>{fixed(report.density, 3)}" g/cm³"</dd>
+            </div>
+            <div>
+                <dt>"Volume"</dt>
+                <dd>{fixed(report.lattice.volume, 2)}" Å³"</dd>
+            </div>
+        </dl>
+    }
+}
+
+/// Cell lengths (Å) on one row, angles (°) on the next.
+#[component]
+fn LatticeTable(lattice: LatticeParameters) -> impl IntoView {
+    let cells = [
+        ("a", fixed(lattice.a, 4), "Å"),
+        ("b", fixed(lattice.b, 4), "Å"),
+        ("c", fixed(lattice.c, 4), "Å"),
+        ("α", fixed(lattice.alpha, 2), "°"),
+        ("β", fixed(lattice.beta, 2), "°"),
+        ("γ", fixed(lattice.gamma, 2), "°"),
+    ];
+    view! {
+        <section class="block" aria-labelledby="lattice-heading">
+            <h3 id="lattice-heading">"Lattice parameters"</h3>
+            <dl class="lattice">
+                {cells.map(|(name, value, unit)| view! {
+                    <div>
+                        <dt>{name}</dt>
+                        <dd>{value}<span class="unit">{unit}</span></dd>
+                    </div>
+                })}
+            </dl>
+        </section>
+    }
+}
+
+/// The generated text description, one paragraph per blank-line-separated block.
+#[component]
+fn Description(text: String) -> impl IntoView {
+    let paragraphs = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| view! { <p>{p.to_owned()}</p> })
+        .collect_view();
+    view! {
+        <section class="block" aria-labelledby="description-heading">
+            <h3 id="description-heading">"Description"</h3>
+            <div class="description">{paragraphs}</div>
+        </section>
+    }
+}
+
+/// `"cubic"` → `"Cubic"`.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

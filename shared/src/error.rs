@@ -1,0 +1,88 @@
+//! The one error type of the `shared` crate.
+//!
+//! Every message is written for a chemist: it names the file format, the line (1-based) where the
+//! problem was found and what was expected, or the site / atoms that make a structure invalid.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Structure file formats understood by [`crate::io`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Cif,
+    Poscar,
+    Xyz,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Cif => "CIF",
+            Format::Poscar => "POSCAR",
+            Format::Xyz => "extended XYZ",
+        })
+    }
+}
+
+/// Everything that can go wrong in `shared`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Error {
+    /// The text of a structure file could not be read; `line` is 1-based (0 when the problem is
+    /// the file as a whole, e.g. it is empty).
+    #[error("{format}, line {line}: {message}")]
+    Parse { format: Format, line: usize, message: String },
+
+    /// The format of a text could not be recognised.
+    #[error("could not recognise the file format: {0}")]
+    UnknownFormat(String),
+
+    /// A structure without atoms.
+    #[error("the structure contains no atoms")]
+    NoAtoms,
+
+    /// More atoms than the configured limit allows.
+    #[error("the structure has {natoms} atoms, more than the limit of {max}")]
+    TooManyAtoms { natoms: usize, max: usize },
+
+    /// Lattice vectors that are (nearly) linearly dependent or absurdly large.
+    #[error("the unit cell is degenerate: volume {volume:.4} Å³ (lattice vectors are coplanar, zero or not finite)")]
+    DegenerateLattice { volume: f64 },
+
+    /// A coordinate or lattice entry that is NaN or infinite.
+    #[error("non-finite number in {what}")]
+    NonFinite { what: String },
+
+    /// Two atoms closer than physically possible (after periodic wrapping).
+    #[error("atoms {i} ({label_i}) and {j} ({label_j}) overlap: they are {distance:.3} Å apart (minimum {min:.2} Å)")]
+    OverlappingAtoms {
+        i: usize,
+        j: usize,
+        label_i: String,
+        label_j: String,
+        distance: f64,
+        min: f64,
+    },
+
+    /// The symmetry finder failed (usually a structure far from any space group at the tolerance).
+    #[error("symmetry analysis failed at tolerance {symprec} Å: {message}")]
+    Symmetry { symprec: f64, message: String },
+}
+
+impl Error {
+    /// Shorthand used by the parsers.
+    pub fn parse(format: Format, line: usize, message: impl Into<String>) -> Self {
+        Error::Parse { format, line, message: message.into() }
+    }
+
+    /// The 1-based line the error points at, if any (for the UI to highlight).
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Parse { line, .. } if *line > 0 => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,281 @@
+//! CIF → [`Structure`]: picks a data block, reads the cell, the symmetry operations and the atom
+//! sites, expands the sites by the operations and validates the result.
+
+use super::ParseOptions;
+use super::cif_syntax::{self, Block, Column, Value, preview};
+use super::expand::{AsymSite, Expanded, expand};
+use super::number::parse_cif_number;
+use super::species;
+use super::symop::{MAX_SYMOPS, SymOp};
+use crate::error::{Error, Format, Result};
+use crate::lattice::Lattice;
+use crate::structure::{MIN_INTERATOMIC_DISTANCE, Structure};
+
+/// Occupancies this far below 1 count as partial.
+const OCCUPANCY_TOLERANCE: f64 = 1e-3;
+
+/// Parses the selected data block (see [`ParseOptions::block`]) of a CIF file.
+pub fn parse(text: &str, opts: &ParseOptions) -> Result<Structure> {
+    let blocks = cif_syntax::parse(text)?;
+    let block = select_block(&blocks, opts.block.as_deref())?;
+    let lattice = read_cell(block)?;
+    let ops = read_symops(block)?;
+    let asym = read_sites(block, &lattice)?;
+    let expanded = expand(&lattice, &asym, &ops, opts.merge_tolerance, opts.max_atoms)?;
+    build(lattice, expanded, &asym, opts)
+}
+
+/// Names of the data blocks (without `data_`), in file order.
+pub fn block_names(text: &str) -> Result<Vec<String>> {
+    Ok(cif_syntax::parse(text)?.iter().map(|b| b.name.to_string()).collect())
+}
+
+fn err(line: usize, message: impl Into<String>) -> Error {
+    Error::parse(Format::Cif, line, message)
+}
+
+/// The block named `name` (case-insensitive, `data_` prefix optional); without a name, the first
+/// block that has atom sites (files often start with a block of publication details only).
+fn select_block<'b, 'a>(blocks: &'b [Block<'a>], name: Option<&str>) -> Result<&'b Block<'a>> {
+    let Some(name) = name else {
+        let has_sites = |b: &&Block| b.has_prefix("_atom_site_fract_") || b.has_prefix("_atom_site_cartn_");
+        return Ok(blocks.iter().find(has_sites).unwrap_or(&blocks[0]));
+    };
+    let wanted = name.strip_prefix("data_").unwrap_or(name);
+    blocks.iter().find(|b| b.name.eq_ignore_ascii_case(wanted)).ok_or_else(|| {
+        let names: Vec<String> = blocks.iter().map(|b| format!("'{}'", b.name)).collect();
+        err(blocks[0].line, format!("there is no data block named '{wanted}'; this file has {}", names.join(", ")))
+    })
+}
+
+/// The cell from `_cell_length_a..c` (Å) and `_cell_angle_alpha..gamma` (degrees).
+fn read_cell(block: &Block) -> Result<Lattice> {
+    let mut values = [0.0; 6];
+    let tags = ["a", "b", "c"].map(|x| format!("_cell_length_{x}")).into_iter();
+    let tags = tags.chain(["alpha", "beta", "gamma"].map(|x| format!("_cell_angle_{x}")));
+    let mut first_line = block.line;
+    for (k, tag) in tags.enumerate() {
+        let value = block.value(&tag).ok_or_else(|| {
+            err(
+                block.line,
+                format!(
+                    "data block '{}' has no single '{tag}'; the cell lengths (_cell_length_a, _b, _c) and angles (_cell_angle_alpha, _beta, _gamma) are needed",
+                    block.name
+                ),
+            )
+        })?;
+        let x = number(value, &tag)?;
+        if k < 3 && x <= 0.0 {
+            return Err(err(value.line, format!("'{tag}' is {x}, but a cell length must be positive (Å)")));
+        }
+        if k >= 3 && !(x > 0.0 && x < 180.0) {
+            return Err(err(value.line, format!("'{tag}' is {x}, but a cell angle must be between 0 and 180 degrees")));
+        }
+        if k == 0 {
+            first_line = value.line;
+        }
+        values[k] = x;
+    }
+    let [a, b, c, alpha, beta, gamma] = values;
+    Lattice::from_parameters(a, b, c, alpha, beta, gamma).map_err(|e| {
+        err(
+            first_line,
+            format!(
+                "the cell a = {a}, b = {b}, c = {c} Å, α = {alpha}, β = {beta}, γ = {gamma}° is not a valid cell: {e}"
+            ),
+        )
+    })
+}
+
+/// A numeric value; `tag` names it in the error.
+fn number(value: &Value, tag: &str) -> Result<f64> {
+    if value.is_null() {
+        return Err(err(value.line, format!("'{tag}' is '{}' (not given), but a number is needed", value.text)));
+    }
+    parse_cif_number(&value.text)
+        .ok_or_else(|| err(value.line, format!("'{tag}' is '{}', not a number", preview(&value.text))))
+}
+
+/// Tags holding the operations, in order of preference (modern first).
+const SYMOP_TAGS: [&str; 2] = ["_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"];
+const SPACE_GROUP_NAME_TAGS: [&str; 2] = ["_space_group_name_h-m_alt", "_symmetry_space_group_name_h-m"];
+const SPACE_GROUP_NUMBER_TAGS: [&str; 2] = ["_space_group_it_number", "_symmetry_int_tables_number"];
+
+/// The symmetry operations; without any, the identity alone, unless the block declares a space
+/// group other than P1 (expanding nothing would then silently lose atoms).
+fn read_symops(block: &Block) -> Result<Vec<SymOp>> {
+    let Some((tag, column)) = SYMOP_TAGS.iter().find_map(|t| block.column(t).map(|c| (t, c))) else {
+        check_declared_p1(block)?;
+        return Ok(vec![SymOp::IDENTITY]);
+    };
+    if column.values.len() > MAX_SYMOPS {
+        return Err(err(
+            column.values[0].line,
+            format!("'{tag}' lists {} operations, but a space group has at most {MAX_SYMOPS}", column.values.len()),
+        ));
+    }
+    column
+        .values
+        .iter()
+        .map(|v| {
+            if v.is_null() {
+                return Err(err(v.line, format!("a symmetry operation in '{tag}' is '{}' (not given)", v.text)));
+            }
+            SymOp::parse(&v.text).map_err(|m| err(v.line, m))
+        })
+        .collect()
+}
+
+fn check_declared_p1(block: &Block) -> Result<()> {
+    let given = |tags: [&str; 2]| tags.iter().find_map(|t| block.value(t).filter(|v| !v.is_null()));
+    let name = given(SPACE_GROUP_NAME_TAGS).filter(|v| !v.text.replace([' ', '_'], "").eq_ignore_ascii_case("p1"));
+    let number = given(SPACE_GROUP_NUMBER_TAGS).filter(|v| v.text.trim() != "1");
+    match name.or(number) {
+        None => Ok(()),
+        Some(v) => Err(err(
+            v.line,
+            format!(
+                "the file gives space group '{}' but lists no symmetry operations; add a '_symmetry_equiv_pos_as_xyz' (or '_space_group_symop_operation_xyz') loop, or list every atom of the cell in P1",
+                preview(&v.text)
+            ),
+        )),
+    }
+}
+
+/// The columns of the atom-site loop this parser uses.
+struct SiteColumns<'b, 'a> {
+    label: Option<Column<'b, 'a>>,
+    type_symbol: Option<Column<'b, 'a>>,
+    occupancy: Option<Column<'b, 'a>>,
+    coords: [Column<'b, 'a>; 3],
+    coord_tags: [&'static str; 3],
+    cartesian: bool,
+}
+
+const FRACT_TAGS: [&str; 3] = ["_atom_site_fract_x", "_atom_site_fract_y", "_atom_site_fract_z"];
+const CARTN_TAGS: [&str; 3] = ["_atom_site_cartn_x", "_atom_site_cartn_y", "_atom_site_cartn_z"];
+
+fn site_columns<'b, 'a>(block: &'b Block<'a>) -> Result<SiteColumns<'b, 'a>> {
+    let (coord_tags, cartesian) = if FRACT_TAGS.iter().any(|t| block.has(t)) || !CARTN_TAGS.iter().any(|t| block.has(t)) {
+        (FRACT_TAGS, false)
+    } else {
+        if block.has_prefix("_atom_sites_cartn_tran") || block.has_prefix("_atom_sites_cartn_transform") {
+            return Err(err(
+                block.line,
+                "this CIF gives Cartesian coordinates with its own axes (_atom_sites_Cartn_tran_matrix); please convert them to fractional coordinates (_atom_site_fract_x, _y, _z)",
+            ));
+        }
+        (CARTN_TAGS, true)
+    };
+    let [x, y, z] = coord_tags.map(|t| block.column(t));
+    let (Some(x), Some(y), Some(z)) = (x, y, z) else {
+        let missing: Vec<&str> = coord_tags.iter().copied().filter(|t| !block.has(t)).collect();
+        return Err(err(
+            block.line,
+            format!(
+                "data block '{}' has no atom positions: expected a loop with '{}' (missing: {})",
+                block.name,
+                coord_tags.join("', '"),
+                missing.join(", ")
+            ),
+        ));
+    };
+    let columns = SiteColumns {
+        label: block.column("_atom_site_label"),
+        type_symbol: block.column("_atom_site_type_symbol"),
+        occupancy: block.column("_atom_site_occupancy"),
+        coords: [x, y, z],
+        coord_tags,
+        cartesian,
+    };
+    let n = columns.coords[0].values.len();
+    let all = [columns.label.as_ref(), columns.type_symbol.as_ref(), columns.occupancy.as_ref()];
+    let all = all.into_iter().flatten().chain(columns.coords.iter());
+    if let Some(other) = all.clone().find(|c| c.values.len() != n || c.loop_index != columns.coords[0].loop_index) {
+        let line = other.values.first().map_or(block.line, |v| v.line);
+        return Err(err(line, "the atom-site columns (_atom_site_label, _atom_site_fract_x, …) must all be in the same loop"));
+    }
+    Ok(columns)
+}
+
+/// The asymmetric unit: one site per row of the atom-site loop.
+fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
+    let columns = site_columns(block)?;
+    let n = columns.coords[0].values.len();
+    let mut sites = Vec::with_capacity(n);
+    for row in 0..n {
+        let at = |c: &Option<Column<'_, '_>>| c.as_ref().map(|c| c.values[row]).filter(|v| !v.is_null());
+        let label = at(&columns.label).map(|v| v.text.to_string());
+        let line = at(&columns.label).unwrap_or(columns.coords[0].values[row]).line;
+        let name = label.clone().unwrap_or_else(|| format!("number {}", row + 1));
+        let element = match (at(&columns.type_symbol), &label) {
+            (Some(t), _) => species::from_type_symbol(&t.text).map_err(|m| err(t.line, format!("site '{name}': {m}")))?,
+            (None, Some(l)) => species::from_label(l).ok_or_else(|| {
+                err(line, format!("site '{name}': the label does not start with an element symbol (and there is no _atom_site_type_symbol)"))
+            })?,
+            (None, None) => return Err(err(line, "this site has neither a type symbol nor a label naming its element")),
+        };
+        if let Some(v) = at(&columns.occupancy) {
+            let occupancy = number(v, "_atom_site_occupancy")?;
+            if occupancy < 1.0 - OCCUPANCY_TOLERANCE {
+                return Err(err(
+                    v.line,
+                    format!("site '{name}' has occupancy {occupancy}; partially occupied or disordered sites are not supported"),
+                ));
+            }
+            if occupancy > 1.0 + OCCUPANCY_TOLERANCE {
+                return Err(err(v.line, format!("site '{name}' has occupancy {occupancy}, more than 1")));
+            }
+        }
+        let mut xyz = [0.0; 3];
+        for k in 0..3 {
+            let v = columns.coords[k].values[row];
+            xyz[k] = number(v, columns.coord_tags[k]).map_err(|e| match e {
+                Error::Parse { line, message, .. } => err(line, format!("site '{name}': {message}")),
+                other => other,
+            })?;
+        }
+        let frac = if columns.cartesian { lattice.to_fractional(xyz) } else { xyz };
+        sites.push(AsymSite { element, frac, label, line });
+    }
+    if sites.is_empty() {
+        return Err(err(block.line, format!("data block '{}' lists no atoms", block.name)));
+    }
+    Ok(sites)
+}
+
+/// Validates the expanded cell; atoms that are too close are reported by site label and line.
+fn build(lattice: Lattice, expanded: Expanded, asym: &[AsymSite], opts: &ParseOptions) -> Result<Structure> {
+    let Expanded { sites, origin } = expanded;
+    Structure::with_max_atoms(lattice, sites, opts.max_atoms).map_err(|e| match e {
+        Error::OverlappingAtoms { i, j, distance, .. } => {
+            let (a, b) = (&asym[origin[i]], &asym[origin[j]]);
+            let name = |s: &AsymSite| s.label.clone().unwrap_or_else(|| s.element.symbol().to_string());
+            if origin[i] == origin[j] {
+                return err(
+                    a.line,
+                    format!(
+                        "site '{}' comes {distance:.3} Å from its own symmetry image; its coordinates do not fit the symmetry operations",
+                        name(a)
+                    ),
+                );
+            }
+            let (first, second) = if a.line <= b.line { (a, b) } else { (b, a) };
+            let what = if first.element != second.element && distance < 0.1 {
+                "two species on one site (disorder) are not supported".to_string()
+            } else {
+                format!("atoms must be at least {MIN_INTERATOMIC_DISTANCE} Å apart; is a site listed twice?")
+            };
+            err(
+                second.line,
+                format!(
+                    "sites '{}' (line {}) and '{}' are {distance:.3} Å apart after applying the symmetry operations; {what}",
+                    name(first),
+                    first.line,
+                    name(second)
+                ),
+            )
+        }
+        other => other,
+    })
+}

@@ -1,0 +1,21 @@
+//! matfuse's common crate: everything about a crystal that needs no machine learning, web server
+//! or UI. Compiles to native code and to `wasm32-unknown-unknown`.
+//!
+//! Data flow: file text ─[`io`]→ [`Structure`] ─[`graph`]→ [`graph::CrystalGraph`]
+//! and [`Structure`] ─[`symmetry`] + [`describe`]→ text description.
+
+pub mod composition;
+// pending: pub mod dataset;
+pub mod element;
+pub mod error;
+// pending: pub mod graph;
+pub mod lattice;
+pub mod neighbors;
+// pending: pub mod report;
+pub mod structure;
+pub mod symmetry;
+
+pub use element::Element;
+pub use error::{Error, Format, Result};
+pub use lattice::{Lattice, LatticeParameters, Vec3};
+pub use structure::{Site, Structure};

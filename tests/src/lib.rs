@@ -1,0 +1,40 @@
+//! Helpers shared by the cross-crate tests: locating `../shared/data` and reading its tables.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The team data directory (`$MATFUSE_DATA_DIR`, else `../shared/data` beside the checkout).
+///
+/// Under `CI=true` a missing directory fails the test; elsewhere the test is skipped with the
+/// reason printed (a user's fresh clone has no `../shared`).
+pub fn data_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("MATFUSE_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "{test}: CI=true but the data directory {} is missing", dir.display());
+    eprintln!("SKIPPED {test}: data directory {} not found (set MATFUSE_DATA_DIR)", dir.display());
+    None
+}
+
+/// A CSV table (gzip-compressed if the name ends in .gz) as header + string records.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)))
+    } else {
+        Box::new(std::io::BufReader::new(file))
+    };
+    let mut csv = csv::Reader::from_reader(reader);
+    let headers = csv.headers().expect("header row").iter().map(str::to_string).collect();
+    let records = csv.records().map(|r| r.expect("well-formed CSV row")).collect();
+    (headers, records)
+}
+
+/// Column index by name.
+pub fn column(headers: &[String], name: &str) -> usize {
+    headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column `{name}`"))
+}
