@@ -5,14 +5,11 @@
 //! expanded on demand, so the featurise cache stays small and features can change without
 //! re-running the neighbour search.
 
-use crate::features::{CUTOFF, EDGE_FEATURES, NODE_FEATURES, gaussian_expansion, node_features};
+use crate::features::{CUTOFF, EDGE_FEATURES, MAX_NEIGHBORS, NODE_FEATURES, gaussian_expansion, node_features};
 use crate::neighbors::nearest_neighbors;
 use crate::structure::Structure;
 use crate::Element;
 use serde::{Deserialize, Serialize};
-
-/// Neighbours kept per atom.
-pub const MAX_NEIGHBORS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrystalGraph {

@@ -5,17 +5,22 @@
 //! and [`Structure`] ─[`symmetry`] + [`describe`]→ text description.
 
 pub mod composition;
-// pending: pub mod dataset;
+pub mod describe;
+pub mod dataset;
 pub mod element;
 pub mod error;
-// pending: pub mod graph;
+pub mod features;
+pub mod gallery;
+pub mod io;
+pub mod graph;
 pub mod lattice;
 pub mod neighbors;
-// pending: pub mod report;
+pub mod report;
 pub mod structure;
 pub mod symmetry;
 
 pub use element::Element;
 pub use error::{Error, Format, Result};
+pub use io::{ParseOptions, parse, parse_with};
 pub use lattice::{Lattice, LatticeParameters, Vec3};
 pub use structure::{Site, Structure};

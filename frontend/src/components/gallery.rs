@@ -23,12 +23,12 @@ pub fn Gallery(
                         class="example"
                         class:selected=pressed
                         aria-pressed=move || pressed().to_string()
-                        title=ex.note
+                        title=format!("{} — {}", ex.name, ex.note)
                         data-example=ex.id
                         on:click=move |_| on_pick.run(ex)
                     >
-                        <span class="example-name">{ex.name}</span>
                         <span class="example-formula">{subscripted(ex.formula)}</span>
+                        <span class="example-name">{ex.name}</span>
                     </button>
                 </li>
             }

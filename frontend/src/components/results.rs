@@ -73,7 +73,7 @@ fn Facts(report: Arc<Report>) -> impl IntoView {
                 <dt>"Space group"</dt>
                 <dd data-space-group=sg.number>
                     <span class="sg-symbol">{sg.symbol.clone()}</span>
-                    " "<span class="muted">{format!("(No. {})", sg.number)}</span>
+                    " "<span class="muted sg-number">{format!("(No. {})", sg.number)}</span>
                 </dd>
             </div>
             <div>
@@ -88,15 +88,11 @@ fn Facts(report: Arc<Report>) -> impl IntoView {
                 <dt>"Density"</dt>
                 <dd>{fixed(report.density, 3)}" g/cm³"</dd>
             </div>
-            <div>
-                <dt>"Volume"</dt>
-                <dd>{fixed(report.lattice.volume, 2)}" Å³"</dd>
-            </div>
         </dl>
     }
 }
 
-/// Cell lengths (Å) on one row, angles (°) on the next.
+/// Cell lengths (Å) on one row, angles (°) on the next, then the volume.
 #[component]
 fn LatticeTable(lattice: LatticeParameters) -> impl IntoView {
     let cells = [
@@ -118,6 +114,7 @@ fn LatticeTable(lattice: LatticeParameters) -> impl IntoView {
                     </div>
                 })}
             </dl>
+            <p class="muted">"Cell volume " <i>"V"</i> " = " {fixed(lattice.volume, 2)} " Å³"</p>
         </section>
     }
 }

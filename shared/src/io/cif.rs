@@ -8,7 +8,7 @@ use super::number::parse_cif_number;
 use super::species;
 use super::symop::{MAX_SYMOPS, SymOp};
 use crate::error::{Error, Format, Result};
-use crate::lattice::Lattice;
+use crate::lattice::{Lattice, MAX_LENGTH};
 use crate::structure::{MIN_INTERATOMIC_DISTANCE, Structure};
 
 /// Occupancies this far below 1 count as partial.
@@ -55,18 +55,25 @@ fn read_cell(block: &Block) -> Result<Lattice> {
     let tags = tags.chain(["alpha", "beta", "gamma"].map(|x| format!("_cell_angle_{x}")));
     let mut first_line = block.line;
     for (k, tag) in tags.enumerate() {
-        let value = block.value(&tag).ok_or_else(|| {
-            err(
-                block.line,
-                format!(
-                    "data block '{}' has no single '{tag}'; the cell lengths (_cell_length_a, _b, _c) and angles (_cell_angle_alpha, _beta, _gamma) are needed",
-                    block.name
-                ),
-            )
-        })?;
+        let value = match block.column(&tag) {
+            Some(c) if c.values.len() == 1 => c.values[0],
+            Some(c) => {
+                let line = c.values.first().map_or(block.line, |v| v.line);
+                return Err(err(line, format!("'{tag}' should have one value, not {}", c.values.len())));
+            }
+            None => {
+                return Err(err(
+                    block.line,
+                    format!(
+                        "data block '{}' has no '{tag}'; the cell lengths (_cell_length_a, _b, _c) and angles (_cell_angle_alpha, _beta, _gamma) are needed",
+                        block.name
+                    ),
+                ));
+            }
+        };
         let x = number(value, &tag)?;
-        if k < 3 && x <= 0.0 {
-            return Err(err(value.line, format!("'{tag}' is {x}, but a cell length must be positive (Å)")));
+        if k < 3 && !(x > 0.0 && x <= MAX_LENGTH) {
+            return Err(err(value.line, format!("'{tag}' is {x}, but a cell length must be positive and at most {MAX_LENGTH} Å")));
         }
         if k >= 3 && !(x > 0.0 && x < 180.0) {
             return Err(err(value.line, format!("'{tag}' is {x}, but a cell angle must be between 0 and 180 degrees")));
@@ -77,14 +84,13 @@ fn read_cell(block: &Block) -> Result<Lattice> {
         values[k] = x;
     }
     let [a, b, c, alpha, beta, gamma] = values;
-    Lattice::from_parameters(a, b, c, alpha, beta, gamma).map_err(|e| {
-        err(
-            first_line,
-            format!(
-                "the cell a = {a}, b = {b}, c = {c} Å, α = {alpha}, β = {beta}, γ = {gamma}° is not a valid cell: {e}"
-            ),
-        )
-    })
+    let cell = format!("the cell (a = {a}, b = {b}, c = {c} Å; α = {alpha}, β = {beta}, γ = {gamma}°)");
+    match Lattice::from_parameters(a, b, c, alpha, beta, gamma) {
+        Err(Error::DegenerateLattice { volume }) => {
+            Err(err(first_line, format!("{cell} has no volume ({volume:.4} Å³); check the lengths and angles")))
+        }
+        lattice => super::checked_lattice(lattice).map_err(|why| err(first_line, format!("{cell} is not valid: {why}"))),
+    }
 }
 
 /// A numeric value; `tag` names it in the error.
@@ -189,13 +195,16 @@ fn site_columns<'b, 'a>(block: &'b Block<'a>) -> Result<SiteColumns<'b, 'a>> {
         cartesian,
     };
     let n = columns.coords[0].values.len();
-    let all = [columns.label.as_ref(), columns.type_symbol.as_ref(), columns.occupancy.as_ref()];
-    let all = all.into_iter().flatten().chain(columns.coords.iter());
-    if let Some(other) = all.clone().find(|c| c.values.len() != n || c.loop_index != columns.coords[0].loop_index) {
-        let line = other.values.first().map_or(block.line, |v| v.line);
-        return Err(err(line, "the atom-site columns (_atom_site_label, _atom_site_fract_x, …) must all be in the same loop"));
+    let mismatch = {
+        let all = [columns.label.as_ref(), columns.type_symbol.as_ref(), columns.occupancy.as_ref()];
+        let mut all = all.into_iter().flatten().chain(columns.coords.iter());
+        all.find(|c| c.values.len() != n || c.loop_index != columns.coords[0].loop_index)
+            .map(|c| c.values.first().map_or(block.line, |v| v.line))
+    };
+    match mismatch {
+        Some(line) => Err(err(line, "the atom-site columns (_atom_site_label, _atom_site_fract_x, …) must all be in the same loop")),
+        None => Ok(columns),
     }
-    Ok(columns)
 }
 
 /// The asymmetric unit: one site per row of the atom-site loop.
@@ -204,10 +213,10 @@ fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
     let n = columns.coords[0].values.len();
     let mut sites = Vec::with_capacity(n);
     for row in 0..n {
-        let at = |c: &Option<Column<'_, '_>>| c.as_ref().map(|c| c.values[row]).filter(|v| !v.is_null());
+        let at = |c| given(c, row);
         let label = at(&columns.label).map(|v| v.text.to_string());
         let line = at(&columns.label).unwrap_or(columns.coords[0].values[row]).line;
-        let name = label.clone().unwrap_or_else(|| format!("number {}", row + 1));
+        let name = label.as_deref().map_or_else(|| format!("number {}", row + 1), preview);
         let element = match (at(&columns.type_symbol), &label) {
             (Some(t), _) => species::from_type_symbol(&t.text).map_err(|m| err(t.line, format!("site '{name}': {m}")))?,
             (None, Some(l)) => species::from_label(l).ok_or_else(|| {
@@ -244,6 +253,11 @@ fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
     Ok(sites)
 }
 
+/// The value of an optional column in `row`, unless it is `?` or `.`.
+fn given<'b, 'a>(column: &Option<Column<'b, 'a>>, row: usize) -> Option<&'b Value<'a>> {
+    column.as_ref().map(|c| c.values[row]).filter(|v| !v.is_null())
+}
+
 /// Validates the expanded cell; atoms that are too close are reported by site label and line.
 fn build(lattice: Lattice, expanded: Expanded, asym: &[AsymSite], opts: &ParseOptions) -> Result<Structure> {
     let Expanded { sites, origin } = expanded;
@@ -251,12 +265,22 @@ fn build(lattice: Lattice, expanded: Expanded, asym: &[AsymSite], opts: &ParseOp
         Error::OverlappingAtoms { i, j, distance, .. } => {
             let (a, b) = (&asym[origin[i]], &asym[origin[j]]);
             let name = |s: &AsymSite| s.label.clone().unwrap_or_else(|| s.element.symbol().to_string());
+            if i == j {
+                return err(
+                    a.line,
+                    format!(
+                        "site '{}' is {distance:.3} Å from its own periodic image; the cell is too small (atoms must be at least {MIN_INTERATOMIC_DISTANCE} Å apart)",
+                        name(a)
+                    ),
+                );
+            }
             if origin[i] == origin[j] {
                 return err(
                     a.line,
                     format!(
-                        "site '{}' comes {distance:.3} Å from its own symmetry image; its coordinates do not fit the symmetry operations",
-                        name(a)
+                        "site '{}' comes {distance:.3} Å from its own symmetry image; its coordinates do not fit the symmetry operations (images closer than {} Å are merged as one atom)",
+                        name(a),
+                        opts.merge_tolerance
                     ),
                 );
             }
@@ -278,4 +302,62 @@ fn build(lattice: Lattice, expanded: Expanded, asym: &[AsymSite], opts: &ParseOp
         }
         other => other,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "data_t\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n\
+        _cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n";
+
+    fn cif(body: &str) -> Result<Structure> {
+        parse(&format!("{HEAD}{body}"), &ParseOptions::default())
+    }
+
+    #[test]
+    fn cartesian_coordinates_use_the_standard_orientation() {
+        let s = cif("loop_\n_atom_site_label\n_atom_site_Cartn_x\n_atom_site_Cartn_y\n_atom_site_Cartn_z\nCs1 0 0 0\nCl1 2 2 2\n").unwrap();
+        assert_eq!(s.sites()[1].frac, [0.5, 0.5, 0.5]);
+        let e = cif("_atom_sites_Cartn_tran_matrix_11 4\nloop_\n_atom_site_label\n_atom_site_Cartn_x\n_atom_site_Cartn_y\n_atom_site_Cartn_z\nCs1 0 0 0\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("convert them to fractional"), "{e}");
+    }
+
+    #[test]
+    fn elements_from_labels_and_nearly_full_occupancy() {
+        let s = cif("loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\nCo1 0 0 0 0.9995\nC2 0.5 0.5 0.5 ?\n")
+            .unwrap();
+        assert_eq!(s.sites().iter().map(|s| s.element.symbol()).collect::<Vec<_>>(), ["Co", "C"]);
+        assert_eq!(s.sites()[0].label.as_deref(), Some("Co1"));
+    }
+
+    #[test]
+    fn ddlm_tags_and_single_atom_without_loop() {
+        let text = HEAD.replace("_cell_", "_cell.") + "_atom_site.type_symbol Fe3+\n_atom_site.fract_x 0.25\n_atom_site.fract_y 0\n_atom_site.fract_z 0\n";
+        let s = parse(&text, &ParseOptions::default()).unwrap();
+        assert_eq!((s.len(), s.sites()[0].element.symbol()), (1, "Fe"));
+    }
+
+    #[test]
+    fn declared_p1_without_operations_is_fine() {
+        let body = "_symmetry_space_group_name_H-M 'P 1'\n_space_group_IT_number 1\n_atom_site_label Na1\n_atom_site_fract_x 0\n_atom_site_fract_y 0\n_atom_site_fract_z 0\n";
+        assert_eq!(cif(body).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn atom_limit_counts_expanded_atoms() {
+        let body = "loop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n-x,-y,-z\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nO1 0.1 0.2 0.3\nO2 0.3 0.2 0.1\n";
+        let opts = ParseOptions { max_atoms: 3, ..ParseOptions::default() };
+        let e = parse(&format!("{HEAD}{body}"), &opts).unwrap_err();
+        assert!(e.to_string().contains("more than 3 atoms") && e.line() == Some(18), "{e}");
+        assert_eq!(cif(body).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn too_many_operations() {
+        let ops = "x,y,z\n".repeat(MAX_SYMOPS + 1);
+        let e = cif(&format!("loop_\n_symmetry_equiv_pos_as_xyz\n{ops}_atom_site_label Na1\n")).unwrap_err();
+        assert!(e.to_string().contains("at most 192"), "{e}");
+    }
 }

@@ -192,22 +192,24 @@ fn check_whole_rows(line: usize, tags: &[String], values: &[Value]) -> Result<()
         return Ok(());
     }
     let n = tags.len();
-    let mut bad_line = line;
     let mut i = 0;
     while i < values.len() {
         let row_line = values[i].line;
         let on_line = values[i..].iter().take_while(|v| v.line == row_line).count();
         if on_line % n != 0 {
-            bad_line = row_line;
-            break;
+            return Err(err(
+                row_line,
+                format!(
+                    "the loop starting at line {line} has {n} columns, but this line has {on_line} values; a value is missing, or one containing spaces is not quoted"
+                ),
+            ));
         }
         i += on_line;
     }
     Err(err(
-        bad_line,
+        line,
         format!(
-            "the loop starting at line {line} has {n} columns ({}) but {} values, which do not fill whole rows; values containing spaces must be quoted",
-            tags.join(", "),
+            "this loop has {n} columns but {} values, which do not fill whole rows; a value is missing, or one containing spaces is not quoted",
             values.len()
         ),
     ))
@@ -367,7 +369,8 @@ mod tests {
             ("data_a\n_x\n", 2, "has no value"),
             ("_x 1\n", 1, "before any data block"),
             ("data_a\n_x 1\n_X 2\n", 3, "appears twice"),
-            ("data_a\nloop_\n_a _b\n1 2\n3\n5 6\n", 5, "do not fill whole rows"),
+            ("data_a\nloop_\n_a _b\n1 2\n3\n5 6\n", 5, "this line has 1 values"),
+            ("data_a\nloop_\n_a _b _c\n1 2\n3 4\n", 4, "this line has 2 values"),
             ("data_a\n_x\n;text\n", 3, "never closed"),
             ("data_a\nloop_\n1 2\n", 2, "names of its columns"),
             ("data_\n", 1, "block name"),

@@ -44,7 +44,7 @@ pub fn expand(lattice: &Lattice, asym: &[AsymSite], ops: &[SymOp], tolerance: f6
                 Format::Cif,
                 site.line,
                 format!(
-                    "with the symmetry operations, the sites up to '{}' already make more than {max_atoms} atoms, the most this program accepts",
+                    "the symmetry operations expand the sites up to '{}' into more than {max_atoms} atoms, the most accepted",
                     site.label.as_deref().unwrap_or(site.element.symbol())
                 ),
             ));

@@ -109,7 +109,8 @@ fn scaled_lattice(rows: [Vec3; 3], scale: Scale) -> Result<Lattice> {
         }
         other => rows.map(|r| other.apply(r)),
     };
-    Lattice::new(rows).map_err(|e| err(3, format!("the lattice vectors (lines 3–5) do not form a valid cell: {e}")))
+    super::checked_lattice(Lattice::new(rows))
+        .map_err(|why| err(3, format!("the lattice vectors on lines 3–5 do not form a valid cell: {why}")))
 }
 
 fn read_vector(line: Option<&str>, lineno: usize) -> Result<Vec3> {

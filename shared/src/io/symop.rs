@@ -168,7 +168,7 @@ mod tests {
         assert_eq!(o.trans, [0.5, 0.75, -0.25]);
         assert_eq!(op("+x, +y, +z"), SymOp::IDENTITY);
         assert_eq!(op("-y+x, y, z").rot[0], [1, -1, 0]);
-        assert_eq!(op("2*x-y, y, z").rot[0], [2, -1, 0]);
+        assert_eq!(op("2*x-y, x, z").rot[0], [2, -1, 0]);
     }
 
     #[test]

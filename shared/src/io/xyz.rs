@@ -75,14 +75,23 @@ fn read_count(line: &str, max_atoms: usize) -> Result<usize> {
 
 fn read_lattice(value: Option<&str>) -> Result<Lattice> {
     let value = value.ok_or_else(|| {
-        err(2, "line 2 has no Lattice=\"ax ay az bx by bz cx cy cz\"; a periodic cell is needed (plain XYZ files describe molecules)")
+        err(2, "the comment line has no Lattice=\"ax ay az bx by bz cx cy cz\"; a periodic cell is needed (plain XYZ files describe molecules)")
     })?;
-    let numbers: Vec<f64> = value.split_whitespace().map(parse_f64).collect::<Option<_>>().unwrap_or_default();
-    if numbers.len() != 9 {
-        return Err(err(2, format!("Lattice=\"{}\" should hold 9 numbers (the three lattice vectors, Å)", super::cif_syntax::preview(value))));
+    let tokens: Vec<&str> = value.split_whitespace().take(10).collect();
+    let numbers: Vec<f64> = tokens.iter().map_while(|t| parse_f64(t)).collect();
+    if numbers.len() != 9 || tokens.len() != 9 {
+        let what = match tokens.get(numbers.len()) {
+            Some(t) if parse_f64(t).is_none() => format!("'{}' is not a number", super::cif_syntax::preview(t)),
+            Some(_) => "found more than 9".to_string(),
+            None => format!("found {}", numbers.len()),
+        };
+        return Err(err(
+            2,
+            format!("Lattice=\"{}\" should hold 9 numbers (the three lattice vectors, Å); {what}", super::cif_syntax::preview(value)),
+        ));
     }
     let rows = [0, 1, 2].map(|r| [numbers[3 * r], numbers[3 * r + 1], numbers[3 * r + 2]]);
-    Lattice::new(rows).map_err(|e| err(2, format!("the Lattice vectors do not form a valid cell: {e}")))
+    super::checked_lattice(Lattice::new(rows)).map_err(|why| err(2, format!("the Lattice vectors do not form a valid cell: {why}")))
 }
 
 /// Where the species and positions are among the columns of an atom line.

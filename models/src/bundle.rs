@@ -1,0 +1,229 @@
+//! Model bundles: `manifest.json` + weights + tokenizer/vocabulary, verified on load.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Manifest schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// How the modalities are combined (SCIENCE.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FusionKind {
+    Graph,
+    Text,
+    Concat,
+    Late,
+    Matmmfuse,
+    Cross,
+}
+
+/// The text encoder a model was trained with; a bundle only loads with exactly this encoder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncoderRef {
+    pub name: String,
+    pub hidden_size: usize,
+    /// sha256 of the encoder's weights file (hex).
+    pub sha256: String,
+}
+
+impl std::fmt::Display for EncoderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "'{}' (hidden size {}, sha256 {})", self.name, self.hidden_size, short(&self.sha256))
+    }
+}
+
+/// A predicted property, with the standardisation used in training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertySpec {
+    pub name: String,
+    pub unit: String,
+    pub mean: f64,
+    pub std: f64,
+}
+
+/// Where a model came from, so its numbers can be regenerated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub data: Vec<String>,
+    pub split: String,
+    /// The exact command that trained it.
+    pub command: String,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// A file of the bundle with its checksum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// File name inside the bundle directory (no path separators).
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub id: String,
+    pub version: String,
+    pub fusion: FusionKind,
+    pub text_encoder: EncoderRef,
+    pub properties: Vec<PropertySpec>,
+    pub training: Provenance,
+    /// Test-split metrics: property → metric name → value.
+    #[serde(default)]
+    pub metrics: BTreeMap<String, BTreeMap<String, f64>>,
+    /// False for an untrained model of the right shape: it must never be passed off as trained.
+    pub trained: bool,
+    pub weights: FileRef,
+    /// Tokenizer / vocabulary files the model needs.
+    #[serde(default)]
+    pub vocabulary: Vec<FileRef>,
+    /// Caveats a scientist needs to read the numbers.
+    #[serde(default)]
+    pub caveats: Vec<String>,
+}
+
+/// A loaded, verified bundle.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub weights: Vec<u8>,
+}
+
+impl Bundle {
+    /// Reads `dir/manifest.json`, checks its schema and every file's sha256.
+    pub fn load(dir: &Path) -> Result<Bundle> {
+        let manifest_path = dir.join(MANIFEST_FILE);
+        let text = read(&manifest_path)?;
+        let manifest: Manifest = serde_json::from_slice(&text)
+            .map_err(|e| Error::Manifest { path: manifest_path.clone(), message: e.to_string() })?;
+        validate(&manifest).map_err(|message| Error::Manifest { path: manifest_path, message })?;
+        for vocab in &manifest.vocabulary {
+            verified(dir, vocab)?;
+        }
+        let weights = verified(dir, &manifest.weights)?;
+        Ok(Bundle { dir: dir.to_path_buf(), manifest, weights })
+    }
+
+    /// Refuses an encoder whose name, size or hash differs from the manifest's.
+    pub fn check_encoder(&self, installed: &EncoderRef) -> Result<()> {
+        if &self.manifest.text_encoder != installed {
+            return Err(Error::EncoderMismatch {
+                model: self.manifest.id.clone(),
+                expected: self.manifest.text_encoder.to_string(),
+                actual: installed.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn path(&self, file: &FileRef) -> PathBuf {
+        self.dir.join(&file.file)
+    }
+}
+
+/// sha256 of bytes, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn validate(m: &Manifest) -> std::result::Result<(), String> {
+    if m.schema_version != SCHEMA_VERSION {
+        return Err(format!("schema version {} (this build reads {SCHEMA_VERSION})", m.schema_version));
+    }
+    if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(format!("model id '{}' must be letters, digits, '-' or '_'", m.id));
+    }
+    if m.properties.is_empty() {
+        return Err("no properties".into());
+    }
+    if let Some(p) = m.properties.iter().find(|p| !(p.std > 0.0) || !p.mean.is_finite()) {
+        return Err(format!("property '{}' has an invalid standardisation (mean {}, std {})", p.name, p.mean, p.std));
+    }
+    for f in m.vocabulary.iter().chain([&m.weights]) {
+        if !is_plain_file_name(&f.file) {
+            return Err(format!("file '{}' must be a plain file name inside the bundle", f.file));
+        }
+    }
+    Ok(())
+}
+
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+fn verified(dir: &Path, file: &FileRef) -> Result<Vec<u8>> {
+    let path = dir.join(&file.file);
+    let bytes = read(&path)?;
+    let actual = sha256_hex(&bytes);
+    if !actual.eq_ignore_ascii_case(&file.sha256) {
+        return Err(Error::Checksum { path, expected: file.sha256.clone(), actual });
+    }
+    Ok(bytes)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(weights_sha: &str) -> Manifest {
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            id: "test".into(),
+            version: "0.1.0".into(),
+            fusion: FusionKind::Cross,
+            text_encoder: EncoderRef { name: "tiny".into(), hidden_size: 8, sha256: "ab".repeat(32) },
+            properties: vec![PropertySpec { name: "band_gap".into(), unit: "eV".into(), mean: 1.0, std: 1.5 }],
+            training: Provenance { data: vec!["mp2018".into()], split: "fixed".into(), command: "matfuse train".into(), seed: Some(1) },
+            metrics: BTreeMap::new(),
+            trained: false,
+            weights: FileRef { file: "weights.bin".into(), sha256: weights_sha.into() },
+            vocabulary: vec![],
+            caveats: vec![],
+        }
+    }
+
+    fn write_bundle(m: &Manifest, weights: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("matfuse-bundle-{}-{}", std::process::id(), sha256_hex(weights)));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("weights.bin"), weights).unwrap();
+        std::fs::write(dir.join(MANIFEST_FILE), serde_json::to_string_pretty(m).unwrap()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn loads_a_verified_bundle_and_checks_the_encoder() {
+        let weights = b"weights-1";
+        let m = manifest(&sha256_hex(weights));
+        let bundle = Bundle::load(&write_bundle(&m, weights)).unwrap();
+        assert_eq!(bundle.weights, weights);
+        assert!(bundle.check_encoder(&m.text_encoder).is_ok());
+        let other = EncoderRef { hidden_size: 384, ..m.text_encoder.clone() };
+        let err = bundle.check_encoder(&other).unwrap_err();
+        assert!(err.to_string().contains("hidden size 384"), "{err}");
+    }
+
+    #[test]
+    fn refuses_corrupted_weights_and_unsafe_file_names() {
+        let weights = b"weights-2";
+        let m = manifest(&sha256_hex(b"something else"));
+        assert!(matches!(Bundle::load(&write_bundle(&m, weights)), Err(Error::Checksum { .. })));
+        let mut m = manifest(&sha256_hex(weights));
+        m.weights.file = "../weights.bin".into();
+        assert!(matches!(Bundle::load(&write_bundle(&m, weights)), Err(Error::Manifest { .. })));
+    }
+}

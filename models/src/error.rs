@@ -1,0 +1,20 @@
+//! The one error type of the `models` crate.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("{path}: invalid manifest: {message}")]
+    Manifest { path: PathBuf, message: String },
+
+    #[error("{path}: sha256 is {actual}, the manifest says {expected} (file corrupted or replaced)")]
+    Checksum { path: PathBuf, expected: String, actual: String },
+
+    #[error("model '{model}' was trained with text encoder {expected}, but {actual} is installed")]
+    EncoderMismatch { model: String, expected: String, actual: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

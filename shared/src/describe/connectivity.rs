@@ -1,0 +1,89 @@
+//! How coordination polyhedra are linked: two polyhedra whose centres are bonded to a common
+//! atom share a corner (one common ligand), an edge (two) or a face (three or more).
+
+use super::environment::Bond;
+use crate::lattice::{Vec3, dot, norm, sub};
+use crate::structure::Structure;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sharing {
+    Corner,
+    Edge,
+    Face,
+}
+
+impl Sharing {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Sharing::Corner => "corner",
+            Sharing::Edge => "edge",
+            Sharing::Face => "face",
+        }
+    }
+}
+
+/// A neighbouring polyhedron of the central atom's polyhedron.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Contact {
+    /// Centre of the other polyhedron: atom index and lattice translation.
+    pub site: usize,
+    pub image: [i32; 3],
+    pub sharing: Sharing,
+    /// For corner sharing, the centre–ligand–centre angle in degrees.
+    pub corner_angle: Option<f64>,
+}
+
+type Atom = (usize, [i32; 3]);
+
+fn shifted(image: [i32; 3], by: [i32; 3]) -> [i32; 3] {
+    [image[0] + by[0], image[1] + by[1], image[2] + by[2]]
+}
+
+/// The polyhedra that share ligands with the polyhedron of atom `centre` (in the home cell),
+/// among the atoms for which `polyhedral` is true, in a deterministic order.
+pub fn contacts(structure: &Structure, bonds: &[Vec<Bond>], centre: usize, polyhedral: &[bool]) -> Vec<Contact> {
+    let ligands: BTreeSet<Atom> = bonds[centre].iter().map(|b| (b.j, b.image)).collect();
+    let mut others: BTreeSet<Atom> = BTreeSet::new();
+    for &(j, tj) in &ligands {
+        for b in &bonds[j] {
+            let other = (b.j, shifted(b.image, tj));
+            if other != (centre, [0; 3]) && polyhedral[b.j] {
+                others.insert(other);
+            }
+        }
+    }
+    let position = |(i, t): Atom| {
+        let f = structure.sites()[i].wrapped_frac();
+        structure.lattice().to_cartesian([f[0] + t[0] as f64, f[1] + t[1] as f64, f[2] + t[2] as f64])
+    };
+    others
+        .into_iter()
+        .map(|(k, tk)| {
+            let shared: Vec<Atom> = bonds[k]
+                .iter()
+                .map(|b| (b.j, shifted(b.image, tk)))
+                .filter(|x| ligands.contains(x))
+                .collect();
+            let sharing = match shared.len() {
+                0 | 1 => Sharing::Corner,
+                2 => Sharing::Edge,
+                _ => Sharing::Face,
+            };
+            let corner_angle = match shared.as_slice() {
+                &[x] => {
+                    let x = position(x);
+                    Some(angle_deg(sub(position((centre, [0; 3])), x), sub(position((k, tk)), x)))
+                }
+                _ => None,
+            };
+            Contact { site: k, image: tk, sharing, corner_angle }
+        })
+        .collect()
+}
+
+fn angle_deg(a: Vec3, b: Vec3) -> f64 {
+    (dot(a, b) / (norm(a) * norm(b))).clamp(-1.0, 1.0).acos().to_degrees()
+}
