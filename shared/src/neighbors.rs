@@ -25,45 +25,76 @@ pub const TIE_TOLERANCE: f64 = 1e-6;
 
 /// Every neighbour within `cutoff` Å of each atom, each list sorted by [`canonical_order`].
 pub fn neighbors_within(structure: &Structure, cutoff: f64) -> Vec<Vec<Neighbor>> {
-    let z = atomic_numbers(structure);
-    let mut lists = candidates(structure, cutoff);
-    for list in &mut lists {
-        list.sort_unstable_by(|a, b| canonical_order(a, b, &z));
-    }
-    lists
+    let cell = PeriodicCell::new(structure);
+    (0..structure.len())
+        .map(|i| {
+            let mut list = cell.candidates(i, cutoff);
+            list.sort_unstable_by(|a, b| canonical_order(a, b, &cell.z));
+            list
+        })
+        .collect()
 }
 
 /// The graph's edges: for each atom, its `max_neighbors` nearest neighbours within `cutoff`
 /// (fewer if fewer are in range), sorted by [`canonical_order`].
+///
+/// Searches a growing radius, starting where `max_neighbors` atoms are expected at the cell's
+/// mean density, and stops once `max_neighbors` neighbours lie safely inside it (further than
+/// [`TIE_TOLERANCE`] from its edge, so no tie is cut off): the result equals that of a search
+/// over the full cutoff.
 pub fn nearest_neighbors(structure: &Structure, cutoff: f64, max_neighbors: usize) -> Vec<Vec<Neighbor>> {
-    let z = atomic_numbers(structure);
-    let mut lists = candidates(structure, cutoff);
-    for list in &mut lists {
-        if list.len() > max_neighbors && max_neighbors > 0 {
-            list.select_nth_unstable_by(max_neighbors - 1, |a, b| canonical_order(a, b, &z));
+    let cell = PeriodicCell::new(structure);
+    let density = structure.len() as f64 / structure.lattice().volume();
+    let expected = (max_neighbors.max(1) as f64 * 1.5 * 3.0 / (4.0 * std::f64::consts::PI * density)).cbrt();
+    (0..structure.len())
+        .map(|i| {
+            let mut radius = expected.min(cutoff);
+            let mut list = loop {
+                let list = cell.candidates(i, radius);
+                let inside = list.iter().filter(|n| n.distance <= radius - 2.0 * TIE_TOLERANCE).count();
+                if inside >= max_neighbors || radius >= cutoff {
+                    break list;
+                }
+                radius = (radius * 1.4).min(cutoff);
+            };
+            let z = &cell.z;
+            if list.len() > max_neighbors && max_neighbors > 0 {
+                list.select_nth_unstable_by(max_neighbors - 1, |a, b| canonical_order(a, b, z));
+            }
+            list.truncate(max_neighbors);
+            list.sort_unstable_by(|a, b| canonical_order(a, b, z));
+            list
+        })
+        .collect()
+}
+
+/// Wrapped positions and lattice of a structure, prepared for repeated searches.
+struct PeriodicCell {
+    wrapped: Vec<Vec3>,
+    matrix: [Vec3; 3],
+    reciprocal_lengths: Vec3,
+    z: Vec<u8>,
+}
+
+impl PeriodicCell {
+    fn new(structure: &Structure) -> Self {
+        let lattice = structure.lattice();
+        PeriodicCell {
+            wrapped: structure.sites().iter().map(|s| s.wrapped_frac()).collect(),
+            matrix: lattice.matrix,
+            reciprocal_lengths: lattice.reciprocal_lengths(),
+            z: structure.species().map(|e| e.z()).collect(),
         }
-        list.truncate(max_neighbors);
-        list.sort_unstable_by(|a, b| canonical_order(a, b, &z));
     }
-    lists
-}
 
-fn atomic_numbers(structure: &Structure) -> Vec<u8> {
-    structure.species().map(|e| e.z()).collect()
-}
-
-/// Unordered neighbour lists within `cutoff`.
-fn candidates(structure: &Structure, cutoff: f64) -> Vec<Vec<Neighbor>> {
-    let lattice = structure.lattice();
-    let wrapped: Vec<Vec3> = structure.sites().iter().map(|s| s.wrapped_frac()).collect();
-    let reach = lattice.reciprocal_lengths().map(|r| cutoff * r);
-    let m = lattice.matrix;
-    let cutoff2 = cutoff * cutoff;
-
-    let mut lists = Vec::with_capacity(wrapped.len());
-    for fi in &wrapped {
+    /// Unordered neighbours of atom `i` within `cutoff`.
+    fn candidates(&self, i: usize, cutoff: f64) -> Vec<Neighbor> {
+        let m = self.matrix;
+        let reach = self.reciprocal_lengths.map(|r| cutoff * r);
+        let cutoff2 = cutoff * cutoff;
+        let fi = self.wrapped[i];
         let mut list = Vec::new();
-        for (j, fj) in wrapped.iter().enumerate() {
+        for (j, fj) in self.wrapped.iter().enumerate() {
             let d = [fj[0] - fi[0], fj[1] - fi[1], fj[2] - fi[2]];
             let lo = |k: usize| (-reach[k] - d[k]).ceil() as i32;
             let hi = |k: usize| (reach[k] - d[k]).floor() as i32;
@@ -84,9 +115,8 @@ fn candidates(structure: &Structure, cutoff: f64) -> Vec<Vec<Neighbor>> {
                 }
             }
         }
-        lists.push(list);
+        list
     }
-    lists
 }
 
 /// Deterministic neighbour order: distance (differences below [`TIE_TOLERANCE`] count as ties),

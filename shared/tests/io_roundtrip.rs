@@ -27,7 +27,8 @@ fn periodic_distance(l: &Lattice, a: Vec3, b: Vec3) -> f64 {
 fn lattice() -> impl Strategy<Value = Lattice> {
     let from_parameters = (2.5..12.0f64, 2.5..12.0f64, 2.5..12.0f64, 40.0..140.0f64, 40.0..140.0f64, 40.0..140.0f64)
         .prop_filter_map("invalid angles", |(a, b, c, al, be, ga)| Lattice::from_parameters(a, b, c, al, be, ga).ok());
-    let any_rows = prop::array::uniform3(prop::array::uniform3(-9.0..9.0f64)).prop_filter_map("degenerate", |m| Lattice::new(m).ok());
+    let any_rows = prop::array::uniform3(prop::array::uniform3(-9.0..9.0f64))
+        .prop_filter_map("degenerate", |m| Lattice::new(m).ok());
     prop_oneof![from_parameters, any_rows]
         .prop_filter("too thin for an atom", |l| l.reciprocal_lengths().iter().all(|r| 1.0 / r > 1.5 * MIN_DISTANCE))
 }

@@ -1,7 +1,6 @@
 use shared::describe::{DescribeOptions, Description, describe};
 use shared::symmetry::{DEFAULT_SYMPREC, analyze};
 use std::path::{Path, PathBuf};
-fn space_group(text: &str) -> Option<(&str, &str)> { None.or(Some((text, text))) }
 fn data_dir(test: &str) -> Option<PathBuf> {
     let dir = std::env::var_os("MATFUSE_DATA_DIR")
         .map(PathBuf::from)
@@ -110,7 +109,7 @@ fn robocrys_coordination(text: &str) -> Vec<(String, usize)> {
 fn grid() {
     let rows = rows("grid").unwrap();
     let parsed: Vec<_> = rows.iter().map(|r| { let s = shared::io::parse(&r.cif).unwrap(); let y = analyze(&s, 0.01).unwrap(); (s, y, robocrys_coordination(&r.text)) }).collect();
-    for (it, mt) in [(0.2,0.1),(0.1,0.1),(0.15,0.1),(0.25,0.1),(0.3,0.1),(0.35,0.1),(0.2,0.05),(0.2,0.15)] {
+    for (it, mt) in [(0.25,0.1),(0.3,0.1),(0.25,0.12)] {
         let opts = DescribeOptions { ionic_tolerance: it, metallic_tolerance: mt, ..Default::default() };
         let (mut n, mut ok) = (0, 0);
         let mut miss: std::collections::BTreeMap<String, usize> = Default::default();

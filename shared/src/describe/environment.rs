@@ -10,7 +10,9 @@
 //!      cation–anion distance. Anions inherit these bonds, so O in SrTiO₃ gets its two Ti *and*
 //!      its four Sr although the Sr are 41 % further away than the Ti;
 //!    - two atoms of the same role bond only if the contact is within
-//!      `(1 + metallic_tolerance) ×` the shortest distance of *both* (S–S in pyrite, B–B in MgB₂).
+//!      `(1 + metallic_tolerance) ×` the shortest distance of *both* (S–S in pyrite), or if both
+//!      are non-metals within `(1 + metallic_tolerance) ×` the sum of their covalent radii
+//!      (C–C in organic ions, B–B in MgB₂).
 //! 3. **Uniform structures** (metals, intermetallics, elemental and covalent solids): two atoms
 //!    bond if the contact is within `(1 + metallic_tolerance) ×` the shortest distance of
 //!    *either* (Ca–Al and Al–Al in the Laves phase CaAl₂). bcc gives 8, not 14, below
@@ -59,7 +61,7 @@ pub fn bonds(structure: &Structure, opts: &DescribeOptions) -> Vec<Vec<Bond>> {
         });
         let isolated = reach.iter().any(Option::is_none);
         if (needed <= cutoff && !isolated) || cutoff >= MAX_CUTOFF {
-            return select(&lists, &roles, &reach, opts);
+            return select(structure, &lists, &roles, &reach, opts);
         }
         cutoff = (needed + EPS).max(cutoff * 1.5).min(MAX_CUTOFF);
     }
@@ -109,6 +111,10 @@ fn roles(structure: &Structure, lists: &[Vec<Neighbor>]) -> Vec<Role> {
         .collect()
 }
 
+fn within(d: f64, reference: f64, tolerance: f64) -> bool {
+    d <= reference * (1.0 + tolerance) + EPS
+}
+
 fn is_polar(roles: &[Role]) -> bool {
     roles.contains(&Role::Anion) && roles.contains(&Role::Cation)
 }
@@ -128,9 +134,19 @@ fn reference_distances(structure: &Structure, lists: &[Vec<Neighbor>], roles: &[
         .collect()
 }
 
-fn select(lists: &[Vec<Neighbor>], roles: &[Role], reach: &[Option<Reach>], opts: &DescribeOptions) -> Vec<Vec<Bond>> {
+fn select(
+    structure: &Structure,
+    lists: &[Vec<Neighbor>],
+    roles: &[Role],
+    reach: &[Option<Reach>],
+    opts: &DescribeOptions,
+) -> Vec<Vec<Bond>> {
     let polar = is_polar(roles);
-    let within = |d: f64, reference: f64, tol: f64| d <= reference * (1.0 + tol) + EPS;
+    let species: Vec<Element> = structure.species().collect();
+    let covalent = |i: usize, j: usize, d: f64| {
+        let (a, b) = (species[i], species[j]);
+        !a.is_metal() && !b.is_metal() && within(d, a.covalent_radius() + b.covalent_radius(), opts.metallic_tolerance)
+    };
     let near = |k: usize, d: f64| reach[k].is_some_and(|r| within(d, r.nearest, opts.metallic_tolerance));
     let ionic = |cation: usize, d: f64| {
         reach[cation].and_then(|r| r.counter).is_some_and(|c| within(d, c, opts.ionic_tolerance))
@@ -143,7 +159,7 @@ fn select(lists: &[Vec<Neighbor>], roles: &[Role], reach: &[Option<Reach>], opts
         match (roles[i], roles[j]) {
             (Role::Cation, Role::Anion) => ionic(i, d),
             (Role::Anion, Role::Cation) => ionic(j, d),
-            _ => near(i, d) && near(j, d),
+            _ => (near(i, d) && near(j, d)) || covalent(i, j, d),
         }
     };
     lists

@@ -45,7 +45,7 @@ pub struct DescribeOptions {
 
 impl Default for DescribeOptions {
     fn default() -> Self {
-        DescribeOptions { symprec: symmetry::DEFAULT_SYMPREC, ionic_tolerance: 0.2, metallic_tolerance: 0.1 }
+        DescribeOptions { symprec: symmetry::DEFAULT_SYMPREC, ionic_tolerance: 0.25, metallic_tolerance: 0.1 }
     }
 }
 

@@ -73,7 +73,10 @@ fn read_cell(block: &Block) -> Result<Lattice> {
         };
         let x = number(value, &tag)?;
         if k < 3 && !(x > 0.0 && x <= MAX_LENGTH) {
-            return Err(err(value.line, format!("'{tag}' is {x}, but a cell length must be positive and at most {MAX_LENGTH} Å")));
+            return Err(err(
+                value.line,
+                format!("'{tag}' is {x}, but a cell length must be positive and at most {MAX_LENGTH} Å"),
+            ));
         }
         if k >= 3 && !(x > 0.0 && x < 180.0) {
             return Err(err(value.line, format!("'{tag}' is {x}, but a cell angle must be between 0 and 180 degrees")));
@@ -89,7 +92,9 @@ fn read_cell(block: &Block) -> Result<Lattice> {
         Err(Error::DegenerateLattice { volume }) => {
             Err(err(first_line, format!("{cell} has no volume ({volume:.4} Å³); check the lengths and angles")))
         }
-        lattice => super::checked_lattice(lattice).map_err(|why| err(first_line, format!("{cell} is not valid: {why}"))),
+        lattice => {
+            super::checked_lattice(lattice).map_err(|why| err(first_line, format!("{cell} is not valid: {why}")))
+        }
     }
 }
 
@@ -162,7 +167,8 @@ const FRACT_TAGS: [&str; 3] = ["_atom_site_fract_x", "_atom_site_fract_y", "_ato
 const CARTN_TAGS: [&str; 3] = ["_atom_site_cartn_x", "_atom_site_cartn_y", "_atom_site_cartn_z"];
 
 fn site_columns<'b, 'a>(block: &'b Block<'a>) -> Result<SiteColumns<'b, 'a>> {
-    let (coord_tags, cartesian) = if FRACT_TAGS.iter().any(|t| block.has(t)) || !CARTN_TAGS.iter().any(|t| block.has(t)) {
+    let (coord_tags, cartesian) = if FRACT_TAGS.iter().any(|t| block.has(t)) || !CARTN_TAGS.iter().any(|t| block.has(t))
+    {
         (FRACT_TAGS, false)
     } else {
         if block.has_prefix("_atom_sites_cartn_tran") || block.has_prefix("_atom_sites_cartn_transform") {
@@ -202,7 +208,10 @@ fn site_columns<'b, 'a>(block: &'b Block<'a>) -> Result<SiteColumns<'b, 'a>> {
             .map(|c| c.values.first().map_or(block.line, |v| v.line))
     };
     match mismatch {
-        Some(line) => Err(err(line, "the atom-site columns (_atom_site_label, _atom_site_fract_x, …) must all be in the same loop")),
+        Some(line) => Err(err(
+            line,
+            "the atom-site columns (_atom_site_label, _atom_site_fract_x, …) must all be in the same loop",
+        )),
         None => Ok(columns),
     }
 }
@@ -229,7 +238,9 @@ fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
             if occupancy < 1.0 - OCCUPANCY_TOLERANCE {
                 return Err(err(
                     v.line,
-                    format!("site '{name}' has occupancy {occupancy}; partially occupied or disordered sites are not supported"),
+                    format!(
+                        "site '{name}' has occupancy {occupancy}; partially occupied or disordered sites are not supported"
+                    ),
                 ));
             }
             if occupancy > 1.0 + OCCUPANCY_TOLERANCE {
@@ -237,9 +248,9 @@ fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
             }
         }
         let mut xyz = [0.0; 3];
-        for k in 0..3 {
+        for (k, x) in xyz.iter_mut().enumerate() {
             let v = columns.coords[k].values[row];
-            xyz[k] = number(v, columns.coord_tags[k]).map_err(|e| match e {
+            *x = number(v, columns.coord_tags[k]).map_err(|e| match e {
                 Error::Parse { line, message, .. } => err(line, format!("site '{name}': {message}")),
                 other => other,
             })?;
@@ -334,7 +345,8 @@ mod tests {
 
     #[test]
     fn ddlm_tags_and_single_atom_without_loop() {
-        let text = HEAD.replace("_cell_", "_cell.") + "_atom_site.type_symbol Fe3+\n_atom_site.fract_x 0.25\n_atom_site.fract_y 0\n_atom_site.fract_z 0\n";
+        let text = HEAD.replace("_cell_", "_cell.")
+            + "_atom_site.type_symbol Fe3+\n_atom_site.fract_x 0.25\n_atom_site.fract_y 0\n_atom_site.fract_z 0\n";
         let s = parse(&text, &ParseOptions::default()).unwrap();
         assert_eq!((s.len(), s.sites()[0].element.symbol()), (1, "Fe"));
     }

@@ -122,9 +122,9 @@ pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
                 };
                 // An unquoted value with spaces ("_chemical_name_common Sodium chloride"): keep the
                 // rest of the line as one value rather than failing on the second word.
-                while let Some(Token { kind: Kind::Value(more), .. }) =
-                    it.next_if(|t| matches!(&t.kind, Kind::Value(v) if !v.quoted && !value.quoted && v.line == value.line))
-                {
+                while let Some(Token { kind: Kind::Value(more), .. }) = it.next_if(
+                    |t| matches!(&t.kind, Kind::Value(v) if !v.quoted && !value.quoted && v.line == value.line),
+                ) {
                     value.text = Cow::Owned(format!("{} {}", value.text, more.text));
                 }
                 let tag = normalize_tag(tag);
@@ -142,7 +142,10 @@ pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
                     tags.push(tag);
                 }
                 if tags.is_empty() {
-                    return Err(err(line, "'loop_' must be followed by the names of its columns (tags starting with '_')"));
+                    return Err(err(
+                        line,
+                        "'loop_' must be followed by the names of its columns (tags starting with '_')",
+                    ));
                 }
                 let mut values = Vec::new();
                 while let Some(Token { kind: Kind::Value(v), .. }) = it.next_if(|t| matches!(t.kind, Kind::Value(_))) {
@@ -188,7 +191,7 @@ fn current_block<'b, 'a>(blocks: &'b mut [Block<'a>], line: usize, what: &str) -
 
 /// A loop's values must fill whole rows; point at the first line whose row looks short or long.
 fn check_whole_rows(line: usize, tags: &[String], values: &[Value]) -> Result<()> {
-    if values.len() % tags.len() == 0 {
+    if values.len().is_multiple_of(tags.len()) {
         return Ok(());
     }
     let n = tags.len();
@@ -196,7 +199,7 @@ fn check_whole_rows(line: usize, tags: &[String], values: &[Value]) -> Result<()
     while i < values.len() {
         let row_line = values[i].line;
         let on_line = values[i..].iter().take_while(|v| v.line == row_line).count();
-        if on_line % n != 0 {
+        if !on_line.is_multiple_of(n) {
             return Err(err(
                 row_line,
                 format!(
@@ -258,7 +261,10 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>> {
         }
     }
     if let Some((start, _)) = field {
-        return Err(err(start, "the text field opened by ';' on this line is never closed by a line starting with ';'"));
+        return Err(err(
+            start,
+            "the text field opened by ';' on this line is never closed by a line starting with ';'",
+        ));
     }
     Ok(tokens)
 }

@@ -28,7 +28,13 @@ pub struct Expanded {
 /// Expands `asym` by `ops`. Images of the same asymmetric site closer than `tolerance` (Å,
 /// periodic Cartesian distance) are one atom: the first image is kept. Stops with an error as soon
 /// as the cell would hold more than `max_atoms` atoms.
-pub fn expand(lattice: &Lattice, asym: &[AsymSite], ops: &[SymOp], tolerance: f64, max_atoms: usize) -> Result<Expanded> {
+pub fn expand(
+    lattice: &Lattice,
+    asym: &[AsymSite],
+    ops: &[SymOp],
+    tolerance: f64,
+    max_atoms: usize,
+) -> Result<Expanded> {
     let mut sites = Vec::new();
     let mut origin = Vec::new();
     for (index, site) in asym.iter().enumerate() {

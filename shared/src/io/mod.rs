@@ -46,7 +46,12 @@ pub struct ParseOptions {
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { format: None, block: None, merge_tolerance: DEFAULT_MERGE_TOLERANCE, max_atoms: DEFAULT_MAX_ATOMS }
+        ParseOptions {
+            format: None,
+            block: None,
+            merge_tolerance: DEFAULT_MERGE_TOLERANCE,
+            max_atoms: DEFAULT_MAX_ATOMS,
+        }
     }
 }
 
@@ -126,7 +131,9 @@ pub fn detect_format(text: &str) -> Result<Format> {
 
 fn is_cif_line(line: &str) -> bool {
     let l = line.trim_start().as_bytes();
-    ["data_", "loop_", "_cell_", "_cell."].iter().any(|p| l.len() >= p.len() && l[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+    ["data_", "loop_", "_cell_", "_cell."]
+        .iter()
+        .any(|p| l.len() >= p.len() && l[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
 }
 
 /// Line 2 starts with a number and lines 3–5 with three numbers each.
@@ -158,7 +165,7 @@ const MIN_PLANE_SPACING: f64 = 0.05;
 fn checked_lattice(lattice: Result<Lattice>) -> std::result::Result<Lattice, String> {
     let lattice = lattice.map_err(|e| cell_problem(&e))?;
     let thinnest = lattice.reciprocal_lengths().iter().map(|r| 1.0 / r).fold(f64::INFINITY, f64::min);
-    if !(thinnest >= MIN_PLANE_SPACING) {
+    if thinnest.is_nan() || thinnest < MIN_PLANE_SPACING {
         return Err(format!(
             "its lattice planes are only {thinnest:.2e} Å apart (at least {MIN_PLANE_SPACING} Å needed): the cell is degenerate or extremely skewed; please give a reduced cell"
         ));
@@ -179,7 +186,13 @@ fn cell_problem(e: &Error) -> String {
 
 /// Validates a structure read from a one-atom-per-line format (POSCAR, XYZ); overlapping atoms
 /// are reported at the line of the second one.
-fn build_listed(format: Format, lattice: Lattice, sites: Vec<Site>, lines: &[usize], max_atoms: usize) -> Result<Structure> {
+fn build_listed(
+    format: Format,
+    lattice: Lattice,
+    sites: Vec<Site>,
+    lines: &[usize],
+    max_atoms: usize,
+) -> Result<Structure> {
     Structure::with_max_atoms(lattice, sites, max_atoms).map_err(|e| match e {
         Error::OverlappingAtoms { i, j, label_i, distance, .. } if i == j => Error::parse(
             format,

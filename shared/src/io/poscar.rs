@@ -101,8 +101,11 @@ fn scaled_lattice(rows: [Vec3; 3], scale: Scale) -> Result<Lattice> {
     let rows = match scale {
         Scale::Volume(volume) => {
             let raw = crate::lattice::det(&rows).abs();
-            if !(raw > 0.0) {
-                return Err(err(3, "the lattice vectors (lines 3–5) are coplanar, so the cell cannot be scaled to a volume"));
+            if raw.is_nan() || raw <= 0.0 {
+                return Err(err(
+                    3,
+                    "the lattice vectors (lines 3–5) are coplanar, so the cell cannot be scaled to a volume",
+                ));
             }
             let s = (volume / raw).cbrt();
             rows.map(|r| r.map(|x| x * s))
@@ -160,8 +163,15 @@ fn read_species(lines: &[&str]) -> Result<(Vec<Element>, usize)> {
     let elements = tokens
         .iter()
         .map(|t| {
-            species::from_vasp_species(t)
-                .ok_or_else(|| err(6, format!("'{}' is not an element symbol (expected a line of elements such as 'Sr Ti O')", preview(t))))
+            species::from_vasp_species(t).ok_or_else(|| {
+                err(
+                    6,
+                    format!(
+                        "'{}' is not an element symbol (expected a line of elements such as 'Sr Ti O')",
+                        preview(t)
+                    ),
+                )
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((elements, 6))
@@ -169,12 +179,16 @@ fn read_species(lines: &[&str]) -> Result<(Vec<Element>, usize)> {
 
 fn read_counts(line: Option<&str>, lineno: usize, elements: &[Element], max_atoms: usize) -> Result<Vec<usize>> {
     let names = elements.iter().map(|e| e.symbol()).collect::<Vec<_>>().join(" ");
-    let text = line.ok_or_else(|| err(lineno, format!("the file ends before the atom counts for the species {names}")))?;
+    let text =
+        line.ok_or_else(|| err(lineno, format!("the file ends before the atom counts for the species {names}")))?;
     let tokens = words(text);
     let mut counts = Vec::with_capacity(tokens.len().min(elements.len()));
     for t in &tokens {
         let n = parse_count(t).ok_or_else(|| {
-            err(lineno, format!("expected whole numbers of atoms for the species {names}, but '{}' is not one", preview(t)))
+            err(
+                lineno,
+                format!("expected whole numbers of atoms for the species {names}, but '{}' is not one", preview(t)),
+            )
         })?;
         counts.push(usize::try_from(n).unwrap_or(usize::MAX));
     }
@@ -190,7 +204,10 @@ fn read_counts(line: Option<&str>, lineno: usize, elements: &[Element], max_atom
         Some(n) if n <= max_atoms => Ok(counts),
         _ => Err(err(
             lineno,
-            format!("the atom counts add up to {}, more than the limit of {max_atoms} atoms", total.map_or("too many".into(), |n| n.to_string())),
+            format!(
+                "the atom counts add up to {}, more than the limit of {max_atoms} atoms",
+                total.map_or("too many".into(), |n| n.to_string())
+            ),
         )),
     }
 }

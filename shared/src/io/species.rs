@@ -10,7 +10,7 @@ pub fn from_type_symbol(symbol: &str) -> Result<Element, String> {
     let Some((element, len)) = leading_element(symbol) else {
         return Err(format!("the type symbol '{symbol}' does not start with an element symbol"));
     };
-    let rest = symbol[len..].as_bytes();
+    let rest = &symbol.as_bytes()[len..];
     let second_species = rest.windows(2).any(|w| (w[0].is_ascii_digit() || w[0] == b'.') && w[1].is_ascii_uppercase());
     if second_species {
         return Err(format!(
@@ -51,7 +51,9 @@ mod tests {
 
     #[test]
     fn type_symbols_drop_oxidation_states() {
-        for (s, want) in [("Fe", "Fe"), ("FE", "Fe"), ("Fe2+", "Fe"), ("O2-", "O"), ("Fe3+1", "Fe"), ("Ow", "O"), ("C", "C")] {
+        for (s, want) in
+            [("Fe", "Fe"), ("FE", "Fe"), ("Fe2+", "Fe"), ("O2-", "O"), ("Fe3+1", "Fe"), ("Ow", "O"), ("C", "C")]
+        {
             assert_eq!(sym(from_type_symbol(s).ok()), want, "{s}");
         }
         assert!(from_type_symbol("Fe0.5Mg0.5").unwrap_err().contains("more than one species"));
@@ -61,7 +63,9 @@ mod tests {
 
     #[test]
     fn labels_prefer_two_letter_elements() {
-        for (s, want) in [("Fe1", "Fe"), ("O12a", "O"), ("Co1", "Co"), ("C1", "C"), ("Nb2", "Nb"), ("N1a", "N"), ("Ow3", "O")] {
+        for (s, want) in
+            [("Fe1", "Fe"), ("O12a", "O"), ("Co1", "Co"), ("C1", "C"), ("Nb2", "Nb"), ("N1a", "N"), ("Ow3", "O")]
+        {
             assert_eq!(sym(from_label(s)), want, "{s}");
         }
         assert_eq!(from_label("1Fe"), None);

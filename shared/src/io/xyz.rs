@@ -48,7 +48,10 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Structure> {
         for (k, x) in cart.iter_mut().enumerate() {
             let t = tokens[columns.pos + k];
             *x = parse_f64(t).ok_or_else(|| {
-                err(lineno, format!("the position of atom {} has '{}', not a number", a + 1, super::cif_syntax::preview(t)))
+                err(
+                    lineno,
+                    format!("the position of atom {} has '{}', not a number", a + 1, super::cif_syntax::preview(t)),
+                )
             })?;
         }
         sites.push(Site::new(element, lattice.to_fractional(cart)));
@@ -87,11 +90,15 @@ fn read_lattice(value: Option<&str>) -> Result<Lattice> {
         };
         return Err(err(
             2,
-            format!("Lattice=\"{}\" should hold 9 numbers (the three lattice vectors, Å); {what}", super::cif_syntax::preview(value)),
+            format!(
+                "Lattice=\"{}\" should hold 9 numbers (the three lattice vectors, Å); {what}",
+                super::cif_syntax::preview(value)
+            ),
         ));
     }
     let rows = [0, 1, 2].map(|r| [numbers[3 * r], numbers[3 * r + 1], numbers[3 * r + 2]]);
-    super::checked_lattice(Lattice::new(rows)).map_err(|why| err(2, format!("the Lattice vectors do not form a valid cell: {why}")))
+    super::checked_lattice(Lattice::new(rows))
+        .map_err(|why| err(2, format!("the Lattice vectors do not form a valid cell: {why}")))
 }
 
 /// Where the species and positions are among the columns of an atom line.
@@ -109,13 +116,15 @@ impl Columns {
     fn from_properties(spec: &str) -> Result<Columns> {
         let bad = |why: &str| err(2, format!("Properties=\"{}\" {why}", super::cif_syntax::preview(spec)));
         let fields: Vec<&str> = spec.split(':').collect();
-        if fields.len() % 3 != 0 {
+        if !fields.len().is_multiple_of(3) {
             return Err(bad("should be name:type:count triples, like species:S:1:pos:R:3"));
         }
         let (mut offset, mut species, mut pos) = (0u64, None, None);
         for triple in fields.chunks(3) {
             let (name, kind) = (triple[0], triple[1]);
-            let count = parse_count(triple[2]).filter(|&n| n >= 1 && n <= MAX_COLUMNS).ok_or_else(|| bad("has a column count that is not a small whole number"))?;
+            let count = parse_count(triple[2])
+                .filter(|n| (1..=MAX_COLUMNS).contains(n))
+                .ok_or_else(|| bad("has a column count that is not a small whole number"))?;
             if name.eq_ignore_ascii_case("species") && kind.eq_ignore_ascii_case("S") && count == 1 {
                 species = Some(offset as usize);
             } else if name.eq_ignore_ascii_case("pos") && kind.eq_ignore_ascii_case("R") && count == 3 {
