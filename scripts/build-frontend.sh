@@ -3,13 +3,12 @@
 #   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
-# --release also shrinks the module with `wasm-opt -Oz` when npm's binaryen can be installed.
+# --release also shrinks the module with `wasm-opt -Oz` from npm's binaryen (installed into
+# target/tools/ on first use; skipped with a note when npm cannot install it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-FRONTEND_ROOT="$ROOT"
-# shellcheck source=setup-frontend.sh
-source "$ROOT/scripts/setup-frontend.sh"
+BINARYEN_VERSION=132   # Debian's binaryen 108 produces modules that crash at load
 
 profile=debug
 out="$ROOT/dist"
@@ -22,39 +21,50 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
 
-ensure_wasm_target
-ensure_wasm_bindgen
+# wasm32 target and wasm-bindgen-cli at the pinned version.
+# shellcheck source=setup.sh
+source "$ROOT/scripts/setup.sh"
+
+# Prints the path of wasm-opt, installing it if npm works; prints nothing when unavailable.
+ensure_wasm_opt() {
+  local tools="$ROOT/target/tools" bin="$ROOT/target/tools/node_modules/.bin/wasm-opt"
+  if [[ ! -x "$bin" ]] && command -v npm >/dev/null; then
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >&2 \
+      || echo "npm could not install binaryen" >&2
+  fi
+  if [[ -x "$bin" ]]; then echo "$bin"; fi
+}
 
 cargo_args=(build -p frontend --lib --target wasm32-unknown-unknown)
 [[ "$profile" == release ]] && cargo_args+=(--release)
 (cd "$ROOT" && cargo "${cargo_args[@]}")
 
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
-wasm="$target_dir/wasm32-unknown-unknown/$profile/frontend.wasm"
 rm -rf "$out/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" "$wasm"
+wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
+  "$target_dir/wasm32-unknown-unknown/$profile/frontend.wasm"
 
 bg="$out/pkg/frontend_bg.wasm"
 if [[ "$profile" == release ]]; then
   wasm_opt="$(ensure_wasm_opt)"
   if [[ -n "$wasm_opt" ]]; then
-    # The features rustc enables by default for wasm32-unknown-unknown.
+    # Enable the features rustc uses by default for wasm32-unknown-unknown.
     "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      -o "$bg.opt" "$bg"
+      --enable-mutable-globals --enable-reference-types --enable-multivalue -o "$bg.opt" "$bg"
     mv "$bg.opt" "$bg"
   else
-    echo "note: wasm-opt not available; the module is not size-optimised" >&2
+    echo "note: wasm-opt unavailable, the module is not size-optimised" >&2
   fi
 fi
 
 cp "$ROOT/index.html" "$out/index.html"
 cp "$ROOT/frontend/style.css" "$out/style.css"
 
-echo "built $profile frontend into $out"
+echo "built the $profile frontend into $out"
 for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html"; do
-  printf '  %-22s %10s bytes  %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+  printf '  %-22s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
 done

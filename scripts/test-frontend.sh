@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Frontend tests: native unit tests, then the component tests in headless Chromium
-# (wasm-bindgen-test-runner + chromedriver; browser flags in frontend/webdriver.json).
+# Frontend tests: native unit tests, then the component tests (frontend/tests/) in headless
+# Chromium through wasm-bindgen-test-runner and chromedriver (browser flags: frontend/webdriver.json).
 set -euo pipefail
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-FRONTEND_ROOT="$ROOT"
-# shellcheck source=setup-frontend.sh
-source "$ROOT/scripts/setup-frontend.sh"
-ensure_wasm_target
-ensure_wasm_bindgen
-command -v chromedriver >/dev/null || apt-get install -y chromium-driver
+# shellcheck source=setup.sh
+source "$ROOT/scripts/setup.sh" --browser
+if ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-driver >/dev/null
+fi
 
 cd "$ROOT"
 cargo test -p frontend --lib
+# cargo runs the test binary from the package directory, where webdriver.json lives.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p frontend --target wasm32-unknown-unknown --test app

@@ -40,8 +40,11 @@ impl Route {
 /// The gallery example a deep link names: by id (`rock-salt`) or, for convenience, by formula
 /// (`nacl`, case-insensitive).
 pub fn find_example(key: &str) -> Option<&'static Example> {
-    gallery::example(key)
-        .or_else(|| gallery::examples().iter().find(|ex| ex.formula.eq_ignore_ascii_case(key)))
+    gallery::example(key).or_else(|| {
+        gallery::examples()
+            .iter()
+            .find(|ex| ex.formula.eq_ignore_ascii_case(key))
+    })
 }
 
 /// Decodes `%XX` escapes (UTF-8 bytes). Malformed escapes are kept as they are and invalid UTF-8
@@ -107,7 +110,10 @@ mod tests {
 
     #[test]
     fn reads_example_and_structure_links() {
-        assert_eq!(Route::from_fragment("#example=nacl"), Some(Route::Example("nacl".into())));
+        assert_eq!(
+            Route::from_fragment("#example=nacl"),
+            Some(Route::Example("nacl".into()))
+        );
         assert_eq!(
             Route::from_fragment("structure=Na%20Cl%0A2%25"),
             Some(Route::Structure("Na Cl\n2%".into()))

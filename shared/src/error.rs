@@ -31,7 +31,7 @@ impl fmt::Display for Format {
 pub enum Error {
     /// The text of a structure file could not be read; `line` is 1-based (0 when the problem is
     /// the file as a whole, e.g. it is empty).
-    #[error("{format}, line {line}: {message}")]
+    #[error("{format}{}: {message}", at_line(*line))]
     Parse { format: Format, line: usize, message: String },
 
     /// The format of a text could not be recognised.
@@ -47,7 +47,7 @@ pub enum Error {
     TooManyAtoms { natoms: usize, max: usize },
 
     /// Lattice vectors that are (nearly) linearly dependent or absurdly large.
-    #[error("the unit cell is degenerate: volume {volume:.4} Å³ (lattice vectors are coplanar, zero or not finite)")]
+    #[error("the unit cell is degenerate: volume {volume:.4} Å³ (lattice vectors zero, coplanar or nearly so)")]
     DegenerateLattice { volume: f64 },
 
     /// A coordinate or lattice entry that is NaN or infinite.
@@ -83,6 +83,10 @@ impl Error {
             _ => None,
         }
     }
+}
+
+fn at_line(line: usize) -> String {
+    if line == 0 { String::new() } else { format!(", line {line}") }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

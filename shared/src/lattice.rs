@@ -31,6 +31,9 @@ pub struct LatticeParameters {
 pub const MIN_VOLUME: f64 = 1e-3;
 /// Largest |lattice vector| accepted (Å); beyond this the input is nonsense for a crystal.
 pub const MAX_LENGTH: f64 = 1e4;
+/// Smallest spacing between lattice planes accepted (Å). Thinner cells are near-degenerate and
+/// would make periodic searches visit millions of images.
+pub const MIN_PLANE_SPACING: f64 = 0.05;
 
 impl Lattice {
     /// Builds and validates a lattice from its row vectors.
@@ -42,6 +45,10 @@ impl Lattice {
         let volume = lattice.volume();
         let too_long = (0..3).any(|i| norm(matrix[i]) > MAX_LENGTH);
         if !(volume > MIN_VOLUME) || too_long {
+            return Err(Error::DegenerateLattice { volume });
+        }
+        let max_reciprocal = lattice.reciprocal_lengths().into_iter().fold(0.0, f64::max);
+        if !(1.0 / max_reciprocal >= MIN_PLANE_SPACING) {
             return Err(Error::DegenerateLattice { volume });
         }
         Ok(lattice)

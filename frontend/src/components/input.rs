@@ -66,7 +66,9 @@ pub fn StructureInput(
 
 /// Focuses the editor, selects 1-based `line` and scrolls it into view.
 fn select_line(el: &HtmlTextAreaElement, line: usize) {
-    let Some((start, end)) = line_range_utf16(&el.value(), line) else { return };
+    let Some((start, end)) = line_range_utf16(&el.value(), line) else {
+        return;
+    };
     let _ = el.focus();
     let _ = el.set_selection_range(start, end);
     let line_height = leptos::prelude::window()

@@ -4,9 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::{
-    LatticeParameters, composition::subscripted, gallery::Example, report::Report,
-};
+use shared::{LatticeParameters, composition::subscripted, gallery::Example, report::Report};
 
 use super::SitesTable;
 use crate::{
@@ -20,7 +18,8 @@ pub fn Results(
     #[prop(into)] analysis: Signal<Option<Analysis>>,
     #[prop(into)] example: Signal<Option<&'static Example>>,
 ) -> impl IntoView {
-    move || match analysis.get() {
+    move || {
+        match analysis.get() {
         None => view! {
             <div class="empty">
                 <p>"Pick a textbook example or paste a structure file to see its formula, space group, lattice, sites and a description."</p>
@@ -38,15 +37,22 @@ pub fn Results(
         }
         .into_any(),
     }
+    }
 }
 
 /// Everything the page knows about one structure.
 #[component]
-fn ReportView(report: Arc<Report>, elapsed_ms: f64, example: Option<&'static Example>) -> impl IntoView {
-    let about = example.map(|ex| view! {
-        <aside class="about" aria-label="About this example">
-            <strong>{ex.name}</strong>" — "{ex.note}
-        </aside>
+fn ReportView(
+    report: Arc<Report>,
+    elapsed_ms: f64,
+    example: Option<&'static Example>,
+) -> impl IntoView {
+    let about = example.map(|ex| {
+        view! {
+            <aside class="about" aria-label="About this example">
+                <strong>{ex.name}</strong>" — "{ex.note}
+            </aside>
+        }
     });
     view! {
         <article class="report">
@@ -139,5 +145,8 @@ fn Description(text: String) -> impl IntoView {
 /// `"cubic"` → `"Cubic"`.
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -16,11 +16,21 @@ pub fn Status(
         }
         match analysis.get() {
             None => ("status", "Nothing analysed yet.".to_owned()),
-            Some(Analysis { outcome: Ok(report), elapsed_ms }) => (
+            Some(Analysis {
+                outcome: Ok(report),
+                elapsed_ms,
+            }) => (
                 "status ok",
-                format!("Read {} atoms · analysed in {}", report.natoms, millis(elapsed_ms)),
+                format!(
+                    "Read {} atoms · analysed in {}",
+                    report.natoms,
+                    millis(elapsed_ms)
+                ),
             ),
-            Some(Analysis { outcome: Err(_), elapsed_ms }) => (
+            Some(Analysis {
+                outcome: Err(_),
+                elapsed_ms,
+            }) => (
                 "status bad",
                 format!("Could not read the structure · {}", millis(elapsed_ms)),
             ),

@@ -4,7 +4,9 @@
 //! its *angle fingerprint*: the sorted cosines of all angles between bond directions. The
 //! fingerprint ignores orientation and the order of the neighbours, and costs O(n² log n). The
 //! best shape is named if the root-mean-square difference of the cosines is at most
-//! [`MAX_COSINE_RMS`]; it is "distorted" beyond [`REGULAR_COSINE_RMS`] or when the bond lengths
+//! [`MAX_COSINE_RMS`] ([`MAX_COSINE_RMS_FEW`] for two or three neighbours, whose one to three
+//! angles weigh more each: rutile's O is a distorted trigonal plane with angles of 99°, 131° and
+//! 131°); it is "distorted" beyond [`REGULAR_COSINE_RMS`] or when the bond lengths
 //! spread by more than [`REGULAR_LENGTH_SPREAD`] (SrTiO₃'s O with two Ti and four Sr is a
 //! distorted octahedron). Geometry names follow Robocrystallographer (from pymatgen's local
 //! order parameters), plus trigonal prismatic, square antiprismatic, tricapped trigonal
@@ -13,12 +15,14 @@
 
 use crate::lattice::{Vec3, dot, norm};
 
-/// Largest RMS cosine difference for which a shape is named at all.
-pub const MAX_COSINE_RMS: f64 = 0.25;
+/// Largest RMS cosine difference for which a shape of four or more neighbours is named.
+pub const MAX_COSINE_RMS: f64 = 0.2;
+/// Largest RMS cosine difference for which a shape of two or three neighbours is named.
+pub const MAX_COSINE_RMS_FEW: f64 = 0.25;
 /// RMS cosine difference beyond which a named shape is called distorted.
-pub const REGULAR_COSINE_RMS: f64 = 0.12;
+pub const REGULAR_COSINE_RMS: f64 = 0.13;
 /// Relative standard deviation of the bond lengths beyond which a shape is called distorted.
-pub const REGULAR_LENGTH_SPREAD: f64 = 0.08;
+pub const REGULAR_LENGTH_SPREAD: f64 = 0.1;
 
 /// A named coordination geometry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,7 +58,8 @@ pub fn classify(bonds: &[Vec3]) -> Option<Geometry> {
         .into_iter()
         .map(|(name, ideal)| (name, rms_difference(&fingerprint, &cosine_fingerprint(&ideal))))
         .min_by(|a, b| a.1.total_cmp(&b.1))?;
-    (deviation <= MAX_COSINE_RMS).then(|| Geometry {
+    let limit = if n <= 3 { MAX_COSINE_RMS_FEW } else { MAX_COSINE_RMS };
+    (deviation <= limit).then(|| Geometry {
         name,
         distorted: deviation > REGULAR_COSINE_RMS || length_spread(bonds) > REGULAR_LENGTH_SPREAD,
         deviation,

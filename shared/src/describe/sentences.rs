@@ -62,7 +62,7 @@ fn site_sentences(a: &Analysis, i: usize, polyhedral: &[bool], seen_bonds: &mut 
             let distorted = if g.distorted { "distorted " } else { "" };
             let polyhedra = polyhedra_phrase(a, i, distorted, &contacts);
             out.push(format!("{symbol} is bonded to {neighbours} to form {polyhedra}."));
-            if g.name == "octahedral" {
+            if g.name == "octahedral" && is_cation_centred(a, i) {
                 out.extend(tilt_sentence(a, &contacts));
             }
         }
@@ -87,6 +87,12 @@ fn site_sentences(a: &Analysis, i: usize, polyhedral: &[bool], seen_bonds: &mut 
         }
     }
     out
+}
+
+/// The central atom is less electronegative than all its ligands (a MO₆ octahedron, not OM₆).
+fn is_cation_centred(a: &Analysis, i: usize) -> bool {
+    let x = |site: usize| a.element(site).electronegativity().unwrap_or(0.0);
+    a.bonds[i].iter().all(|b| x(i) < x(b.j))
 }
 
 fn pair(a: usize, b: usize) -> (usize, usize) {
