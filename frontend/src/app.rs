@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
         <header class="site-header">
             <div class="wrap">
                 <h1 class="brand">"matfuse"</h1>
-                <p class="tagline">"Read a crystal structure and see what it is — in your browser, nothing is uploaded."</p>
+                <p class="tagline">"Read a crystal structure and see what it is."</p>
             </div>
         </header>
         <div class="wrap layout">
@@ -109,7 +109,7 @@ pub fn App() -> impl IntoView {
             </section>
         </div>
         <footer class="site-footer wrap">
-            <p>"Formats: CIF, POSCAR/CONTCAR (VASP 5), extended XYZ. Symmetry by moyo."</p>
+            <p>"Reads CIF, POSCAR/CONTCAR and extended XYZ. Everything runs in this page; no structure leaves your computer."</p>
         </footer>
     }
 }

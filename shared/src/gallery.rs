@@ -499,5 +499,44 @@ loop_
   Cu  Cu4  0.500000  0.500000  0.000000
 ",
     },
-
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::composition::reduced_formula;
+
+    #[test]
+    fn every_example_parses_to_its_formula_and_atom_count() {
+        let atoms = [
+            ("rock-salt", 8),
+            ("cesium-chloride", 2),
+            ("diamond", 8),
+            ("zinc-blende", 8),
+            ("wurtzite", 4),
+            ("fluorite", 12),
+            ("rutile", 6),
+            ("perovskite", 5),
+            ("spinel", 56),
+            ("corundum", 30),
+            ("bcc-iron", 2),
+            ("hcp-magnesium", 2),
+            ("fcc-copper", 4),
+        ];
+        assert_eq!(examples().len(), atoms.len());
+        for (id, n) in atoms {
+            let e = example(id).unwrap_or_else(|| panic!("no example {id}"));
+            let s = crate::io::parse(e.cif).unwrap_or_else(|err| panic!("{id}: {err}"));
+            assert_eq!((s.len(), reduced_formula(&s)), (n, e.formula.to_string()), "{id}");
+            assert!(s.sites().iter().all(|site| site.label.is_some()), "{id}: labels");
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_url_safe() {
+        for (k, e) in examples().iter().enumerate() {
+            assert!(e.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", e.id);
+            assert!(examples()[..k].iter().all(|x| x.id != e.id), "duplicate {}", e.id);
+        }
+    }
+}

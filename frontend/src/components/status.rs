@@ -10,7 +10,7 @@ pub fn Status(
     #[prop(into)] analysis: Signal<Option<Analysis>>,
     #[prop(into)] waiting: Signal<bool>,
 ) -> impl IntoView {
-    let message = move || {
+    let message = Memo::new(move |_| {
         if waiting.get() {
             return ("status", "Analysing when you pause typing…".to_owned());
         }
@@ -22,8 +22,8 @@ pub fn Status(
             }) => (
                 "status ok",
                 format!(
-                    "Read {} atoms · analysed in {}",
-                    report.natoms,
+                    "Read {} · analysed in {}",
+                    atoms(report.natoms),
                     millis(elapsed_ms)
                 ),
             ),
@@ -35,10 +35,19 @@ pub fn Status(
                 format!("Could not read the structure · {}", millis(elapsed_ms)),
             ),
         }
-    };
+    });
     view! {
-        <p id="structure-status" class=move || message().0 role="status" aria-live="polite">
-            {move || message().1}
+        <p id="structure-status" class=move || message.read().0 role="status" aria-live="polite">
+            {move || message.read().1.clone()}
         </p>
+    }
+}
+
+/// "1 atom", "8 atoms".
+fn atoms(n: usize) -> String {
+    if n == 1 {
+        "1 atom".to_owned()
+    } else {
+        format!("{n} atoms")
     }
 }

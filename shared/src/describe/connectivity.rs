@@ -62,11 +62,8 @@ pub fn contacts(structure: &Structure, bonds: &[Vec<Bond>], centre: usize, polyh
     others
         .into_iter()
         .map(|(k, tk)| {
-            let shared: Vec<Atom> = bonds[k]
-                .iter()
-                .map(|b| (b.j, shifted(b.image, tk)))
-                .filter(|x| ligands.contains(x))
-                .collect();
+            let shared: Vec<Atom> =
+                bonds[k].iter().map(|b| (b.j, shifted(b.image, tk))).filter(|x| ligands.contains(x)).collect();
             let sharing = match shared.len() {
                 0 | 1 => Sharing::Corner,
                 2 => Sharing::Edge,
@@ -86,4 +83,31 @@ pub fn contacts(structure: &Structure, bonds: &[Vec<Bond>], centre: usize, polyh
 
 fn angle_deg(a: Vec3, b: Vec3) -> f64 {
     (dot(a, b) / (norm(a) * norm(b))).clamp(-1.0, 1.0).acos().to_degrees()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::describe::{DescribeOptions, environment};
+    use crate::element::Element;
+    use crate::lattice::Lattice;
+    use crate::structure::Site;
+
+    #[test]
+    fn rock_salt_octahedra_share_six_corners_and_twelve_edges() {
+        let lattice = Lattice::new([[5.64, 0.0, 0.0], [0.0, 5.64, 0.0], [0.0, 0.0, 5.64]]).unwrap();
+        let (na, cl) = (Element::from_symbol("Na").unwrap(), Element::from_symbol("Cl").unwrap());
+        let mut sites = Vec::new();
+        for f in [[0.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 0.5, 0.5]] {
+            sites.push(Site::new(na, f));
+            sites.push(Site::new(cl, f.map(|x| (x + 0.5) % 1.0)));
+        }
+        let s = Structure::new(lattice, sites).unwrap();
+        let bonds = environment::bonds(&s, &DescribeOptions::default());
+        let sodium: Vec<bool> = s.species().map(|e| e == na).collect();
+        let found = contacts(&s, &bonds, 0, &sodium);
+        let count = |k: Sharing| found.iter().filter(|c| c.sharing == k).count();
+        assert_eq!((count(Sharing::Corner), count(Sharing::Edge), count(Sharing::Face)), (6, 12, 0));
+        assert!(found.iter().filter_map(|c| c.corner_angle).all(|a| (a - 180.0).abs() < 1e-9));
+    }
 }

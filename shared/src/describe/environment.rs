@@ -7,12 +7,12 @@
 //!    but not S in sulfates, whose nearest neighbour is O). Everything else is a *cation*.
 //! 2. **Polar structures** (both roles present):
 //!    - a cation bonds to every anion within `(1 + ionic_tolerance) ×` its shortest
-//!      cation–anion distance. Anions inherit these bonds, so O in SrTiO₃ gets its two Ti *and*
-//!      its four Sr although the Sr are 41 % further away than the Ti;
-//!    - two atoms of the same role bond only if the contact is within
-//!      `(1 + metallic_tolerance) ×` the shortest distance of *both* (S–S in pyrite), or if both
-//!      are non-metals within `(1 + metallic_tolerance) ×` the sum of their covalent radii
-//!      (C–C in organic ions, B–B in MgB₂).
+//!      cation–anion distance (and its shortest distance to any atom). Anions inherit these
+//!      bonds, so O in SrTiO₃ gets its two Ti *and* its four Sr although the Sr are 41 % further
+//!      away than the Ti;
+//!    - two atoms of the same role bond as in uniform structures (S–S in pyrite, Ni–B in
+//!      TbNiBC), or if both are non-metals within `(1 + metallic_tolerance) ×` the sum of their
+//!      covalent radii (C–C in organic ions, B–B in MgB₂).
 //! 3. **Uniform structures** (metals, intermetallics, elemental and covalent solids): two atoms
 //!    bond if the contact is within `(1 + metallic_tolerance) ×` the shortest distance of
 //!    *either* (Ca–Al and Al–Al in the Laves phase CaAl₂). bcc gives 8, not 14, below
@@ -55,10 +55,11 @@ pub fn bonds(structure: &Structure, opts: &DescribeOptions) -> Vec<Vec<Bond>> {
         let lists = neighbors_within(structure, cutoff);
         let roles = roles(structure, &lists);
         let reach = reference_distances(structure, &lists, &roles);
-        let needed = reach.iter().flatten().fold(0.0_f64, |m, r| {
-            let ionic = r.counter.map_or(0.0, |d| d * (1.0 + opts.ionic_tolerance));
-            m.max(ionic).max(r.nearest * (1.0 + opts.metallic_tolerance))
-        });
+        let tolerance = opts.ionic_tolerance.max(opts.metallic_tolerance);
+        let needed = reach
+            .iter()
+            .flatten()
+            .fold(0.0_f64, |m, r| m.max(r.nearest.max(r.counter.unwrap_or(0.0)) * (1.0 + tolerance)));
         let isolated = reach.iter().any(Option::is_none);
         if (needed <= cutoff && !isolated) || cutoff >= MAX_CUTOFF {
             return select(structure, &lists, &roles, &reach, opts);
@@ -149,7 +150,9 @@ fn select(
     };
     let near = |k: usize, d: f64| reach[k].is_some_and(|r| within(d, r.nearest, opts.metallic_tolerance));
     let ionic = |cation: usize, d: f64| {
-        reach[cation].and_then(|r| r.counter).is_some_and(|c| within(d, c, opts.ionic_tolerance))
+        reach[cation].is_some_and(|r| {
+            r.counter.is_some_and(|c| within(d, c, opts.ionic_tolerance)) && within(d, r.nearest, opts.ionic_tolerance)
+        })
     };
     let bonded = |i: usize, n: &Neighbor| -> bool {
         let (j, d) = (n.j, n.distance);
@@ -159,14 +162,10 @@ fn select(
         match (roles[i], roles[j]) {
             (Role::Cation, Role::Anion) => ionic(i, d),
             (Role::Anion, Role::Cation) => ionic(j, d),
-            _ => (near(i, d) && near(j, d)) || covalent(i, j, d),
+            _ => near(i, d) || near(j, d) || covalent(i, j, d),
         }
     };
-    lists
-        .iter()
-        .enumerate()
-        .map(|(i, list)| list.iter().filter(|n| bonded(i, n)).map(Bond::from).collect())
-        .collect()
+    lists.iter().enumerate().map(|(i, list)| list.iter().filter(|n| bonded(i, n)).map(Bond::from).collect()).collect()
 }
 
 #[cfg(test)]
@@ -192,7 +191,13 @@ mod tests {
     fn perovskite_anion_inherits_longer_cation_bonds() {
         let s = cubic(
             3.905,
-            &[("Sr", [0.0; 3]), ("Ti", [0.5; 3]), ("O", [0.5, 0.5, 0.0]), ("O", [0.5, 0.0, 0.5]), ("O", [0.0, 0.5, 0.5])],
+            &[
+                ("Sr", [0.0; 3]),
+                ("Ti", [0.5; 3]),
+                ("O", [0.5, 0.5, 0.0]),
+                ("O", [0.5, 0.0, 0.5]),
+                ("O", [0.0, 0.5, 0.5]),
+            ],
         );
         assert_eq!(cns(&s), vec![12, 6, 6, 6, 6]);
     }

@@ -2,25 +2,29 @@
 //!
 //! A coordination shell is compared with the ideal shapes of the same coordination number by
 //! its *angle fingerprint*: the sorted cosines of all angles between bond directions. The
-//! fingerprint ignores orientation and the order of the neighbours, and costs O(n² log n). The
-//! best shape is named if the root-mean-square difference of the cosines is at most
-//! [`MAX_COSINE_RMS`] ([`MAX_COSINE_RMS_FEW`] for two or three neighbours, whose one to three
-//! angles weigh more each: rutile's O is a distorted trigonal plane with angles of 99°, 131° and
-//! 131°); it is "distorted" beyond [`REGULAR_COSINE_RMS`] or when the bond lengths
-//! spread by more than [`REGULAR_LENGTH_SPREAD`] (SrTiO₃'s O with two Ti and four Sr is a
-//! distorted octahedron). Geometry names follow Robocrystallographer (from pymatgen's local
-//! order parameters), plus trigonal prismatic, square antiprismatic, tricapped trigonal
-//! prismatic, anticuboctahedral (hcp) and icosahedral. Only square roots are used (no
-//! trigonometry), so native and WebAssembly builds classify identically.
+//! fingerprint ignores orientation and the order of the neighbours, and costs O(n² log n).
+//!
+//! The best shape is named if the root-mean-square difference of the cosines is at most
+//! [`MAX_COSINE_RMS`] ([`MAX_COSINE_RMS_FEW`] for two or three neighbours, whose few angles
+//! weigh more each: rutile's O is a distorted trigonal plane with angles of 99°, 131° and 131°).
+//! It is "distorted" beyond [`REGULAR_COSINE_RMS`] or when the bond lengths spread by more than
+//! [`REGULAR_LENGTH_SPREAD`] (SrTiO₃'s O with two Ti and four Sr is a distorted octahedron).
+//! With these limits about as many sites get a name, per coordination number, as
+//! Robocrystallographer names on the team's Materials Project examples.
+//!
+//! Geometry names follow Robocrystallographer (from pymatgen's local order parameters), plus
+//! trigonal prismatic, square antiprismatic, tricapped trigonal prismatic, anticuboctahedral
+//! (hcp) and icosahedral. Only square roots are used (no trigonometry), so native and
+//! WebAssembly builds classify identically.
 
 use crate::lattice::{Vec3, dot, norm};
 
 /// Largest RMS cosine difference for which a shape of four or more neighbours is named.
-pub const MAX_COSINE_RMS: f64 = 0.2;
+pub const MAX_COSINE_RMS: f64 = 0.15;
 /// Largest RMS cosine difference for which a shape of two or three neighbours is named.
 pub const MAX_COSINE_RMS_FEW: f64 = 0.25;
 /// RMS cosine difference beyond which a named shape is called distorted.
-pub const REGULAR_COSINE_RMS: f64 = 0.13;
+pub const REGULAR_COSINE_RMS: f64 = 0.1;
 /// Relative standard deviation of the bond lengths beyond which a shape is called distorted.
 pub const REGULAR_LENGTH_SPREAD: f64 = 0.1;
 
@@ -132,20 +136,38 @@ fn ring(n: usize, r: f64, z: f64, phase: f64) -> Vec<Vec3> {
 /// ideal shapes need (so no platform trigonometry).
 fn turn(t: f64) -> (f64, f64) {
     const S3: f64 = 0.866_025_403_784_438_6;
-    const R2: f64 = 0.707_106_781_186_547_6;
+    const R2: f64 = std::f64::consts::FRAC_1_SQRT_2;
     const C1: f64 = 0.809_016_994_374_947_5;
     const C2: f64 = 0.309_016_994_374_947_4;
     const S1: f64 = 0.587_785_252_292_473_1;
     const S2: f64 = 0.951_056_516_295_153_5;
     const TWELFTHS: [(f64, f64); 12] = [
-        (1.0, 0.0), (S3, 0.5), (0.5, S3), (0.0, 1.0), (-0.5, S3), (-S3, 0.5),
-        (-1.0, 0.0), (-S3, -0.5), (-0.5, -S3), (0.0, -1.0), (0.5, -S3), (S3, -0.5),
+        (1.0, 0.0),
+        (S3, 0.5),
+        (0.5, S3),
+        (0.0, 1.0),
+        (-0.5, S3),
+        (-S3, 0.5),
+        (-1.0, 0.0),
+        (-S3, -0.5),
+        (-0.5, -S3),
+        (0.0, -1.0),
+        (0.5, -S3),
+        (S3, -0.5),
     ];
     const EIGHTHS: [(f64, f64); 8] =
         [(1.0, 0.0), (R2, R2), (0.0, 1.0), (-R2, R2), (-1.0, 0.0), (-R2, -R2), (0.0, -1.0), (R2, -R2)];
     const TENTHS: [(f64, f64); 10] = [
-        (1.0, 0.0), (C1, S1), (C2, S2), (-C2, S2), (-C1, S1),
-        (-1.0, 0.0), (-C1, -S1), (-C2, -S2), (C2, -S2), (C1, -S1),
+        (1.0, 0.0),
+        (C1, S1),
+        (C2, S2),
+        (-C2, S2),
+        (-C1, S1),
+        (-1.0, 0.0),
+        (-C1, -S1),
+        (-C2, -S2),
+        (C2, -S2),
+        (C1, -S1),
     ];
     let table: [&[(f64, f64)]; 3] = [&TWELFTHS, &EIGHTHS, &TENTHS];
     for values in table {
@@ -201,7 +223,12 @@ fn icosahedron() -> Vec<Vec3> {
     out
 }
 
+/// The ideal shapes with `n` neighbours, as unit vectors.
 fn ideal_shapes(n: usize) -> Vec<(&'static str, Vec<Vec3>)> {
+    ideal_directions(n).into_iter().map(|(name, v)| (name, v.into_iter().map(unit).collect())).collect()
+}
+
+fn ideal_directions(n: usize) -> Vec<(&'static str, Vec<Vec3>)> {
     let bent = |x: f64, y: f64| vec![[1.0, 0.0, 0.0], [x, y, 0.0]];
     match n {
         2 => vec![
@@ -240,7 +267,7 @@ fn ideal_shapes(n: usize) -> Vec<(&'static str, Vec<Vec3>)> {
         ],
         8 => {
             let h = 0.840_896_415_253_714_6;
-            let r = 0.707_106_781_186_547_6;
+            let r = std::f64::consts::FRAC_1_SQRT_2;
             vec![
                 ("body-centered cubic", [ring(4, r, 0.5, 0.125), ring(4, r, -0.5, 0.125)].concat()),
                 ("hexagonal bipyramidal", with(ring(6, 1.0, 0.0, 0.0), &[UP, DOWN])),
@@ -300,7 +327,14 @@ mod tests {
     #[test]
     fn rutile_octahedron_is_regular_enough() {
         let (x, c) = (0.3048 * 4.594, 2.959 / 2.0);
-        let v = vec![[x, x, 0.0], [-x, -x, 0.0], [4.594 / 2.0 - x, x - 4.594 / 2.0, c], [x - 2.297, 2.297 - x, c], [2.297 - x, x - 2.297, -c], [x - 2.297, 2.297 - x, -c]];
+        let v = vec![
+            [x, x, 0.0],
+            [-x, -x, 0.0],
+            [4.594 / 2.0 - x, x - 4.594 / 2.0, c],
+            [x - 2.297, 2.297 - x, c],
+            [2.297 - x, x - 2.297, -c],
+            [x - 2.297, 2.297 - x, -c],
+        ];
         assert_eq!(name(&v), Some(("octahedral", false)));
     }
 

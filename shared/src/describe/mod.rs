@@ -119,7 +119,9 @@ impl<'a> Analysis<'a> {
     fn new(structure: &'a Structure, symmetry: &'a Symmetry, opts: &DescribeOptions) -> Self {
         let bonds = environment::bonds(structure, opts);
         let representative_geometry: Vec<Option<Geometry>> = (0..structure.len())
-            .map(|i| if symmetry.orbits[i] == i { geometry::classify(&bond_vectors(structure, &bonds[i], i)) } else { None })
+            .map(|i| {
+                if symmetry.orbits[i] == i { geometry::classify(&bond_vectors(structure, &bonds[i], i)) } else { None }
+            })
             .collect();
         let geometries = (0..structure.len()).map(|i| representative_geometry[symmetry.orbits[i]]).collect();
         let elements = composition(structure).into_iter().map(|(e, _)| e).collect();

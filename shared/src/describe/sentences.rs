@@ -34,9 +34,13 @@ pub(super) fn write(a: &Analysis) -> Vec<String> {
 
 fn headline(a: &Analysis) -> String {
     let formula = reduced_formula(a.structure);
-    let prototype = prototype_name(a.structure, a.symmetry).map(|p| format!(" is {p} structured and")).unwrap_or_default();
+    let prototype =
+        prototype_name(a.structure, a.symmetry).map(|p| format!(" is {p} structured and")).unwrap_or_default();
     let s = a.symmetry;
-    format!("{formula}{prototype} crystallizes in the {} {} space group (No. {}).", s.crystal_system, s.symbol, s.number)
+    format!(
+        "{formula}{prototype} crystallizes in the {} {} space group (No. {}).",
+        s.crystal_system, s.symbol, s.number
+    )
 }
 
 fn lattice_sentence(a: &Analysis) -> String {
@@ -48,14 +52,20 @@ fn lattice_sentence(a: &Analysis) -> String {
 }
 
 /// The sentences about one inequivalent site: bonding and geometry, tilts, bond lengths.
-fn site_sentences(a: &Analysis, i: usize, polyhedral: &[bool], seen_bonds: &mut BTreeSet<(usize, usize)>) -> Vec<String> {
+fn site_sentences(
+    a: &Analysis,
+    i: usize,
+    polyhedral: &[bool],
+    seen_bonds: &mut BTreeSet<(usize, usize)>,
+) -> Vec<String> {
     let symbol = a.element(i).symbol();
     let groups = a.neighbor_groups(i);
     if groups.is_empty() {
         return vec![format!("{symbol} is not bonded to any other atom.")];
     }
     let neighbours = neighbour_phrase(a, &groups);
-    let contacts = if polyhedral[i] { connectivity::contacts(a.structure, &a.bonds, i, polyhedral) } else { Vec::new() };
+    let contacts =
+        if polyhedral[i] { connectivity::contacts(a.structure, &a.bonds, i, polyhedral) } else { Vec::new() };
     let mut out = Vec::new();
     match a.geometries[i] {
         Some(g) if !contacts.is_empty() => {
@@ -76,11 +86,8 @@ fn site_sentences(a: &Analysis, i: usize, polyhedral: &[bool], seen_bonds: &mut 
         }
     }
     for (element, bonds) in &groups {
-        let unseen: BTreeSet<usize> = bonds
-            .iter()
-            .map(|b| a.orbit(b.j))
-            .filter(|&k| seen_bonds.insert(pair(a.orbit(i), k)))
-            .collect();
+        let unseen: BTreeSet<usize> =
+            bonds.iter().map(|b| a.orbit(b.j)).filter(|&k| seen_bonds.insert(pair(a.orbit(i), k))).collect();
         let lengths: Vec<f64> = bonds.iter().filter(|b| unseen.contains(&a.orbit(b.j))).map(|b| b.distance).collect();
         if !lengths.is_empty() {
             out.push(bond_length_sentence(a.element(i), *element, &lengths));
@@ -180,7 +187,9 @@ fn polyhedra_phrase(a: &Analysis, i: usize, distorted: &str, contacts: &[Contact
     let items: Vec<String> = groups
         .iter()
         .map(|g| {
-            let sample = contacts.iter().find(|c| a.element(c.site) == g.element && a.geometries[c.site].map_or("", |x| x.name) == g.shape);
+            let sample = contacts
+                .iter()
+                .find(|c| a.element(c.site) == g.element && a.geometries[c.site].map_or("", |x| x.name) == g.shape);
             let (singular, plural) = sample.map_or(("polyhedron", "polyhedra"), |c| names(c.site));
             let noun = g.sharing.noun();
             if g.count == 1 {
@@ -241,5 +250,32 @@ fn bond_length_sentence(from: Element, to: Element, lengths: &[f64]) -> String {
             let (short, long) = (*distinct.first().unwrap_or(&0), *distinct.last().unwrap_or(&0));
             format!("There is a spread of {pair} bond distances ranging from {}–{} Å.", value(short), value(long))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(lengths: &[f64]) -> String {
+        let (ti, o) = (Element::from_symbol("Ti").unwrap(), Element::from_symbol("O").unwrap());
+        bond_length_sentence(ti, o, lengths)
+    }
+
+    #[test]
+    fn bond_length_phrasing() {
+        assert_eq!(sentence(&[1.951]), "The Ti–O bond length is 1.95 Å.");
+        assert_eq!(sentence(&[1.951, 1.949]), "Both Ti–O bond lengths are 1.95 Å.");
+        assert_eq!(sentence(&[1.95; 6]), "All Ti–O bond lengths are 1.95 Å.");
+        assert_eq!(
+            sentence(&[1.949, 1.949, 1.949, 1.949, 1.980, 1.980]),
+            "There are four shorter (1.95 Å) and two longer (1.98 Å) Ti–O bond lengths."
+        );
+        assert_eq!(
+            sentence(&[1.97, 1.97, 1.97, 1.99]),
+            "There are three shorter (1.97 Å) and one longer (1.99 Å) Ti–O bond length."
+        );
+        assert_eq!(sentence(&[2.03, 2.32]), "There is one shorter (2.03 Å) and one longer (2.32 Å) Ti–O bond length.");
+        assert_eq!(sentence(&[2.05, 2.10, 2.16]), "There is a spread of Ti–O bond distances ranging from 2.05–2.16 Å.");
     }
 }
