@@ -18,6 +18,8 @@ pub mod prototype;
 mod sentences;
 mod words;
 
+pub use words::number as number_in_words;
+
 use crate::composition::composition;
 use crate::element::Element;
 use crate::error::Result;

@@ -8,20 +8,7 @@
 
 use shared::describe::{DescribeOptions, Description, describe};
 use shared::symmetry::{DEFAULT_SYMPREC, analyze};
-use std::path::{Path, PathBuf};
-
-fn data_dir(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("MATFUSE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "{test}: CI=true but the data directory {} is missing", dir.display());
-    eprintln!("SKIPPED {test}: data directory {} not found (set MATFUSE_DATA_DIR)", dir.display());
-    None
-}
+use matfuse_tests::{column, data_dir, read_csv};
 
 /// Crystal system and space-group symbol from "… crystallizes in the cubic Fm-3m space group".
 fn space_group(text: &str) -> Option<(&str, &str)> {
@@ -39,17 +26,10 @@ struct Row {
 
 fn rows(test: &str) -> Option<Vec<Row>> {
     let path = data_dir(test)?.join("text_examples/matmmfuse_300.csv");
-    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = reader.headers().expect("header row").clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
-    let (id, text, cif) = (column("id"), column("text"), column("cif"));
-    let rows: Vec<Row> = reader
-        .records()
-        .map(|r| {
-            let r = r.expect("well-formed CSV row");
-            Row { id: r[id].to_string(), text: r[text].to_string(), cif: r[cif].to_string() }
-        })
-        .collect();
+    let (headers, records) = read_csv(&path);
+    let (id, text, cif) = (column(&headers, "id"), column(&headers, "text"), column(&headers, "cif"));
+    let rows: Vec<Row> =
+        records.iter().map(|r| Row { id: r[id].to_string(), text: r[text].to_string(), cif: r[cif].to_string() }).collect();
     assert!(rows.len() >= 250, "only {} rows in {}", rows.len(), path.display());
     Some(rows)
 }
@@ -88,37 +68,10 @@ fn space_groups_agree_with_robocrystallographer() {
     }
 }
 
-/// A number written in words, up to ninety-nine ("six", "twenty-four").
+/// A number written in words, up to ninety-nine ("six", "twenty-four"), read back with the
+/// generator's own spelling.
 fn number_word(word: &str) -> Option<usize> {
-    const ONES: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    let ones = |w: &str| ONES.iter().position(|x| *x == w);
-    let tens = |w: &str| TENS.iter().position(|x| *x == w).map(|k| 20 + 10 * k);
-    match word.split_once('-') {
-        Some((t, o)) => Some(tens(t)? + ones(o)?),
-        None => ones(word).or_else(|| tens(word)),
-    }
+    (0..100).find(|&n| shared::describe::number_in_words(n) == word)
 }
 
 /// (element, coordination number) of each site sentence of a Robocrystallographer text:
