@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# Frontend tests: native unit tests, then the component tests (frontend/tests/) in headless
+# Frontend tests (also run by scripts/test.sh): native unit tests, then the component tests (frontend/tests/) in headless
 # Chromium through wasm-bindgen-test-runner and chromedriver (browser flags: frontend/webdriver.json).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=setup.sh
 source "$ROOT/scripts/setup.sh" --browser
-if ! command -v chromedriver >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-driver >/dev/null
-fi
 
 cd "$ROOT"
 cargo test -p frontend --lib

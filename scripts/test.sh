@@ -10,8 +10,14 @@ echo "== building the web app"
 scripts/build-frontend.sh --release --out dist
 
 echo "== cargo tests (profile ci: optimised, with debug assertions)"
+mkdir -p target
 cargo test --workspace --profile ci --locked 2>&1 | tee target/cargo-test.log
 grep -E '^test result:' target/cargo-test.log | awk '{p+=$4; f+=$6} END {print "cargo tests: " p " passed, " f " failed"}'
+
+echo "== web-app component tests in headless Chromium (wasm-bindgen-test)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p frontend --target wasm32-unknown-unknown --test app
 
 echo "== end-to-end: the served app in headless Chromium"
 scripts/e2e.sh
