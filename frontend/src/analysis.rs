@@ -14,28 +14,20 @@ pub struct Analysis {
 
 /// Options of the page: the library defaults, plus the text description.
 pub fn options() -> InspectOptions {
-    InspectOptions {
-        describe: true,
-        ..InspectOptions::default()
-    }
+    InspectOptions { describe: true, ..InspectOptions::default() }
 }
 
 /// Parses `text` (format auto-detected), finds its symmetry and describes it.
 pub fn analyse(text: &str) -> Analysis {
     let start = now_ms();
     let outcome = inspect(text, &options()).map(Arc::new);
-    Analysis {
-        outcome,
-        elapsed_ms: now_ms() - start,
-    }
+    Analysis { outcome, elapsed_ms: now_ms() - start }
 }
 
 /// A monotonic clock in milliseconds (`performance.now()` in the browser).
 #[cfg(target_family = "wasm")]
 fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 #[cfg(not(target_family = "wasm"))]

@@ -11,11 +11,7 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 
 /// A duration in milliseconds, with the precision a reader cares about.
 pub fn millis(ms: f64) -> String {
-    if ms < 10.0 {
-        format!("{} ms", fixed(ms, 1))
-    } else {
-        format!("{} ms", fixed(ms, 0))
-    }
+    if ms < 10.0 { format!("{} ms", fixed(ms, 1)) } else { format!("{} ms", fixed(ms, 0)) }
 }
 
 #[cfg(test)]

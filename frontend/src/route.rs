@@ -40,11 +40,7 @@ impl Route {
 /// The gallery example a deep link names: by id (`rock-salt`) or, for convenience, by formula
 /// (`nacl`, case-insensitive).
 pub fn find_example(key: &str) -> Option<&'static Example> {
-    gallery::example(key).or_else(|| {
-        gallery::examples()
-            .iter()
-            .find(|ex| ex.formula.eq_ignore_ascii_case(key))
-    })
+    gallery::example(key).or_else(|| gallery::examples().iter().find(|ex| ex.formula.eq_ignore_ascii_case(key)))
 }
 
 /// Decodes `%XX` escapes (UTF-8 bytes). Malformed escapes are kept as they are and invalid UTF-8
@@ -90,11 +86,7 @@ pub fn percent_encode(s: &str) -> String {
 pub fn replace_fragment(route: Option<&Route>) {
     let window = leptos::prelude::window();
     let location = window.location();
-    let base = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
+    let base = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
     let url = match route {
         Some(route) => base + &route.to_fragment(),
         None => base,
@@ -110,14 +102,8 @@ mod tests {
 
     #[test]
     fn reads_example_and_structure_links() {
-        assert_eq!(
-            Route::from_fragment("#example=nacl"),
-            Some(Route::Example("nacl".into()))
-        );
-        assert_eq!(
-            Route::from_fragment("structure=Na%20Cl%0A2%25"),
-            Some(Route::Structure("Na Cl\n2%".into()))
-        );
+        assert_eq!(Route::from_fragment("#example=nacl"), Some(Route::Example("nacl".into())));
+        assert_eq!(Route::from_fragment("structure=Na%20Cl%0A2%25"), Some(Route::Structure("Na Cl\n2%".into())));
         assert_eq!(Route::from_fragment("#results"), None);
         assert_eq!(Route::from_fragment("#other=1"), None);
         assert_eq!(Route::from_fragment(""), None);

@@ -9,14 +9,11 @@ use frontend::app::App;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, Event, EventInit, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
-};
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const NACL_POSCAR: &str =
-    "NaCl\n1.0\n0 2.82 2.82\n2.82 0 2.82\n2.82 2.82 0\nNa Cl\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n";
+const NACL_POSCAR: &str = "NaCl\n1.0\n0 2.82 2.82\n2.82 0 2.82\n2.82 2.82 0\nNa Cl\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n";
 
 /// Mounts a fresh page into its own container.
 fn mount() -> HtmlElement {
@@ -41,12 +38,7 @@ fn editor(root: &HtmlElement) -> HtmlTextAreaElement {
 /// Lets timers and the reactive system run.
 async fn wait(duration: Duration) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                duration.as_millis() as i32,
-            )
-            .unwrap();
+        window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, duration.as_millis() as i32).unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
@@ -57,9 +49,7 @@ fn type_into(root: &HtmlElement, value: &str) {
     editor.set_value(value);
     let init = EventInit::new();
     init.set_bubbles(true);
-    editor
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
+    editor.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -73,15 +63,10 @@ async fn starts_empty() {
 #[wasm_bindgen_test]
 async fn clicking_an_example_analyses_it() {
     let root = mount();
-    let button: HtmlElement = find(&root, r#"button[data-example="diamond"]"#)
-        .unwrap()
-        .unchecked_into();
+    let button: HtmlElement = find(&root, r#"button[data-example="diamond"]"#).unwrap().unchecked_into();
     button.click();
     wait(Duration::from_millis(20)).await;
-    assert_eq!(
-        button.get_attribute("aria-pressed").as_deref(),
-        Some("true")
-    );
+    assert_eq!(button.get_attribute("aria-pressed").as_deref(), Some("true"));
     let sg = find(&root, "[data-space-group]").expect("no report");
     assert_eq!(sg.get_attribute("data-space-group").as_deref(), Some("227"));
     assert!(text(&root).contains("Fd-3m"));
@@ -93,20 +78,14 @@ async fn typing_analyses_after_a_pause_and_points_at_the_bad_line() {
     let root = mount();
     type_into(&root, "data_x\n_cell_length_a 4.0\n_cell_length_b oops\n");
     wait(Duration::from_millis(20)).await;
-    assert!(
-        find(&root, ".error-note").is_none(),
-        "analysed before the pause"
-    );
+    assert!(find(&root, ".error-note").is_none(), "analysed before the pause");
     assert!(text(&root).contains("Analysing when you pause typing"));
 
     wait(Duration::from_millis(600)).await;
     let note = find(&root, ".error-note").expect("no error note");
     assert_eq!(note.get_attribute("data-line").as_deref(), Some("3"));
     assert!(note.text_content().unwrap().contains("_cell_length_b oops"));
-    assert_eq!(
-        editor(&root).get_attribute("aria-invalid").as_deref(),
-        Some("true")
-    );
+    assert_eq!(editor(&root).get_attribute("aria-invalid").as_deref(), Some("true"));
 
     // The note's button selects the offending line in the editor.
     let select: HtmlElement = find(&root, ".error-note button").unwrap().unchecked_into();
@@ -132,10 +111,7 @@ async fn ctrl_enter_analyses_at_once() {
 
     wait(Duration::from_millis(20)).await;
     let formula = find(&root, "[data-formula]").expect("no report");
-    assert_eq!(
-        formula.get_attribute("data-formula").as_deref(),
-        Some("NaCl")
-    );
+    assert_eq!(formula.get_attribute("data-formula").as_deref(), Some("NaCl"));
     assert!(text(&root).contains("Fm-3m"));
     assert!(text(&root).contains("Read 2 atoms"));
 }

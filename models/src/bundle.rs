@@ -188,7 +188,12 @@ mod tests {
             fusion: FusionKind::Cross,
             text_encoder: EncoderRef { name: "tiny".into(), hidden_size: 8, sha256: "ab".repeat(32) },
             properties: vec![PropertySpec { name: "band_gap".into(), unit: "eV".into(), mean: 1.0, std: 1.5 }],
-            training: Provenance { data: vec!["mp2018".into()], split: "fixed".into(), command: "matfuse train".into(), seed: Some(1) },
+            training: Provenance {
+                data: vec!["mp2018".into()],
+                split: "fixed".into(),
+                command: "matfuse train".into(),
+                seed: Some(1),
+            },
             metrics: BTreeMap::new(),
             trained: false,
             weights: FileRef { file: "weights.bin".into(), sha256: weights_sha.into() },

@@ -10,12 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
 /// Property columns recognised as labels, with their units.
-pub const LABEL_COLUMNS: [(&str, &str); 4] = [
-    ("formation_energy_per_atom", "eV/atom"),
-    ("band_gap", "eV"),
-    ("energy_above_hull", "eV/atom"),
-    ("efermi", "eV"),
-];
+pub const LABEL_COLUMNS: [(&str, &str); 4] =
+    [("formation_energy_per_atom", "eV/atom"), ("band_gap", "eV"), ("energy_above_hull", "eV/atom"), ("efermi", "eV")];
 
 pub const CACHE_MAGIC: &[u8; 8] = b"MATFUSE\x01";
 pub const CACHE_VERSION: u32 = 1;
@@ -56,7 +52,10 @@ pub fn read_records(r: &mut impl Read) -> io::Result<Vec<FeaturizedRecord>> {
     let mut version = [0u8; 4];
     r.read_exact(&mut version)?;
     if &magic != CACHE_MAGIC || u32::from_le_bytes(version) != CACHE_VERSION {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "not a matfuse featurise cache (or an older version): run `matfuse featurize` again"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not a matfuse featurise cache (or an older version): run `matfuse featurize` again",
+        ));
     }
     let mut records = Vec::new();
     let mut len = [0u8; 4];
@@ -68,8 +67,13 @@ pub fn read_records(r: &mut impl Read) -> io::Result<Vec<FeaturizedRecord>> {
             Err(e) => return Err(e),
         }
         buf.resize(u32::from_le_bytes(len) as usize, 0);
-        r.read_exact(&mut buf).map_err(|_| io::Error::new(io::ErrorKind::UnexpectedEof, format!("cache truncated in record {}", records.len())))?;
-        records.push(postcard::from_bytes(&buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("record {}: {e}", records.len())))?);
+        r.read_exact(&mut buf).map_err(|_| {
+            io::Error::new(io::ErrorKind::UnexpectedEof, format!("cache truncated in record {}", records.len()))
+        })?;
+        records.push(
+            postcard::from_bytes(&buf)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("record {}: {e}", records.len())))?,
+        );
     }
     Ok(records)
 }
@@ -86,7 +90,12 @@ mod tests {
             split: Some("train".into()),
             formula: "NaCl".into(),
             space_group: 225,
-            graph: CrystalGraph { atomic_numbers: vec![11, 17], edge_src: vec![0, 1], edge_dst: vec![1, 0], edge_distance: vec![2.8, 2.8] },
+            graph: CrystalGraph {
+                atomic_numbers: vec![11, 17],
+                edge_src: vec![0, 1],
+                edge_dst: vec![1, 0],
+                edge_distance: vec![2.8, 2.8],
+            },
             description: "NaCl is rock salt.".into(),
             labels: [Some(-2.1), Some(5.0), None, Some(1.0)],
         };

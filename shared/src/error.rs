@@ -56,14 +56,7 @@ pub enum Error {
 
     /// Two atoms closer than physically possible (after periodic wrapping).
     #[error("atoms {i} ({label_i}) and {j} ({label_j}) overlap: they are {distance:.3} Å apart (minimum {min:.2} Å)")]
-    OverlappingAtoms {
-        i: usize,
-        j: usize,
-        label_i: String,
-        label_j: String,
-        distance: f64,
-        min: f64,
-    },
+    OverlappingAtoms { i: usize, j: usize, label_i: String, label_j: String, distance: f64, min: f64 },
 
     /// The symmetry finder failed (usually a structure far from any space group at the tolerance).
     #[error("symmetry analysis failed at tolerance {symprec} Å: {message}")]

@@ -70,31 +70,11 @@ impl Bins {
     }
 }
 
-const ELECTRONEGATIVITY_BINS: Bins = Bins {
-    lo: 0.5,
-    width: 0.35,
-    count: 10,
-};
-const COVALENT_RADIUS_BINS: Bins = Bins {
-    lo: 0.25,
-    width: 0.225,
-    count: 10,
-};
-const LN_IONIZATION_ENERGY_BINS: Bins = Bins {
-    lo: 1.3,
-    width: 0.2,
-    count: 10,
-};
-const ELECTRON_AFFINITY_BINS: Bins = Bins {
-    lo: -3.0,
-    width: 0.67,
-    count: 10,
-};
-const LN_ATOMIC_VOLUME_BINS: Bins = Bins {
-    lo: 1.5,
-    width: 0.28,
-    count: 10,
-};
+const ELECTRONEGATIVITY_BINS: Bins = Bins { lo: 0.5, width: 0.35, count: 10 };
+const COVALENT_RADIUS_BINS: Bins = Bins { lo: 0.25, width: 0.225, count: 10 };
+const LN_IONIZATION_ENERGY_BINS: Bins = Bins { lo: 1.3, width: 0.2, count: 10 };
+const ELECTRON_AFFINITY_BINS: Bins = Bins { lo: -3.0, width: 0.67, count: 10 };
+const LN_ATOMIC_VOLUME_BINS: Bins = Bins { lo: 1.5, width: 0.28, count: 10 };
 
 /// The CGCNN node features of `e` (see the module docs for the layout).
 pub fn node_features(e: Element) -> [f32; NODE_FEATURES] {
@@ -116,11 +96,7 @@ pub fn node_feature_table() -> &'static [[f32; NODE_FEATURES]; Element::COUNT] {
 /// One-hot category of each property of `e`, in [`NODE_FEATURE_LAYOUT`] order; `None` where
 /// the value is missing.
 pub fn node_feature_categories(e: Element) -> [Option<usize>; 9] {
-    let group = if e.block() == Block::F {
-        0
-    } else {
-        e.group() as usize
-    };
+    let group = if e.block() == Block::F { 0 } else { e.group() as usize };
     let block = match e.block() {
         Block::S => 0,
         Block::P => 1,
@@ -130,15 +106,13 @@ pub fn node_feature_categories(e: Element) -> [Option<usize>; 9] {
     [
         Some(group),
         Some(e.period() as usize - 1),
-        e.electronegativity()
-            .map(|x| ELECTRONEGATIVITY_BINS.index(x)),
+        e.electronegativity().map(|x| ELECTRONEGATIVITY_BINS.index(x)),
         Some(COVALENT_RADIUS_BINS.index(e.covalent_radius())),
         Some(e.valence_electrons() as usize - 1),
         Some(LN_IONIZATION_ENERGY_BINS.index(e.first_ionization_energy().ln())),
         Some(ELECTRON_AFFINITY_BINS.index(e.electron_affinity())),
         Some(block),
-        e.atomic_volume()
-            .map(|v| LN_ATOMIC_VOLUME_BINS.index(v.ln())),
+        e.atomic_volume().map(|v| LN_ATOMIC_VOLUME_BINS.index(v.ln())),
     ]
 }
 
@@ -158,11 +132,7 @@ fn compute_node_features(e: Element) -> [f32; NODE_FEATURES] {
 /// Writes the Gaussian expansion of `distance` (Å) into `out`, which must hold
 /// [`EDGE_FEATURES`] values: `out[k] = exp(−(d − μₖ)² / σ²)` with μₖ = k·0.2 Å, σ = 0.2 Å.
 pub fn gaussian_expansion(distance: f64, out: &mut [f32]) {
-    assert_eq!(
-        out.len(),
-        EDGE_FEATURES,
-        "gaussian_expansion needs {EDGE_FEATURES} outputs"
-    );
+    assert_eq!(out.len(), EDGE_FEATURES, "gaussian_expansion needs {EDGE_FEATURES} outputs");
     for (k, x) in out.iter_mut().enumerate() {
         let t = (distance - k as f64 * GAUSSIAN_STEP) / GAUSSIAN_STEP;
         *x = (-t * t).exp() as f32;
@@ -188,10 +158,7 @@ mod tests {
             assert!(v.iter().all(|&x| x == 0.0 || x == 1.0), "{e}");
             let mut offset = 0;
             for ((name, width), cat) in NODE_FEATURE_LAYOUT.iter().zip(node_feature_categories(e)) {
-                let ones = v[offset..offset + width]
-                    .iter()
-                    .filter(|&&x| x == 1.0)
-                    .count();
+                let ones = v[offset..offset + width].iter().filter(|&&x| x == 1.0).count();
                 assert_eq!(ones, cat.is_some() as usize, "{e} {name}");
                 offset += width;
             }
@@ -256,9 +223,7 @@ mod tests {
         assert!((out[9] - (-1.0f32).exp()).abs() < 1e-6);
         assert!((out[11] - out[9]).abs() < 1e-6);
         gaussian_expansion(3.13, &mut out);
-        let argmax = (0..EDGE_FEATURES)
-            .max_by(|&a, &b| out[a].total_cmp(&out[b]))
-            .unwrap();
+        let argmax = (0..EDGE_FEATURES).max_by(|&a, &b| out[a].total_cmp(&out[b])).unwrap();
         assert_eq!(argmax, 16);
         gaussian_expansion(0.0, &mut out);
         assert_eq!(out[0], 1.0);

@@ -5,10 +5,10 @@
 //! expanded on demand, so the featurise cache stays small and features can change without
 //! re-running the neighbour search.
 
+use crate::Element;
 use crate::features::{CUTOFF, EDGE_FEATURES, MAX_NEIGHBORS, NODE_FEATURES, gaussian_expansion, node_features};
 use crate::neighbors::nearest_neighbors;
 use crate::structure::Structure;
-use crate::Element;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,14 +5,14 @@
 //! and [`Structure`] ─[`symmetry`] + [`describe`]→ text description.
 
 pub mod composition;
-pub mod describe;
 pub mod dataset;
+pub mod describe;
 pub mod element;
 pub mod error;
 pub mod features;
 pub mod gallery;
-pub mod io;
 pub mod graph;
+pub mod io;
 pub mod lattice;
 pub mod neighbors;
 pub mod report;

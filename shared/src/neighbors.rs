@@ -135,9 +135,9 @@ pub fn canonical_order(a: &Neighbor, b: &Neighbor, z: &[u8]) -> std::cmp::Orderi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Element;
     use crate::lattice::{Lattice, norm};
     use crate::structure::Site;
-    use crate::Element;
     use proptest::prelude::*;
 
     /// Reference: every image in a generous fixed box, no pruning.
@@ -152,7 +152,8 @@ mod tests {
                     for n0 in -reach[0]..=reach[0] {
                         for n1 in -reach[1]..=reach[1] {
                             for n2 in -reach[2]..=reach[2] {
-                                let f = [fj[0] - fi[0] + n0 as f64, fj[1] - fi[1] + n1 as f64, fj[2] - fi[2] + n2 as f64];
+                                let f =
+                                    [fj[0] - fi[0] + n0 as f64, fj[1] - fi[1] + n1 as f64, fj[2] - fi[2] + n2 as f64];
                                 let d = norm(s.lattice().to_cartesian(f));
                                 if d <= cutoff && d > 1e-8 {
                                     out.push(d);

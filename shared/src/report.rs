@@ -8,12 +8,12 @@
 use crate::composition::reduced_formula;
 use crate::describe::{DescribeOptions, describe};
 use crate::error::Result;
+use crate::features::{CUTOFF, MAX_NEIGHBORS};
 use crate::io::{ParseOptions, parse_with};
 use crate::lattice::LatticeParameters;
 use crate::neighbors::{Neighbor, nearest_neighbors};
 use crate::structure::Structure;
 use crate::symmetry::{CrystalSystem, DEFAULT_SYMPREC, analyze};
-use crate::features::{CUTOFF, MAX_NEIGHBORS};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -75,9 +75,9 @@ pub fn inspect(text: &str, opts: &InspectOptions) -> Result<Report> {
 /// Reports on an already parsed structure.
 pub fn report(structure: &Structure, opts: &InspectOptions) -> Result<Report> {
     let symmetry = analyze(structure, opts.symprec)?;
-    let description = opts.describe.then(|| {
-        describe(structure, &symmetry, &DescribeOptions { symprec: opts.symprec, ..Default::default() }).text
-    });
+    let description = opts
+        .describe
+        .then(|| describe(structure, &symmetry, &DescribeOptions { symprec: opts.symprec, ..Default::default() }).text);
     let sites = structure
         .sites()
         .iter()

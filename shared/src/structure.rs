@@ -79,7 +79,9 @@ impl Structure {
             return Err(Error::TooManyAtoms { natoms: sites.len(), max: max_atoms });
         }
         if let Some(i) = sites.iter().position(|s| s.frac.iter().any(|x| !x.is_finite())) {
-            return Err(Error::NonFinite { what: format!("the coordinates of atom {i} ({})", sites[i].display_label()) });
+            return Err(Error::NonFinite {
+                what: format!("the coordinates of atom {i} ({})", sites[i].display_label()),
+            });
         }
         let s = Structure { lattice: Lattice::new(lattice.matrix)?, sites };
         if let Some((i, j, distance)) = s.closest_pair_below(MIN_INTERATOMIC_DISTANCE) {
@@ -226,7 +228,10 @@ mod tests {
     fn rejects_empty_and_oversized() {
         assert_eq!(Structure::new(cubic(3.0), vec![]), Err(Error::NoAtoms));
         let sites = (0..10).map(|i| Site::new(el("H"), [i as f64 / 10.0, 0.0, 0.0])).collect();
-        assert!(matches!(Structure::with_max_atoms(cubic(30.0), sites, 5), Err(Error::TooManyAtoms { natoms: 10, max: 5 })));
+        assert!(matches!(
+            Structure::with_max_atoms(cubic(30.0), sites, 5),
+            Err(Error::TooManyAtoms { natoms: 10, max: 5 })
+        ));
     }
 
     #[test]

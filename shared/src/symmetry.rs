@@ -109,8 +109,8 @@ pub fn analyze(structure: &Structure, symprec: f64) -> Result<Symmetry> {
     });
     let numbers = structure.species().map(|e| e.z() as i32).collect();
     let cell = Cell::new(lattice, positions.collect(), numbers);
-    let dataset = MoyoDataset::with_default(&cell, symprec)
-        .map_err(|e| Error::Symmetry { symprec, message: e.to_string() })?;
+    let dataset =
+        MoyoDataset::with_default(&cell, symprec).map_err(|e| Error::Symmetry { symprec, message: e.to_string() })?;
     let number = dataset.number as u16;
     Ok(Symmetry {
         number,

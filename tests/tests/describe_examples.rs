@@ -6,9 +6,9 @@
 //! Needs the team data directory (`$MATFUSE_DATA_DIR`, else `../shared/data` beside the
 //! checkout): skipped with a message when it is missing, failed under `CI=true`.
 
+use matfuse_tests::{column, data_dir, read_csv};
 use shared::describe::{DescribeOptions, Description, describe};
 use shared::symmetry::{DEFAULT_SYMPREC, analyze};
-use matfuse_tests::{column, data_dir, read_csv};
 
 /// Crystal system and space-group symbol from "… crystallizes in the cubic Fm-3m space group".
 fn space_group(text: &str) -> Option<(&str, &str)> {
@@ -28,8 +28,10 @@ fn rows(test: &str) -> Option<Vec<Row>> {
     let path = data_dir(test)?.join("text_examples/matmmfuse_300.csv");
     let (headers, records) = read_csv(&path);
     let (id, text, cif) = (column(&headers, "id"), column(&headers, "text"), column(&headers, "cif"));
-    let rows: Vec<Row> =
-        records.iter().map(|r| Row { id: r[id].to_string(), text: r[text].to_string(), cif: r[cif].to_string() }).collect();
+    let rows: Vec<Row> = records
+        .iter()
+        .map(|r| Row { id: r[id].to_string(), text: r[text].to_string(), cif: r[cif].to_string() })
+        .collect();
     assert!(rows.len() >= 250, "only {} rows in {}", rows.len(), path.display());
     Some(rows)
 }

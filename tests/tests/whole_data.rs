@@ -3,11 +3,11 @@
 
 use matfuse_tests::{column, data_dir, read_csv};
 use rayon::prelude::*;
+use shared::Structure;
 use shared::composition::reduced_formula;
 use shared::describe::{DescribeOptions, describe};
 use shared::graph::CrystalGraph;
 use shared::symmetry::{DEFAULT_SYMPREC, analyze};
-use shared::Structure;
 
 /// Parses, builds the graph and the description; returns the structure.
 fn featurise(text: &str) -> Result<Structure, String> {
@@ -33,8 +33,13 @@ fn mp2018_parses_featurises_and_matches_its_columns() {
     let Some(dir) = data_dir("mp2018") else { return };
     let (h, rows) = read_csv(&dir.join("mp2018/mp2018.csv.gz"));
     assert_eq!(rows.len(), 36_738);
-    let (cif, id, nsites, volume, formula) =
-        (column(&h, "cif"), column(&h, "material_id"), column(&h, "nsites"), column(&h, "volume"), column(&h, "reduced_formula"));
+    let (cif, id, nsites, volume, formula) = (
+        column(&h, "cif"),
+        column(&h, "material_id"),
+        column(&h, "nsites"),
+        column(&h, "volume"),
+        column(&h, "reduced_formula"),
+    );
     let problems: Vec<String> = rows
         .par_iter()
         .filter_map(|r| {
@@ -64,7 +69,8 @@ fn mp2022_density_and_space_groups_agree() {
     let Some(dir) = data_dir("mp2022_ehull") else { return };
     let (h, rows) = read_csv(&dir.join("mp2022_ehull/mp2022_ehull.csv.gz"));
     assert_eq!(rows.len(), 2_153);
-    let (cif, id, density, sg) = (column(&h, "cif"), column(&h, "material_id"), column(&h, "density"), column(&h, "space_group_number"));
+    let (cif, id, density, sg) =
+        (column(&h, "cif"), column(&h, "material_id"), column(&h, "density"), column(&h, "space_group_number"));
     let results: Vec<Result<(bool, Option<String>), String>> = rows
         .par_iter()
         .map(|r| {
@@ -79,9 +85,15 @@ fn mp2022_density_and_space_groups_agree() {
         })
         .collect();
     let errors: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    assert!(errors.is_empty(), "{} rows failed:\n{}", errors.len(), errors.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} rows failed:\n{}",
+        errors.len(),
+        errors.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
     let agree = results.iter().filter(|r| matches!(r, Ok((true, _)))).count();
-    let disagreements: Vec<&String> = results.iter().filter_map(|r| r.as_ref().ok().and_then(|x| x.1.as_ref())).collect();
+    let disagreements: Vec<&String> =
+        results.iter().filter_map(|r| r.as_ref().ok().and_then(|x| x.1.as_ref())).collect();
     let share = agree as f64 / rows.len() as f64;
     eprintln!("space group agreement with mp2022_ehull: {agree}/{} = {:.2} %", rows.len(), 100.0 * share);
     for d in &disagreements {
@@ -99,7 +111,12 @@ fn perov5_text_examples_and_jarvis_parse_and_featurise() {
         let (h, rows) = read_csv(&dir.join(file));
         let c = column(&h, col);
         count += rows.len();
-        failures.extend(rows.par_iter().enumerate().filter_map(|(i, r)| featurise(&r[c]).err().map(|e| format!("{file} row {i}: {e}"))).collect::<Vec<_>>());
+        failures.extend(
+            rows.par_iter()
+                .enumerate()
+                .filter_map(|(i, r)| featurise(&r[c]).err().map(|e| format!("{file} row {i}: {e}")))
+                .collect::<Vec<_>>(),
+        );
     }
     let mut poscars = Vec::new();
     let mut stack = vec![dir.join("jarvis_samples")];

@@ -75,11 +75,16 @@ pub fn run(args: &FeaturizeArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out).map_err(|source| Error::Write { path: args.out.clone(), source })?;
     let records_path = args.out.join(RECORDS_FILE);
     let failures_path = args.out.join("failures.csv");
-    let write_err = |path: &Path| { let path = path.to_path_buf(); move |source| Error::Write { path, source } };
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
     let mut records = std::io::BufWriter::new(std::fs::File::create(&records_path).map_err(write_err(&records_path))?);
     let mut failures = csv::Writer::from_path(&failures_path)
         .map_err(|e| Error::Write { path: failures_path.clone(), source: e.into() })?;
-    failures.write_record(["row", "id", "error"]).map_err(|e| Error::Write { path: failures_path.clone(), source: e.into() })?;
+    failures
+        .write_record(["row", "id", "error"])
+        .map_err(|e| Error::Write { path: failures_path.clone(), source: e.into() })?;
     write_header(&mut records).map_err(write_err(&records_path))?;
     let (mut ok, mut failed) = (0usize, 0usize);
     for (row, result) in rows.iter().zip(&results) {
@@ -110,6 +115,10 @@ pub fn run(args: &FeaturizeArgs) -> Result<()> {
     let manifest_path = args.out.join("manifest.json");
     std::fs::write(&manifest_path, serde_json::to_string_pretty(&manifest).expect("json"))
         .map_err(write_err(&manifest_path))?;
-    eprintln!("featurised {ok} structures ({failed} failed, listed in {}) into {}", failures_path.display(), records_path.display());
+    eprintln!(
+        "featurised {ok} structures ({failed} failed, listed in {}) into {}",
+        failures_path.display(),
+        records_path.display()
+    );
     Ok(())
 }

@@ -23,7 +23,8 @@ fn human(r: &Report) -> String {
     let l = &r.lattice;
     let mut out = String::new();
     let _ = writeln!(out, "Formula       {} ({} atoms)", subscripted(&r.formula), r.natoms);
-    let _ = writeln!(out, "Space group   {} (No. {}), {}", r.space_group.symbol, r.space_group.number, r.crystal_system);
+    let _ =
+        writeln!(out, "Space group   {} (No. {}), {}", r.space_group.symbol, r.space_group.number, r.crystal_system);
     let _ = writeln!(out, "Lattice       a = {:.4} Å, b = {:.4} Å, c = {:.4} Å", l.a, l.b, l.c);
     let _ = writeln!(out, "              α = {:.3}°, β = {:.3}°, γ = {:.3}°", l.alpha, l.beta, l.gamma);
     let _ = writeln!(out, "Volume        {:.3} Å³", l.volume);
@@ -40,8 +41,10 @@ fn human(r: &Report) -> String {
     if let Some(neighbors) = &r.neighbors {
         let _ = writeln!(out, "\nNeighbours (12 nearest within 8 Å): atom -> j [image] distance/Å");
         for (i, list) in neighbors.iter().enumerate() {
-            let edges: Vec<String> =
-                list.iter().map(|n| format!("{} [{} {} {}] {:.3}", n.j, n.image[0], n.image[1], n.image[2], n.distance)).collect();
+            let edges: Vec<String> = list
+                .iter()
+                .map(|n| format!("{} [{} {} {}] {:.3}", n.j, n.image[0], n.image[1], n.image[2], n.distance))
+                .collect();
             let _ = writeln!(out, "{:>3} {}: {}", i, r.sites[i].element, edges.join(", "));
         }
     }

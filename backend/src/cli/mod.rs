@@ -11,7 +11,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "matfuse", version, about = "Crystal property prediction by multimodal fusion of crystal graphs and text")]
+#[command(
+    name = "matfuse",
+    version,
+    about = "Crystal property prediction by multimodal fusion of crystal graphs and text"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -42,11 +42,7 @@ pub fn Results(
 
 /// Everything the page knows about one structure.
 #[component]
-fn ReportView(
-    report: Arc<Report>,
-    elapsed_ms: f64,
-    example: Option<&'static Example>,
-) -> impl IntoView {
+fn ReportView(report: Arc<Report>, elapsed_ms: f64, example: Option<&'static Example>) -> impl IntoView {
     let about = example.map(|ex| {
         view! {
             <aside class="about" aria-label="About this example">
@@ -145,8 +141,5 @@ fn Description(text: String) -> impl IntoView {
 /// `"cubic"` → `"Cubic"`.
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -6,34 +6,19 @@ use crate::{analysis::Analysis, format::millis};
 
 /// A polite live region, so screen readers hear the outcome of each analysis.
 #[component]
-pub fn Status(
-    #[prop(into)] analysis: Signal<Option<Analysis>>,
-    #[prop(into)] waiting: Signal<bool>,
-) -> impl IntoView {
+pub fn Status(#[prop(into)] analysis: Signal<Option<Analysis>>, #[prop(into)] waiting: Signal<bool>) -> impl IntoView {
     let message = Memo::new(move |_| {
         if waiting.get() {
             return ("status", "Analysing when you pause typing…".to_owned());
         }
         match analysis.get() {
             None => ("status", "Nothing analysed yet.".to_owned()),
-            Some(Analysis {
-                outcome: Ok(report),
-                elapsed_ms,
-            }) => (
-                "status ok",
-                format!(
-                    "Read {} · analysed in {}",
-                    atoms(report.natoms),
-                    millis(elapsed_ms)
-                ),
-            ),
-            Some(Analysis {
-                outcome: Err(_),
-                elapsed_ms,
-            }) => (
-                "status bad",
-                format!("Could not read the structure · {}", millis(elapsed_ms)),
-            ),
+            Some(Analysis { outcome: Ok(report), elapsed_ms }) => {
+                ("status ok", format!("Read {} · analysed in {}", atoms(report.natoms), millis(elapsed_ms)))
+            }
+            Some(Analysis { outcome: Err(_), elapsed_ms }) => {
+                ("status bad", format!("Could not read the structure · {}", millis(elapsed_ms)))
+            }
         }
     });
     view! {
@@ -45,9 +30,5 @@ pub fn Status(
 
 /// "1 atom", "8 atoms".
 fn atoms(n: usize) -> String {
-    if n == 1 {
-        "1 atom".to_owned()
-    } else {
-        format!("{n} atoms")
-    }
+    if n == 1 { "1 atom".to_owned() } else { format!("{n} atoms") }
 }
