@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 cargo build --profile ci --locked -p backend
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=target/e2e-server.log
-target/ci/matfuse serve --addr "127.0.0.1:$port" --static-dir dist >"$log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}"/ci/matfuse serve --addr "127.0.0.1:$port" --static-dir dist >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
