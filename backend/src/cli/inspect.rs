@@ -1,6 +1,6 @@
 //! `matfuse inspect`.
 
-use super::{StructureArgs, read_structure};
+use super::{StructureArgs, print_stdout, read_structure};
 use crate::error::Result;
 use shared::composition::subscripted;
 use shared::report::{InspectOptions, Report, report};
@@ -10,11 +10,10 @@ pub fn run(input: &StructureArgs, json: bool, neighbors: bool) -> Result<()> {
     let options = InspectOptions { symprec: input.symprec, describe: false, neighbors };
     let report = report(&structure, &options)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("reports serialise"));
+        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&report).expect("reports serialise")))
     } else {
-        print!("{}", human(&report));
+        print_stdout(&human(&report))
     }
-    Ok(())
 }
 
 /// The human-readable form of a report.

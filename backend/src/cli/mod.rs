@@ -82,13 +82,24 @@ pub fn run(cli: Cli) -> Result<()> {
             let structure = read_structure(&input)?;
             let symmetry = shared::symmetry::analyze(&structure, input.symprec)?;
             let options = shared::describe::DescribeOptions { symprec: input.symprec, ..Default::default() };
-            println!("{}", shared::describe::describe(&structure, &symmetry, &options).text);
-            Ok(())
+            print_stdout(&format!("{}\n", shared::describe::describe(&structure, &symmetry, &options).text))
         }
         Command::Inspect { input, json, neighbors } => inspect::run(&input, json, neighbors),
         Command::Featurize(args) => featurize::run(&args),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Serve { addr, static_dir } => crate::server::serve(addr, static_dir),
+    }
+}
+
+/// Writes to standard output; a reader that went away (`matfuse inspect … | head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Write { path: PathBuf::from("<standard output>"), source: e })
+        }
+        _ => Ok(()),
     }
 }
 
