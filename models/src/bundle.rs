@@ -143,7 +143,7 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
     if m.properties.is_empty() {
         return Err("no properties".into());
     }
-    if let Some(p) = m.properties.iter().find(|p| !(p.std > 0.0) || !p.mean.is_finite()) {
+    if let Some(p) = m.properties.iter().find(|p| !p.std.is_finite() || p.std <= 0.0 || !p.mean.is_finite()) {
         return Err(format!("property '{}' has an invalid standardisation (mean {}, std {})", p.name, p.mean, p.std));
     }
     for f in m.vocabulary.iter().chain([&m.weights]) {

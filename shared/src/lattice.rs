@@ -44,11 +44,12 @@ impl Lattice {
         let lattice = Lattice { matrix };
         let volume = lattice.volume();
         let too_long = (0..3).any(|i| norm(matrix[i]) > MAX_LENGTH);
-        if !(volume > MIN_VOLUME) || too_long {
+        if volume.is_nan() || volume <= MIN_VOLUME || too_long {
             return Err(Error::DegenerateLattice { volume });
         }
         let max_reciprocal = lattice.reciprocal_lengths().into_iter().fold(0.0, f64::max);
-        if !(1.0 / max_reciprocal >= MIN_PLANE_SPACING) {
+        let spacing = 1.0 / max_reciprocal;
+        if spacing.is_nan() || spacing < MIN_PLANE_SPACING {
             return Err(Error::DegenerateLattice { volume });
         }
         Ok(lattice)
@@ -62,7 +63,7 @@ impl Lattice {
         let cx = c * cb;
         let cy = c * (ca - cb * cg) / sg;
         let cz2 = c * c - cx * cx - cy * cy;
-        if !(cz2 > 0.0) {
+        if cz2.is_nan() || cz2 <= 0.0 {
             return Err(Error::DegenerateLattice { volume: 0.0 });
         }
         Lattice::new([[a, 0.0, 0.0], [b * cg, b * sg, 0.0], [cx, cy, cz2.sqrt()]])
@@ -108,6 +109,7 @@ impl Lattice {
     }
 
     /// Inverse of `matrix`; its columns are the reciprocal vectors (without the 2π).
+    #[allow(clippy::needless_range_loop)] // cofactor indices read best as indices
     pub fn inverse(&self) -> [Vec3; 3] {
         let m = &self.matrix;
         let d = det(m);
