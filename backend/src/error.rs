@@ -7,6 +7,9 @@ pub enum Error {
     #[error("{0}")]
     Structure(#[from] shared::Error),
 
+    #[error("{0}")]
+    Model(#[from] models::Error),
+
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
 

@@ -1,6 +1,7 @@
 //! `matfuse`: the command-line tool and server.
 
 mod cli;
+mod dataset;
 mod error;
 mod server;
 mod table;

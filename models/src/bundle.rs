@@ -86,6 +86,38 @@ pub struct Manifest {
     /// Caveats a scientist needs to read the numbers.
     #[serde(default)]
     pub caveats: Vec<String>,
+    /// Architecture of the network the weights belong to.
+    #[serde(default)]
+    pub network: Option<crate::nn::NetConfig>,
+}
+
+impl Manifest {
+    /// The manifest of an untrained network of the right shape (`trained: false`, identity
+    /// standardisation): what serves before real weights exist, never passed off as trained.
+    pub fn untrained(id: &str, network: crate::nn::NetConfig) -> Manifest {
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            id: id.into(),
+            version: format!("{}-untrained", env!("CARGO_PKG_VERSION")),
+            fusion: network.fusion,
+            text_encoder: EncoderRef {
+                name: "matfuse-light (untrained)".into(),
+                hidden_size: network.text.hidden,
+                sha256: String::new(),
+            },
+            properties: shared::dataset::LABEL_COLUMNS
+                .iter()
+                .map(|(name, unit)| PropertySpec { name: (*name).into(), unit: (*unit).into(), mean: 0.0, std: 1.0 })
+                .collect(),
+            training: Provenance { data: vec![], split: String::new(), command: String::new(), seed: None },
+            metrics: BTreeMap::new(),
+            trained: false,
+            weights: FileRef { file: "model.bpk".into(), sha256: String::new() },
+            vocabulary: vec![],
+            caveats: vec!["Untrained network: its numbers are meaningless.".into()],
+            network: Some(network),
+        }
+    }
 }
 
 /// A loaded, verified bundle.
@@ -125,6 +157,23 @@ impl Bundle {
 
     pub fn path(&self, file: &FileRef) -> PathBuf {
         self.dir.join(&file.file)
+    }
+
+    /// Writes a bundle: `weights` as `model.bpk`, `vocab_text` as `vocab.txt` and the manifest
+    /// with their checksums filled in.
+    pub fn write(dir: &Path, mut manifest: Manifest, weights: &[u8], vocab_text: &str) -> Result<()> {
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(dir.join(name), bytes))
+                .map_err(|source| Error::Write { path: dir.join(name), source })
+        };
+        manifest.weights = FileRef { file: "model.bpk".into(), sha256: sha256_hex(weights) };
+        manifest.vocabulary = vec![FileRef { file: "vocab.txt".into(), sha256: sha256_hex(vocab_text.as_bytes()) }];
+        validate(&manifest).map_err(|message| Error::Manifest { path: dir.join(MANIFEST_FILE), message })?;
+        write("model.bpk", weights)?;
+        write("vocab.txt", vocab_text.as_bytes())?;
+        let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n";
+        write(MANIFEST_FILE, json.as_bytes())
     }
 }
 
@@ -199,6 +248,7 @@ mod tests {
             weights: FileRef { file: "weights.bin".into(), sha256: weights_sha.into() },
             vocabulary: vec![],
             caveats: vec![],
+            network: None,
         }
     }
 
@@ -231,4 +281,17 @@ mod tests {
         m.weights.file = "../weights.bin".into();
         assert!(matches!(Bundle::load(&write_bundle(&m, weights)), Err(Error::Manifest { .. })));
     }
+}
+
+/// The caveats every shipped model card and manifest carries.
+pub fn standard_caveats() -> Vec<String> {
+    [
+        "Band gaps are PBE (GGA) values, which underestimate experimental gaps, often by 30-50 %.",
+        "Fermi energy is an absolute DFT level from the calculation, not referenced to vacuum or a band edge; compare it only between similar calculations.",
+        "Energy above hull is measured against the Materials Project 2022 convex hull; only ~1,750 training labels exist.",
+        "Elements absent from the training data are flagged; predictions for them are extrapolations.",
+        "Training data: Materials Project (CC-BY-4.0); cite the Materials Project when publishing results.",
+    ]
+    .map(String::from)
+    .to_vec()
 }

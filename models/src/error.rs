@@ -15,6 +15,18 @@ pub enum Error {
 
     #[error("model '{model}' was trained with text encoder {expected}, but {actual} is installed")]
     EncoderMismatch { model: String, expected: String, actual: String },
+
+    #[error("vocabulary: {0}")]
+    Vocabulary(String),
+
+    #[error("model weights: {0}")]
+    Weights(String),
+
+    #[error("{0}")]
+    Config(String),
+
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,11 +1,19 @@
 //! matfuse's networks and the on-disk model bundle.
 //!
 //! A bundle (`models/weights/<id>/`) is a manifest, the weights and the tokenizer/vocabulary
-//! they need; [`bundle::Bundle::load`] verifies it before anything runs. The burn modules
-//! (CGCNN, text encoders, fusion variants, heads) arrive with the models issue.
+//! they need; [`bundle::Bundle::load`] verifies it before anything runs. [`nn`] holds the burn
+//! modules (one code path for every device), [`batch`] turns structures into tensors.
 
+pub mod batch;
 pub mod bundle;
 pub mod error;
+pub mod metrics;
+pub mod nn;
+pub mod predictor;
+pub mod rng;
+pub mod train;
+pub mod vocab;
+pub mod weights;
 
 pub use bundle::{Bundle, Manifest};
 pub use error::{Error, Result};

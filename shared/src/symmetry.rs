@@ -79,6 +79,10 @@ pub struct Symmetry {
     pub num_operations: usize,
     /// The tolerance used, Å.
     pub symprec: f64,
+    /// Row vectors of the conventional standard cell (what the description's lattice
+    /// parameters describe, so they do not depend on the input cell's choice or size).
+    #[serde(skip)]
+    pub conventional_lattice: [[f64; 3]; 3],
 }
 
 impl Symmetry {
@@ -121,5 +125,6 @@ pub fn analyze(structure: &Structure, symprec: f64) -> Result<Symmetry> {
         orbits: dataset.orbits.clone(),
         num_operations: dataset.num_operations(),
         symprec,
+        conventional_lattice: dataset.std_cell.lattice.basis_as_array(),
     })
 }

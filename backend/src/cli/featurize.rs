@@ -14,19 +14,19 @@ use std::path::{Path, PathBuf};
 pub struct FeaturizeArgs {
     /// CSV or CSV.gz with a `cif` (or `poscar`) column; `material_id`, `split` and label columns
     /// are carried into the cache.
-    data: PathBuf,
+    pub data: PathBuf,
     /// Output directory (created if missing).
     #[arg(long)]
-    out: PathBuf,
+    pub out: PathBuf,
     /// Symmetry tolerance in Å for the descriptions.
     #[arg(long, default_value_t = shared::symmetry::DEFAULT_SYMPREC)]
-    symprec: f64,
+    pub symprec: f64,
     /// Worker threads (default: all cores).
     #[arg(long)]
-    threads: Option<usize>,
+    pub threads: Option<usize>,
     /// Only the first N rows (for smoke tests).
     #[arg(long)]
-    limit: Option<usize>,
+    pub limit: Option<usize>,
 }
 
 /// Parses, builds the graph and describes one row.

@@ -1,8 +1,10 @@
 //! Command-line interface: a thin layer over library functions.
 
 mod bench;
-mod featurize;
+mod eval;
+pub mod featurize;
 mod inspect;
+mod train;
 
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};
@@ -62,6 +64,12 @@ enum Command {
     /// Featurise a structure table (CSV or CSV.gz with a `cif` or `poscar` column) into a cache
     /// of crystal graphs and descriptions for training.
     Featurize(featurize::FeaturizeArgs),
+    /// Train a model from a configuration (see configs/), with checkpoints and early stopping.
+    Train(train::TrainArgs),
+    /// Evaluate a model on a labelled table: MAE, RMSE, R² and Spearman ρ per property.
+    Eval(eval::EvalArgs),
+    /// Predict the four properties (value and σ) of structure files or a table, as CSV.
+    Predict(eval::PredictArgs),
     /// Benchmarks that write their table into BENCHMARKS.md.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -86,6 +94,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Inspect { input, json, neighbors } => inspect::run(&input, json, neighbors),
         Command::Featurize(args) => featurize::run(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Eval(args) => eval::eval(&args),
+        Command::Predict(args) => eval::predict(&args),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Serve { addr, static_dir } => crate::server::serve(addr, static_dir),
     }

@@ -143,10 +143,17 @@ impl<'a> Analysis<'a> {
         self.symmetry.orbits[i]
     }
 
-    /// Inequivalent sites grouped by element in formula order, then in input order.
+    /// Inequivalent sites grouped by element in formula order, then by Wyckoff letter and
+    /// environment (coordination number, bond lengths): an order that does not depend on the
+    /// order of the input sites.
     fn site_order(&self) -> Vec<usize> {
         let mut reps = self.symmetry.inequivalent_sites();
-        reps.sort_by_key(|&i| (self.rank(self.element(i)), i));
+        let key = |i: usize| {
+            let mut lengths: Vec<i64> = self.bonds[i].iter().map(|b| (b.distance * 1e3).round() as i64).collect();
+            lengths.sort_unstable();
+            (self.rank(self.element(i)), self.symmetry.wyckoffs[i], self.bonds[i].len(), lengths)
+        };
+        reps.sort_by_cached_key(|&i| (key(i), i));
         reps
     }
 

@@ -43,8 +43,11 @@ fn headline(a: &Analysis) -> String {
     )
 }
 
+/// Parameters of the conventional standard cell (as Robocrystallographer reports them), so the
+/// sentence is the same for any choice of input cell, supercell or origin.
 fn lattice_sentence(a: &Analysis) -> String {
-    let p = a.structure.lattice().parameters();
+    let p =
+        crate::lattice::Lattice::new(a.symmetry.conventional_lattice).unwrap_or(*a.structure.lattice()).parameters();
     format!(
         "The lattice parameters are a = {:.3} Å, b = {:.3} Å, c = {:.3} Å, α = {:.2}°, β = {:.2}°, and γ = {:.2}°.",
         p.a, p.b, p.c, p.alpha, p.beta, p.gamma

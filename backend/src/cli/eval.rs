@@ -1,0 +1,222 @@
+//! `matfuse eval` (metrics against labels) and `matfuse predict` (no labels needed).
+
+use super::print_stdout;
+use crate::error::{Error, Result};
+use crate::table::{TableRow, read_table};
+use models::batch::{Modalities, PROPERTIES};
+use models::metrics::{Metrics, regression_metrics};
+use models::predictor::{ModelInput, Predictor};
+use models::train::Prediction;
+use rayon::prelude::*;
+use serde::Serialize;
+use shared::dataset::LABEL_COLUMNS;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// Model bundle directory (e.g. models/weights/browser).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// CSV or CSV.gz with a `cif` (or `poscar`) column and any of the label columns.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Only rows of this split (`split` column).
+    #[arg(long)]
+    pub split: Option<String>,
+    /// Only rows whose `material_id` is listed in this file (one id per line).
+    #[arg(long)]
+    pub ids: Option<PathBuf>,
+    /// Evaluate with a modality removed.
+    #[arg(long, value_enum, default_value = "both")]
+    pub modalities: ModalityArg,
+    /// Print exactly one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Write id, property, actual, predicted, sigma rows here.
+    #[arg(long)]
+    pub parity: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ModalityArg {
+    Both,
+    GraphOnly,
+    TextOnly,
+}
+
+impl From<ModalityArg> for Modalities {
+    fn from(m: ModalityArg) -> Self {
+        match m {
+            ModalityArg::Both => Modalities::BOTH,
+            ModalityArg::GraphOnly => Modalities::GRAPH_ONLY,
+            ModalityArg::TextOnly => Modalities::TEXT_ONLY,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PredictArgs {
+    /// Model bundle directory.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Structure files (CIF, POSCAR, extended XYZ).
+    pub files: Vec<PathBuf>,
+    /// A table with a `cif` (or `poscar`) column instead of files.
+    #[arg(long, conflicts_with = "files")]
+    pub csv: Option<PathBuf>,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct EvalReport {
+    model: String,
+    n: usize,
+    failed: usize,
+    metrics: BTreeMap<String, Metrics>,
+}
+
+/// Each row's model input, or why it could not be read.
+fn inputs(predictor: &Predictor, rows: &[TableRow]) -> Vec<std::result::Result<ModelInput, String>> {
+    rows.par_iter()
+        .map(|row| {
+            let structure = shared::io::parse(&row.structure).map_err(|e| e.to_string())?;
+            predictor.input(&structure).map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// Predictions aligned with `inputs` (None where the input failed).
+fn predictions(
+    predictor: &Predictor,
+    inputs: &[std::result::Result<ModelInput, String>],
+    modalities: Modalities,
+) -> Vec<Option<Prediction>> {
+    let ok: Vec<ModelInput> = inputs.iter().filter_map(|i| i.as_ref().ok().cloned()).collect();
+    let mut predicted = predictor.predict(&ok, modalities).into_iter();
+    inputs.iter().map(|i| i.as_ref().ok().and_then(|_| predicted.next())).collect()
+}
+
+pub fn eval(args: &EvalArgs) -> Result<()> {
+    let predictor = Predictor::load(&args.model, &burn::prelude::Device::flex())?;
+    let mut rows = read_table(&args.data)?;
+    if let Some(split) = &args.split {
+        rows.retain(|r| r.split.as_deref() == Some(split.as_str()));
+    }
+    if let Some(path) = &args.ids {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        let wanted: HashSet<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        rows.retain(|r| wanted.contains(r.id.as_str()));
+    }
+    let inputs = inputs(&predictor, &rows);
+    let predicted = predictions(&predictor, &inputs, args.modalities.into());
+    let failed = predicted.iter().filter(|p| p.is_none()).count();
+
+    let mut metrics = BTreeMap::new();
+    let mut parity = Vec::new();
+    for (p, (name, _)) in LABEL_COLUMNS.iter().enumerate() {
+        let (mut actual, mut values) = (Vec::new(), Vec::new());
+        for (row, pred) in rows.iter().zip(&predicted) {
+            if let (Some(label), Some(pred)) = (row.labels[p], pred) {
+                actual.push(f64::from(label));
+                values.push(pred.value[p]);
+                parity.push((row.id.clone(), *name, f64::from(label), pred.value[p], pred.sigma[p]));
+            }
+        }
+        if !actual.is_empty() {
+            metrics.insert((*name).to_string(), regression_metrics(&actual, &values));
+        }
+    }
+    if let Some(path) = &args.parity {
+        write_csv(
+            path,
+            &["id", "property", "actual", "predicted", "sigma"],
+            parity.iter().map(|(id, name, a, v, s)| {
+                vec![id.clone(), (*name).to_string(), a.to_string(), v.to_string(), s.to_string()]
+            }),
+        )?;
+    }
+    let report = EvalReport { model: predictor.manifest.id.clone(), n: rows.len(), failed, metrics };
+    if args.json {
+        return print_stdout(&format!("{}\n", serde_json::to_string(&report).expect("report serialises")));
+    }
+    let mut text = format!("model {} on {} structures ({} failed)\n", report.model, report.n, report.failed);
+    text.push_str(&format!("{:<28}{:>7}{:>10}{:>10}{:>8}{:>10}\n", "property", "n", "MAE", "RMSE", "R²", "Spearman"));
+    for (name, m) in &report.metrics {
+        text.push_str(&format!(
+            "{name:<28}{:>7}{:>10.4}{:>10.4}{:>8.3}{:>10.3}\n",
+            m.n, m.mae, m.rmse, m.r2, m.spearman
+        ));
+    }
+    print_stdout(&text)
+}
+
+pub fn predict(args: &PredictArgs) -> Result<()> {
+    let predictor = Predictor::load(&args.model, &burn::prelude::Device::flex())?;
+    let rows: Vec<TableRow> = match &args.csv {
+        Some(path) => read_table(path)?,
+        None => args
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let structure =
+                    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.clone(), source })?;
+                Ok(TableRow {
+                    row: i as u32,
+                    id: path.display().to_string(),
+                    structure,
+                    split: None,
+                    labels: [None; PROPERTIES],
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    if rows.is_empty() {
+        return Err(Error::Usage("nothing to predict: give structure files or --csv".into()));
+    }
+    let inputs = inputs(&predictor, &rows);
+    let predicted = predictions(&predictor, &inputs, Modalities::BOTH);
+    let mut header = vec!["id".to_string(), "formula".to_string()];
+    for (name, unit) in LABEL_COLUMNS {
+        header.push(format!("{name} ({unit})"));
+        header.push(format!("{name}_sigma"));
+    }
+    header.push("error".into());
+    let lines = rows.iter().zip(&inputs).zip(&predicted).map(|((row, input), pred)| {
+        let mut cells = vec![row.id.clone()];
+        let formula =
+            shared::io::parse(&row.structure).map(|s| shared::composition::reduced_formula(&s)).unwrap_or_default();
+        cells.push(formula);
+        for p in 0..PROPERTIES {
+            cells.push(pred.map(|x| format!("{:.4}", x.value[p])).unwrap_or_default());
+            cells.push(pred.map(|x| format!("{:.4}", x.sigma[p])).unwrap_or_default());
+        }
+        cells.push(input.as_ref().err().cloned().unwrap_or_default());
+        cells
+    });
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    match &args.out {
+        Some(path) => write_csv(path, &header, lines),
+        None => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&header).expect("in-memory csv");
+            for line in lines {
+                w.write_record(&line).expect("in-memory csv");
+            }
+            print_stdout(&String::from_utf8(w.into_inner().expect("in-memory csv")).expect("utf-8"))
+        }
+    }
+}
+
+fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+    let err = |e: csv::Error| Error::Write { path: path.to_path_buf(), source: e.into() };
+    let mut w = csv::Writer::from_path(path).map_err(err)?;
+    w.write_record(header).map_err(err)?;
+    for row in rows {
+        w.write_record(&row).map_err(err)?;
+    }
+    w.flush().map_err(|source| Error::Write { path: path.to_path_buf(), source })
+}

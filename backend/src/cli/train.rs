@@ -1,0 +1,324 @@
+//! `matfuse train --config configs/NAME.toml`: featurise (cached), tokenise, train with
+//! checkpoints and early stopping, then write a model bundle evaluated on the test split.
+
+use crate::dataset::{default_cache, load_cached, union};
+use crate::error::{Error, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use models::batch::{PROPERTIES, Sample};
+use models::bundle::{EncoderRef, FileRef, Manifest, PropertySpec, Provenance, SCHEMA_VERSION, sha256_hex};
+use models::nn::NetConfig;
+use models::train::{EpochReport, Observer, Standardizer, TrainOptions, TrainRun};
+use models::vocab::Vocabulary;
+use serde::{Deserialize, Serialize};
+use shared::dataset::{FeaturizedRecord, LABEL_COLUMNS};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Training configuration (TOML: `id`, `[data]`, `[model]`, `[train]`).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Run directory for checkpoints (default `runs/<id>`).
+    #[arg(long)]
+    pub run_dir: Option<PathBuf>,
+    /// Continue from the run directory's last checkpoint.
+    #[arg(long)]
+    pub resume: bool,
+    /// Write the trained bundle here (default `<run-dir>/bundle`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Stop after this epoch (checkpointed; continue with `--resume`).
+    #[arg(long)]
+    pub stop_after: Option<usize>,
+}
+
+/// A training configuration file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    /// Bundle id (`browser`, `server`, or a name of your own).
+    pub id: String,
+    pub data: DataConfig,
+    pub model: NetConfig,
+    #[serde(default)]
+    pub train: TrainOptions,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// mp2018-layout table (CSV or CSV.gz with `cif`, labels and `split`).
+    pub mp2018: PathBuf,
+    /// mp2022_ehull-layout table contributing energy-above-hull labels.
+    pub ehull: Option<PathBuf>,
+    /// BERT `vocab.txt` the light encoder's vocabulary is pruned from.
+    pub vocab: PathBuf,
+    /// Featurise cache directory.
+    pub cache: Option<PathBuf>,
+    /// Use only the first N training / validation structures (smoke runs).
+    pub max_train: Option<usize>,
+    pub max_val: Option<usize>,
+}
+
+impl TrainConfig {
+    pub fn load(path: &Path) -> Result<TrainConfig> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.into(), source })?;
+        toml::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+    }
+}
+
+/// Records split by the fixed `split` column, with token ids.
+pub struct Prepared {
+    pub records: Vec<FeaturizedRecord>,
+    pub tokens: Vec<Vec<u32>>,
+    pub train: Vec<usize>,
+    pub val: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+impl Prepared {
+    pub fn samples(&self, indices: &[usize], stats: &Standardizer) -> Vec<Sample<'_>> {
+        indices
+            .iter()
+            .map(|&i| Sample {
+                graph: &self.records[i].graph,
+                tokens: &self.tokens[i],
+                targets: stats.standardize(self.records[i].labels),
+            })
+            .collect()
+    }
+}
+
+pub fn run(args: &TrainArgs) -> Result<()> {
+    let config = TrainConfig::load(&args.config)?;
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.id));
+    let cache = config.data.cache.clone().unwrap_or_else(default_cache);
+    let mut records = load_cached(&config.data.mp2018, &cache)?;
+    if let Some(ehull) = &config.data.ehull {
+        records = union(records, load_cached(ehull, &cache)?);
+    }
+    let split = |name: &str, max: Option<usize>| -> Vec<usize> {
+        let all = (0..records.len()).filter(|&i| records[i].split.as_deref() == Some(name));
+        all.take(max.unwrap_or(usize::MAX)).collect()
+    };
+    let (train, val, test) =
+        (split("train", config.data.max_train), split("val", config.data.max_val), split("test", None));
+    eprintln!("data: {} train, {} val, {} test structures", train.len(), val.len(), test.len());
+
+    let full = read_vocab(&config.data.vocab)?;
+    let max_tokens = config.model.text.max_tokens;
+    let vocab = full.prune(train.iter().map(|&i| records[i].description.as_str()), max_tokens)?;
+    let mut tokens = vec![Vec::new(); records.len()];
+    for &i in train.iter().chain(&val).chain(&test) {
+        tokens[i] = vocab.encode_ids(&records[i].description, max_tokens)?;
+    }
+    let mut net = config.model.clone();
+    net.text.vocab_size = vocab.len();
+    eprintln!("vocabulary: {} of {} tokens", vocab.len(), full.len());
+
+    let prepared = Prepared { records, tokens, train, val, test };
+    let stats = Standardizer::fit(&prepared.train.iter().map(|&i| prepared.records[i].labels).collect::<Vec<_>>());
+    let train_samples = prepared.samples(&prepared.train, &stats);
+    let val_samples = prepared.samples(&prepared.val, &stats);
+    let device = burn::prelude::Device::flex();
+    let run = TrainRun {
+        net: &net,
+        options: &config.train,
+        train: &train_samples,
+        val: &val_samples,
+        stats: &stats,
+        dir: &run_dir,
+        resume: args.resume,
+        stop_after: args.stop_after,
+    };
+    std::fs::create_dir_all(&run_dir).map_err(|source| Error::Write { path: run_dir.clone(), source })?;
+    std::fs::write(run_dir.join("vocab.txt"), vocab.to_text())
+        .map_err(|source| Error::Write { path: run_dir.join("vocab.txt"), source })?;
+    let mut progress = ProgressObserver::new(config.train.epochs);
+    let started = std::time::Instant::now();
+    let state = models::train::train(&run, &device, &mut progress)?;
+    progress.bar.finish_and_clear();
+    eprintln!(
+        "stopped after epoch {} (best {} with score {:.4}) in {:.0} s",
+        state.epoch,
+        state.best_epoch,
+        state.best_score,
+        started.elapsed().as_secs_f64()
+    );
+    if !state.finished {
+        eprintln!("not finished: continue with --resume");
+        return Ok(());
+    }
+
+    let best = std::fs::read(run_dir.join("best.bpk"))
+        .map_err(|source| Error::Read { path: run_dir.join("best.bpk"), source })?;
+    let model = models::weights::from_bytes(&net, &best, &device)?;
+    let test_samples = prepared.samples(&prepared.test, &stats);
+    let predictions =
+        models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &stats, 256, &device);
+    let metrics = test_metrics(&prepared, &predictions, &stats);
+    let out = args.out.clone().unwrap_or_else(|| run_dir.join("bundle"));
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    write_bundle(&out, &config, &net, &vocab, &stats, &model, metrics, &command, state.best_epoch)?;
+    eprintln!("wrote bundle {}", out.display());
+    Ok(())
+}
+
+pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.into(), source })?;
+    Ok(Vocabulary::from_text(&text)?)
+}
+
+/// Test-split MAE/RMSE/R²/Spearman per property, plus the predict-the-training-median MAE.
+fn test_metrics(
+    prepared: &Prepared,
+    predictions: &[models::train::Prediction],
+    stats: &Standardizer,
+) -> BTreeMap<String, BTreeMap<String, f64>> {
+    let _ = stats;
+    let mut out = BTreeMap::new();
+    for (p, (name, _)) in LABEL_COLUMNS.iter().enumerate() {
+        let train_values: Vec<f64> =
+            prepared.train.iter().filter_map(|&i| prepared.records[i].labels[p]).map(f64::from).collect();
+        let (mut actual, mut predicted) = (Vec::new(), Vec::new());
+        for (k, &i) in prepared.test.iter().enumerate() {
+            if let Some(v) = prepared.records[i].labels[p] {
+                actual.push(f64::from(v));
+                predicted.push(predictions[k].value[p]);
+            }
+        }
+        if actual.is_empty() || train_values.is_empty() {
+            continue;
+        }
+        let m = models::metrics::regression_metrics(&actual, &predicted);
+        let median = models::metrics::median(&train_values);
+        let baseline = actual.iter().map(|a| (a - median).abs()).sum::<f64>() / actual.len() as f64;
+        out.insert(
+            (*name).to_string(),
+            BTreeMap::from([
+                ("n".to_string(), m.n as f64),
+                ("mae".to_string(), m.mae),
+                ("rmse".to_string(), m.rmse),
+                ("r2".to_string(), m.r2),
+                ("spearman".to_string(), m.spearman),
+                ("median_baseline_mae".to_string(), baseline),
+            ]),
+        );
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_bundle(
+    out: &Path,
+    config: &TrainConfig,
+    net: &NetConfig,
+    vocab: &Vocabulary,
+    stats: &Standardizer,
+    model: &models::nn::FusionNet,
+    metrics: BTreeMap<String, BTreeMap<String, f64>>,
+    command: &str,
+    best_epoch: usize,
+) -> Result<()> {
+    let weights = models::weights::to_bytes(model, true)?;
+    let vocab_text = vocab.to_text();
+    let mut data = vec![config.data.mp2018.display().to_string()];
+    data.extend(config.data.ehull.iter().map(|p| p.display().to_string()));
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        id: config.id.clone(),
+        version: format!("{}+epoch{best_epoch}", env!("CARGO_PKG_VERSION")),
+        fusion: net.fusion,
+        text_encoder: EncoderRef {
+            name: "matfuse-light (all-MiniLM-L6-v2 WordPiece vocabulary, pruned)".into(),
+            hidden_size: net.text.hidden,
+            sha256: sha256_hex(vocab_text.as_bytes()),
+        },
+        properties: LABEL_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(p, (name, unit))| PropertySpec {
+                name: (*name).into(),
+                unit: (*unit).into(),
+                mean: stats.mean[p],
+                std: stats.std[p],
+            })
+            .collect(),
+        training: Provenance {
+            data,
+            split: "fixed `split` column (mp2018; mp2022_ehull agrees)".into(),
+            command: command.into(),
+            seed: Some(config.train.seed),
+        },
+        metrics,
+        trained: true,
+        weights: FileRef { file: String::new(), sha256: String::new() },
+        vocabulary: Vec::new(),
+        caveats: models::bundle::standard_caveats(),
+        network: Some(net.clone()),
+    };
+    Ok(models::Bundle::write(out, manifest, &weights, &vocab_text)?)
+}
+
+/// Progress bar: epoch, loss, validation MAE per property, ETA.
+struct ProgressObserver {
+    bar: ProgressBar,
+    epochs: usize,
+    last: String,
+}
+
+impl ProgressObserver {
+    fn new(epochs: usize) -> Self {
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} loss {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        ProgressObserver { bar, epochs, last: String::new() }
+    }
+}
+
+impl Observer for ProgressObserver {
+    fn on_step(&mut self, epoch: usize, step: usize, steps: usize, loss: f64) {
+        if step == 1 {
+            self.bar.set_length(steps as u64);
+            self.bar.set_position(0);
+            self.bar.set_prefix(format!("{epoch}/{}", self.epochs));
+        }
+        self.bar.set_position(step as u64);
+        self.bar.set_message(format!("{loss:.3}{}", self.last));
+    }
+
+    fn on_epoch(&mut self, r: &EpochReport) {
+        let line = self.line(r);
+        if self.bar.is_hidden() {
+            // Not a terminal (a log file): one plain line per epoch.
+            eprintln!("{line}");
+        } else {
+            self.bar.println(line);
+        }
+    }
+}
+
+impl ProgressObserver {
+    fn line(&mut self, r: &EpochReport) -> String {
+        let names = ["Ef", "gap", "ehull", "EF"];
+        let maes: Vec<String> =
+            (0..PROPERTIES).filter_map(|p| r.val_mae[p].map(|m| format!("{} {m:.3}", names[p]))).collect();
+        let eta = r.seconds * (r.epochs - r.epoch) as f64;
+        self.last = format!(" | last val MAE {}", maes.join(" "));
+        format!(
+            "epoch {:>3}/{} loss {:.4} val MAE {} score {:.4} best {} ({:.0} s, {:.0} structures/s, ETA {:.0} min)",
+            r.epoch,
+            r.epochs,
+            r.train_loss,
+            maes.join(" "),
+            r.val_score,
+            r.best_epoch,
+            r.seconds,
+            r.structures_per_second,
+            eta / 60.0
+        )
+    }
+}

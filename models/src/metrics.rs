@@ -1,0 +1,117 @@
+//! Regression metrics computed the standard way: MAE, RMSE, R² (1 − SS_res/SS_tot) and
+//! Spearman's ρ (Pearson correlation of average ranks, ties averaged).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub n: usize,
+    pub mae: f64,
+    pub rmse: f64,
+    pub r2: f64,
+    pub spearman: f64,
+}
+
+/// Metrics of `predicted` against `actual` (same length, at least one point).
+pub fn regression_metrics(actual: &[f64], predicted: &[f64]) -> Metrics {
+    assert_eq!(actual.len(), predicted.len());
+    let n = actual.len();
+    assert!(n > 0, "metrics need at least one point");
+    let nf = n as f64;
+    let mae = actual.iter().zip(predicted).map(|(a, p)| (a - p).abs()).sum::<f64>() / nf;
+    let ss_res: f64 = actual.iter().zip(predicted).map(|(a, p)| (a - p).powi(2)).sum();
+    let mean = actual.iter().sum::<f64>() / nf;
+    let ss_tot: f64 = actual.iter().map(|a| (a - mean).powi(2)).sum();
+    Metrics {
+        n,
+        mae,
+        rmse: (ss_res / nf).sqrt(),
+        r2: if ss_tot > 0.0 { 1.0 - ss_res / ss_tot } else { f64::NAN },
+        spearman: spearman(actual, predicted),
+    }
+}
+
+/// Spearman's rank correlation (NaN when either side is constant).
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    pearson(&ranks(x), &ranks(y))
+}
+
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let cov: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+    if vx == 0.0 || vy == 0.0 { f64::NAN } else { cov / (vx * vy).sqrt() }
+}
+
+/// 1-based ranks with ties given their average rank.
+pub fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut out = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            out[k] = rank;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Median (average of the middle two for even lengths).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Fraction of points whose |error| lies within `z` predicted standard deviations
+/// (z = 1 → central 68 %, z = 1.96 → central 95 % for a Gaussian).
+pub fn coverage(actual: &[f64], predicted: &[f64], sigma: &[f64], z: f64) -> f64 {
+    let inside = actual.iter().zip(predicted).zip(sigma).filter(|((a, p), s)| (*a - *p).abs() <= z * *s).count();
+    inside as f64 / actual.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_on_a_hand_computed_case() {
+        let m = regression_metrics(&[1.0, 2.0, 3.0, 4.0], &[1.5, 2.0, 2.5, 5.0]);
+        assert!((m.mae - 0.5).abs() < 1e-12);
+        assert!((m.rmse - (1.5f64 / 4.0).sqrt()).abs() < 1e-12);
+        assert!((m.r2 - (1.0 - 1.5 / 5.0)).abs() < 1e-12);
+        assert!((m.spearman - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ranks_average_ties_and_spearman_matches_scipy() {
+        assert_eq!(ranks(&[10.0, 20.0, 10.0, 30.0]), [1.5, 3.0, 1.5, 4.0]);
+        // scipy.stats.spearmanr([1,2,3,4,5],[5,6,7,8,7]) = 0.8207826816681233
+        assert!(
+            (spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[5.0, 6.0, 7.0, 8.0, 7.0]) - 0.820_782_681_668_123_3).abs() < 1e-12
+        );
+    }
+
+    #[test]
+    fn median_and_coverage() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(coverage(&[0.0, 0.0, 0.0, 0.0], &[0.5, 1.5, -0.9, 3.0], &[1.0; 4], 1.0), 0.5);
+    }
+}

@@ -1,0 +1,8 @@
+//! The burn modules: graph encoder, light text encoder, fusion variants, evidential head.
+
+pub mod cgcnn;
+pub mod evidential;
+pub mod fusion;
+pub mod light_text;
+
+pub use fusion::{FusionNet, FusionOutput, NetConfig};

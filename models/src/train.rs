@@ -1,0 +1,352 @@
+//! The training loop (SCIENCE.md §5): AdamW with warm-up and cosine decay, per-tensor gradient
+//! clipping, masked multi-task evidential loss, modality dropout, early stopping on the
+//! validation split, a checkpoint after every epoch and bit-identical `--resume` on the CPU.
+
+use crate::batch::{Batch, Modalities, PROPERTIES, Sample};
+use crate::error::{Error, Result};
+use crate::nn::evidential::Evidence;
+use crate::nn::{FusionNet, NetConfig};
+use crate::rng::SplitMix64;
+use crate::weights;
+use burn::grad_clipping::GradientClippingConfig;
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams};
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Optimisation settings (the `[train]` table of a config).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub weight_decay: f64,
+    pub warmup_epochs: f64,
+    /// Epochs without a better validation score before stopping.
+    pub patience: usize,
+    pub seed: u64,
+    /// Weight of the evidential regulariser.
+    pub evidential_lambda: f64,
+    /// Probability of dropping each modality of a training structure (`cross` only; never both).
+    pub modality_dropout: f64,
+    pub grad_clip: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 60,
+            batch_size: 64,
+            lr: 1e-3,
+            weight_decay: 1e-4,
+            warmup_epochs: 1.0,
+            patience: 30,
+            seed: 20_261_125,
+            evidential_lambda: 0.01,
+            modality_dropout: 0.15,
+            grad_clip: 1.0,
+        }
+    }
+}
+
+/// Per-property target standardisation, fitted on the training split only.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Standardizer {
+    pub mean: [f64; PROPERTIES],
+    pub std: [f64; PROPERTIES],
+}
+
+impl Standardizer {
+    pub fn fit(labels: &[[Option<f32>; PROPERTIES]]) -> Standardizer {
+        let mut mean = [0.0; PROPERTIES];
+        let mut std = [1.0; PROPERTIES];
+        for p in 0..PROPERTIES {
+            let values: Vec<f64> = labels.iter().filter_map(|l| l[p]).map(f64::from).collect();
+            if values.len() > 1 {
+                let m = values.iter().sum::<f64>() / values.len() as f64;
+                let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (values.len() - 1) as f64;
+                mean[p] = m;
+                std[p] = var.sqrt().max(1e-6);
+            }
+        }
+        Standardizer { mean, std }
+    }
+
+    pub fn standardize(&self, labels: [Option<f32>; PROPERTIES]) -> [Option<f32>; PROPERTIES] {
+        std::array::from_fn(|p| labels[p].map(|v| ((f64::from(v) - self.mean[p]) / self.std[p]) as f32))
+    }
+}
+
+/// A prediction in property units.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    pub value: [f64; PROPERTIES],
+    pub sigma: [f64; PROPERTIES],
+}
+
+/// Runs `model` (any device, no autodiff needed) over `samples` in batches.
+pub fn predict(
+    model: &FusionNet,
+    samples: &[Sample<'_>],
+    modalities: Modalities,
+    stats: &Standardizer,
+    batch_size: usize,
+    device: &Device,
+) -> Vec<Prediction> {
+    let mut out = Vec::with_capacity(samples.len());
+    for chunk in samples.chunks(batch_size.max(1)) {
+        let batch = Batch::new(chunk, &vec![modalities; chunk.len()], device);
+        let evidence = Evidence::from_raw(model.forward(&batch).raw);
+        let gamma = evidence.gamma.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+        let var = evidence.variance().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+        for i in 0..chunk.len() {
+            out.push(Prediction {
+                value: std::array::from_fn(|p| f64::from(gamma[i * PROPERTIES + p]) * stats.std[p] + stats.mean[p]),
+                sigma: std::array::from_fn(|p| f64::from(var[i * PROPERTIES + p]).max(0.0).sqrt() * stats.std[p]),
+            });
+        }
+    }
+    out
+}
+
+/// One epoch's summary (what the progress bar, the job events and `history.json` show).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct EpochReport {
+    pub epoch: usize,
+    pub epochs: usize,
+    pub train_loss: f64,
+    /// Validation MAE per property in property units (`None`: no labels in the split).
+    pub val_mae: [Option<f64>; PROPERTIES],
+    /// Mean over properties of MAE / training std (lower is better): the early-stopping score.
+    pub val_score: f64,
+    pub best_epoch: usize,
+    pub seconds: f64,
+    pub structures_per_second: f64,
+}
+
+/// Receives progress while training runs.
+pub trait Observer {
+    fn on_step(&mut self, _epoch: usize, _step: usize, _steps: usize, _loss: f64) {}
+    fn on_epoch(&mut self, _report: &EpochReport) {}
+    /// Polled between steps: `true` stops after the current epoch's checkpoint.
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+impl Observer for () {}
+
+/// What training produced.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TrainState {
+    /// Epochs completed.
+    pub epoch: usize,
+    pub rng: SplitMix64,
+    pub best_score: f64,
+    pub best_epoch: usize,
+    pub history: Vec<EpochReport>,
+    pub finished: bool,
+}
+
+/// Files of a run directory.
+pub struct RunDir(pub PathBuf);
+
+impl RunDir {
+    pub fn checkpoint_model(&self) -> PathBuf {
+        self.0.join("checkpoint").join("model.bpk")
+    }
+    pub fn checkpoint_optimizer(&self) -> PathBuf {
+        self.0.join("checkpoint").join("optimizer.bpk")
+    }
+    pub fn state(&self) -> PathBuf {
+        self.0.join("checkpoint").join("state.json")
+    }
+    /// Parameters of the epoch with the best validation score (f32).
+    pub fn best(&self) -> PathBuf {
+        self.0.join("best.bpk")
+    }
+}
+
+/// Inputs of one training run.
+pub struct TrainRun<'a> {
+    pub net: &'a NetConfig,
+    pub options: &'a TrainOptions,
+    /// Training and validation samples with standardised targets.
+    pub train: &'a [Sample<'a>],
+    pub val: &'a [Sample<'a>],
+    /// Label scale per property (to report MAE in property units).
+    pub stats: &'a Standardizer,
+    pub dir: &'a Path,
+    /// Continue from the run directory's checkpoint.
+    pub resume: bool,
+    /// Stop (with a checkpoint) after this epoch even though the schedule runs longer.
+    pub stop_after: Option<usize>,
+}
+
+/// Trains, checkpointing every epoch into `run.dir`; returns the final state (best parameters
+/// in [`RunDir::best`]).
+pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
+    let opts = run.options;
+    if run.train.is_empty() || run.val.is_empty() {
+        return Err(Error::Config("training needs structures in both the train and val splits".into()));
+    }
+    let dir = RunDir(run.dir.to_path_buf());
+    std::fs::create_dir_all(dir.0.join("checkpoint")).map_err(|source| Error::Write { path: dir.0.clone(), source })?;
+    let ad = device.clone().autodiff();
+    ad.seed(opts.seed);
+    let mut model = run.net.init(&ad);
+    let mut optimizer = AdamWConfig::new()
+        .with_weight_decay(opts.weight_decay as f32)
+        .with_grad_clipping(Some(GradientClippingConfig::Norm(opts.grad_clip)))
+        .init();
+    let mut state = TrainState {
+        epoch: 0,
+        rng: SplitMix64::new(opts.seed),
+        best_score: f64::INFINITY,
+        best_epoch: 0,
+        history: Vec::new(),
+        finished: false,
+    };
+    if run.resume && dir.state().exists() {
+        let text = read(&dir.state())?;
+        state = serde_json::from_slice(&text).map_err(|e| Error::Config(format!("{}: {e}", dir.state().display())))?;
+        model = weights::from_bytes(run.net, &read(&dir.checkpoint_model())?, &ad)?;
+        optimizer = optimizer.load(dir.checkpoint_optimizer()).map_err(|e| Error::Weights(e.to_string()))?;
+    }
+
+    let steps_per_epoch = run.train.len().div_ceil(opts.batch_size);
+    let total_steps = (opts.epochs * steps_per_epoch).max(1);
+    let warmup_steps = ((opts.warmup_epochs * steps_per_epoch as f64) as usize).max(1);
+    let dropout = if run.net.fusion == crate::bundle::FusionKind::Cross { opts.modality_dropout } else { 0.0 };
+
+    while state.epoch < opts.epochs && !state.finished {
+        let started = Instant::now();
+        let epoch = state.epoch + 1;
+        let batches = bucketed_batches(run.train, opts.batch_size, &mut state.rng);
+        let mut loss_sum = 0.0;
+        for (step, chunk) in batches.iter().enumerate() {
+            let samples: Vec<Sample<'_>> = chunk.iter().map(|&i| run.train[i]).collect();
+            let modalities: Vec<Modalities> = samples.iter().map(|_| drop_modality(&mut state.rng, dropout)).collect();
+            let batch = Batch::new(&samples, &modalities, &ad);
+            let evidence = Evidence::from_raw(model.forward(&batch).raw);
+            let loss = evidence.loss(batch.targets.clone(), batch.label_mask.clone(), opts.evidential_lambda);
+            let loss_value = f64::from(loss.clone().into_scalar::<f32>());
+            if !loss_value.is_finite() {
+                return Err(Error::Config(format!("loss became {loss_value} at epoch {epoch}, step {step}")));
+            }
+            loss_sum += loss_value * samples.len() as f64;
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            let global_step = state.epoch * steps_per_epoch + step;
+            model = optimizer.step(learning_rate(opts.lr, global_step, warmup_steps, total_steps), model, grads);
+            observer.on_step(epoch, step + 1, batches.len(), loss_value);
+        }
+
+        let valid = model.valid();
+        let predictions = predict(&valid, run.val, Modalities::BOTH, run.stats, 256, device);
+        let val_mae = validation_mae(run.val, &predictions, run.stats);
+        let scored: Vec<f64> = (0..PROPERTIES).filter_map(|p| val_mae[p].map(|m| m / run.stats.std[p])).collect();
+        let val_score = scored.iter().sum::<f64>() / scored.len().max(1) as f64;
+        state.epoch = epoch;
+        if val_score < state.best_score {
+            state.best_score = val_score;
+            state.best_epoch = epoch;
+            write(&dir.best(), &weights::to_bytes(&valid, false)?)?;
+        }
+        if epoch - state.best_epoch >= opts.patience {
+            state.finished = true;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let report = EpochReport {
+            epoch,
+            epochs: opts.epochs,
+            train_loss: loss_sum / run.train.len() as f64,
+            val_mae,
+            val_score,
+            best_epoch: state.best_epoch,
+            seconds,
+            structures_per_second: run.train.len() as f64 / seconds,
+        };
+        state.history.push(report.clone());
+        if epoch == opts.epochs {
+            state.finished = true;
+        }
+        write(&dir.checkpoint_model(), &weights::to_bytes(&model, false)?)?;
+        optimizer.save(dir.checkpoint_optimizer()).map_err(|e| Error::Weights(e.to_string()))?;
+        write(&dir.state(), &serde_json::to_vec_pretty(&state).expect("state serialises"))?;
+        observer.on_epoch(&report);
+        if run.stop_after.is_some_and(|n| epoch >= n) || observer.should_stop() {
+            break;
+        }
+    }
+    Ok(state)
+}
+
+/// A shuffled epoch as batches of structures of similar size: shuffle, sort windows of 32
+/// batches by atom count (less padding in the atom-level attention), cut, shuffle the batches.
+pub fn bucketed_batches(samples: &[Sample<'_>], batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..samples.len()).collect();
+    rng.shuffle(&mut order);
+    let mut batches = Vec::with_capacity(samples.len().div_ceil(batch_size));
+    for window in order.chunks_mut(batch_size * 32) {
+        window.sort_by_key(|&i| samples[i].graph.num_nodes());
+        batches.extend(window.chunks(batch_size).map(<[usize]>::to_vec));
+    }
+    rng.shuffle(&mut batches);
+    batches
+}
+
+/// Linear warm-up, then cosine decay to 1 % of `peak`.
+pub fn learning_rate(peak: f64, step: usize, warmup: usize, total: usize) -> f64 {
+    if step < warmup {
+        return peak * (step + 1) as f64 / warmup as f64;
+    }
+    let progress = ((step - warmup) as f64 / (total.saturating_sub(warmup)).max(1) as f64).min(1.0);
+    let floor = 0.01 * peak;
+    floor + (peak - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
+}
+
+fn drop_modality(rng: &mut SplitMix64, p: f64) -> Modalities {
+    if p <= 0.0 {
+        return Modalities::BOTH;
+    }
+    let r = rng.next_f64();
+    if r < p {
+        Modalities::GRAPH_ONLY
+    } else if r < 2.0 * p {
+        Modalities::TEXT_ONLY
+    } else {
+        Modalities::BOTH
+    }
+}
+
+/// MAE per property over the samples that have that label.
+pub fn validation_mae(
+    samples: &[Sample<'_>],
+    predictions: &[Prediction],
+    stats: &Standardizer,
+) -> [Option<f64>; PROPERTIES] {
+    std::array::from_fn(|p| {
+        let errors: Vec<f64> = samples
+            .iter()
+            .zip(predictions)
+            .filter_map(|(s, pred)| {
+                s.targets[p].map(|t| (f64::from(t) * stats.std[p] + stats.mean[p] - pred.value[p]).abs())
+            })
+            .collect();
+        (!errors.is_empty()).then(|| errors.iter().sum::<f64>() / errors.len() as f64)
+    })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|source| Error::Write { path: path.to_path_buf(), source })
+}
