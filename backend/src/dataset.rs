@@ -13,6 +13,7 @@ pub const EHULL: usize = 2;
 /// The featurised records of `table`, from `cache/<file stem>/` when that cache was made from
 /// the same file, else featurised now (and cached).
 pub fn load_cached(table: &Path, cache: &Path) -> Result<Vec<FeaturizedRecord>> {
+    let table = &std::fs::canonicalize(table).map_err(|source| Error::Read { path: table.to_path_buf(), source })?;
     let stem = table.file_name().and_then(|n| n.to_str()).unwrap_or("table").trim_end_matches(".gz");
     let dir = cache.join(stem.trim_end_matches(".csv"));
     let manifest = dir.join("manifest.json");

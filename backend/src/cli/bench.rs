@@ -25,11 +25,24 @@ pub enum BenchCommand {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: PathBuf,
     },
+    /// Inference latency (batch 1 and 256), training throughput and peak memory of a model.
+    Model {
+        /// Model bundle directory.
+        #[arg(long, default_value = "models/weights/browser")]
+        model: PathBuf,
+        /// Structures to measure on (test split rows are used).
+        #[arg(long, default_value = "../shared/data/mp2018/mp2018.csv.gz")]
+        data: PathBuf,
+        /// Markdown file whose `model-<id>` section is replaced with the table.
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: PathBuf,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Featurize { data, limit, threads, out } => featurize(&data, limit, threads, &out),
+        BenchCommand::Model { model, data, out } => super::bench_model::run(&model, &data, &out),
     }
 }
 

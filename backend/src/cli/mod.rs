@@ -1,9 +1,11 @@
 //! Command-line interface: a thin layer over library functions.
 
 mod bench;
+mod bench_model;
 mod eval;
 pub mod featurize;
 mod inspect;
+mod model_card;
 mod train;
 
 use crate::error::{Error, Result};

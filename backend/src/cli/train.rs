@@ -258,7 +258,10 @@ fn write_bundle(
         caveats: models::bundle::standard_caveats(),
         network: Some(net.clone()),
     };
-    Ok(models::Bundle::write(out, manifest, &weights, &vocab_text)?)
+    let card = super::model_card::render(&manifest);
+    models::Bundle::write(out, manifest, &weights, &vocab_text)?;
+    std::fs::write(out.join("MODEL_CARD.md"), card)
+        .map_err(|source| Error::Write { path: out.join("MODEL_CARD.md"), source })
 }
 
 /// Progress bar: epoch, loss, validation MAE per property, ETA.

@@ -53,9 +53,9 @@ impl Evidence {
         self.beta.clone() * (self.nu.clone().add_scalar(1.0)) / (self.nu.clone() * self.alpha.clone().sub_scalar(1.0))
     }
 
-    /// Masked NIG negative log-likelihood plus `lambda` × evidence regulariser, averaged per
-    /// property over its labelled rows and summed over properties.
-    pub fn loss(&self, targets: Tensor<2>, mask: Tensor<2>, lambda: f64) -> Tensor<1> {
+    /// Masked NIG negative log-likelihood plus `lambda` × evidence regulariser plus `l1` × |error|,
+    /// averaged per property over its labelled rows and summed over properties.
+    pub fn loss(&self, targets: Tensor<2>, mask: Tensor<2>, lambda: f64, l1: f64) -> Tensor<1> {
         let omega = self.beta.clone().mul_scalar(2.0) * self.nu.clone().add_scalar(1.0);
         let err = targets - self.gamma.clone();
         let nll = (self.nu.clone().recip().mul_scalar(std::f64::consts::PI)).log().mul_scalar(0.5)
@@ -63,8 +63,9 @@ impl Evidence {
             + self.alpha.clone().add_scalar(0.5) * (self.nu.clone() * err.clone() * err.clone() + omega).log()
             + ln_gamma(self.alpha.clone())
             - ln_gamma(self.alpha.clone().add_scalar(0.5));
-        let reg = err.abs() * (self.nu.clone().mul_scalar(2.0) + self.alpha.clone());
-        let per_item = (nll + reg.mul_scalar(lambda)) * mask.clone();
+        let abs = err.abs();
+        let reg = abs.clone() * (self.nu.clone().mul_scalar(2.0) + self.alpha.clone());
+        let per_item = (nll + reg.mul_scalar(lambda) + abs.mul_scalar(l1)) * mask.clone();
         let counts = mask.sum_dim(0).clamp_min(1.0);
         (per_item.sum_dim(0) / counts).sum()
     }

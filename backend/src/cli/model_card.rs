@@ -1,0 +1,53 @@
+//! `MODEL_CARD.md` written from a bundle's manifest, so the card always shows the numbers the
+//! manifest (and `matfuse eval`) reproduce.
+
+use models::Manifest;
+
+pub fn render(m: &Manifest) -> String {
+    let mut out = format!("# Model card: `{}` ({})\n\n", m.id, m.version);
+    let network = m.network.as_ref();
+    out.push_str(&format!(
+        "- **Trained**: {}\n- **Fusion**: `{}`\n- **Text encoder**: {} (hidden {})\n",
+        if m.trained { "yes" } else { "no — an untrained network of the right shape; its numbers mean nothing" },
+        serde_json::to_value(m.fusion).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        m.text_encoder.name,
+        m.text_encoder.hidden_size
+    ));
+    if let Some(n) = network {
+        out.push_str(&format!(
+            "- **Architecture**: CGCNN {} × {} (hidden × convolutions), light text encoder {} layer(s) × {} hidden over ≤ {} tokens, fusion width {}, {} heads, evidential (Normal-Inverse-Gamma) head\n",
+            n.graph.hidden, n.graph.layers, n.text.layers, n.text.hidden, n.text.max_tokens, n.fused, n.heads
+        ));
+    }
+    out.push_str(&format!(
+        "- **Data**: {}\n- **Split**: {}\n- **Seed**: {}\n- **Command**: `{}`\n\n",
+        m.training.data.join(", "),
+        m.training.split,
+        m.training.seed.map(|s| s.to_string()).unwrap_or_else(|| "—".into()),
+        m.training.command
+    ));
+    out.push_str("## Test-split metrics\n\n");
+    out.push_str("Regenerate: `matfuse eval --model <this directory> --data ../shared/data/mp2018/mp2018.csv.gz --split test` (energy above hull: `--data ../shared/data/mp2022_ehull/mp2022_ehull.csv.gz`).\n\n");
+    out.push_str("| property | unit | n | MAE | RMSE | R² | Spearman ρ | median-baseline MAE |\n|---|---|---|---|---|---|---|---|\n");
+    for p in &m.properties {
+        if let Some(x) = m.metrics.get(&p.name) {
+            let get = |k: &str| x.get(k).copied().unwrap_or(f64::NAN);
+            out.push_str(&format!(
+                "| {} | {} | {:.0} | {:.4} | {:.4} | {:.3} | {:.3} | {:.4} |\n",
+                p.name,
+                p.unit,
+                get("n"),
+                get("mae"),
+                get("rmse"),
+                get("r2"),
+                get("spearman"),
+                get("median_baseline_mae")
+            ));
+        }
+    }
+    out.push_str("\n## Caveats\n\n");
+    for c in &m.caveats {
+        out.push_str(&format!("- {c}\n"));
+    }
+    out
+}
