@@ -226,7 +226,11 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
     let warmup_steps = ((opts.warmup_epochs * steps_per_epoch as f64) as usize).max(1);
     let dropout = if run.net.fusion == crate::bundle::FusionKind::Cross { opts.modality_dropout } else { 0.0 };
 
-    while state.epoch < opts.epochs && !state.finished {
+    if state.epoch >= opts.epochs {
+        // A run resumed with a budget it has already spent ends here.
+        state.finished = true;
+    }
+    while !state.finished {
         let started = Instant::now();
         let epoch = state.epoch + 1;
         let batches = bucketed_batches(run.train, opts.batch_size, &mut state.rng);

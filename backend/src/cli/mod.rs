@@ -1,5 +1,6 @@
 //! Command-line interface: a thin layer over library functions.
 
+mod ablate;
 mod bench;
 mod bench_model;
 mod eval;
@@ -68,6 +69,8 @@ enum Command {
     Featurize(featurize::FeaturizeArgs),
     /// Train a model from a configuration (see configs/), with checkpoints and early stopping.
     Train(train::TrainArgs),
+    /// Train all six fusion variants with the same budget and write RESULTS.md (tables 1-4).
+    Ablate(ablate::AblateArgs),
     /// Evaluate a model on a labelled table: MAE, RMSE, R² and Spearman ρ per property.
     Eval(eval::EvalArgs),
     /// Predict the four properties (value and σ) of structure files or a table, as CSV.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Featurize(args) => featurize::run(&args),
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::eval(&args),
+        Command::Ablate(args) => ablate::run(&args),
         Command::Predict(args) => eval::predict(&args),
         Command::Bench(cmd) => bench::run(cmd),
         Command::Serve { addr, static_dir } => crate::server::serve(addr, static_dir),

@@ -90,9 +90,16 @@ impl Prepared {
     }
 }
 
-pub fn run(args: &TrainArgs) -> Result<()> {
-    let config = TrainConfig::load(&args.config)?;
-    let run_dir = args.run_dir.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.id));
+/// Training data ready for any variant: records, pruned vocabulary, tokens, standardisation.
+pub struct Data {
+    pub prepared: Prepared,
+    pub vocab: Vocabulary,
+    pub stats: Standardizer,
+}
+
+/// Loads (featurising into the cache if needed) the union data, splits it by the fixed `split`
+/// column and tokenises it with the vocabulary pruned to the training descriptions.
+pub fn prepare(config: &TrainConfig) -> Result<Data> {
     let cache = config.data.cache.clone().unwrap_or_else(default_cache);
     let mut records = load_cached(&config.data.mp2018, &cache)?;
     if let Some(ehull) = &config.data.ehull {
@@ -113,34 +120,52 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     for &i in train.iter().chain(&val).chain(&test) {
         tokens[i] = vocab.encode_ids(&records[i].description, max_tokens)?;
     }
-    let mut net = config.model.clone();
-    net.text.vocab_size = vocab.len();
     eprintln!("vocabulary: {} of {} tokens", vocab.len(), full.len());
-
     let prepared = Prepared { records, tokens, train, val, test };
     let stats = Standardizer::fit(&prepared.train.iter().map(|&i| prepared.records[i].labels).collect::<Vec<_>>());
-    let train_samples = prepared.samples(&prepared.train, &stats);
-    let val_samples = prepared.samples(&prepared.val, &stats);
+    Ok(Data { prepared, vocab, stats })
+}
+
+/// The network a config describes, sized to the data's vocabulary.
+pub fn network(config: &TrainConfig, data: &Data) -> NetConfig {
+    let mut net = config.model.clone();
+    net.text.vocab_size = data.vocab.len();
+    net
+}
+
+/// Trains (or continues) `net` in `run_dir`; returns the final state and, once finished, the
+/// best-validation network.
+pub fn fit(
+    config: &TrainConfig,
+    net: &NetConfig,
+    data: &Data,
+    run_dir: &Path,
+    resume: bool,
+    stop_after: Option<usize>,
+) -> Result<(models::train::TrainState, Option<models::nn::FusionNet>)> {
+    let train_samples = data.prepared.samples(&data.prepared.train, &data.stats);
+    let val_samples = data.prepared.samples(&data.prepared.val, &data.stats);
     let device = burn::prelude::Device::flex();
     let run = TrainRun {
-        net: &net,
+        net,
         options: &config.train,
         train: &train_samples,
         val: &val_samples,
-        stats: &stats,
-        dir: &run_dir,
-        resume: args.resume,
-        stop_after: args.stop_after,
+        stats: &data.stats,
+        dir: run_dir,
+        resume,
+        stop_after,
     };
-    std::fs::create_dir_all(&run_dir).map_err(|source| Error::Write { path: run_dir.clone(), source })?;
-    std::fs::write(run_dir.join("vocab.txt"), vocab.to_text())
+    std::fs::create_dir_all(run_dir).map_err(|source| Error::Write { path: run_dir.to_path_buf(), source })?;
+    std::fs::write(run_dir.join("vocab.txt"), data.vocab.to_text())
         .map_err(|source| Error::Write { path: run_dir.join("vocab.txt"), source })?;
     let mut progress = ProgressObserver::new(config.train.epochs);
     let started = std::time::Instant::now();
     let state = models::train::train(&run, &device, &mut progress)?;
     progress.bar.finish_and_clear();
     eprintln!(
-        "stopped after epoch {} (best {} with score {:.4}) in {:.0} s",
+        "{}: stopped after epoch {} (best {} with score {:.4}) in {:.0} s",
+        run_dir.display(),
         state.epoch,
         state.best_epoch,
         state.best_score,
@@ -148,19 +173,28 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     );
     if !state.finished {
         eprintln!("not finished: continue with --resume");
-        return Ok(());
+        return Ok((state, None));
     }
-
     let best = std::fs::read(run_dir.join("best.bpk"))
         .map_err(|source| Error::Read { path: run_dir.join("best.bpk"), source })?;
-    let model = models::weights::from_bytes(&net, &best, &device)?;
-    let test_samples = prepared.samples(&prepared.test, &stats);
+    Ok((state, Some(models::weights::from_bytes(net, &best, &device)?)))
+}
+
+pub fn run(args: &TrainArgs) -> Result<()> {
+    let config = TrainConfig::load(&args.config)?;
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.id));
+    let data = prepare(&config)?;
+    let net = network(&config, &data);
+    let (state, model) = fit(&config, &net, &data, &run_dir, args.resume, args.stop_after)?;
+    let Some(model) = model else { return Ok(()) };
+    let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
+    let device = burn::prelude::Device::flex();
     let predictions =
-        models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &stats, 256, &device);
-    let metrics = test_metrics(&prepared, &predictions, &stats);
+        models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &device);
+    let metrics = test_metrics(&data.prepared, &predictions, &data.stats);
     let out = args.out.clone().unwrap_or_else(|| run_dir.join("bundle"));
     let command = std::env::args().collect::<Vec<_>>().join(" ");
-    write_bundle(&out, &config, &net, &vocab, &stats, &model, metrics, &command, state.best_epoch)?;
+    write_bundle(&out, &config, &net, &data.vocab, &data.stats, &model, metrics, &command, state.best_epoch)?;
     eprintln!("wrote bundle {}", out.display());
     Ok(())
 }
@@ -171,7 +205,7 @@ pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
 }
 
 /// Test-split MAE/RMSE/R²/Spearman per property, plus the predict-the-training-median MAE.
-fn test_metrics(
+pub fn test_metrics(
     prepared: &Prepared,
     predictions: &[models::train::Prediction],
     stats: &Standardizer,

@@ -1,0 +1,245 @@
+//! `matfuse ablate --config …`: trains every fusion variant with the same data, epochs and seed
+//! (resumable run directories) and writes RESULTS.md: SCIENCE.md §5 tables 1–4.
+
+use super::train::{Data, TrainConfig, fit, network, prepare};
+use crate::error::{Error, Result};
+use models::batch::{Modalities, PROPERTIES, Sample};
+use models::bundle::FusionKind;
+use models::metrics::{coverage, median, regression_metrics, spearman};
+use models::nn::FusionNet;
+use models::train::{Prediction, Standardizer, predict};
+use rayon::prelude::*;
+use shared::dataset::LABEL_COLUMNS;
+use shared::graph::CrystalGraph;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct AblateArgs {
+    /// Base configuration; its `[model] fusion` is replaced by each variant.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Where each variant's run directory goes (`<runs>/<variant>`; finished runs are reused).
+    #[arg(long, default_value = "runs/ablate")]
+    pub runs: PathBuf,
+    /// Markdown file to write.
+    #[arg(long, default_value = "RESULTS.md")]
+    pub out: PathBuf,
+    /// perov5 table (zero-shot: Spearman of predicted formation energy vs `heat_ref`).
+    #[arg(long, default_value = "../shared/data/perov5/perov5_val.csv")]
+    pub perov5: PathBuf,
+    /// JARVIS sample directory (POSCARs + jarvis_samples_with_leaderboard_targets.csv).
+    #[arg(long, default_value = "../shared/data/jarvis_samples")]
+    pub jarvis: PathBuf,
+}
+
+const VARIANTS: [FusionKind; 6] =
+    [FusionKind::Graph, FusionKind::Text, FusionKind::Concat, FusionKind::Late, FusionKind::Matmmfuse, FusionKind::Cross];
+
+/// An out-of-distribution set: inputs and a reference value per structure.
+struct ZeroShot {
+    graphs: Vec<CrystalGraph>,
+    tokens: Vec<Vec<u32>>,
+    reference: Vec<f64>,
+}
+
+impl ZeroShot {
+    fn samples(&self) -> Vec<Sample<'_>> {
+        self.graphs.iter().zip(&self.tokens).map(|(g, t)| Sample { graph: g, tokens: t, targets: [None; PROPERTIES] }).collect()
+    }
+}
+
+fn zero_shot(structures: Vec<(String, f64)>, data: &Data, max_tokens: usize) -> ZeroShot {
+    let items: Vec<_> = structures
+        .par_iter()
+        .filter_map(|(text, reference)| {
+            let s = shared::io::parse(text).ok()?;
+            let description = shared::describe::describe_structure(&s, &Default::default()).ok()?.text;
+            let tokens = data.vocab.encode_ids(&description, max_tokens).ok()?;
+            Some((CrystalGraph::from_structure(&s), tokens, *reference))
+        })
+        .collect();
+    let mut out = ZeroShot { graphs: vec![], tokens: vec![], reference: vec![] };
+    for (g, t, r) in items {
+        out.graphs.push(g);
+        out.tokens.push(t);
+        out.reference.push(r);
+    }
+    out
+}
+
+fn read_column(path: &Path, name: &str) -> Result<Vec<(String, f64)>> {
+    let err = |message: String| Error::Table { path: path.into(), message };
+    let mut csv = csv::Reader::from_path(path).map_err(|e| err(e.to_string()))?;
+    let headers = csv.headers().map_err(|e| err(e.to_string()))?.clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).ok_or_else(|| err(format!("no `{n}` column")));
+    let (cif, value) = (col("cif")?, col(name)?);
+    let mut out = Vec::new();
+    for record in csv.records() {
+        let record = record.map_err(|e| err(e.to_string()))?;
+        if let Ok(v) = record[value].trim().parse::<f64>() {
+            out.push((record[cif].to_string(), v));
+        }
+    }
+    Ok(out)
+}
+
+fn read_jarvis(dir: &Path) -> Result<Vec<(String, f64)>> {
+    let path = dir.join("jarvis_samples_with_leaderboard_targets.csv");
+    let err = |message: String| Error::Table { path: path.clone(), message };
+    let mut csv = csv::Reader::from_path(&path).map_err(|e| err(e.to_string()))?;
+    let headers = csv.headers().map_err(|e| err(e.to_string()))?.clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).ok_or_else(|| err(format!("no `{n}` column")));
+    let (file, value) = (col("file")?, col("formation_energy_peratom")?);
+    let mut out = Vec::new();
+    for record in csv.records() {
+        let record = record.map_err(|e| err(e.to_string()))?;
+        let (Ok(v), Ok(text)) = (record[value].parse::<f64>(), std::fs::read_to_string(dir.join(&record[file]))) else {
+            continue;
+        };
+        out.push((text, v));
+    }
+    Ok(out)
+}
+
+fn name(kind: FusionKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Test-split (actual, predicted, sigma) of property `p`.
+fn test_points(data: &Data, predictions: &[Prediction], p: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut out = (vec![], vec![], vec![]);
+    for (k, &i) in data.prepared.test.iter().enumerate() {
+        if let Some(v) = data.prepared.records[i].labels[p] {
+            out.0.push(f64::from(v));
+            out.1.push(predictions[k].value[p]);
+            out.2.push(predictions[k].sigma[p]);
+        }
+    }
+    out
+}
+
+pub fn run(args: &AblateArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let base = TrainConfig::load(&args.config)?;
+    let data = prepare(&base)?;
+    let device = burn::prelude::Device::flex();
+    let test = data.prepared.samples(&data.prepared.test, &data.stats);
+    let max_tokens = base.model.text.max_tokens;
+    let perov5 = zero_shot(read_column(&args.perov5, "heat_ref")?, &data, max_tokens);
+    let jarvis = zero_shot(read_jarvis(&args.jarvis)?, &data, max_tokens);
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+
+    let mut models: Vec<(FusionKind, FusionNet, f64)> = Vec::new();
+    for kind in VARIANTS {
+        let mut config = base.clone();
+        config.model.fusion = kind;
+        let net = network(&config, &data);
+        let t = std::time::Instant::now();
+        let (_, model) = fit(&config, &net, &data, &args.runs.join(name(kind)), true, None)?;
+        let model = model.ok_or_else(|| Error::Usage(format!("variant {} did not finish", name(kind))))?;
+        models.push((kind, model, t.elapsed().as_secs_f64()));
+    }
+
+    let stats: &Standardizer = &data.stats;
+    let mut md = String::from("# Results\n\nEvery table below is regenerated by the command above it (runs resume from their checkpoints).\n");
+    let _ = writeln!(
+        md,
+        "Data: mp2018 ∪ mp2022_ehull, fixed split ({} train, {} val, {} test). Seed {}, {} epochs max, early stopping on validation. Machine: {}. Wall time of this command: {:.0} min.\n",
+        data.prepared.train.len(),
+        data.prepared.val.len(),
+        data.prepared.test.len(),
+        base.train.seed,
+        base.train.epochs,
+        super::bench::machine_description(),
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    let _ = writeln!(md, "## 1. Ablation on the test split (MAE; R² in brackets)\n\n`{command}`\n");
+    md.push_str("| variant |");
+    for (n, u) in LABEL_COLUMNS {
+        let _ = write!(md, " {n} ({u}) |");
+    }
+    md.push_str(" train time |\n|---|---|---|---|---|---|\n| median of training labels |");
+    for p in 0..PROPERTIES {
+        let train: Vec<f64> = data.prepared.train.iter().filter_map(|&i| data.prepared.records[i].labels[p]).map(f64::from).collect();
+        let (actual, _, _) = test_points(&data, &vec![Prediction { value: [0.0; 4], sigma: [0.0; 4] }; test.len()], p);
+        let m = median(&train);
+        let _ = write!(md, " {:.4} |", actual.iter().map(|a| (a - m).abs()).sum::<f64>() / actual.len().max(1) as f64);
+    }
+    md.push_str(" — |\n");
+    let mut cross_predictions = None;
+    for (kind, model, secs) in &models {
+        let predictions = predict(model, &test, Modalities::BOTH, stats, 256, &device);
+        let _ = write!(md, "| `{}` |", name(*kind));
+        for p in 0..PROPERTIES {
+            let (a, v, _) = test_points(&data, &predictions, p);
+            let m = regression_metrics(&a, &v);
+            let _ = write!(md, " {:.4} ({:.3}) |", m.mae, m.r2);
+        }
+        let _ = writeln!(md, " {:.0} min |", secs / 60.0);
+        if *kind == FusionKind::Cross {
+            cross_predictions = Some(predictions);
+        }
+    }
+
+    let (_, cross, _) = models.iter().find(|(k, _, _)| *k == FusionKind::Cross).expect("cross variant");
+    let cross_predictions = cross_predictions.expect("cross predictions");
+    let _ = writeln!(md, "\n## 2. Missing modality: `cross` with one input removed (test MAE)\n\n`{command}`\n");
+    md.push_str("| inputs | formation_energy_per_atom | band_gap | energy_above_hull | efermi |\n|---|---|---|---|---|\n");
+    for (label, modalities) in [("graph + text", Modalities::BOTH), ("graph only (text removed)", Modalities::GRAPH_ONLY), ("text only (graph removed)", Modalities::TEXT_ONLY)] {
+        let predictions = predict(cross, &test, modalities, stats, 256, &device);
+        let _ = write!(md, "| {label} |");
+        for p in 0..PROPERTIES {
+            let (a, v, _) = test_points(&data, &predictions, p);
+            let _ = write!(md, " {:.4} |", regression_metrics(&a, &v).mae);
+        }
+        md.push('\n');
+    }
+
+    let _ = writeln!(md, "\n## 3. Zero-shot transfer (formation energy)\n\n`{command}`\n");
+    let _ = writeln!(md, "perov5: {} cubic perovskites (GPAW, `heat_ref`: another code and reference, so rank correlation is the measure; raw MAE only beside it). JARVIS: {} samples (OptB88vdW: expect an offset).\n", perov5.reference.len(), jarvis.reference.len());
+    md.push_str("| variant | perov5 Spearman ρ | perov5 MAE (eV/atom) | JARVIS Spearman ρ | JARVIS MAE (eV/atom) |\n|---|---|---|---|---|\n");
+    let mut perov5_sigma = 0.0;
+    for (kind, model, _) in &models {
+        let mut row = format!("| `{}` |", name(*kind));
+        for set in [&perov5, &jarvis] {
+            let predictions = predict(model, &set.samples(), Modalities::BOTH, stats, 256, &device);
+            let values: Vec<f64> = predictions.iter().map(|p| p.value[0]).collect();
+            let mae = values.iter().zip(&set.reference).map(|(v, r)| (v - r).abs()).sum::<f64>() / values.len().max(1) as f64;
+            let _ = write!(row, " {:.3} | {:.3} |", spearman(&values, &set.reference), mae);
+            if *kind == FusionKind::Cross && std::ptr::eq(set, &perov5) {
+                perov5_sigma = predictions.iter().map(|p| p.sigma[0]).sum::<f64>() / predictions.len().max(1) as f64;
+            }
+        }
+        md.push_str(&row);
+        md.push('\n');
+    }
+
+    let _ = writeln!(md, "\n## 4. Uncertainty calibration of `cross` (evidential head, test split)\n\n`{command}`\n");
+    md.push_str("| property | 68 % interval coverage | 95 % interval coverage | Spearman(σ, \\|error\\|) | mean σ |\n|---|---|---|---|---|\n");
+    for (p, (n, _)) in LABEL_COLUMNS.iter().enumerate() {
+        let (a, v, s) = test_points(&data, &cross_predictions, p);
+        if a.is_empty() {
+            continue;
+        }
+        let errors: Vec<f64> = a.iter().zip(&v).map(|(x, y)| (x - y).abs()).collect();
+        let _ = writeln!(
+            md,
+            "| {n} | {:.1} % | {:.1} % | {:.3} | {:.4} |",
+            100.0 * coverage(&a, &v, &s, 1.0),
+            100.0 * coverage(&a, &v, &s, 1.96),
+            spearman(&s, &errors),
+            s.iter().sum::<f64>() / s.len() as f64
+        );
+    }
+    let (_, _, s) = test_points(&data, &cross_predictions, 0);
+    let _ = writeln!(
+        md,
+        "\nMean σ of formation energy: {:.4} eV/atom on the mp2018 test split, {:.4} eV/atom on perov5 (out of distribution; should be higher).",
+        s.iter().sum::<f64>() / s.len().max(1) as f64,
+        perov5_sigma
+    );
+    std::fs::write(&args.out, md).map_err(|source| Error::Write { path: args.out.clone(), source })?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! The shipped bundles are trained, load, and `matfuse eval` on their fixed list of 200 test
+//! ids (rows read from ../shared/data) reproduces the figures their model card reports (5 %).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+}
+
+#[test]
+fn shipped_browser_model_is_trained_and_reproduces_its_card() {
+    let bundle = workspace().join("models/weights/browser");
+    let manifest = json(&bundle.join("manifest.json"));
+    assert_eq!(manifest["trained"], true, "shipped manifests must say trained: true");
+    assert!(bundle.join("MODEL_CARD.md").is_file());
+    let Some(data) = matfuse_tests::data_dir("shipped model check") else { return };
+    let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
+        .args(["eval", "--json", "--model"])
+        .arg(&bundle)
+        .arg("--data")
+        .arg(data.join("mp2018/mp2018.csv.gz"))
+        .arg("--ids")
+        .arg(bundle.join("eval_ids.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let measured: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let card = json(&bundle.join("check_200.json"));
+    assert_eq!(measured["n"], 200);
+    assert_eq!(measured["failed"], 0);
+    for property in ["formation_energy_per_atom", "band_gap", "efermi"] {
+        let (m, c) = (measured["metrics"][property]["mae"].as_f64().unwrap(), card["metrics"][property]["mae"].as_f64().unwrap());
+        assert!((m - c).abs() <= 0.05 * c, "{property}: eval MAE {m} vs card {c}");
+    }
+}
