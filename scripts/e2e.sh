@@ -3,7 +3,9 @@
 # it, and stops it. Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --profile ci --locked -p backend
+# scripts/test.sh passes the binary its `cargo test --workspace` already built (same features,
+# no second compile of the dependencies); run alone, this builds it.
+if [ "${MATFUSE_BIN_BUILT:-}" != 1 ]; then cargo build --profile ci --locked -p backend; fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=target/e2e-server.log
 "${CARGO_TARGET_DIR:-target}"/ci/matfuse serve --addr "127.0.0.1:$port" --static-dir dist >"$log" 2>&1 &

@@ -23,4 +23,4 @@ CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p frontend --release --target wasm32-unknown-unknown --test app
 
 echo "== end-to-end: the served app in headless Chromium"
-scripts/e2e.sh
+MATFUSE_BIN_BUILT=1 scripts/e2e.sh

@@ -176,7 +176,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
             let m = regression_metrics(&a, &v);
             let _ = write!(md, " {:.4} ({:.3}) |", m.mae, m.r2);
         }
-        let _ = writeln!(md, " {:.0} min |", secs / 60.0);
+        let _ = writeln!(md, " {:.1} min |", secs / 60.0);
         if *kind == FusionKind::Cross {
             cross_predictions = Some(predictions);
         }
