@@ -34,7 +34,10 @@ fn shipped_browser_model_is_trained_and_reproduces_its_card() {
     assert_eq!(measured["n"], 200);
     assert_eq!(measured["failed"], 0);
     for property in ["formation_energy_per_atom", "band_gap", "efermi"] {
-        let (m, c) = (measured["metrics"][property]["mae"].as_f64().unwrap(), card["metrics"][property]["mae"].as_f64().unwrap());
+        let (m, c) = (
+            measured["metrics"][property]["mae"].as_f64().unwrap(),
+            card["metrics"][property]["mae"].as_f64().unwrap(),
+        );
         assert!((m - c).abs() <= 0.05 * c, "{property}: eval MAE {m} vs card {c}");
     }
 }

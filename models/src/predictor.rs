@@ -103,13 +103,7 @@ impl Predictor {
         let batch = Batch::new(&samples, &[Modalities::BOTH], &self.device);
         let output = self.net.forward(&batch);
         let gate = output.gate.map(|g| g.into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default());
-        let evidence = Evidence::from_raw(output.raw);
-        let gamma = evidence.gamma.clone().into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default();
-        let var = evidence.variance().into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default();
-        let prediction = Prediction {
-            value: std::array::from_fn(|p| f64::from(gamma[p]) * self.stats.std[p] + self.stats.mean[p]),
-            sigma: std::array::from_fn(|p| f64::from(var[p]).max(0.0).sqrt() * self.stats.std[p]),
-        };
+        let prediction = self.stats.predictions(&Evidence::from_raw(output.raw))[0];
         (prediction, gate)
     }
 }

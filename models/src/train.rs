@@ -79,6 +79,18 @@ impl Standardizer {
         Standardizer { mean, std }
     }
 
+    /// The head's outputs for a batch in property units: γ and √variance, unstandardised.
+    pub fn predictions(&self, evidence: &Evidence) -> Vec<Prediction> {
+        let gamma = evidence.gamma.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+        let var = evidence.variance().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+        (0..gamma.len() / PROPERTIES)
+            .map(|i| Prediction {
+                value: std::array::from_fn(|p| f64::from(gamma[i * PROPERTIES + p]) * self.std[p] + self.mean[p]),
+                sigma: std::array::from_fn(|p| f64::from(var[i * PROPERTIES + p]).max(0.0).sqrt() * self.std[p]),
+            })
+            .collect()
+    }
+
     pub fn standardize(&self, labels: [Option<f32>; PROPERTIES]) -> [Option<f32>; PROPERTIES] {
         std::array::from_fn(|p| labels[p].map(|v| ((f64::from(v) - self.mean[p]) / self.std[p]) as f32))
     }
@@ -103,15 +115,7 @@ pub fn predict(
     let mut out = Vec::with_capacity(samples.len());
     for chunk in samples.chunks(batch_size.max(1)) {
         let batch = Batch::new(chunk, &vec![modalities; chunk.len()], device);
-        let evidence = Evidence::from_raw(model.forward(&batch).raw);
-        let gamma = evidence.gamma.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
-        let var = evidence.variance().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
-        for i in 0..chunk.len() {
-            out.push(Prediction {
-                value: std::array::from_fn(|p| f64::from(gamma[i * PROPERTIES + p]) * stats.std[p] + stats.mean[p]),
-                sigma: std::array::from_fn(|p| f64::from(var[i * PROPERTIES + p]).max(0.0).sqrt() * stats.std[p]),
-            });
-        }
+        out.extend(stats.predictions(&Evidence::from_raw(model.forward(&batch).raw)));
     }
     out
 }

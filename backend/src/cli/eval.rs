@@ -78,12 +78,13 @@ struct EvalReport {
     metrics: BTreeMap<String, Metrics>,
 }
 
-/// Each row's model input, or why it could not be read.
-fn inputs(predictor: &Predictor, rows: &[TableRow]) -> Vec<std::result::Result<ModelInput, String>> {
+/// Each row's model input (with its reduced formula), or why it could not be read.
+fn inputs(predictor: &Predictor, rows: &[TableRow]) -> Vec<std::result::Result<(String, ModelInput), String>> {
     rows.par_iter()
         .map(|row| {
             let structure = shared::io::parse(&row.structure).map_err(|e| e.to_string())?;
-            predictor.input(&structure).map_err(|e| e.to_string())
+            let input = predictor.input(&structure).map_err(|e| e.to_string())?;
+            Ok((shared::composition::reduced_formula(&structure), input))
         })
         .collect()
 }
@@ -91,10 +92,10 @@ fn inputs(predictor: &Predictor, rows: &[TableRow]) -> Vec<std::result::Result<M
 /// Predictions aligned with `inputs` (None where the input failed).
 fn predictions(
     predictor: &Predictor,
-    inputs: &[std::result::Result<ModelInput, String>],
+    inputs: &[std::result::Result<(String, ModelInput), String>],
     modalities: Modalities,
 ) -> Vec<Option<Prediction>> {
-    let ok: Vec<ModelInput> = inputs.iter().filter_map(|i| i.as_ref().ok().cloned()).collect();
+    let ok: Vec<ModelInput> = inputs.iter().filter_map(|i| i.as_ref().ok().map(|(_, input)| input.clone())).collect();
     let mut predicted = predictor.predict(&ok, modalities).into_iter();
     inputs.iter().map(|i| i.as_ref().ok().and_then(|_| predicted.next())).collect()
 }

@@ -191,7 +191,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let device = burn::prelude::Device::flex();
     let predictions =
         models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &device);
-    let metrics = test_metrics(&data.prepared, &predictions, &data.stats);
+    let metrics = test_metrics(&data.prepared, &predictions);
     let out = args.out.clone().unwrap_or_else(|| run_dir.join("bundle"));
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     write_bundle(&out, &config, &net, &data.vocab, &data.stats, &model, metrics, &command, state.best_epoch)?;
@@ -208,9 +208,7 @@ pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
 pub fn test_metrics(
     prepared: &Prepared,
     predictions: &[models::train::Prediction],
-    stats: &Standardizer,
 ) -> BTreeMap<String, BTreeMap<String, f64>> {
-    let _ = stats;
     let mut out = BTreeMap::new();
     for (p, (name, _)) in LABEL_COLUMNS.iter().enumerate() {
         let train_values: Vec<f64> =
