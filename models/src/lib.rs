@@ -6,9 +6,11 @@
 
 pub mod batch;
 pub mod bundle;
+pub mod encoder;
 pub mod error;
 pub mod metrics;
 pub mod nn;
+pub mod ood;
 pub mod predictor;
 pub mod rng;
 pub mod train;

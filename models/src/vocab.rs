@@ -65,6 +65,11 @@ impl Vocabulary {
         Ok(Vocabulary { tokens, tokenizer })
     }
 
+    /// The WordPiece tokenizer over this vocabulary.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
     pub fn len(&self) -> usize {
         self.tokens.len()
     }

@@ -1,5 +1,6 @@
 //! The burn modules: graph encoder, light text encoder, fusion variants, evidential head.
 
+pub mod bert;
 pub mod cgcnn;
 pub mod evidential;
 pub mod fusion;
