@@ -4,6 +4,7 @@
 //! Data flow: file text ─[`io`]→ [`Structure`] ─[`graph`]→ [`graph::CrystalGraph`]
 //! and [`Structure`] ─[`symmetry`] + [`describe`]→ text description.
 
+pub mod api;
 pub mod composition;
 pub mod dataset;
 pub mod describe;

@@ -1,0 +1,160 @@
+//! Out-of-distribution statistics of a model's training data (`ood.json` beside the bundle).
+//!
+//! Score: the fused embedding `e` the heads read, standardised per dimension with the training
+//! split's mean μ and standard deviation σ, as a root-mean-square z-score
+//! `s = sqrt(mean_i ((e_i − μ_i) / σ_i)²)` (a diagonal Mahalanobis distance divided by √d).
+//! Its meaning comes from the training structures' own scores: the file stores their
+//! quantiles, so a score reads as "farther out than q of the training set". Elements that no
+//! training structure contains are listed separately: the network never saw them.
+//!
+//! The file names the weights (sha256) it was computed for; statistics of other weights are
+//! ignored rather than misapplied.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub const OOD_FILE: &str = "ood.json";
+/// Smallest per-dimension σ used (embedding dimensions that barely vary would otherwise turn
+/// rounding into huge z-scores).
+const MIN_STD: f64 = 1e-4;
+/// Number of stored quantiles of the training scores (0 %, 1 %, …, 100 %).
+const QUANTILES: usize = 101;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OodStatistics {
+    /// Model id and the sha256 of the weights the embeddings came from.
+    pub model: String,
+    pub weights_sha256: String,
+    /// Training structures the statistics summarise.
+    pub n: usize,
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+    /// The training structures' scores at 0 %, 1 %, …, 100 %.
+    pub score_quantiles: Vec<f64>,
+    /// Element symbols present in the training structures.
+    pub elements: Vec<String>,
+    /// The command that computed the file.
+    pub command: String,
+}
+
+impl OodStatistics {
+    /// Statistics of the training embeddings (one `Vec` per structure, equal lengths).
+    pub fn fit(embeddings: &[Vec<f32>], elements: Vec<String>, model: &str, weights_sha256: &str) -> OodStatistics {
+        let dim = embeddings.first().map_or(0, Vec::len);
+        let n = embeddings.len().max(1) as f64;
+        let mut mean = vec![0.0; dim];
+        for e in embeddings {
+            for (m, &x) in mean.iter_mut().zip(e) {
+                *m += f64::from(x) / n;
+            }
+        }
+        let mut var = vec![0.0; dim];
+        for e in embeddings {
+            for ((v, &x), m) in var.iter_mut().zip(e).zip(&mean) {
+                *v += (f64::from(x) - m).powi(2) / n;
+            }
+        }
+        let mut stats = OodStatistics {
+            model: model.into(),
+            weights_sha256: weights_sha256.into(),
+            n: embeddings.len(),
+            mean,
+            std: var.into_iter().map(|v| v.sqrt().max(MIN_STD)).collect(),
+            score_quantiles: vec![],
+            elements,
+            command: String::new(),
+        };
+        let mut scores: Vec<f64> = embeddings.iter().map(|e| stats.score(e)).collect();
+        scores.sort_by(f64::total_cmp);
+        stats.score_quantiles = (0..QUANTILES)
+            .map(|q| scores.get(((q as f64 / (QUANTILES - 1) as f64) * (scores.len().max(1) - 1) as f64).round() as usize))
+            .map(|s| s.copied().unwrap_or(0.0))
+            .collect();
+        stats
+    }
+
+    /// RMS z-score of an embedding (see the module documentation).
+    pub fn score(&self, embedding: &[f32]) -> f64 {
+        let dim = self.mean.len().min(embedding.len()).max(1);
+        let sum: f64 = embedding
+            .iter()
+            .zip(self.mean.iter().zip(&self.std))
+            .map(|(&x, (m, s))| ((f64::from(x) - m) / s).powi(2))
+            .sum();
+        (sum / dim as f64).sqrt()
+    }
+
+    /// Fraction of training structures whose score is at most `score` (interpolated between the
+    /// stored quantiles).
+    pub fn quantile(&self, score: f64) -> f64 {
+        let q = &self.score_quantiles;
+        let (Some(&first), Some(&last)) = (q.first(), q.last()) else { return 0.0 };
+        if score.is_nan() || q.len() < 2 {
+            return 1.0;
+        }
+        if score < first {
+            return 0.0;
+        }
+        if score >= last {
+            return 1.0;
+        }
+        let step = 1.0 / (q.len() - 1) as f64;
+        let i = q.partition_point(|&x| x <= score).clamp(1, q.len() - 1);
+        let (lo, hi) = (q[i - 1], q[i]);
+        let within = if hi > lo { (score - lo) / (hi - lo) } else { 1.0 };
+        ((i - 1) as f64 + within) * step
+    }
+
+    /// `dir/ood.json` if present and computed for these weights; `Ok(None)` when absent or stale.
+    pub fn load(dir: &Path, weights_sha256: &str) -> Result<Option<OodStatistics>> {
+        let path = dir.join(OOD_FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Read { path, source }),
+        };
+        let stats: OodStatistics =
+            serde_json::from_slice(&bytes).map_err(|e| Error::Manifest { path, message: e.to_string() })?;
+        Ok(stats.weights_sha256.eq_ignore_ascii_case(weights_sha256).then_some(stats))
+    }
+
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(OOD_FILE);
+        let json = serde_json::to_string(self).expect("statistics serialise") + "\n";
+        std::fs::write(&path, json).map_err(|source| Error::Write { path, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats() -> OodStatistics {
+        let embeddings: Vec<Vec<f32>> = (0..1000).map(|i| vec![(i % 10) as f32, (i % 7) as f32 * 0.1]).collect();
+        OodStatistics::fit(&embeddings, vec!["Na".into()], "m", "ab")
+    }
+
+    #[test]
+    fn training_points_are_typical_and_far_points_are_not() {
+        let s = stats();
+        assert_eq!(s.score_quantiles.len(), QUANTILES);
+        let centre = s.score(&[4.5, 0.3]);
+        assert!(centre < 0.1, "{centre}");
+        assert!(s.quantile(centre) < 0.05);
+        let far = s.score(&[100.0, 5.0]);
+        assert!(far > 10.0 && s.quantile(far) == 1.0);
+        let q = s.quantile(s.score_quantiles[50]);
+        assert!((q - 0.5).abs() <= 0.02, "{q}");
+    }
+
+    #[test]
+    fn stale_statistics_are_ignored() {
+        let dir = std::env::temp_dir().join(format!("matfuse-ood-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        stats().write(&dir).unwrap();
+        assert!(OodStatistics::load(&dir, "ab").unwrap().is_some());
+        assert!(OodStatistics::load(&dir, "cd").unwrap().is_none());
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,0 +1,401 @@
+//! The HTTP API's payloads (`/api/v1/…`): one definition for the server and the web app.
+//!
+//! Field names are a contract: fields are only ever added. Every error the API returns is an
+//! [`ApiError`] `{ "error": { "code", "message", "detail" } }`; the codes are the [`codes`].
+
+use crate::error::Format;
+use crate::report::SpaceGroupRef;
+use crate::symmetry::CrystalSystem;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The path prefix of every versioned endpoint.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// `POST /api/v1/predict`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictRequest {
+    /// The structure file's text (CIF, POSCAR/CONTCAR or extended XYZ).
+    pub structure: String,
+    /// Forces the format instead of recognising it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// A description of the user's own instead of the generated one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Model id (`GET /api/v1/models`); the default model when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+/// A predicted property in its unit, with the model's σ (evidential: aleatoric + epistemic).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertyValue {
+    pub value: f64,
+    pub sigma: f64,
+    pub unit: String,
+}
+
+/// The four predicted properties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Predictions {
+    pub formation_energy_per_atom: PropertyValue,
+    pub band_gap: PropertyValue,
+    pub energy_above_hull: PropertyValue,
+    pub efermi: PropertyValue,
+}
+
+impl Predictions {
+    /// Property names in the order of [`Predictions::iter`] (and of the model's outputs).
+    pub const NAMES: [&'static str; 4] = ["formation_energy_per_atom", "band_gap", "energy_above_hull", "efermi"];
+
+    /// Builds the four values from arrays in [`Predictions::NAMES`] order.
+    pub fn from_arrays(value: [f64; 4], sigma: [f64; 4], unit: [&str; 4]) -> Predictions {
+        let p = |i: usize| PropertyValue { value: value[i], sigma: sigma[i], unit: unit[i].to_string() };
+        Predictions { formation_energy_per_atom: p(0), band_gap: p(1), energy_above_hull: p(2), efermi: p(3) }
+    }
+
+    /// `(name, value)` in [`Predictions::NAMES`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &PropertyValue)> {
+        Predictions::NAMES.into_iter().zip([
+            &self.formation_energy_per_atom,
+            &self.band_gap,
+            &self.energy_above_hull,
+            &self.efermi,
+        ])
+    }
+}
+
+/// What symmetry analysis found (at the tolerance given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SymmetryInfo {
+    /// Reduced formula.
+    pub formula: String,
+    pub natoms: usize,
+    pub space_group: SpaceGroupRef,
+    pub crystal_system: CrystalSystem,
+    /// Tolerance used, Å.
+    pub symprec: f64,
+}
+
+/// Whose text the model read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    /// matfuse's generated description.
+    Generated,
+    /// The request's `text`.
+    User,
+}
+
+/// Weights of the fusion gate over the modalities (they sum to 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModalityWeights {
+    pub graph: f64,
+    pub text: f64,
+    /// The cross-attention embedding (`cross` fusion only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross: Option<f64>,
+}
+
+/// A token of the description and how much the atoms attend to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttendedToken {
+    /// Position in the token sequence.
+    pub position: usize,
+    /// The vocabulary entry (WordPiece, `##` marks a word continuation).
+    pub token: String,
+    /// The word of the description that holds the token, and its byte span there.
+    pub word: String,
+    pub start: usize,
+    pub end: usize,
+    /// Mean attention weight over heads and atoms (weights over all tokens sum to 1).
+    pub weight: f64,
+}
+
+/// An atom of the structure and how much the description's tokens attend to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttendedAtom {
+    /// Site index in the parsed structure (0-based).
+    pub index: usize,
+    pub element: String,
+    /// Mean attention weight over heads and tokens (weights over all atoms sum to 1).
+    pub weight: f64,
+}
+
+/// Why the model predicted what it did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interpretation {
+    /// The fusion gate (`cross` and `late` fusion), absent for other variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<ModalityWeights>,
+    /// The most attended tokens, highest weight first (`cross` fusion).
+    pub top_tokens: Vec<AttendedToken>,
+    /// The most attended atoms, highest weight first (`cross` fusion).
+    pub top_atoms: Vec<AttendedAtom>,
+    /// The prediction from the crystal graph alone (text removed).
+    pub without_text: Predictions,
+    /// The prediction from the text alone (graph removed).
+    pub without_graph: Predictions,
+}
+
+/// How typical the structure is of the model's training data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OodLevel {
+    /// Closer to the training data's centre than 95 % of training structures.
+    Typical,
+    /// Between the 95th and 99th percentile.
+    Unusual,
+    /// Beyond the 99th percentile, or elements absent from the training data.
+    OutOfDistribution,
+    /// No training statistics are installed for this model (only elements are checked).
+    Unknown,
+}
+
+/// Out-of-distribution assessment (see ARCHITECTURE.md, "Out-of-distribution score").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OodReport {
+    /// Standardised distance of the fused embedding from the training data (RMS z-score over
+    /// dimensions); `None` when the model has no training statistics.
+    pub score: Option<f64>,
+    /// Fraction of training structures whose score is at most this one's.
+    pub training_quantile: Option<f64>,
+    pub level: OodLevel,
+    /// Elements of the structure that no training structure contains.
+    pub unseen_elements: Vec<String>,
+    /// How the score was computed (one sentence).
+    pub method: String,
+}
+
+/// Server-side timings, milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    /// Parsing, symmetry, description, graph and tokens.
+    pub featurize_ms: f64,
+    /// The network: the prediction, its interpretation and the two ablated predictions.
+    pub model_ms: f64,
+    /// Including time queued for a model slot.
+    pub total_ms: f64,
+}
+
+/// Which model answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    pub version: String,
+    /// False for an untrained network of the right shape: its numbers are meaningless.
+    pub trained: bool,
+    pub weights_sha256: String,
+    /// Why this model answered rather than the one asked for (e.g. the default `server` model
+    /// is not installed), or that it is untrained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// `POST /api/v1/predict` → this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PredictResponse {
+    pub predictions: Predictions,
+    /// The text the model read.
+    pub description: String,
+    pub description_source: TextSource,
+    pub symmetry: SymmetryInfo,
+    pub interpretation: Interpretation,
+    pub ood: OodReport,
+    pub timings: Timings,
+    pub model: ModelInfo,
+}
+
+/// One NDJSON line of `POST /api/v1/predict/batch`: `{"index","name","result"}` or
+/// `{"index","name","error"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchLine {
+    /// 0-based position in the input.
+    pub index: usize,
+    /// The file name, the row's `name`/`material_id`, or `item-<index>`.
+    pub name: String,
+    #[serde(flatten)]
+    pub outcome: BatchOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchOutcome {
+    Result(Box<PredictResponse>),
+    Error(ErrorBody),
+}
+
+/// `GET /api/v1/models` → this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelList {
+    /// The model that answers requests without `model`.
+    pub default: String,
+    /// Why the default is not the configured one, if it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    pub models: Vec<ModelSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    pub id: String,
+    pub version: String,
+    pub trained: bool,
+    /// Fusion variant (`graph`, `text`, `concat`, `late`, `matmmfuse`, `cross`).
+    pub fusion: String,
+    pub text_encoder: String,
+    pub weights_sha256: String,
+    /// Size of the weights file, bytes.
+    pub weights_bytes: u64,
+}
+
+/// `GET /api/v1/models/{id}` → this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelDetail {
+    #[serde(flatten)]
+    pub summary: ModelSummary,
+    /// Test-split metrics: property → metric → value.
+    pub metrics: BTreeMap<String, BTreeMap<String, f64>>,
+    pub caveats: Vec<String>,
+    /// `(name, unit)` of each predicted property.
+    pub properties: Vec<PropertyUnit>,
+    /// Training data files and split.
+    pub training_data: Vec<String>,
+    /// Whether out-of-distribution statistics are installed for the model.
+    pub ood_statistics: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertyUnit {
+    pub name: String,
+    pub unit: String,
+}
+
+/// The state of the app that a share link restores; the app encodes the same type in its URL
+/// fragment. Versioned: a reader refuses versions it does not know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareState {
+    /// [`ShareState::VERSION`] when written by this build.
+    pub version: u32,
+    /// The structure file's text.
+    pub structure: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// A user description, if the shared view used one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Model id and the sha256 of the weights that made the shared predictions.
+    pub model: String,
+    pub weights_sha256: String,
+    /// What the app showed (tab, selection, …): the app's own, opaque to the server.
+    #[serde(default)]
+    pub view: serde_json::Value,
+}
+
+impl ShareState {
+    pub const VERSION: u32 = 1;
+}
+
+/// `POST /api/v1/share` → this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareCreated {
+    /// 128 random bits, base32 (lower case, no padding).
+    pub id: String,
+    /// The page that opens it: `/s/<id>`.
+    pub url: String,
+}
+
+/// `GET /api/v1/share/{id}` → this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedState {
+    pub id: String,
+    pub state: ShareState,
+    /// Whether the model and exactly those weights are still installed.
+    pub model_available: bool,
+    /// Says what changed when they are not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// `GET /healthz` → this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub models: usize,
+}
+
+/// Every error response: `{ "error": { "code", "message", "detail" } }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// One of [`codes`]: stable, for programs.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// Structured facts (limit and actual size, the parser's line, …); `null` when none.
+    #[serde(default)]
+    pub detail: serde_json::Value,
+}
+
+/// The error codes of [`ErrorBody::code`].
+pub mod codes {
+    pub const INVALID_JSON: &str = "invalid_json";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    pub const INVALID_REQUEST: &str = "invalid_request";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const INVALID_STRUCTURE: &str = "invalid_structure";
+    pub const TOO_MANY_ATOMS: &str = "too_many_atoms";
+    pub const TEXT_TOO_LONG: &str = "text_too_long";
+    pub const BATCH_TOO_LARGE: &str = "batch_too_large";
+    pub const UNKNOWN_MODEL: &str = "unknown_model";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    pub const OVERLOADED: &str = "overloaded";
+    pub const TIMEOUT: &str = "timeout";
+    pub const INTERNAL: &str = "internal";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_defaults_and_format_names() {
+        let r: PredictRequest = serde_json::from_str(r#"{"structure":"x","format":"poscar"}"#).unwrap();
+        assert_eq!(r.format, Some(Format::Poscar));
+        assert_eq!((r.text, r.model), (None, None));
+        assert!(serde_json::from_str::<PredictRequest>(r#"{"structure":"x","format":"pdb"}"#).is_err());
+    }
+
+    #[test]
+    fn batch_lines_have_result_or_error() {
+        let line = BatchLine {
+            index: 3,
+            name: "a.cif".into(),
+            outcome: BatchOutcome::Error(ErrorBody {
+                code: codes::INVALID_STRUCTURE.into(),
+                message: "CIF, line 2: bad".into(),
+                detail: serde_json::json!({"line": 2}),
+            }),
+        };
+        let json = serde_json::to_value(&line).unwrap();
+        assert_eq!(json["index"], 3);
+        assert_eq!(json["error"]["code"], "invalid_structure");
+        assert!(json.get("result").is_none());
+        assert_eq!(serde_json::from_value::<BatchLine>(json).unwrap(), line);
+    }
+
+    #[test]
+    fn share_state_round_trips_without_view() {
+        let s: ShareState =
+            serde_json::from_str(r#"{"version":1,"structure":"x","model":"browser","weights_sha256":"ab"}"#).unwrap();
+        assert_eq!(s.view, serde_json::Value::Null);
+        assert_eq!(serde_json::from_value::<ShareState>(serde_json::to_value(&s).unwrap()).unwrap(), s);
+    }
+}
