@@ -109,3 +109,58 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     assert!((card - measured).abs() < 0.05 * card, "eval MAE {measured} vs manifest {card}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// The `server` configuration end to end on a small budget: the frozen MiniLM encodes the
+/// descriptions into the token-state cache, the network trains on them and the bundle pins the
+/// encoder (name, hidden size, weights sha256). A second run reuses the cache.
+#[test]
+fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
+    let Some(data) = matfuse_tests::data_dir("server smoke training") else { return };
+    let Some(vocab) = vocab() else { return };
+    let encoder = vocab.parent().unwrap().to_path_buf();
+    let tmp = std::env::temp_dir().join(format!("matfuse-server-smoke-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let config = std::fs::read_to_string(workspace().join("configs/server.toml"))
+        .unwrap()
+        .replace("../shared/data", &data.display().to_string())
+        .replace(".matfuse/encoders/all-MiniLM-L6-v2/vocab.txt", &vocab.display().to_string())
+        .replace("\".matfuse/encoders/all-MiniLM-L6-v2\"", &format!("{:?}", encoder.display().to_string()))
+        .replace("epochs = 15", "epochs = 3")
+        .replace(
+            "encoder = ",
+            &format!("max_train = 120\nmax_val = 40\nmax_test = 40\ncache = {:?}\nencoder = ", tmp.join("cache")),
+        );
+    let config_path = tmp.join("server.toml");
+    std::fs::write(&config_path, config).unwrap();
+    let run_dir = tmp.join("run");
+    let log = run(&["train", "--config", config_path.to_str().unwrap(), "--run-dir", run_dir.to_str().unwrap()]);
+    assert!(log.contains("encoded 200/200 descriptions"), "{log}");
+    let state = json(&run_dir.join("checkpoint/state.json"));
+    let history = state["history"].as_array().unwrap();
+    let loss = |e: &serde_json::Value| e["train_loss"].as_f64().unwrap();
+    assert!(loss(&history[2]) < loss(&history[0]), "loss falls: {history:?}");
+
+    let manifest = json(&run_dir.join("bundle/manifest.json"));
+    assert_eq!(manifest["text_encoder"]["name"], "all-MiniLM-L6-v2");
+    assert_eq!(manifest["text_encoder"]["hidden_size"], 384);
+    assert_eq!(
+        manifest["text_encoder"]["sha256"],
+        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    );
+    assert_eq!(manifest["network"]["frozen_text"]["encoder_hidden"], 384);
+    assert!(manifest["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap().is_finite());
+
+    // The second run finds every description in the cache.
+    let again = run(&[
+        "train",
+        "--config",
+        config_path.to_str().unwrap(),
+        "--run-dir",
+        tmp.join("run2").to_str().unwrap(),
+        "--stop-after",
+        "1",
+    ]);
+    assert!(again.lines().filter(|l| l.starts_with("encoded ")).count() == 1, "cache reused: {again}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -2,6 +2,7 @@
 //! single tensor program with no per-structure loop.
 
 use burn::prelude::*;
+use half::f16;
 use shared::graph::CrystalGraph;
 
 /// Number of predicted properties (the columns of [`shared::dataset::LABEL_COLUMNS`]).
@@ -12,6 +13,9 @@ pub const PROPERTIES: usize = 4;
 pub struct Sample<'a> {
     pub graph: &'a CrystalGraph,
     pub tokens: &'a [u32],
+    /// Frozen large-encoder states of `tokens`, row-major `[tokens.len(), hidden]` (networks
+    /// with a frozen text encoder); `None` for the light encoder, which reads the ids.
+    pub states: Option<&'a [f16]>,
     pub targets: [Option<f32>; PROPERTIES],
 }
 
@@ -51,6 +55,9 @@ pub struct Batch {
     pub atom_pad: Tensor<2, Bool>,
     /// Token ids, `[batch, max_tokens]` (0 = padding).
     pub tokens: Tensor<2, Int>,
+    /// Frozen encoder states, `[batch, max_tokens, hidden]` (zeros at padding), when the
+    /// samples carry them.
+    pub token_states: Option<Tensor<3>>,
     /// True where a token slot is padding, `[batch, max_tokens]`.
     pub token_pad: Tensor<2, Bool>,
     /// `1 / tokens` per structure (0 where there is no text), `[batch, 1]`.
@@ -97,6 +104,12 @@ impl Batch {
         let mut has_text = Vec::with_capacity(size);
         let mut targets = Vec::with_capacity(size * PROPERTIES);
         let mut label_mask = Vec::with_capacity(size * PROPERTIES);
+        let hidden = samples
+            .iter()
+            .filter(|s| !s.tokens.is_empty())
+            .find_map(|s| s.states.map(|st| st.len() / s.tokens.len()))
+            .unwrap_or(0);
+        let mut states = if hidden > 0 { vec![0.0f32; size * max_tokens * hidden] } else { vec![] };
 
         for (b, (sample, modality)) in samples.iter().zip(modalities).enumerate() {
             let offset = node_z.len() as i64;
@@ -116,6 +129,11 @@ impl Batch {
             for (t, &id) in text.iter().enumerate() {
                 tokens[b * max_tokens + t] = i64::from(id);
                 token_pad[b * max_tokens + t] = false;
+            }
+            if let (true, Some(rows)) = (hidden > 0 && modality.text, sample.states) {
+                assert_eq!(rows.len(), text.len() * hidden, "token states must be [tokens, hidden]");
+                let out = &mut states[b * max_tokens * hidden..][..rows.len()];
+                out.iter_mut().zip(rows).for_each(|(o, v)| *o = v.to_f32());
             }
             inv_tokens.push(if text.is_empty() { 0.0 } else { 1.0 / text.len() as f32 });
             has_graph.push(if modality.graph { 1.0f32 } else { 0.0 });
@@ -142,6 +160,8 @@ impl Batch {
             padded_index: ints(padded_index),
             atom_pad: Tensor::from_data(TensorData::new(atom_pad, [size, max_atoms]), device),
             tokens: Tensor::from_data(TensorData::new(tokens, [size, max_tokens]), device),
+            token_states: (hidden > 0)
+                .then(|| Tensor::from_data(TensorData::new(states, [size, max_tokens, hidden]), device)),
             token_pad: Tensor::from_data(TensorData::new(token_pad, [size, max_tokens]), device),
             inv_token_counts: column(inv_tokens),
             has_graph: column(has_graph),

@@ -13,6 +13,7 @@ pub mod nn;
 pub mod ood;
 pub mod predictor;
 pub mod rng;
+pub mod text_cache;
 pub mod train;
 pub mod vocab;
 pub mod weights;

@@ -109,5 +109,5 @@ impl Predictor {
 }
 
 fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {
-    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, targets: [None; PROPERTIES] }).collect()
+    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, states: None, targets: [None; PROPERTIES] }).collect()
 }

@@ -174,3 +174,39 @@ fn a_missing_directory_says_how_to_install_the_encoder() {
     let err = LargeEncoder::load(Path::new("/nonexistent/encoder"), &Device::flex()).unwrap_err().to_string();
     assert!(err.contains("fetch-encoder.sh"), "{err}");
 }
+
+#[test]
+fn token_state_cache_resumes_and_recomputes_changed_texts() {
+    use models::text_cache::{build, cache_dir};
+    let dir = temp_dir("cache");
+    write_tiny_bert(&dir.join("tiny-bert"), &[]);
+    let encoder = LargeEncoder::load(&dir.join("tiny-bert"), &Device::flex()).unwrap();
+    let cache = cache_dir(&dir, encoder.reference(), 1);
+    let items = [("mp-1", "NaCl is rock-salt."), ("mp-2", "Na is cubic."), ("mp-3", "Cl is the structure.")];
+    let mut calls = vec![];
+    let first = build(&cache, &encoder, 1, &items[..2], 1, |done, total| calls.push((done, total))).unwrap();
+    assert_eq!(calls, [(0, 2), (1, 2), (2, 2)]);
+    let direct = encoder.encode(&["NaCl is rock-salt."], 1).unwrap();
+    assert_eq!(first["mp-1"].ids, direct[0].ids);
+    let max_err = first["mp-1"].states.iter().zip(&direct[0].states).map(|(a, b)| (a.to_f32() - b).abs()).fold(0.0, f32::max);
+    assert!(max_err < 1e-2, "f16 states differ by {max_err}");
+
+    // An interrupted write leaves a partial record: it is dropped, the rest reused.
+    let states = cache.join("states.bin");
+    let mut bytes = std::fs::read(&states).unwrap();
+    bytes.extend_from_slice(&[5, 0, 0, 0, b'm', b'p']);
+    std::fs::write(&states, bytes).unwrap();
+    let changed = [("mp-1", "NaCl is rock-salt."), ("mp-2", "Na is the cubic structure."), ("mp-3", "Cl is the structure.")];
+    let mut calls = vec![];
+    let second = build(&cache, &encoder, 1, &changed, 8, |done, total| calls.push((done, total))).unwrap();
+    assert_eq!(calls, [(1, 3), (3, 3)], "mp-1 reused; mp-2 (text changed) and mp-3 computed");
+    assert_eq!(second["mp-1"], first["mp-1"]);
+    assert_ne!(second["mp-2"].ids, first["mp-2"].ids);
+    let third = build(&cache, &encoder, 1, &changed, 8, |_, _| {}).unwrap();
+    assert_eq!(third, second);
+
+    // The same directory refuses another chunk budget.
+    let err = build(&cache, &encoder, 2, &changed, 8, |_, _| {}).unwrap_err().to_string();
+    assert!(err.contains("chunk"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -54,7 +54,7 @@ impl ZeroShot {
         self.graphs
             .iter()
             .zip(&self.tokens)
-            .map(|(g, t)| Sample { graph: g, tokens: t, targets: [None; PROPERTIES] })
+            .map(|(g, t)| Sample { graph: g, tokens: t, states: None, targets: [None; PROPERTIES] })
             .collect()
     }
 }

@@ -72,7 +72,7 @@ pub fn run(model: &Path, data: &Path, out: &Path) -> Result<()> {
     ));
     let samples: Vec<Sample<'_>> = inputs
         .iter()
-        .map(|i| Sample { graph: &i.graph, tokens: &i.tokens, targets: [Some(0.0); PROPERTIES] })
+        .map(|i| Sample { graph: &i.graph, tokens: &i.tokens, states: None, targets: [Some(0.0); PROPERTIES] })
         .collect();
     let rate = models::train::training_throughput(&predictor.network, &samples, 64, 8, &device);
     lines.push(format!("| training, forward + backward + AdamW step, batch 64 | {rate:.0} structures/s |"));

@@ -7,6 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use models::batch::{PROPERTIES, Sample};
 use models::bundle::{EncoderRef, FileRef, Manifest, PropertySpec, Provenance, SCHEMA_VERSION, sha256_hex};
 use models::nn::NetConfig;
+use models::nn::frozen_text::FrozenTextConfig;
+use models::text_cache::CachedText;
 use models::train::{EpochReport, Observer, Standardizer, TrainOptions, TrainRun};
 use models::vocab::Vocabulary;
 use serde::{Deserialize, Serialize};
@@ -54,11 +56,15 @@ pub struct DataConfig {
     pub ehull: Option<PathBuf>,
     /// BERT `vocab.txt` the light encoder's vocabulary is pruned from.
     pub vocab: PathBuf,
+    /// Hugging Face BERT directory of the frozen large encoder, for a model with
+    /// `frozen_text` (default: `MATFUSE_ENCODER_DIR` or the installed all-MiniLM-L6-v2).
+    pub encoder: Option<PathBuf>,
     /// Featurise cache directory.
     pub cache: Option<PathBuf>,
-    /// Use only the first N training / validation structures (smoke runs).
+    /// Use only the first N training / validation / test structures (smoke runs).
     pub max_train: Option<usize>,
     pub max_val: Option<usize>,
+    pub max_test: Option<usize>,
 }
 
 impl TrainConfig {
@@ -72,6 +78,8 @@ impl TrainConfig {
 pub struct Prepared {
     pub records: Vec<FeaturizedRecord>,
     pub tokens: Vec<Vec<u32>>,
+    /// Frozen large-encoder states per record (empty for the light encoder).
+    pub frozen: Vec<CachedText>,
     pub train: Vec<usize>,
     pub val: Vec<usize>,
     pub test: Vec<usize>,
@@ -84,6 +92,7 @@ impl Prepared {
             .map(|&i| Sample {
                 graph: &self.records[i].graph,
                 tokens: &self.tokens[i],
+                states: self.frozen.get(i).map(|c| c.states.as_slice()),
                 targets: stats.standardize(self.records[i].labels),
             })
             .collect()
@@ -95,6 +104,8 @@ pub struct Data {
     pub prepared: Prepared,
     pub vocab: Vocabulary,
     pub stats: Standardizer,
+    /// The frozen large encoder the states come from (models with `frozen_text`).
+    pub encoder: Option<EncoderRef>,
 }
 
 /// Loads (featurising into the cache if needed) the union data, splits it by the fixed `split`
@@ -110,26 +121,82 @@ pub fn prepare(config: &TrainConfig) -> Result<Data> {
         all.take(max.unwrap_or(usize::MAX)).collect()
     };
     let (train, val, test) =
-        (split("train", config.data.max_train), split("val", config.data.max_val), split("test", None));
+        (split("train", config.data.max_train), split("val", config.data.max_val), split("test", config.data.max_test));
     eprintln!("data: {} train, {} val, {} test structures", train.len(), val.len(), test.len());
 
     let full = read_vocab(&config.data.vocab)?;
-    let max_tokens = config.model.text.max_tokens;
-    let vocab = full.prune(train.iter().map(|&i| records[i].description.as_str()), max_tokens)?;
-    let mut tokens = vec![Vec::new(); records.len()];
-    for &i in train.iter().chain(&val).chain(&test) {
-        tokens[i] = vocab.encode_ids(&records[i].description, max_tokens)?;
-    }
-    eprintln!("vocabulary: {} of {} tokens", vocab.len(), full.len());
-    let prepared = Prepared { records, tokens, train, val, test };
+    let used: Vec<usize> = train.iter().chain(&val).chain(&test).copied().collect();
+    let (vocab, tokens, frozen, encoder) = match &config.model.frozen_text {
+        None => {
+            let max_tokens = config.model.text.max_tokens;
+            let vocab = full.prune(train.iter().map(|&i| records[i].description.as_str()), max_tokens)?;
+            let mut tokens = vec![Vec::new(); records.len()];
+            for &i in &used {
+                tokens[i] = vocab.encode_ids(&records[i].description, max_tokens)?;
+            }
+            eprintln!("vocabulary: {} of {} tokens", vocab.len(), full.len());
+            (vocab, tokens, Vec::new(), None)
+        }
+        Some(frozen) => {
+            let (frozen, reference) = frozen_states(config, frozen, &records, &used, &cache)?;
+            let tokens = frozen.iter().map(|c| c.ids.clone()).collect();
+            (full, tokens, frozen, Some(reference))
+        }
+    };
+    let prepared = Prepared { records, tokens, frozen, train, val, test };
     let stats = Standardizer::fit(&prepared.train.iter().map(|&i| prepared.records[i].labels).collect::<Vec<_>>());
-    Ok(Data { prepared, vocab, stats })
+    Ok(Data { prepared, vocab, stats, encoder })
+}
+
+/// The frozen encoder's token states of the `used` records (cut to `max_tokens`), from the
+/// text-state cache, computing what it lacks (resumable: interrupting loses one batch).
+fn frozen_states(
+    config: &TrainConfig,
+    frozen: &FrozenTextConfig,
+    records: &[FeaturizedRecord],
+    used: &[usize],
+    cache: &Path,
+) -> Result<(Vec<CachedText>, EncoderRef)> {
+    let dir = config.data.encoder.clone().unwrap_or_else(models::encoder::default_encoder_dir);
+    let device = burn::prelude::Device::flex();
+    let encoder = models::encoder::LargeEncoder::load(&dir, &device)?;
+    let cache_dir = models::text_cache::cache_dir(cache, encoder.reference(), frozen.max_chunks);
+    let items: Vec<(&str, &str)> =
+        used.iter().map(|&i| (records[i].id.as_str(), records[i].description.as_str())).collect();
+    eprintln!("text encoder {}: token states in {}", encoder.reference(), cache_dir.display());
+    let bar = ProgressBar::new(items.len() as u64).with_style(
+        ProgressStyle::with_template("encoding descriptions [{bar:30}] {pos}/{len} ({per_sec}, ETA {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let mut last_line = 0;
+    let mut states = models::text_cache::build(&cache_dir, &encoder, frozen.max_chunks, &items, 16, |done, total| {
+        bar.set_position(done as u64);
+        if bar.is_hidden() && (done == total || done >= last_line + total / 50) {
+            last_line = done;
+            eprintln!("encoded {done}/{total} descriptions ({:.0} s)", started.elapsed().as_secs_f64());
+        }
+    })?;
+    bar.finish_and_clear();
+    let hidden = encoder.hidden();
+    let mut out = vec![CachedText { ids: vec![], states: vec![] }; records.len()];
+    for &i in used {
+        let mut entry = states.remove(&records[i].id).unwrap_or(CachedText { ids: vec![], states: vec![] });
+        entry.ids.truncate(frozen.max_tokens);
+        entry.states.truncate(frozen.max_tokens * hidden);
+        out[i] = entry;
+    }
+    Ok((out, encoder.reference().clone()))
 }
 
 /// The network a config describes, sized to the data's vocabulary.
 pub fn network(config: &TrainConfig, data: &Data) -> NetConfig {
     let mut net = config.model.clone();
     net.text.vocab_size = data.vocab.len();
+    if let (Some(frozen), Some(encoder)) = (&mut net.frozen_text, &data.encoder) {
+        frozen.encoder_hidden = encoder.hidden_size;
+    }
     net
 }
 
@@ -194,7 +261,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let metrics = test_metrics(&data.prepared, &predictions);
     let out = args.out.clone().unwrap_or_else(|| run_dir.join("bundle"));
     let command = std::env::args().collect::<Vec<_>>().join(" ");
-    write_bundle(&out, &config, &net, &data.vocab, &data.stats, &model, metrics, &command, state.best_epoch)?;
+    write_bundle(&out, &config, &net, &data, &model, metrics, &command, state.best_epoch)?;
     eprintln!("wrote bundle {}", out.display());
     Ok(())
 }
@@ -246,15 +313,20 @@ fn write_bundle(
     out: &Path,
     config: &TrainConfig,
     net: &NetConfig,
-    vocab: &Vocabulary,
-    stats: &Standardizer,
+    training: &Data,
     model: &models::nn::FusionNet,
     metrics: BTreeMap<String, BTreeMap<String, f64>>,
     command: &str,
     best_epoch: usize,
 ) -> Result<()> {
     let weights = models::weights::to_bytes(model, true)?;
-    let vocab_text = vocab.to_text();
+    let stats = &training.stats;
+    let vocab_text = training.vocab.to_text();
+    let text_encoder = training.encoder.clone().unwrap_or_else(|| EncoderRef {
+        name: "matfuse-light (all-MiniLM-L6-v2 WordPiece vocabulary, pruned)".into(),
+        hidden_size: net.text.hidden,
+        sha256: sha256_hex(vocab_text.as_bytes()),
+    });
     let mut data = vec![config.data.mp2018.display().to_string()];
     data.extend(config.data.ehull.iter().map(|p| p.display().to_string()));
     let manifest = Manifest {
@@ -262,11 +334,7 @@ fn write_bundle(
         id: config.id.clone(),
         version: format!("{}+epoch{best_epoch}", env!("CARGO_PKG_VERSION")),
         fusion: net.fusion,
-        text_encoder: EncoderRef {
-            name: "matfuse-light (all-MiniLM-L6-v2 WordPiece vocabulary, pruned)".into(),
-            hidden_size: net.text.hidden,
-            sha256: sha256_hex(vocab_text.as_bytes()),
-        },
+        text_encoder,
         properties: LABEL_COLUMNS
             .iter()
             .enumerate()

@@ -3,6 +3,7 @@
 
 use super::cgcnn::{Cgcnn, CgcnnConfig, pad_nodes};
 use super::evidential::EvidentialHead;
+use super::frozen_text::{FrozenTextAdapter, FrozenTextConfig};
 use super::light_text::{LightTextConfig, LightTextEncoder, masked_mean};
 use crate::batch::Batch;
 use crate::bundle::FusionKind;
@@ -19,6 +20,10 @@ pub struct NetConfig {
     pub fusion: FusionKind,
     pub graph: CgcnnConfig,
     pub text: LightTextConfig,
+    /// When set, the text branch reads a frozen large encoder's token states (the `server`
+    /// model) and `text` is unused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_text: Option<FrozenTextConfig>,
     /// Width of the shared fusion space.
     #[serde(default = "default_fused")]
     pub fused: usize,
@@ -65,6 +70,7 @@ pub struct MatMmFuse {
 pub struct FusionNet {
     graph: Option<Cgcnn>,
     text: Option<LightTextEncoder>,
+    frozen_text: Option<FrozenTextAdapter>,
     graph_proj: Option<Linear>,
     text_proj: Option<Linear>,
     cross: Option<CrossFusion>,
@@ -97,6 +103,7 @@ impl NetConfig {
             fusion,
             graph: CgcnnConfig::new(),
             text: LightTextConfig::new(vocab_size),
+            frozen_text: None,
             fused: default_fused(),
             heads: default_heads(),
         }
@@ -113,9 +120,11 @@ impl NetConfig {
     pub fn init(&self, device: &Device) -> FusionNet {
         let d = self.fused;
         let graph = self.uses_graph().then(|| self.graph.init(device));
-        let text = self.uses_text().then(|| self.text.init(device));
+        let frozen_text = self.frozen_text.as_ref().filter(|_| self.uses_text()).map(|f| f.init(device));
+        let text = (self.uses_text() && frozen_text.is_none()).then(|| self.text.init(device));
+        let text_hidden = frozen_text.as_ref().map(|f| f.hidden()).or(text.as_ref().map(|t| t.hidden()));
         let graph_proj = graph.as_ref().map(|g| LinearConfig::new(g.hidden(), d).init(device));
-        let text_proj = text.as_ref().map(|t| LinearConfig::new(t.hidden(), d).init(device));
+        let text_proj = text_hidden.map(|h| LinearConfig::new(h, d).init(device));
         let mha = |dim: usize, heads: usize| MultiHeadAttentionConfig::new(dim, heads).with_dropout(0.0).init(device);
         let cross = (self.fusion == FusionKind::Cross).then(|| CrossFusion {
             atoms_to_text: mha(d, self.heads),
@@ -140,6 +149,7 @@ impl NetConfig {
         FusionNet {
             graph,
             text,
+            frozen_text,
             graph_proj,
             text_proj,
             cross,
@@ -159,7 +169,11 @@ impl FusionNet {
 
     pub fn forward(&self, batch: &Batch) -> FusionOutput {
         let graph = self.graph.as_ref().map(|g| g.forward(batch));
-        let text = self.text.as_ref().map(|t| t.forward(batch));
+        let text = match (&self.text, &self.frozen_text) {
+            (Some(light), _) => Some(light.forward(batch)),
+            (None, Some(frozen)) => Some(frozen.forward(batch)),
+            (None, None) => None,
+        };
         let g = match (&graph, &self.graph_proj) {
             (Some(enc), Some(proj)) => Some(proj.forward(enc.pooled.clone()) * batch.has_graph.clone()),
             _ => None,

@@ -3,6 +3,7 @@
 pub mod bert;
 pub mod cgcnn;
 pub mod evidential;
+pub mod frozen_text;
 pub mod fusion;
 pub mod light_text;
 
