@@ -22,6 +22,9 @@ pub enum Error {
     #[error("server: {0}")]
     Serve(std::io::Error),
 
+    #[error("database {path}: {message}")]
+    Storage { path: PathBuf, message: String },
+
     #[error("{0}")]
     Usage(String),
 }

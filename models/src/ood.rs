@@ -68,7 +68,9 @@ impl OodStatistics {
         let mut scores: Vec<f64> = embeddings.iter().map(|e| stats.score(e)).collect();
         scores.sort_by(f64::total_cmp);
         stats.score_quantiles = (0..QUANTILES)
-            .map(|q| scores.get(((q as f64 / (QUANTILES - 1) as f64) * (scores.len().max(1) - 1) as f64).round() as usize))
+            .map(|q| {
+                scores.get(((q as f64 / (QUANTILES - 1) as f64) * (scores.len().max(1) - 1) as f64).round() as usize)
+            })
             .map(|s| s.copied().unwrap_or(0.0))
             .collect();
         stats

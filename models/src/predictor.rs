@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::nn::evidential::Evidence;
 use crate::nn::{FusionNet, NetConfig};
 use crate::train::{Prediction, Standardizer};
-use crate::vocab::Vocabulary;
+use crate::vocab::{Token, Vocabulary};
 use burn::prelude::*;
 use shared::Structure;
 use shared::describe::{DescribeOptions, describe_structure};
@@ -63,7 +63,11 @@ impl Predictor {
 
     /// Loads and verifies the bundle in `dir`.
     pub fn load(dir: &std::path::Path, device: &Device) -> Result<Predictor> {
-        let bundle = Bundle::load(dir)?;
+        Predictor::from_bundle(&Bundle::load(dir)?, device)
+    }
+
+    /// Builds the network of a loaded bundle, reading its vocabulary file.
+    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Predictor> {
         let vocab_file = bundle
             .manifest
             .vocabulary
@@ -71,7 +75,7 @@ impl Predictor {
             .ok_or_else(|| Error::Weights(format!("bundle '{}' has no vocabulary file", bundle.manifest.id)))?;
         let path = bundle.path(vocab_file);
         let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
-        Predictor::new(&bundle, &text, device)
+        Predictor::new(bundle, &text, device)
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -87,8 +91,19 @@ impl Predictor {
 
     /// As [`Predictor::input`] with a text of the caller's (e.g. a user's own description).
     pub fn input_with_text(&self, structure: &Structure, description: String) -> Result<ModelInput> {
+        self.input_from_parts(CrystalGraph::from_structure(structure), description)
+    }
+
+    /// The input for an already featurised structure (graph and description from the cache).
+    pub fn input_from_parts(&self, graph: CrystalGraph, description: String) -> Result<ModelInput> {
         let tokens = self.vocab.encode_ids(&description, self.network.text.max_tokens)?;
-        Ok(ModelInput { graph: CrystalGraph::from_structure(structure), description, tokens })
+        Ok(ModelInput { graph, description, tokens })
+    }
+
+    /// The tokens the network reads from `text`, with their byte spans (aligned with
+    /// [`ModelInput::tokens`]).
+    pub fn token_spans(&self, text: &str) -> Result<Vec<Token>> {
+        self.vocab.encode(text, self.network.text.max_tokens)
     }
 
     /// Predictions for many inputs (batched), with the given modalities present.
@@ -97,17 +112,56 @@ impl Predictor {
         crate::train::predict(&self.net, &samples, modalities, &self.stats, 256, &self.device)
     }
 
-    /// One structure's prediction plus the modality weights ({graph, text, cross} for `cross`).
-    pub fn explain(&self, input: &ModelInput) -> (Prediction, Option<Vec<f32>>) {
+    /// One structure's prediction with what explains it (both modalities present).
+    pub fn explain(&self, input: &ModelInput) -> Explanation {
         let samples = samples(std::slice::from_ref(input));
         let batch = Batch::new(&samples, &[Modalities::BOTH], &self.device);
         let output = self.net.forward(&batch);
-        let gate = output.gate.map(|g| g.into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default());
         let prediction = self.stats.predictions(&Evidence::from_raw(output.raw))[0];
-        (prediction, gate)
+        // A batch of one has no padding: the attention axes are exactly the atoms and tokens.
+        let has_text = !input.tokens.is_empty();
+        Explanation {
+            prediction,
+            gate: output.gate.map(to_vec),
+            token_attention: output.atom_to_text.filter(|_| has_text).map(|w| to_vec(w.mean_dim(1).mean_dim(2))),
+            atom_attention: output.text_to_atom.filter(|_| has_text).map(|w| to_vec(w.mean_dim(1).mean_dim(2))),
+            embedding: to_vec(output.embedding),
+        }
+    }
+
+    /// The fused embeddings the heads read (both modalities), one per input, batched.
+    pub fn embeddings(&self, inputs: &[ModelInput]) -> Vec<Vec<f32>> {
+        let mut out = Vec::with_capacity(inputs.len());
+        for chunk in inputs.chunks(256) {
+            let samples = samples(chunk);
+            let batch = Batch::new(&samples, &vec![Modalities::BOTH; chunk.len()], &self.device);
+            let flat = to_vec(self.net.forward(&batch).embedding);
+            let width = flat.len() / chunk.len();
+            out.extend(flat.chunks(width.max(1)).map(<[f32]>::to_vec));
+        }
+        out
     }
 }
 
+/// A prediction and what explains it.
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    pub prediction: Prediction,
+    /// Modality weights: {graph, text, cross} (`cross` fusion) or {graph, text} (`late`).
+    pub gate: Option<Vec<f32>>,
+    /// Per token of [`ModelInput::tokens`]: the attention the atoms pay it, averaged over heads
+    /// and atoms (sums to 1; `cross` fusion with a non-empty text only).
+    pub token_attention: Option<Vec<f32>>,
+    /// Per atom (site order): the attention the tokens pay it, averaged over heads and tokens.
+    pub atom_attention: Option<Vec<f32>>,
+    /// The fused embedding the head reads (out-of-distribution scores).
+    pub embedding: Vec<f32>,
+}
+
+fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+    tensor.into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default()
+}
+
 fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {
-    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, states: None, targets: [None; PROPERTIES] }).collect()
+    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, targets: [None; PROPERTIES] }).collect()
 }

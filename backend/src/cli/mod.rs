@@ -7,12 +7,14 @@ mod eval;
 pub mod featurize;
 mod inspect;
 mod model_card;
+mod ood;
+mod serve;
 mod train;
 
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};
+use serve::ServeArgs;
 use std::io::Read;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
@@ -78,15 +80,10 @@ enum Command {
     /// Benchmarks that write their table into BENCHMARKS.md.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
-    /// Serve the web app (and, later, the API).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "MATFUSE_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Directory with the built web app (index.html, pkg/).
-        #[arg(long, env = "MATFUSE_STATIC_DIR", default_value = "dist")]
-        static_dir: PathBuf,
-    },
+    /// Serve the web app and the prediction API (README: API).
+    Serve(ServeArgs),
+    /// Out-of-distribution statistics of a model's training data (writes ood.json into the bundle).
+    Ood(ood::OodArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -104,7 +101,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ablate(args) => ablate::run(&args),
         Command::Predict(args) => eval::predict(&args),
         Command::Bench(cmd) => bench::run(cmd),
-        Command::Serve { addr, static_dir } => crate::server::serve(addr, static_dir),
+        Command::Serve(args) => crate::server::serve(args.config()),
+        Command::Ood(args) => ood::run(&args),
     }
 }
 

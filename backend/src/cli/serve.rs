@@ -1,0 +1,50 @@
+//! `matfuse serve` options (flags or `MATFUSE_*` environment variables).
+
+use crate::server::{Limits, ServerConfig};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MATFUSE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Database and trained models (`<data-dir>/models/<id>/`).
+    #[arg(long, env = "MATFUSE_DATA_DIR", default_value = ".matfuse/data")]
+    pub data_dir: PathBuf,
+    /// Directory with the built web app (index.html, pkg/).
+    #[arg(long, env = "MATFUSE_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+    /// Directory of shipped model bundles (searched before `<data-dir>/models`).
+    #[arg(long, env = "MATFUSE_MODELS_DIR", default_value = "models/weights")]
+    pub models_dir: PathBuf,
+    /// Most atoms per structure.
+    #[arg(long, env = "MATFUSE_MAX_ATOMS", default_value_t = Limits::default().max_atoms)]
+    pub max_atoms: usize,
+    /// Most structures per batch request.
+    #[arg(long, env = "MATFUSE_MAX_BATCH", default_value_t = Limits::default().max_batch_items)]
+    pub max_batch: usize,
+    /// Model evaluations at once (default: the number of CPUs).
+    #[arg(long, env = "MATFUSE_WORKERS")]
+    pub workers: Option<usize>,
+    /// Request timeout, seconds.
+    #[arg(long, env = "MATFUSE_TIMEOUT", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+impl ServeArgs {
+    pub fn config(&self) -> ServerConfig {
+        let mut config = ServerConfig::new(self.addr, self.data_dir.clone(), self.static_dir.clone());
+        config.model_dirs[0] = self.models_dir.clone();
+        let defaults = Limits::default();
+        config.limits = Limits {
+            max_atoms: self.max_atoms,
+            max_batch_items: self.max_batch,
+            max_concurrent_predictions: self.workers.unwrap_or(defaults.max_concurrent_predictions),
+            request_timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(defaults.request_timeout),
+            ..defaults
+        };
+        config
+    }
+}

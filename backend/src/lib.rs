@@ -1,0 +1,8 @@
+//! The `matfuse` binary's library: the command-line interface and the HTTP server (a library so
+//! the server's router can be tested in-process).
+
+pub mod cli;
+pub mod dataset;
+pub mod error;
+pub mod server;
+pub mod table;

@@ -1,0 +1,214 @@
+//! The bodies `POST /api/v1/predict/batch` accepts, as a list of named structures:
+//! `multipart/form-data` (one structure per file; a `.csv` file adds its rows), `text/csv`
+//! (a `cif` or `poscar` column, optional `name`/`material_id`/`id`), or a JSON array of
+//! `/predict` bodies with an optional `name`.
+
+use super::error::{ApiError, ApiResult};
+use super::extract::bytes_rejection;
+use super::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{StatusCode, header};
+use serde::Deserialize;
+use shared::Format;
+use shared::api::{PredictRequest, codes};
+
+/// One item of a batch: its name and the request, or why it could not be read.
+pub struct BatchItem {
+    pub name: String,
+    pub request: ApiResult<PredictRequest>,
+}
+
+/// The items of a batch body, checked against the batch-length limit.
+pub struct BatchInput(pub Vec<BatchItem>);
+
+#[derive(Deserialize)]
+struct JsonItem {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(flatten)]
+    request: PredictRequest,
+}
+
+impl FromRequest<AppState> for BatchInput {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> ApiResult<BatchInput> {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let limit = state.limits.max_batch_body_bytes;
+        let items = if content_type.starts_with("multipart/form-data") {
+            let multipart = Multipart::from_request(request, state)
+                .await
+                .map_err(|e| ApiError::new(e.status(), codes::INVALID_REQUEST, e.body_text()))?;
+            multipart_items(multipart, limit).await?
+        } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
+            csv_items(&utf8(&body(request, state).await?)?, "the body")?
+        } else if content_type.starts_with("application/json") {
+            let items: Vec<JsonItem> = serde_json::from_slice(&body(request, state).await?)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_JSON, e.to_string()))?;
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| BatchItem {
+                    name: item.name.unwrap_or_else(|| format!("item-{i}")),
+                    request: Ok(item.request),
+                })
+                .collect()
+        } else {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                codes::UNSUPPORTED_MEDIA_TYPE,
+                "send multipart/form-data files, a text/csv table or a JSON array",
+            ));
+        };
+        let max = state.limits.max_batch_items;
+        if items.len() > max {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                codes::BATCH_TOO_LARGE,
+                format!("the batch has {} structures, more than the limit of {max}", items.len()),
+            )
+            .with_detail(serde_json::json!({ "items": items.len(), "limit": max })));
+        }
+        if items.is_empty() {
+            return Err(ApiError::invalid_request("the batch holds no structures"));
+        }
+        Ok(BatchInput(items))
+    }
+}
+
+async fn body(request: Request, state: &AppState) -> ApiResult<Bytes> {
+    Bytes::from_request(request, state).await.map_err(|e| bytes_rejection(e, state.limits.max_batch_body_bytes))
+}
+
+fn utf8(bytes: &[u8]) -> ApiResult<String> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| ApiError::invalid_request(format!("the body is not UTF-8 text: {e}")))
+}
+
+async fn multipart_items(mut multipart: Multipart, limit: usize) -> ApiResult<Vec<BatchItem>> {
+    let mut items = Vec::new();
+    loop {
+        let field = multipart.next_field().await.map_err(|e| multipart_error(e, limit))?;
+        let Some(field) = field else { break };
+        let name = field.file_name().or(field.name()).map_or_else(|| format!("item-{}", items.len()), str::to_string);
+        let is_csv = name.to_ascii_lowercase().ends_with(".csv") || field.content_type() == Some("text/csv");
+        let bytes = field.bytes().await.map_err(|e| multipart_error(e, limit))?;
+        let text = String::from_utf8(bytes.to_vec());
+        if is_csv {
+            items.extend(csv_items(
+                &text.map_err(|e| ApiError::invalid_request(format!("{name}: not UTF-8: {e}")))?,
+                &name,
+            )?);
+        } else {
+            let request = text
+                .map(|structure| PredictRequest { structure, format: format_of(&name), text: None, model: None })
+                .map_err(|e| ApiError::invalid_request(format!("the file is not UTF-8 text: {e}")));
+            items.push(BatchItem { name, request });
+        }
+    }
+    Ok(items)
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::payload_too_large(limit)
+    } else {
+        ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, e.body_text())
+    }
+}
+
+/// The format a file name implies (`None`: recognise it from the text).
+fn format_of(file_name: &str) -> Option<Format> {
+    let lower = file_name.to_ascii_lowercase();
+    let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    if base.ends_with(".cif") {
+        Some(Format::Cif)
+    } else if base.ends_with(".xyz") || base.ends_with(".extxyz") {
+        Some(Format::Xyz)
+    } else if base.ends_with(".vasp")
+        || base.ends_with(".poscar")
+        || base.starts_with("poscar")
+        || base.starts_with("contcar")
+    {
+        Some(Format::Poscar)
+    } else {
+        None
+    }
+}
+
+/// Rows of a structure table; a row that cannot be read becomes an item with its error.
+fn csv_items(text: &str, source: &str) -> ApiResult<Vec<BatchItem>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::invalid_request(format!("{source}: unreadable CSV header: {e}")))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let (structure_col, format) = match (column("cif"), column("poscar")) {
+        (Some(c), _) => (c, Format::Cif),
+        (None, Some(c)) => (c, Format::Poscar),
+        (None, None) => {
+            return Err(ApiError::invalid_request(format!("{source}: the CSV has no `cif` or `poscar` column")));
+        }
+    };
+    let name_col = column("name").or_else(|| column("material_id")).or_else(|| column("id"));
+    Ok(reader
+        .records()
+        .enumerate()
+        .map(|(i, record)| {
+            let line = i + 2;
+            let fallback = format!("row-{line}");
+            match record {
+                Ok(record) => BatchItem {
+                    name: name_col
+                        .and_then(|c| record.get(c))
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map_or(fallback, str::to_string),
+                    request: record
+                        .get(structure_col)
+                        .map(|structure| PredictRequest {
+                            structure: structure.to_string(),
+                            format: Some(format),
+                            text: None,
+                            model: None,
+                        })
+                        .ok_or_else(|| {
+                            ApiError::invalid_request(format!("{source}, line {line}: the row has no structure column"))
+                        }),
+                },
+                Err(e) => {
+                    BatchItem { name: fallback, request: Err(ApiError::invalid_request(format!("{source}: {e}"))) }
+                }
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_become_named_items() {
+        let items = csv_items("material_id,cif\nmp-1,\"data_a\n_cell_length_a 1\"\n,data_b\n", "t.csv").unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].name, "mp-1");
+        assert_eq!(items[1].name, "row-3");
+        assert!(items[0].request.as_ref().unwrap().structure.contains("_cell_length_a"));
+        assert!(csv_items("a,b\n1,2\n", "t.csv").is_err());
+    }
+
+    #[test]
+    fn file_names_imply_formats() {
+        assert_eq!(format_of("NaCl.CIF"), Some(Format::Cif));
+        assert_eq!(format_of("dir/POSCAR"), Some(Format::Poscar));
+        assert_eq!(format_of("x.extxyz"), Some(Format::Xyz));
+        assert_eq!(format_of("structure.txt"), None);
+    }
+}

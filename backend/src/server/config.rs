@@ -1,0 +1,66 @@
+//! Server configuration: addresses, directories and the limits that protect the server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The model that answers when a request names none.
+pub const DEFAULT_MODEL: &str = "server";
+/// What answers when [`DEFAULT_MODEL`] is not installed.
+pub const FALLBACK_MODEL: &str = "browser";
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    /// Database and trained models (`<data_dir>/models/<id>/`).
+    pub data_dir: PathBuf,
+    /// The built web app (index.html, pkg/).
+    pub static_dir: PathBuf,
+    /// Directories whose subdirectories are model bundles, searched in order (first id wins).
+    pub model_dirs: Vec<PathBuf>,
+    pub limits: Limits,
+}
+
+/// Limits on what one request may ask; each rejection is a JSON error with its own status.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Body of `/predict` and `/share` (bytes).
+    pub max_body_bytes: usize,
+    /// Body of `/predict/batch` (bytes).
+    pub max_batch_body_bytes: usize,
+    /// Atoms per structure (after symmetry expansion), interactive and batch.
+    pub max_atoms: usize,
+    /// Structures per batch.
+    pub max_batch_items: usize,
+    /// Characters of a user description.
+    pub max_text_chars: usize,
+    /// Whole request, headers to response (a batch: until its stream starts).
+    pub request_timeout: Duration,
+    /// Model evaluations running at once (each on a blocking thread).
+    pub max_concurrent_predictions: usize,
+    /// How long a request waits for a model slot before a 503 with `Retry-After`.
+    pub queue_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 2 << 20,
+            max_batch_body_bytes: 64 << 20,
+            max_atoms: 1000,
+            max_batch_items: 10_000,
+            max_text_chars: 20_000,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_predictions: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            queue_wait: Duration::from_secs(5),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Defaults for a checkout: models from `models/weights`, data in `.matfuse/data`.
+    pub fn new(addr: SocketAddr, data_dir: PathBuf, static_dir: PathBuf) -> ServerConfig {
+        let model_dirs = vec![PathBuf::from("models/weights"), data_dir.join("models")];
+        ServerConfig { addr, data_dir, static_dir, model_dirs, limits: Limits::default() }
+    }
+}

@@ -1,0 +1,83 @@
+//! The HTTP server: the prediction API under `/api/v1/`, share links, health and metrics, and
+//! the built web app at `/` (see README: API, ARCHITECTURE.md: server).
+
+pub mod batch_input;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod inference;
+pub mod limits;
+pub mod metrics;
+pub mod registry;
+pub mod routes;
+pub mod state;
+pub mod storage;
+
+use crate::error::{Error, Result};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get, post};
+pub use config::{Limits, ServerConfig};
+use routes::{batch, models, predict, share, system};
+pub use state::{AppState, ServerState};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The application router.
+pub fn app(state: AppState) -> Router {
+    let index = state.static_dir.join("index.html");
+    let api = Router::new()
+        .route("/api/v1/predict", post(predict::predict))
+        .route(
+            "/api/v1/predict/batch",
+            post(batch::batch).layer(DefaultBodyLimit::max(state.limits.max_batch_body_bytes)),
+        )
+        .route("/api/v1/models", get(models::list))
+        .route("/api/v1/models/{id}", get(models::detail))
+        .route("/api/v1/models/{id}/weights", get(models::weights))
+        .route("/api/v1/share", post(share::create))
+        .route("/api/v1/share/{id}", get(share::get))
+        .route("/api/v1/{*rest}", any(system::api_not_found))
+        .route("/healthz", get(system::healthz))
+        .route("/metrics", get(system::metrics))
+        .route("/s/{id}", get(share::page))
+        .method_not_allowed_fallback(system::method_not_allowed);
+    api.layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), limits::request_timeout))
+        .fallback_service(ServeDir::new(&state.static_dir).fallback(ServeFile::new(index)))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Runs the server until Ctrl-C.
+pub fn serve(config: ServerConfig) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    if !config.static_dir.join("index.html").is_file() {
+        return Err(Error::Usage(format!(
+            "{} has no index.html: build the web app first (scripts/build-frontend.sh) or pass --static-dir",
+            config.static_dir.display()
+        )));
+    }
+    let state = ServerState::new(&config)?;
+    if state.registry.is_empty() {
+        tracing::warn!("no model bundles found in {:?}: prediction endpoints will answer 404", config.model_dirs);
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(Error::Serve)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(Error::Serve)?;
+        tracing::info!(
+            "matfuse serving {} on http://{} (data in {})",
+            config.static_dir.display(),
+            config.addr,
+            config.data_dir.display()
+        );
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(Error::Serve)
+    })
+}

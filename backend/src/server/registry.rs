@@ -1,0 +1,172 @@
+//! The installed models: bundles found in the model directories, loaded and verified once at
+//! start-up. Requests name models by id; ids are only ever looked up in this map, never turned
+//! into paths.
+
+use super::config::{DEFAULT_MODEL, FALLBACK_MODEL};
+use super::error::{ApiError, ApiResult};
+use axum::body::Bytes;
+use burn::prelude::Device;
+use models::Bundle;
+use models::ood::OodStatistics;
+use models::predictor::Predictor;
+use shared::api::{ModelDetail, ModelInfo, ModelSummary, PropertyUnit};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One installed model.
+pub struct ModelEntry {
+    pub manifest: models::Manifest,
+    pub predictor: Predictor,
+    /// The weights file, served to browsers.
+    pub weights: Bytes,
+    /// Training-data statistics for the out-of-distribution score, if installed and current.
+    pub ood: Option<OodStatistics>,
+}
+
+pub struct Registry {
+    models: BTreeMap<String, Arc<ModelEntry>>,
+    default: Option<String>,
+    /// Why the default is not [`DEFAULT_MODEL`].
+    default_notice: Option<String>,
+}
+
+impl Registry {
+    /// Loads every bundle directory under `dirs` (a directory without `manifest.json` is skipped;
+    /// a broken bundle is logged and skipped). The first directory to hold an id wins.
+    pub fn load(dirs: &[PathBuf], device: &Device) -> Registry {
+        let mut models = BTreeMap::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            let mut bundle_dirs: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join(models::bundle::MANIFEST_FILE).is_file())
+                .collect();
+            bundle_dirs.sort();
+            for path in bundle_dirs {
+                match load_entry(&path, device) {
+                    Ok(entry) if !models.contains_key(&entry.manifest.id) => {
+                        tracing::info!(model = %entry.manifest.id, path = %path.display(), trained = entry.manifest.trained, ood = entry.ood.is_some(), "model loaded");
+                        models.insert(entry.manifest.id.clone(), Arc::new(entry));
+                    }
+                    Ok(entry) => {
+                        tracing::warn!(model = %entry.manifest.id, path = %path.display(), "duplicate model id skipped")
+                    }
+                    Err(e) => tracing::warn!(path = %path.display(), "model not loaded: {e}"),
+                }
+            }
+        }
+        Registry::from_models(models)
+    }
+
+    fn from_models(models: BTreeMap<String, Arc<ModelEntry>>) -> Registry {
+        let (default, default_notice) = if models.contains_key(DEFAULT_MODEL) {
+            (Some(DEFAULT_MODEL.to_string()), None)
+        } else if models.contains_key(FALLBACK_MODEL) {
+            let notice = format!(
+                "The default '{DEFAULT_MODEL}' model (large text encoder) is not installed; the '{FALLBACK_MODEL}' model answered."
+            );
+            (Some(FALLBACK_MODEL.to_string()), Some(notice))
+        } else {
+            let first = models.keys().next().cloned();
+            let notice = first.as_ref().map(|id| {
+                format!("Neither '{DEFAULT_MODEL}' nor '{FALLBACK_MODEL}' is installed; the '{id}' model answered.")
+            });
+            (first, notice)
+        };
+        Registry { models, default, default_notice }
+    }
+
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<ModelEntry>> {
+        self.models.get(id)
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.models.keys().cloned().collect()
+    }
+
+    /// The model a request asked for (or the default), with the notice its answer carries.
+    pub fn resolve(&self, requested: Option<&str>) -> ApiResult<(Arc<ModelEntry>, ModelInfo)> {
+        let (id, notice) = match requested {
+            Some(id) => (id, None),
+            None => match &self.default {
+                Some(id) => (id.as_str(), self.default_notice.clone()),
+                None => return Err(ApiError::unknown_model(DEFAULT_MODEL, self.ids())),
+            },
+        };
+        let entry = self.models.get(id).ok_or_else(|| ApiError::unknown_model(id, self.ids()))?;
+        Ok((entry.clone(), entry.info(notice)))
+    }
+
+    /// The `GET /models` listing.
+    pub fn list(&self) -> shared::api::ModelList {
+        shared::api::ModelList {
+            default: self.default.clone().unwrap_or_default(),
+            notice: self.default_notice.clone(),
+            models: self.models.values().map(|m| m.summary()).collect(),
+        }
+    }
+}
+
+impl ModelEntry {
+    pub fn summary(&self) -> ModelSummary {
+        let m = &self.manifest;
+        ModelSummary {
+            id: m.id.clone(),
+            version: m.version.clone(),
+            trained: m.trained,
+            fusion: serde_json::to_value(m.fusion).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            text_encoder: m.text_encoder.name.clone(),
+            weights_sha256: m.weights.sha256.clone(),
+            weights_bytes: self.weights.len() as u64,
+        }
+    }
+
+    pub fn detail(&self) -> ModelDetail {
+        let m = &self.manifest;
+        ModelDetail {
+            summary: self.summary(),
+            metrics: m.metrics.clone(),
+            caveats: m.caveats.clone(),
+            properties: m
+                .properties
+                .iter()
+                .map(|p| PropertyUnit { name: p.name.clone(), unit: p.unit.clone() })
+                .collect(),
+            training_data: m.training.data.clone(),
+            ood_statistics: self.ood.is_some(),
+        }
+    }
+
+    /// The response's model block; an untrained model always says so.
+    pub fn info(&self, notice: Option<String>) -> ModelInfo {
+        let m = &self.manifest;
+        let untrained = (!m.trained).then(|| "This model is untrained: its numbers are meaningless.".to_string());
+        let notice = match (notice, untrained) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            (a, b) => a.or(b),
+        };
+        ModelInfo {
+            id: m.id.clone(),
+            version: m.version.clone(),
+            trained: m.trained,
+            weights_sha256: m.weights.sha256.clone(),
+            notice,
+        }
+    }
+}
+
+fn load_entry(dir: &std::path::Path, device: &Device) -> Result<ModelEntry, models::Error> {
+    let bundle = Bundle::load(dir)?;
+    let predictor = Predictor::from_bundle(&bundle, device)?;
+    let ood = OodStatistics::load(dir, &bundle.manifest.weights.sha256)?;
+    Ok(ModelEntry { manifest: bundle.manifest, predictor, weights: Bytes::from(bundle.weights), ood })
+}

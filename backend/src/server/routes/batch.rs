@@ -1,0 +1,136 @@
+//! `POST /api/v1/predict/batch`: results stream in input order as NDJSON lines
+//! (`{"index","name","result"}` / `{"index","name","error"}`) or, with `?format=csv`, as CSV rows.
+//! Each item runs exactly the code of a single `/predict`, taking a model slot in turn.
+
+use crate::server::batch_input::{BatchInput, BatchItem};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::inference;
+use crate::server::limits::run_blocking;
+use crate::server::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::api::{BatchLine, BatchOutcome, PredictResponse, Predictions, codes};
+use std::time::Instant;
+
+#[derive(Deserialize)]
+pub struct BatchQuery {
+    /// `ndjson` (default) or `csv`.
+    #[serde(default)]
+    format: Option<String>,
+    /// Model id for every item (default model when absent).
+    #[serde(default)]
+    model: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Output {
+    Ndjson,
+    Csv,
+}
+
+pub async fn batch(
+    State(state): State<AppState>,
+    query: Result<Query<BatchQuery>, QueryRejection>,
+    BatchInput(items): BatchInput,
+) -> ApiResult<Response> {
+    let Query(query) =
+        query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, e.body_text()))?;
+    let output = match query.format.as_deref() {
+        None | Some("ndjson") => Output::Ndjson,
+        Some("csv") => Output::Csv,
+        Some(other) => {
+            return Err(ApiError::invalid_request(format!("unknown output format '{other}' (ndjson or csv)")));
+        }
+    };
+    let (entry, model) = state.registry.resolve(query.model.as_deref())?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+    tokio::spawn(async move {
+        if output == Output::Csv && tx.send(csv_header()).await.is_err() {
+            return;
+        }
+        for (index, BatchItem { name, request }) in items.into_iter().enumerate() {
+            let outcome = match request {
+                Ok(request) => {
+                    let started = Instant::now();
+                    let (entry, model, limits) = (entry.clone(), model.clone(), state.limits.clone());
+                    let result = match state.gate.acquire_patiently().await {
+                        Ok(permit) => {
+                            run_blocking(permit, move || inference::predict(&entry, model, &request, &limits, started))
+                                .await
+                                .and_then(|r| r)
+                        }
+                        Err(e) => Err(e),
+                    };
+                    state.metrics.record_prediction(result.is_ok());
+                    result
+                }
+                Err(e) => Err(e),
+            };
+            let line = match output {
+                Output::Ndjson => ndjson_line(index, name, outcome),
+                Output::Csv => csv_line(&name, &outcome),
+            };
+            if tx.send(line).await.is_err() {
+                return; // the client went away
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|bytes| (Ok::<_, std::convert::Infallible>(bytes), rx))
+    });
+    let content_type = match output {
+        Output::Ndjson => "application/x-ndjson",
+        Output::Csv => "text/csv; charset=utf-8",
+    };
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], Body::from_stream(stream)).into_response())
+}
+
+fn ndjson_line(index: usize, name: String, outcome: ApiResult<PredictResponse>) -> Bytes {
+    let outcome = match outcome {
+        Ok(response) => BatchOutcome::Result(Box::new(response)),
+        Err(e) => BatchOutcome::Error(e.body),
+    };
+    let mut line = serde_json::to_vec(&BatchLine { index, name, outcome }).unwrap_or_default();
+    line.push(b'\n');
+    Bytes::from(line)
+}
+
+fn csv_header() -> Bytes {
+    let mut cells = vec!["name".to_string(), "formula".into(), "space_group".into()];
+    for name in Predictions::NAMES {
+        cells.push(name.to_string());
+        cells.push(format!("{name}_sigma"));
+    }
+    cells.push("error".into());
+    csv_record(&cells)
+}
+
+fn csv_line(name: &str, outcome: &ApiResult<PredictResponse>) -> Bytes {
+    let mut cells = vec![name.to_string()];
+    match outcome {
+        Ok(r) => {
+            cells.push(r.symmetry.formula.clone());
+            cells.push(r.symmetry.space_group.symbol.clone());
+            for (_, p) in r.predictions.iter() {
+                cells.push(p.value.to_string());
+                cells.push(p.sigma.to_string());
+            }
+            cells.push(String::new());
+        }
+        Err(e) => {
+            cells.extend(std::iter::repeat_n(String::new(), 2 + 2 * Predictions::NAMES.len()));
+            cells.push(e.body.message.clone());
+        }
+    }
+    csv_record(&cells)
+}
+
+fn csv_record(cells: &[String]) -> Bytes {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(cells);
+    Bytes::from(writer.into_inner().unwrap_or_default())
+}

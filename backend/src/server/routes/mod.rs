@@ -1,0 +1,7 @@
+//! Handlers, one module per area of the API.
+
+pub mod batch;
+pub mod models;
+pub mod predict;
+pub mod share;
+pub mod system;

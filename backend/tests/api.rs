@@ -1,0 +1,244 @@
+//! The HTTP API over the shipped `browser` model: every endpoint, in-process (tower `oneshot`),
+//! plus one test over a real socket.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::*;
+use serde_json::{Value, json};
+
+fn predict_body(id: &str) -> Value {
+    json!({ "structure": structure(id) })
+}
+
+#[tokio::test]
+async fn health_reports_the_loaded_models() {
+    let reply = get(&state(), "/healthz").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["status"], "ok");
+    assert!(reply.json()["models"].as_u64().unwrap() >= 1);
+}
+
+#[tokio::test]
+async fn predict_answers_the_documented_contract() {
+    let reply = post_json(&state(), "/api/v1/predict", &predict_body("rock-salt")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    // The shipped default `server` model does not exist yet: `browser` answers and says so.
+    assert_eq!(body["model"]["id"], "browser");
+    assert!(body["model"]["notice"].as_str().unwrap().contains("'server'"));
+    assert_eq!(body["symmetry"]["formula"], "NaCl");
+    assert_eq!(body["symmetry"]["space_group"]["number"], 225);
+    let gate = &body["interpretation"]["gate"];
+    let total = gate["graph"].as_f64().unwrap() + gate["text"].as_f64().unwrap() + gate["cross"].as_f64().unwrap();
+    assert!((total - 1.0).abs() < 1e-4, "gate weights sum to 1: {gate}");
+    assert!(!body["interpretation"]["top_tokens"].as_array().unwrap().is_empty());
+    let atoms = body["interpretation"]["top_atoms"].as_array().unwrap();
+    assert!(atoms.iter().all(|a| a["element"] == "Na" || a["element"] == "Cl"));
+    insta::assert_json_snapshot!("predict_rock_salt", stable(&body));
+}
+
+#[tokio::test]
+async fn predict_reads_a_user_description_and_a_forced_format() {
+    let poscar = "Si\n1.0\n0 2.73 2.73\n2.73 0 2.73\n2.73 2.73 0\nSi\n2\nDirect\n0 0 0\n0.25 0.25 0.25\n";
+    let body = json!({ "structure": poscar, "format": "poscar", "text": "Si is a diamond-like semiconductor." });
+    let reply = post_json(&state(), "/api/v1/predict", &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let json = reply.json();
+    assert_eq!(json["description_source"], "user");
+    assert_eq!(json["description"], "Si is a diamond-like semiconductor.");
+    let token = &json["interpretation"]["top_tokens"][0];
+    let (start, end) = (token["start"].as_u64().unwrap() as usize, token["end"].as_u64().unwrap() as usize);
+    assert_eq!(&json["description"].as_str().unwrap()[start..end], token["word"].as_str().unwrap());
+}
+
+#[tokio::test]
+async fn model_list_detail_and_weights_with_etag() {
+    let state = state();
+    let list = get(&state, "/api/v1/models").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.json()["default"], "browser");
+    insta::assert_json_snapshot!("models", stable(&list.json()));
+
+    let detail = get(&state, "/api/v1/models/browser").await.json();
+    assert_eq!(detail["trained"], true);
+    assert!(detail["metrics"]["band_gap"]["mae"].as_f64().is_some());
+    assert!(!detail["caveats"].as_array().unwrap().is_empty());
+
+    let weights = get(&state, "/api/v1/models/browser/weights").await;
+    assert_eq!(weights.status, StatusCode::OK);
+    let sha = detail["weights_sha256"].as_str().unwrap();
+    let etag = weights.headers[header::ETAG].to_str().unwrap().to_string();
+    assert_eq!(etag, format!("\"{sha}\""));
+    assert!(weights.headers[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
+    assert_eq!(weights.body.len() as u64, detail["weights_bytes"].as_u64().unwrap());
+    let cached = send(
+        &state,
+        Request::get("/api/v1/models/browser/weights")
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert!(cached.body.is_empty());
+    assert_eq!(cached.headers[header::ETAG], etag.as_str());
+}
+
+#[tokio::test]
+async fn batch_items_equal_single_predictions_in_input_order() {
+    let state = state();
+    let ids = ["rock-salt", "diamond", "rutile"];
+    let mut items: Vec<Value> = ids.iter().map(|id| json!({ "name": id, "structure": structure(id) })).collect();
+    items.insert(1, json!({ "name": "broken", "structure": "data_x\n_cell_length_a 4\n" }));
+    let reply = post(&state, "/api/v1/predict/batch", "application/json", Value::Array(items).to_string()).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers[header::CONTENT_TYPE], "application/x-ndjson");
+    let lines: Vec<Value> = reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.iter().map(|l| l["index"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert_eq!(lines[1]["name"], "broken");
+    assert_eq!(lines[1]["error"]["code"], "invalid_structure");
+    for (line, id) in [&lines[0], &lines[2], &lines[3]].into_iter().zip(ids) {
+        assert_eq!(line["name"], id);
+        let single = post_json(&state, "/api/v1/predict", &predict_body(id)).await.json();
+        assert_close(&line["result"]["predictions"], &single["predictions"], 1e-6);
+        assert_close(&line["result"]["interpretation"], &single["interpretation"], 1e-6);
+    }
+}
+
+/// Every number in `a` is within `tolerance` of the one at the same place in `b`.
+fn assert_close(a: &Value, b: &Value, tolerance: f64) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() <= tolerance, "{x} vs {y}");
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(x.len(), y.len());
+            for (k, v) in x {
+                assert_close(v, &y[k], tolerance);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len());
+            x.iter().zip(y).for_each(|(x, y)| assert_close(x, y, tolerance));
+        }
+        _ => assert_eq!(a, b),
+    }
+}
+
+#[tokio::test]
+async fn batch_reads_csv_and_answers_csv() {
+    let mut table = csv::Writer::from_writer(Vec::new());
+    table.write_record(["material_id", "cif"]).unwrap();
+    table.write_record(["mp-22862", structure("rock-salt")]).unwrap();
+    table.write_record(["bad", "not a structure"]).unwrap();
+    let table = String::from_utf8(table.into_inner().unwrap()).unwrap();
+    let reply = post(&state(), "/api/v1/predict/batch?format=csv", "text/csv", table).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let mut rows = csv::Reader::from_reader(reply.body.as_slice());
+    let headers = rows.headers().unwrap().clone();
+    assert_eq!(headers.iter().take(3).collect::<Vec<_>>(), ["name", "formula", "space_group"]);
+    assert_eq!(headers.len(), 3 + 8 + 1);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!((&rows[0][0], &rows[0][1], &rows[0][2], &rows[0][11]), ("mp-22862", "NaCl", "Fm-3m", ""));
+    assert!(rows[0][3].parse::<f64>().unwrap() < 0.0, "NaCl's formation energy is negative");
+    assert_eq!(&rows[1][0], "bad");
+    assert!(!rows[1][11].is_empty());
+}
+
+#[tokio::test]
+async fn batch_reads_multipart_files() {
+    let boundary = "matfuse-boundary";
+    let mut body = String::new();
+    for (name, text) in [("NaCl.cif", structure("rock-salt")), ("Cu.cif", structure("fcc-copper"))] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: chemical/x-cif\r\n\r\n{text}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let reply =
+        post(&state(), "/api/v1/predict/batch", &format!("multipart/form-data; boundary={boundary}"), body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let lines: Vec<Value> = reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["name"], "NaCl.cif");
+    assert_eq!(lines[1]["result"]["symmetry"]["formula"], "Cu");
+}
+
+#[tokio::test]
+async fn shares_are_stored_opened_and_survive_a_restart() {
+    let data_dir = temp_dir("share");
+    let state = backend::server::ServerState::new(&config(data_dir.clone(), Default::default())).unwrap();
+    let sha = get(&state, "/api/v1/models/browser").await.json()["weights_sha256"].clone();
+    let share = json!({ "version": 1, "structure": structure("rock-salt"), "model": "browser",
+                        "weights_sha256": sha, "view": { "tab": "predict" } });
+    let created = post_json(&state, "/api/v1/share", &share).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 26);
+    assert_eq!(created.json()["url"], format!("/s/{id}"));
+
+    let page = get(&state, &format!("/s/{id}")).await;
+    assert!(page.status.is_redirection());
+    assert_eq!(page.headers[header::LOCATION], format!("/#share={id}").as_str());
+
+    drop(state);
+    let restarted = backend::server::ServerState::new(&config(data_dir, Default::default())).unwrap();
+    let stored = get(&restarted, &format!("/api/v1/share/{id}")).await;
+    assert_eq!(stored.status, StatusCode::OK);
+    assert_eq!(stored.json()["state"], share);
+    assert_eq!(stored.json()["model_available"], true);
+
+    let gone = json!({ "version": 1, "structure": "x", "model": "retired", "weights_sha256": "00" });
+    let id = post_json(&restarted, "/api/v1/share", &gone).await.json()["id"].as_str().unwrap().to_string();
+    let stored = get(&restarted, &format!("/api/v1/share/{id}")).await.json();
+    assert_eq!(stored["model_available"], false);
+    assert!(stored["notice"].as_str().unwrap().contains("no longer installed"));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_and_predictions() {
+    let state = state_with(Default::default());
+    post_json(&state, "/api/v1/predict", &predict_body("diamond")).await;
+    get(&state, "/api/v1/models/nope").await;
+    let text = get(&state, "/metrics").await.text();
+    assert!(
+        text.contains(r#"matfuse_http_requests_total{method="POST",route="/api/v1/predict",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/api/v1/models/{id}",status="404"} 1"#), "{text}");
+    assert!(text.contains(r#"matfuse_predictions_total{outcome="ok"} 1"#), "{text}");
+    assert!(text.contains("matfuse_http_request_duration_seconds_bucket"), "{text}");
+}
+
+#[tokio::test]
+async fn serves_the_web_app_with_index_fallback() {
+    let state = state();
+    let page = get(&state, "/some/route").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body, b"<html>matfuse</html>");
+}
+
+#[tokio::test]
+async fn answers_over_a_real_socket() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(axum::serve(listener, backend::server::app(state())).into_future());
+    let body = predict_body("fcc-copper").to_string();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "POST /api/v1/predict HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let json: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(json["symmetry"]["formula"], "Cu");
+    server.abort();
+}
