@@ -31,6 +31,9 @@ pub struct AblateArgs {
     /// JARVIS sample directory (POSCARs + jarvis_samples_with_leaderboard_targets.csv).
     #[arg(long, default_value = "../shared/data/jarvis_samples")]
     pub jarvis: PathBuf,
+    /// Where to train: cpu (default), wgpu or cuda.
+    #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
+    pub device: models::device::DeviceChoice,
 }
 
 const VARIANTS: [FusionKind; 6] = [
@@ -132,8 +135,14 @@ fn test_points(data: &Data, predictions: &[Prediction], p: usize) -> (Vec<f64>, 
 pub fn run(args: &AblateArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let base = TrainConfig::load(&args.config)?;
-    let data = prepare(&base)?;
-    let device = burn::prelude::Device::flex();
+    if base.model.frozen_text.is_some() {
+        return Err(Error::Usage(format!(
+            "{}: ablate compares the variants with the light text encoder; use a config without `frozen_text` (e.g. configs/browser.toml)",
+            args.config.display()
+        )));
+    }
+    let data = prepare(&base, &args.device.device()?)?;
+    let device = data.device.clone();
     let test = data.prepared.samples(&data.prepared.test, &data.stats);
     let max_tokens = base.model.text.max_tokens;
     let perov5 = zero_shot(read_column(&args.perov5, "heat_ref")?, &data, max_tokens);

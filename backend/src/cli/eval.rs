@@ -36,6 +36,9 @@ pub struct EvalArgs {
     /// Write id, property, actual, predicted, sigma rows here.
     #[arg(long)]
     pub parity: Option<PathBuf>,
+    /// Where to run the model: cpu (default), wgpu or cuda.
+    #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
+    pub device: models::device::DeviceChoice,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -68,6 +71,9 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Where to run the model: cpu (default), wgpu or cuda.
+    #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
+    pub device: models::device::DeviceChoice,
 }
 
 #[derive(Serialize)]
@@ -101,7 +107,7 @@ fn predictions(
 }
 
 pub fn eval(args: &EvalArgs) -> Result<()> {
-    let predictor = Predictor::load(&args.model, &burn::prelude::Device::flex())?;
+    let predictor = Predictor::load(&args.model, &args.device.device()?)?;
     let mut rows = read_table(&args.data)?;
     if let Some(split) = &args.split {
         rows.retain(|r| r.split.as_deref() == Some(split.as_str()));
@@ -155,7 +161,7 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
 }
 
 pub fn predict(args: &PredictArgs) -> Result<()> {
-    let predictor = Predictor::load(&args.model, &burn::prelude::Device::flex())?;
+    let predictor = Predictor::load(&args.model, &args.device.device()?)?;
     let rows: Vec<TableRow> = match &args.csv {
         Some(path) => read_table(path)?,
         None => args

@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use models::batch::{PROPERTIES, Sample};
 use models::bundle::{EncoderRef, FileRef, Manifest, PropertySpec, Provenance, SCHEMA_VERSION, sha256_hex};
+use burn::prelude::Device;
+use models::device::DeviceChoice;
 use models::nn::NetConfig;
 use models::nn::frozen_text::FrozenTextConfig;
 use models::text_cache::CachedText;
@@ -33,6 +35,9 @@ pub struct TrainArgs {
     /// Stop after this epoch (checkpointed; continue with `--resume`).
     #[arg(long)]
     pub stop_after: Option<usize>,
+    /// Where to train: cpu (default), wgpu or cuda (GPU backends need a build with that feature).
+    #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
+    pub device: DeviceChoice,
 }
 
 /// A training configuration file.
@@ -106,11 +111,13 @@ pub struct Data {
     pub stats: Standardizer,
     /// The frozen large encoder the states come from (models with `frozen_text`).
     pub encoder: Option<EncoderRef>,
+    /// Where encoding, training and evaluation run.
+    pub device: Device,
 }
 
 /// Loads (featurising into the cache if needed) the union data, splits it by the fixed `split`
 /// column and tokenises it with the vocabulary pruned to the training descriptions.
-pub fn prepare(config: &TrainConfig) -> Result<Data> {
+pub fn prepare(config: &TrainConfig, device: &Device) -> Result<Data> {
     let cache = config.data.cache.clone().unwrap_or_else(default_cache);
     let mut records = load_cached(&config.data.mp2018, &cache)?;
     if let Some(ehull) = &config.data.ehull {
@@ -138,14 +145,14 @@ pub fn prepare(config: &TrainConfig) -> Result<Data> {
             (vocab, tokens, Vec::new(), None)
         }
         Some(frozen) => {
-            let (frozen, reference) = frozen_states(config, frozen, &records, &used, &cache)?;
+            let (frozen, reference) = frozen_states(config, frozen, &records, &used, &cache, device)?;
             let tokens = frozen.iter().map(|c| c.ids.clone()).collect();
             (full, tokens, frozen, Some(reference))
         }
     };
     let prepared = Prepared { records, tokens, frozen, train, val, test };
     let stats = Standardizer::fit(&prepared.train.iter().map(|&i| prepared.records[i].labels).collect::<Vec<_>>());
-    Ok(Data { prepared, vocab, stats, encoder })
+    Ok(Data { prepared, vocab, stats, encoder, device: device.clone() })
 }
 
 /// The frozen encoder's token states of the `used` records (cut to `max_tokens`), from the
@@ -156,10 +163,10 @@ fn frozen_states(
     records: &[FeaturizedRecord],
     used: &[usize],
     cache: &Path,
+    device: &Device,
 ) -> Result<(Vec<CachedText>, EncoderRef)> {
     let dir = config.data.encoder.clone().unwrap_or_else(models::encoder::default_encoder_dir);
-    let device = burn::prelude::Device::flex();
-    let encoder = models::encoder::LargeEncoder::load(&dir, &device)?;
+    let encoder = models::encoder::LargeEncoder::load(&dir, device)?;
     let cache_dir = models::text_cache::cache_dir(cache, encoder.reference(), frozen.max_chunks);
     let items: Vec<(&str, &str)> =
         used.iter().map(|&i| (records[i].id.as_str(), records[i].description.as_str())).collect();
@@ -212,7 +219,7 @@ pub fn fit(
 ) -> Result<(models::train::TrainState, Option<models::nn::FusionNet>)> {
     let train_samples = data.prepared.samples(&data.prepared.train, &data.stats);
     let val_samples = data.prepared.samples(&data.prepared.val, &data.stats);
-    let device = burn::prelude::Device::flex();
+    let device = &data.device;
     let run = TrainRun {
         net,
         options: &config.train,
@@ -228,7 +235,7 @@ pub fn fit(
         .map_err(|source| Error::Write { path: run_dir.join("vocab.txt"), source })?;
     let mut progress = ProgressObserver::new(config.train.epochs);
     let started = std::time::Instant::now();
-    let state = models::train::train(&run, &device, &mut progress)?;
+    let state = models::train::train(&run, device, &mut progress)?;
     progress.bar.finish_and_clear();
     eprintln!(
         "{}: stopped after epoch {} (best {} with score {:.4}) in {:.0} s",
@@ -244,20 +251,19 @@ pub fn fit(
     }
     let best = std::fs::read(run_dir.join("best.bpk"))
         .map_err(|source| Error::Read { path: run_dir.join("best.bpk"), source })?;
-    Ok((state, Some(models::weights::from_bytes(net, &best, &device)?)))
+    Ok((state, Some(models::weights::from_bytes(net, &best, device)?)))
 }
 
 pub fn run(args: &TrainArgs) -> Result<()> {
     let config = TrainConfig::load(&args.config)?;
     let run_dir = args.run_dir.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.id));
-    let data = prepare(&config)?;
+    let data = prepare(&config, &args.device.device()?)?;
     let net = network(&config, &data);
     let (state, model) = fit(&config, &net, &data, &run_dir, args.resume, args.stop_after)?;
     let Some(model) = model else { return Ok(()) };
     let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
-    let device = burn::prelude::Device::flex();
     let predictions =
-        models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &device);
+        models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &data.device);
     let metrics = test_metrics(&data.prepared, &predictions);
     let out = args.out.clone().unwrap_or_else(|| run_dir.join("bundle"));
     let command = std::env::args().collect::<Vec<_>>().join(" ");
