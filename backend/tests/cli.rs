@@ -58,3 +58,17 @@ fn a_broken_file_fails_with_the_line_and_the_problem() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("error: CIF, line ") && err.contains("not a number"), "{err}");
 }
+
+#[test]
+fn device_and_encoder_flags_fail_clearly() {
+    let configs = concat!(env!("CARGO_MANIFEST_DIR"), "/../configs/browser.toml");
+    let out = matfuse(&["train", "--config", configs, "--encoder", "/nonexistent/scibert"], "");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--encoder needs a model with a frozen text encoder"), "{stderr}");
+
+    let out = matfuse(&["predict", "--model", "models/weights/browser", "--device", "tpu", "x.cif"], "");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown device 'tpu' (expected cpu, wgpu or cuda)"), "{stderr}");
+}

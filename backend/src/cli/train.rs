@@ -35,6 +35,11 @@ pub struct TrainArgs {
     /// Stop after this epoch (checkpointed; continue with `--resume`).
     #[arg(long)]
     pub stop_after: Option<usize>,
+    /// Frozen large encoder to train with: any Hugging Face BERT directory (config.json,
+    /// tokenizer.json or vocab.txt, model.safetensors), e.g. SciBERT or MatSciBERT; overrides
+    /// the config's `data.encoder` (the config's model must have `frozen_text`).
+    #[arg(long)]
+    pub encoder: Option<PathBuf>,
     /// Where to train: cpu (default), wgpu or cuda (GPU backends need a build with that feature).
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: DeviceChoice,
@@ -255,7 +260,16 @@ pub fn fit(
 }
 
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let config = TrainConfig::load(&args.config)?;
+    let mut config = TrainConfig::load(&args.config)?;
+    if let Some(encoder) = &args.encoder {
+        if config.model.frozen_text.is_none() {
+            return Err(Error::Usage(format!(
+                "--encoder needs a model with a frozen text encoder; {} has none (see configs/server.toml)",
+                args.config.display()
+            )));
+        }
+        config.data.encoder = Some(encoder.clone());
+    }
     let run_dir = args.run_dir.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.id));
     let data = prepare(&config, &args.device.device()?)?;
     let net = network(&config, &data);
