@@ -163,5 +163,5 @@ fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
 }
 
 fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {
-    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, targets: [None; PROPERTIES] }).collect()
+    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, states: None, targets: [None; PROPERTIES] }).collect()
 }
