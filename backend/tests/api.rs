@@ -54,6 +54,22 @@ async fn predict_reads_a_user_description_and_a_forced_format() {
 }
 
 #[tokio::test]
+async fn ood_scores_typical_structures_and_flags_unseen_elements() {
+    let state = state();
+    let salt = post_json(&state, "/api/v1/predict", &predict_body("rock-salt")).await.json();
+    assert_eq!(salt["ood"]["level"], "typical", "{}", salt["ood"]);
+    assert!(salt["ood"]["training_quantile"].as_f64().unwrap() < 0.95);
+    // Americium: no training structure contains it.
+    let americium = "Am\n1.0\n0 2.4 2.4\n2.4 0 2.4\n2.4 2.4 0\nAm\n1\nDirect\n0 0 0\n";
+    let reply = post_json(&state, "/api/v1/predict", &json!({ "structure": americium })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let ood = &reply.json()["ood"];
+    assert_eq!(ood["level"], "out_of_distribution", "{ood}");
+    assert_eq!(ood["unseen_elements"], json!(["Am"]));
+    assert!(ood["score"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test]
 async fn model_list_detail_and_weights_with_etag() {
     let state = state();
     let list = get(&state, "/api/v1/models").await;
@@ -241,4 +257,35 @@ async fn answers_over_a_real_socket() {
     let json: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(json["symmetry"]["formula"], "Cu");
     server.abort();
+}
+
+#[tokio::test]
+async fn a_named_model_without_statistics_or_training_says_so() {
+    // A copy of the browser bundle under another id, marked untrained, without ood.json.
+    let models = temp_dir("models");
+    let copy = models.join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    let source = workspace().join("models/weights/browser");
+    for file in ["model.bpk", "vocab.txt"] {
+        std::fs::copy(source.join(file), copy.join(file)).unwrap();
+    }
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(source.join("manifest.json")).unwrap()).unwrap();
+    manifest["id"] = json!("copy");
+    manifest["trained"] = json!(false);
+    std::fs::write(copy.join("manifest.json"), manifest.to_string()).unwrap();
+    let mut config = config(temp_dir("data"), Default::default());
+    config.model_dirs.push(models);
+    let state = backend::server::ServerState::new(&config).unwrap();
+
+    let list = get(&state, "/api/v1/models").await.json();
+    assert_eq!(list["models"].as_array().unwrap().len(), 2);
+    let body = json!({ "structure": structure("rock-salt"), "model": "copy" });
+    let reply = post_json(&state, "/api/v1/predict", &body).await.json();
+    assert_eq!(reply["model"]["id"], "copy");
+    assert_eq!(reply["model"]["trained"], false);
+    assert!(reply["model"]["notice"].as_str().unwrap().contains("untrained"));
+    assert_eq!(reply["ood"]["level"], "unknown");
+    assert_eq!(reply["ood"]["score"], Value::Null);
+    let default = post_json(&state, "/api/v1/predict", &predict_body("rock-salt")).await.json();
+    assert_close(&default["predictions"], &reply["predictions"], 1e-9);
 }
