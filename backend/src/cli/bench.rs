@@ -37,10 +37,13 @@ pub enum BenchCommand {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: PathBuf,
     },
+    /// Load test of `POST /api/v1/predict` over loopback: p50/p99 latency and throughput.
+    Api(super::bench_api::ApiBenchArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
+        BenchCommand::Api(args) => super::bench_api::run(&args),
         BenchCommand::Featurize { data, limit, threads, out } => featurize(&data, limit, threads, &out),
         BenchCommand::Model { model, data, out } => super::bench_model::run(&model, &data, &out),
     }

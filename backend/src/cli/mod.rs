@@ -2,6 +2,7 @@
 
 mod ablate;
 mod bench;
+mod bench_api;
 mod bench_model;
 mod eval;
 pub mod featurize;

@@ -67,17 +67,32 @@ pub fn serve(config: ServerConfig) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().map_err(Error::Serve)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(Error::Serve)?;
+        let addr = listener.local_addr().map_err(Error::Serve)?;
         tracing::info!(
-            "matfuse serving {} on http://{} (data in {})",
+            "matfuse serving {} on http://{addr} (data in {})",
             config.static_dir.display(),
-            config.addr,
             config.data_dir.display()
         );
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+        axum::serve(listener, app(state).layer(tower_http::trace::TraceLayer::new_for_http()))
+            .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(Error::Serve)
     })
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what service managers send).
+async fn shutdown_signal() {
+    let terminate = async {
+        #[cfg(unix)]
+        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
 }
