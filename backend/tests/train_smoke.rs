@@ -149,7 +149,28 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
         "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
     );
     assert_eq!(manifest["network"]["frozen_text"]["encoder_hidden"], 384);
-    assert!(manifest["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap().is_finite());
+    let card_mae = manifest["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap();
+
+    // The bundle evaluates through the predictor (encoder loaded, hash checked) with the
+    // numbers its manifest reports on the same 40 test structures.
+    let (headers, rows) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
+    let (split, id) = (matfuse_tests::column(&headers, "split"), matfuse_tests::column(&headers, "material_id"));
+    let ids: Vec<&str> = rows.iter().filter(|r| &r[split] == "test").take(40).map(|r| &r[id][..]).collect();
+    std::fs::write(tmp.join("ids.txt"), ids.join("\n")).unwrap();
+    let out = run(&[
+        "eval",
+        "--model",
+        run_dir.join("bundle").to_str().unwrap(),
+        "--data",
+        data.join("mp2018/mp2018.csv.gz").to_str().unwrap(),
+        "--ids",
+        tmp.join("ids.txt").to_str().unwrap(),
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(report["n"], 40);
+    let measured = report["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap();
+    assert!((card_mae - measured).abs() < 0.05 * card_mae, "eval MAE {measured} vs manifest {card_mae}");
 
     // The second run finds every description in the cache.
     let again = run(&[

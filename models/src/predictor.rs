@@ -3,6 +3,7 @@
 
 use crate::batch::{Batch, Modalities, PROPERTIES, Sample};
 use crate::bundle::{Bundle, Manifest};
+use crate::encoder::LargeEncoder;
 use crate::error::{Error, Result};
 use crate::nn::evidential::Evidence;
 use crate::nn::{FusionNet, NetConfig};
@@ -19,6 +20,8 @@ pub struct ModelInput {
     pub graph: CrystalGraph,
     pub description: String,
     pub tokens: Vec<u32>,
+    /// The frozen large encoder's states of `tokens`, `[tokens, hidden]` (server models only).
+    pub states: Option<Vec<half::f16>>,
 }
 
 pub struct Predictor {
@@ -27,12 +30,25 @@ pub struct Predictor {
     net: FusionNet,
     vocab: Vocabulary,
     stats: Standardizer,
+    /// The frozen large encoder of a `frozen_text` network (checked against the manifest).
+    large: Option<LargeEncoder>,
     device: Device,
 }
 
 impl Predictor {
-    /// Builds the network of a verified bundle on `device`.
+    /// Builds the network of a verified bundle with a light text encoder on `device`.
     pub fn new(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
+        Predictor::build(bundle, vocab_text, None, device)
+    }
+
+    /// Builds a network that reads a frozen large encoder's token states; `encoder` must be
+    /// the one the bundle was trained with (name, hidden size and weights sha256).
+    pub fn with_encoder(bundle: &Bundle, vocab_text: &str, encoder: LargeEncoder, device: &Device) -> Result<Predictor> {
+        encoder.check(&bundle.manifest.id, &bundle.manifest.text_encoder)?;
+        Predictor::build(bundle, vocab_text, Some(encoder), device)
+    }
+
+    fn build(bundle: &Bundle, vocab_text: &str, large: Option<LargeEncoder>, device: &Device) -> Result<Predictor> {
         let manifest = bundle.manifest.clone();
         let network = manifest
             .network
@@ -44,6 +60,18 @@ impl Predictor {
                 manifest.id,
                 manifest.properties.len()
             )));
+        }
+        match (&network.frozen_text, &large) {
+            (Some(_), None) => {
+                return Err(Error::Config(format!(
+                    "model '{}' reads the large text encoder {}: load it with that encoder installed",
+                    manifest.id, manifest.text_encoder
+                )));
+            }
+            (None, Some(_)) => {
+                return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", manifest.id)));
+            }
+            _ => {}
         }
         let vocab = Vocabulary::from_text(vocab_text)?;
         if vocab.len() != network.text.vocab_size {
@@ -58,7 +86,7 @@ impl Predictor {
             mean: std::array::from_fn(|p| manifest.properties[p].mean),
             std: std::array::from_fn(|p| manifest.properties[p].std),
         };
-        Ok(Predictor { manifest, network, net, vocab, stats, device: device.clone() })
+        Ok(Predictor { manifest, network, net, vocab, stats, large, device: device.clone() })
     }
 
     /// Loads and verifies the bundle in `dir`.
@@ -75,7 +103,14 @@ impl Predictor {
             .ok_or_else(|| Error::Weights(format!("bundle '{}' has no vocabulary file", bundle.manifest.id)))?;
         let path = bundle.path(vocab_file);
         let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
-        Predictor::new(bundle, &text, device)
+        match bundle.manifest.network.as_ref().and_then(|n| n.frozen_text.as_ref()) {
+            #[cfg(not(target_family = "wasm"))]
+            Some(_) => {
+                let encoder = LargeEncoder::load(&crate::encoder::default_encoder_dir(), device)?;
+                Predictor::with_encoder(bundle, &text, encoder, device)
+            }
+            _ => Predictor::new(bundle, &text, device),
+        }
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -96,13 +131,28 @@ impl Predictor {
 
     /// The input for an already featurised structure (graph and description from the cache).
     pub fn input_from_parts(&self, graph: CrystalGraph, description: String) -> Result<ModelInput> {
+        if let (Some(large), Some(frozen)) = (&self.large, &self.network.frozen_text) {
+            let encoded = large.encode(&[&description], frozen.max_chunks)?.remove(0);
+            let n = encoded.ids.len().min(frozen.max_tokens);
+            let states = encoded.states[..n * large.hidden()].iter().map(|&v| half::f16::from_f32(v)).collect();
+            return Ok(ModelInput { graph, description, tokens: encoded.ids[..n].to_vec(), states: Some(states) });
+        }
         let tokens = self.vocab.encode_ids(&description, self.network.text.max_tokens)?;
-        Ok(ModelInput { graph, description, tokens })
+        Ok(ModelInput { graph, description, tokens, states: None })
     }
 
     /// The tokens the network reads from `text`, with their byte spans (aligned with
     /// [`ModelInput::tokens`]).
     pub fn token_spans(&self, text: &str) -> Result<Vec<Token>> {
+        if let (Some(large), Some(frozen)) = (&self.large, &self.network.frozen_text) {
+            let chunks = large.chunks(text, frozen.max_chunks)?;
+            return Ok(chunks
+                .iter()
+                .flat_map(|c| c.ids[1..c.ids.len() - 1].iter().zip(&c.spans))
+                .take(frozen.max_tokens)
+                .map(|(&id, &(start, end))| Token { id, start, end })
+                .collect());
+        }
         self.vocab.encode(text, self.network.text.max_tokens)
     }
 
@@ -163,5 +213,10 @@ fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
 }
 
 fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {
-    inputs.iter().map(|i| Sample { graph: &i.graph, tokens: &i.tokens, states: None, targets: [None; PROPERTIES] }).collect()
+    inputs.iter().map(|i| Sample {
+            graph: &i.graph,
+            tokens: &i.tokens,
+            states: i.states.as_deref(),
+            targets: [None; PROPERTIES],
+        }).collect()
 }

@@ -60,6 +60,10 @@ fn tiny_vocab() -> Vec<String> {
 /// Writes config.json, vocab.txt and a safetensors file with every BERT tensor (random values),
 /// leaving out the tensors named in `omit`.
 fn write_tiny_bert(dir: &Path, omit: &[&str]) {
+    write_tiny_bert_seeded(dir, omit, 0x9e37_79b9);
+}
+
+fn write_tiny_bert_seeded(dir: &Path, omit: &[&str], seed: u64) {
     std::fs::create_dir_all(dir).unwrap();
     let vocab = tiny_vocab();
     std::fs::write(dir.join("vocab.txt"), vocab.join("\n") + "\n").unwrap();
@@ -93,7 +97,7 @@ fn write_tiny_bert(dir: &Path, omit: &[&str]) {
         }
     }
     tensors.retain(|(name, _)| !omit.contains(&name.as_str()));
-    let mut state = 0x9e37_79b9_u64;
+    let mut state = seed;
     let mut data: Vec<u8> = vec![];
     let mut header = serde_json::Map::new();
     for (name, shape) in &tensors {
@@ -208,5 +212,43 @@ fn token_state_cache_resumes_and_recomputes_changed_texts() {
     // The same directory refuses another chunk budget.
     let err = build(&cache, &encoder, 2, &changed, 8, |_, _| {}).unwrap_err().to_string();
     assert!(err.contains("chunk"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
+    use models::bundle::{Bundle, FusionKind, Manifest};
+    use models::nn::NetConfig;
+    use models::nn::frozen_text::FrozenTextConfig;
+    use models::predictor::Predictor;
+    let dir = temp_dir("pinned");
+    write_tiny_bert(&dir.join("tiny-bert"), &[]);
+    write_tiny_bert_seeded(&dir.join("other-bert"), &[], 7);
+    let device = Device::flex();
+    let encoder = || LargeEncoder::load(&dir.join("tiny-bert"), &device).unwrap();
+    let mut network = NetConfig::new(FusionKind::Cross, tiny_vocab().len());
+    network.frozen_text = Some(FrozenTextConfig::new(HIDDEN).with_hidden(16).with_max_tokens(20));
+    let mut manifest = Manifest::untrained("server-test", network.clone());
+    manifest.text_encoder = encoder().reference().clone();
+    let weights = models::weights::to_bytes(&network.init(&device), false).unwrap();
+    let vocab = tiny_vocab().join("\n") + "\n";
+    Bundle::write(&dir.join("bundle"), manifest, &weights, &vocab).unwrap();
+    let bundle = Bundle::load(&dir.join("bundle")).unwrap();
+
+    let predictor = Predictor::with_encoder(&bundle, &vocab, encoder(), &device).unwrap();
+    let structure = shared::io::parse(shared::gallery::example("rock-salt").unwrap().cif).unwrap();
+    let input = predictor.input(&structure).unwrap();
+    assert!(!input.tokens.is_empty() && input.tokens.len() <= 20);
+    assert_eq!(input.states.as_ref().unwrap().len(), input.tokens.len() * HIDDEN);
+    let spans = predictor.token_spans(&input.description).unwrap();
+    assert_eq!(spans.iter().map(|t| t.id).collect::<Vec<_>>(), input.tokens);
+    let prediction = predictor.predict(std::slice::from_ref(&input), models::batch::Modalities::BOTH)[0];
+    assert!(prediction.value.iter().chain(&prediction.sigma).all(|v| v.is_finite()));
+
+    let other = LargeEncoder::load(&dir.join("other-bert"), &device).unwrap();
+    let err = Predictor::with_encoder(&bundle, &vocab, other, &device).err().unwrap().to_string();
+    assert!(err.contains("was trained with text encoder"), "{err}");
+    let err = Predictor::new(&bundle, &vocab, &device).err().unwrap().to_string();
+    assert!(err.contains("reads the large text encoder"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
