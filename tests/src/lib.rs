@@ -3,12 +3,12 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The team data directory (`$MATFUSE_DATA_DIR`, else `../shared/data` beside the checkout).
+/// The team data directory (`$MATFUSE_DATASETS_DIR`, else `../shared/data` beside the checkout).
 ///
 /// Under `CI=true` a missing directory fails the test; elsewhere the test is skipped with the
 /// reason printed (a user's fresh clone has no `../shared`).
 pub fn data_dir(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("MATFUSE_DATA_DIR")
+    let dir = std::env::var_os("MATFUSE_DATASETS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"));
     if dir.is_dir() {
@@ -16,7 +16,7 @@ pub fn data_dir(test: &str) -> Option<PathBuf> {
     }
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     assert!(!ci, "{test}: CI=true but the data directory {} is missing", dir.display());
-    eprintln!("SKIPPED {test}: data directory {} not found (set MATFUSE_DATA_DIR)", dir.display());
+    eprintln!("SKIPPED {test}: data directory {} not found (set MATFUSE_DATASETS_DIR)", dir.display());
     None
 }
 

@@ -3,7 +3,7 @@
 //! descriptions): our description of each CIF must name the same space group for at least
 //! 95 % of the rows.
 //!
-//! Needs the team data directory (`$MATFUSE_DATA_DIR`, else `../shared/data` beside the
+//! Needs the team data directory (`$MATFUSE_DATASETS_DIR`, else `../shared/data` beside the
 //! checkout): skipped with a message when it is missing, failed under `CI=true`.
 
 use matfuse_tests::{column, data_dir, read_csv};
