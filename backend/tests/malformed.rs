@@ -51,8 +51,14 @@ async fn broken_structures_name_the_line() {
 
 #[tokio::test]
 async fn limits_on_body_atoms_text_and_batch_length() {
-    let limits =
-        Limits { max_body_bytes: 4096, max_atoms: 4, max_text_chars: 10, max_batch_items: 2, ..Limits::default() };
+    let limits = Limits {
+        max_body_bytes: 4096,
+        max_batch_body_bytes: 64 << 10,
+        max_atoms: 4,
+        max_text_chars: 10,
+        max_batch_items: 2,
+        ..Limits::default()
+    };
     let state = state_with(limits);
     let huge = json!({ "structure": "x".repeat(10_000) });
     let error = post_json(&state, PREDICT, &huge).await.error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
@@ -70,6 +76,15 @@ async fn limits_on_body_atoms_text_and_batch_length() {
     post_json(&state, PREDICT, &json!({ "structure": copper, "text": "  " }))
         .await
         .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+
+    // Batches have their own, larger body limit.
+    let padded = json!([{ "name": "x".repeat(10_000), "structure": structure("fcc-copper") }]);
+    assert_eq!(post_json(&state, "/api/v1/predict/batch", &padded).await.status, StatusCode::OK);
+    let too_big = json!([{ "name": "x".repeat(100_000), "structure": "x" }]);
+    let error = post_json(&state, "/api/v1/predict/batch", &too_big)
+        .await
+        .error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    assert_eq!(error["detail"]["limit_bytes"], 64 << 10);
 
     let three = json!([{ "structure": copper }, { "structure": copper }, { "structure": copper }]);
     let error = post_json(&state, "/api/v1/predict/batch", &three)
@@ -174,4 +189,25 @@ async fn mutated_inputs_never_crash() {
             assert!(reply.json()["error"]["code"].is_string());
         }
     }
+}
+
+/// The error payloads as a contract: one snapshot of each kind.
+#[tokio::test]
+async fn error_payloads_snapshot() {
+    let state = state();
+    let mut errors = serde_json::Map::new();
+    let cases: [(&str, Reply); 5] = [
+        ("invalid_json", post(&state, PREDICT, "application/json", "{").await),
+        ("unsupported_media_type", post(&state, PREDICT, "text/plain", "x").await),
+        (
+            "invalid_structure",
+            post_json(&state, PREDICT, &json!({ "structure": "Si\n1.0\n1 0 0\n0 1 0\n", "format": "poscar" })).await,
+        ),
+        ("unknown_model", post_json(&state, PREDICT, &json!({ "structure": "x", "model": "nope" })).await),
+        ("not_found", get(&state, "/api/v1/nope").await),
+    ];
+    for (name, reply) in cases {
+        errors.insert(name.into(), json!({ "status": reply.status.as_u16(), "body": reply.json() }));
+    }
+    insta::assert_json_snapshot!("errors", serde_json::Value::Object(errors));
 }

@@ -75,7 +75,7 @@ impl From<shared::Error> for ApiError {
                     .with_detail(serde_json::json!({ "natoms": natoms, "limit": max }))
             }
             _ => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, codes::INVALID_STRUCTURE, e.to_string())
-                .with_detail(serde_json::to_value(&e).unwrap_or_default()),
+                .with_detail(serde_json::to_value(&e).unwrap_or_else(|_| serde_json::json!({ "line": e.line() }))),
         }
     }
 }

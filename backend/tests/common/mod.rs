@@ -60,17 +60,21 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.excerpt()))
     }
 
     pub fn text(&self) -> String {
         String::from_utf8(self.body.clone()).unwrap()
     }
 
+    /// The body for failure messages, shortened.
+    pub fn excerpt(&self) -> String {
+        String::from_utf8_lossy(&self.body).chars().take(400).collect()
+    }
+
     /// Asserts a JSON error with this status and code; returns the error object.
     pub fn error(&self, status: StatusCode, code: &str) -> Value {
-        assert_eq!(self.status, status, "{}", String::from_utf8_lossy(&self.body));
+        assert_eq!(self.status, status, "{}", self.excerpt());
         let json = self.json();
         assert_eq!(json["error"]["code"], code, "{json}");
         assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
