@@ -1,19 +1,23 @@
 //! `POST /api/v1/predict/batch`: results stream in input order as NDJSON lines
 //! (`{"index","name","result"}` / `{"index","name","error"}`) or, with `?format=csv`, as CSV rows.
-//! Each item runs exactly the code of a single `/predict`, taking a model slot in turn.
+//! Each item runs exactly the code of a single `/predict`; as many items run at once as there are
+//! model slots, and lines still leave in input order.
 
 use crate::server::batch_input::{BatchInput, BatchItem};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::inference;
 use crate::server::limits::run_blocking;
+use crate::server::registry::ModelEntry;
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::Deserialize;
-use shared::api::{BatchLine, BatchOutcome, PredictResponse, Predictions, codes};
+use shared::api::{BatchLine, BatchOutcome, ModelInfo, PredictRequest, PredictResponse, Predictions, codes};
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Deserialize)]
@@ -48,28 +52,26 @@ pub async fn batch(
     };
     let (entry, model) = state.registry.resolve(query.model.as_deref())?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+    // Up to one item per model slot runs at once; lines still leave in input order.
+    let parallel = state.limits.max_concurrent_predictions.max(1);
     tokio::spawn(async move {
         if output == Output::Csv && tx.send(csv_header()).await.is_err() {
             return;
         }
-        for (index, BatchItem { name, request }) in items.into_iter().enumerate() {
-            let outcome = match request {
-                Ok(request) => {
-                    let started = Instant::now();
-                    let (entry, model, limits) = (entry.clone(), model.clone(), state.limits.clone());
-                    let result = match state.gate.acquire_patiently().await {
-                        Ok(permit) => {
-                            run_blocking(permit, move || inference::predict(&entry, model, &request, &limits, started))
-                                .await
-                                .and_then(|r| r)
-                        }
+        let outcomes = futures_util::stream::iter(items.into_iter().enumerate())
+            .map(|(index, BatchItem { name, request })| {
+                let (state, entry, model) = (state.clone(), entry.clone(), model.clone());
+                async move {
+                    let outcome = match request {
+                        Ok(request) => predict_item(&state, entry, model, request).await,
                         Err(e) => Err(e),
                     };
-                    state.metrics.record_prediction(result.is_ok());
-                    result
+                    (index, name, outcome)
                 }
-                Err(e) => Err(e),
-            };
+            })
+            .buffered(parallel);
+        futures_util::pin_mut!(outcomes);
+        while let Some((index, name, outcome)) = outcomes.next().await {
             let line = match output {
                 Output::Ndjson => ndjson_line(index, name, outcome),
                 Output::Csv => csv_line(&name, &outcome),
@@ -87,6 +89,23 @@ pub async fn batch(
         Output::Csv => "text/csv; charset=utf-8",
     };
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], Body::from_stream(stream)).into_response())
+}
+
+/// One item through exactly the code of `/predict`, waiting as long as it takes for a slot.
+async fn predict_item(
+    state: &AppState,
+    entry: Arc<ModelEntry>,
+    model: ModelInfo,
+    request: PredictRequest,
+) -> ApiResult<PredictResponse> {
+    let started = Instant::now();
+    let limits = state.limits.clone();
+    let permit = state.gate.acquire_patiently().await?;
+    let result = run_blocking(permit, move || inference::predict(&entry, model, &request, &limits, started))
+        .await
+        .and_then(|r| r);
+    state.metrics.record_prediction(result.is_ok());
+    result
 }
 
 fn ndjson_line(index: usize, name: String, outcome: ApiResult<PredictResponse>) -> Bytes {
