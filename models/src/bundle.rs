@@ -289,7 +289,7 @@ pub fn standard_caveats() -> Vec<String> {
         "Band gaps are PBE (GGA) values, which underestimate experimental gaps, often by 30-50 %.",
         "Fermi energy is an absolute DFT level from the calculation, not referenced to vacuum or a band edge; compare it only between similar calculations.",
         "Energy above hull is measured against the Materials Project 2022 convex hull; only ~1,750 training labels exist.",
-        "Predictions for elements absent from the training data are extrapolations (the app does not flag them yet).",
+        "Predictions for elements absent from the training data are extrapolations: the API and the app flag them (out-of-distribution block).",
         "Training data: Materials Project (CC-BY-4.0); cite the Materials Project when publishing results.",
     ]
     .map(String::from)
