@@ -144,10 +144,7 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
     let manifest = json(&run_dir.join("bundle/manifest.json"));
     assert_eq!(manifest["text_encoder"]["name"], "all-MiniLM-L6-v2");
     assert_eq!(manifest["text_encoder"]["hidden_size"], 384);
-    assert_eq!(
-        manifest["text_encoder"]["sha256"],
-        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-    );
+    assert_eq!(manifest["text_encoder"]["sha256"], "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db");
     assert_eq!(manifest["network"]["frozen_text"]["encoder_hidden"], 384);
     let card_mae = manifest["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap();
 

@@ -70,15 +70,16 @@ impl LargeEncoder {
         }
         let config = BertConfig::from_file(&file("config.json"))?;
         let weights_path = file("model.safetensors");
-        let weights = std::fs::read(&weights_path).map_err(|source| Error::Read { path: weights_path.clone(), source })?;
+        let weights =
+            std::fs::read(&weights_path).map_err(|source| Error::Read { path: weights_path.clone(), source })?;
         let sha256 = crate::bundle::sha256_hex(&weights);
         drop(weights);
         let bert = Bert::load(&config, &weights_path, device)?;
         let tokenizer = load_tokenizer(dir)?;
         let id = |token: &str| {
-            tokenizer.token_to_id(token).ok_or_else(|| {
-                Error::Vocabulary(format!("{}: the tokenizer has no {token} token", dir.display()))
-            })
+            tokenizer
+                .token_to_id(token)
+                .ok_or_else(|| Error::Vocabulary(format!("{}: the tokenizer has no {token} token", dir.display())))
         };
         let (cls, sep, pad) = (id("[CLS]")?, id("[SEP]")?, id("[PAD]")?);
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "bert".into());
@@ -191,8 +192,7 @@ impl LargeEncoder {
         Ok(per_text
             .into_iter()
             .map(|chunks| {
-                let mut encoded =
-                    TokenStates { ids: vec![], spans: vec![], states: vec![], pooled: vec![0.0; hidden] };
+                let mut encoded = TokenStates { ids: vec![], spans: vec![], states: vec![], pooled: vec![0.0; hidden] };
                 let mut positions = 0usize;
                 for chunk in chunks {
                     let states = next.next().expect("one state block per chunk");

@@ -96,17 +96,16 @@ pub fn build(
     let mut out = BufWriter::new(file);
     std::io::Seek::seek(&mut out, std::io::SeekFrom::Start(valid_len)).map_err(write_err(states_path.clone()))?;
 
-    let todo: Vec<&(&str, &str)> = items
-        .iter()
-        .filter(|(id, text)| cached.get(*id).is_none_or(|(hash, _)| *hash != text_hash(text)))
-        .collect();
+    let todo: Vec<&(&str, &str)> =
+        items.iter().filter(|(id, text)| cached.get(*id).is_none_or(|(hash, _)| *hash != text_hash(text))).collect();
     let total = items.len();
     let mut done = total - todo.len();
     progress(done, total);
     for group in todo.chunks(batch.max(1)) {
         let texts: Vec<&str> = group.iter().map(|(_, text)| *text).collect();
         for ((id, text), encoded) in group.iter().zip(encoder.encode(&texts, max_chunks)?) {
-            let entry = CachedText { ids: encoded.ids, states: encoded.states.iter().map(|&v| f16::from_f32(v)).collect() };
+            let entry =
+                CachedText { ids: encoded.ids, states: encoded.states.iter().map(|&v| f16::from_f32(v)).collect() };
             write_record(&mut out, id, text_hash(text), &entry).map_err(write_err(states_path.clone()))?;
             cached.insert((*id).to_string(), (text_hash(text), entry));
         }
@@ -114,10 +113,7 @@ pub fn build(
         done += group.len();
         progress(done, total);
     }
-    Ok(items
-        .iter()
-        .filter_map(|(id, _)| cached.remove(*id).map(|(_, entry)| ((*id).to_string(), entry)))
-        .collect())
+    Ok(items.iter().filter_map(|(id, _)| cached.remove(*id).map(|(_, entry)| ((*id).to_string(), entry))).collect())
 }
 
 fn write_record(out: &mut impl Write, id: &str, hash: u64, entry: &CachedText) -> std::io::Result<()> {
@@ -174,7 +170,11 @@ impl Cursor<'_> {
         let id = String::from_utf8(self.take(id_len)?.to_vec()).ok()?;
         let hash = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
         let n = self.u32()? as usize;
-        let ids = self.take(n.checked_mul(4)?)?.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let ids = self
+            .take(n.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
         let states = self
             .take(n.checked_mul(hidden)?.checked_mul(2)?)?
             .chunks_exact(2)

@@ -192,7 +192,8 @@ fn token_state_cache_resumes_and_recomputes_changed_texts() {
     assert_eq!(calls, [(0, 2), (1, 2), (2, 2)]);
     let direct = encoder.encode(&["NaCl is rock-salt."], 1).unwrap();
     assert_eq!(first["mp-1"].ids, direct[0].ids);
-    let max_err = first["mp-1"].states.iter().zip(&direct[0].states).map(|(a, b)| (a.to_f32() - b).abs()).fold(0.0, f32::max);
+    let max_err =
+        first["mp-1"].states.iter().zip(&direct[0].states).map(|(a, b)| (a.to_f32() - b).abs()).fold(0.0, f32::max);
     assert!(max_err < 1e-2, "f16 states differ by {max_err}");
 
     // An interrupted write leaves a partial record: it is dropped, the rest reused.
@@ -200,7 +201,8 @@ fn token_state_cache_resumes_and_recomputes_changed_texts() {
     let mut bytes = std::fs::read(&states).unwrap();
     bytes.extend_from_slice(&[5, 0, 0, 0, b'm', b'p']);
     std::fs::write(&states, bytes).unwrap();
-    let changed = [("mp-1", "NaCl is rock-salt."), ("mp-2", "Na is the cubic structure."), ("mp-3", "Cl is the structure.")];
+    let changed =
+        [("mp-1", "NaCl is rock-salt."), ("mp-2", "Na is the cubic structure."), ("mp-3", "Cl is the structure.")];
     let mut calls = vec![];
     let second = build(&cache, &encoder, 1, &changed, 8, |done, total| calls.push((done, total))).unwrap();
     assert_eq!(calls, [(1, 3), (3, 3)], "mp-1 reused; mp-2 (text changed) and mp-3 computed");

@@ -357,6 +357,7 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const OVERLOADED: &str = "overloaded";
+    pub const ENCODER_UNAVAILABLE: &str = "encoder_unavailable";
     pub const TIMEOUT: &str = "timeout";
     pub const INTERNAL: &str = "internal";
 }

@@ -9,6 +9,7 @@ pub mod composition;
 pub mod dataset;
 pub mod describe;
 pub mod element;
+pub mod embedding;
 pub mod error;
 pub mod features;
 pub mod gallery;

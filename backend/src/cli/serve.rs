@@ -31,12 +31,25 @@ pub struct ServeArgs {
     /// Request timeout, seconds.
     #[arg(long, env = "MATFUSE_TIMEOUT", default_value_t = 30.0)]
     pub timeout: f64,
+    /// The large text encoder (a Hugging Face BERT directory) for `/embed` and `server` models.
+    #[arg(long, env = "MATFUSE_ENCODER_DIR", default_value = models::encoder::DEFAULT_ENCODER_DIR)]
+    pub encoder_dir: PathBuf,
+    /// Where models run: cpu (default), wgpu or cuda (GPU backends need a build with that feature).
+    #[arg(long, env = "MATFUSE_DEVICE", default_value = "cpu")]
+    pub device: models::device::DeviceChoice,
+    /// An origin (e.g. https://course.example.org) allowed to call the API from its pages;
+    /// repeatable or comma-separated. Default: none (cross-origin calls are refused).
+    #[arg(long = "cors-origin", env = "MATFUSE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 impl ServeArgs {
     pub fn config(&self) -> ServerConfig {
         let mut config = ServerConfig::new(self.addr, self.data_dir.clone(), self.static_dir.clone());
         config.model_dirs[0] = self.models_dir.clone();
+        config.encoder_dir = self.encoder_dir.clone();
+        config.device = self.device;
+        config.cors_origins = self.cors_origins.clone();
         let defaults = Limits::default();
         config.limits = Limits {
             max_atoms: self.max_atoms,

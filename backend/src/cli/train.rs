@@ -3,10 +3,10 @@
 
 use crate::dataset::{default_cache, load_cached, union};
 use crate::error::{Error, Result};
+use burn::prelude::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use models::batch::{PROPERTIES, Sample};
 use models::bundle::{EncoderRef, FileRef, Manifest, PropertySpec, Provenance, SCHEMA_VERSION, sha256_hex};
-use burn::prelude::Device;
 use models::device::DeviceChoice;
 use models::nn::NetConfig;
 use models::nn::frozen_text::FrozenTextConfig;

@@ -18,6 +18,12 @@ pub struct ServerConfig {
     pub static_dir: PathBuf,
     /// Directories whose subdirectories are model bundles, searched in order (first id wins).
     pub model_dirs: Vec<PathBuf>,
+    /// The large text encoder (Hugging Face BERT directory) behind `/embed` and `server` models.
+    pub encoder_dir: PathBuf,
+    /// Where models and the encoder run.
+    pub device: models::device::DeviceChoice,
+    /// Origins allowed to call the API from another site (CORS); empty = closed.
+    pub cors_origins: Vec<String>,
     pub limits: Limits,
 }
 
@@ -61,6 +67,15 @@ impl ServerConfig {
     /// Defaults for a checkout: models from `models/weights`, data in `.matfuse/data`.
     pub fn new(addr: SocketAddr, data_dir: PathBuf, static_dir: PathBuf) -> ServerConfig {
         let model_dirs = vec![PathBuf::from("models/weights"), data_dir.join("models")];
-        ServerConfig { addr, data_dir, static_dir, model_dirs, limits: Limits::default() }
+        ServerConfig {
+            addr,
+            data_dir,
+            static_dir,
+            model_dirs,
+            encoder_dir: models::encoder::default_encoder_dir(),
+            device: models::device::DeviceChoice::Cpu,
+            cors_origins: Vec::new(),
+            limits: Limits::default(),
+        }
     }
 }

@@ -18,7 +18,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 pub use config::{Limits, ServerConfig};
-use routes::{batch, models, predict, share, system};
+use routes::{batch, embed, models, predict, share, system};
 pub use state::{AppState, ServerState};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -31,6 +31,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/predict/batch",
             post(batch::batch).layer(DefaultBodyLimit::max(state.limits.max_batch_body_bytes)),
         )
+        .route("/api/v1/embed", post(embed::embed))
         .route("/api/v1/models", get(models::list))
         .route("/api/v1/models/{id}", get(models::detail))
         .route("/api/v1/models/{id}/weights", get(models::weights))
@@ -41,12 +42,28 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(system::metrics))
         .route("/s/{id}", get(share::page))
         .method_not_allowed_fallback(system::method_not_allowed);
+    let cors = cors_layer(&state.cors_origins);
     api.layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limits::request_timeout))
         .fallback_service(ServeDir::new(&state.static_dir).fallback(ServeFile::new(index)))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(cors)
         .with_state(state)
+}
+
+/// Cross-origin calls: none unless origins are configured (`--cors-origin`), then those
+/// origins may call the API with JSON or binary bodies.
+fn cors_layer(origins: &[axum::http::HeaderValue]) -> tower_http::cors::CorsLayer {
+    use axum::http::{Method, header};
+    let layer = tower_http::cors::CorsLayer::new();
+    if origins.is_empty() {
+        return layer;
+    }
+    layer
+        .allow_origin(origins.to_vec())
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
 }
 
 /// Runs the server until Ctrl-C.

@@ -5,7 +5,8 @@ use super::limits::InferenceGate;
 use super::metrics::Metrics;
 use super::registry::Registry;
 use super::storage::{SqliteStore, Store};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use models::encoder::LargeEncoder;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,6 +19,10 @@ pub struct ServerState {
     pub gate: InferenceGate,
     pub metrics: Metrics,
     pub static_dir: PathBuf,
+    /// The large text encoder for `/embed`, when installed.
+    pub encoder: Option<Arc<LargeEncoder>>,
+    /// Origins allowed to call the API cross-site (empty: none).
+    pub cors_origins: Vec<axum::http::HeaderValue>,
 }
 
 /// The database file inside the data directory.
@@ -26,7 +31,26 @@ pub const DATABASE_FILE: &str = "matfuse.sqlite";
 impl ServerState {
     /// Loads the models and opens (migrating) the database.
     pub fn new(config: &ServerConfig) -> Result<AppState> {
-        let registry = Registry::load(&config.model_dirs, &burn::prelude::Device::flex());
+        let cors_origins = config
+            .cors_origins
+            .iter()
+            .map(|origin| {
+                axum::http::HeaderValue::from_str(origin.trim_end_matches('/'))
+                    .map_err(|_| Error::Usage(format!("--cors-origin '{origin}' is not a valid origin")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let device = config.device.device()?;
+        let registry = Registry::load(&config.model_dirs, &device);
+        let encoder = match LargeEncoder::load(&config.encoder_dir, &device) {
+            Ok(encoder) => {
+                tracing::info!(encoder = %encoder.reference(), "large text encoder loaded");
+                Some(Arc::new(encoder))
+            }
+            Err(e) => {
+                tracing::warn!("/api/v1/embed disabled: {e}");
+                None
+            }
+        };
         let store = Arc::new(SqliteStore::open(&config.data_dir.join(DATABASE_FILE))?);
         Ok(Arc::new(ServerState {
             registry,
@@ -35,6 +59,8 @@ impl ServerState {
             limits: config.limits.clone(),
             metrics: Metrics::default(),
             static_dir: config.static_dir.clone(),
+            encoder,
+            cors_origins,
         }))
     }
 }

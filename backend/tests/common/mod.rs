@@ -34,6 +34,7 @@ pub fn config(data_dir: PathBuf, limits: Limits) -> ServerConfig {
     std::fs::write(static_dir.join("index.html"), "<html>matfuse</html>").unwrap();
     let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), data_dir, static_dir);
     config.model_dirs = vec![workspace().join("models/weights")];
+    config.encoder_dir = workspace().join(models::encoder::DEFAULT_ENCODER_DIR);
     config.limits = limits;
     config
 }

@@ -137,9 +137,7 @@ impl Bert {
             .with_from_adapter(PyTorchToBurnAdapter)
             .remap(remapper)
             .allow_partial(true);
-        let result = bert
-            .load_from(&mut store)
-            .map_err(|e| Error::Weights(format!("{}: {e}", weights.display())))?;
+        let result = bert.load_from(&mut store).map_err(|e| Error::Weights(format!("{}: {e}", weights.display())))?;
         if !result.errors.is_empty() || !result.missing.is_empty() {
             let missing: Vec<&str> = result.missing.iter().map(|(path, _)| path.as_str()).collect();
             return Err(Error::Weights(format!(

@@ -1,6 +1,7 @@
 //! Handlers, one module per area of the API.
 
 pub mod batch;
+pub mod embed;
 pub mod models;
 pub mod predict;
 pub mod share;
