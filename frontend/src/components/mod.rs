@@ -3,6 +3,7 @@
 mod error_note;
 mod gallery;
 mod input;
+mod predictions;
 mod results;
 mod sites;
 mod status;
@@ -10,6 +11,7 @@ mod status;
 pub use error_note::ParseErrorNote;
 pub use gallery::Gallery;
 pub use input::StructureInput;
+pub use predictions::PredictionPanel;
 pub use results::Results;
 pub use sites::SitesTable;
 pub use status::Status;

@@ -1,0 +1,95 @@
+"""Web-app benchmark: download size (raw, gzip -9) of what a first visit transfers, time to the
+first prediction on a cold load, and warm in-browser inference latency of a 20-atom structure,
+on the CPU path and on SwiftShader WebGPU (a CPU emulator of a GPU: a correctness path, not a
+GPU speed). Prints a Markdown section for BENCHMARKS.md.
+
+Usage: bench.py DIST_DIR BASE_URL STRUCTURE_FILE [--cold N] [--warm N]
+(BASE_URL serves DIST_DIR; scripts/bench-frontend.sh starts a static server and runs this)."""
+
+import gzip
+import os
+import platform
+import statistics
+import sys
+import urllib.parse
+
+from browser import PASTE, PREDICTIONS, SHOWN, SHOWN_EXPR, Browser
+
+FIRST_VISIT = ["index.html", "style.css", "pkg/frontend.js", "pkg/frontend_bg.wasm",
+               "models/browser/manifest.json", "models/browser/model.bpk", "models/browser/vocab.txt"]
+
+
+def sizes(dist):
+    rows = []
+    for name in FIRST_VISIT:
+        data = open(os.path.join(dist, name), "rb").read()
+        rows.append((name, len(data), len(gzip.compress(data, 9))))
+    return rows
+
+
+def wait_prediction(browser, shown):
+    browser.wait(f"return ({SHOWN_EXPR}) > {shown} || document.querySelector('#model-error, #prediction-error')", 300)
+    page = browser.js(PREDICTIONS)
+    if "error" in page:
+        raise SystemExit(f"the page failed: {page['error']}")
+    return page
+
+
+def run(base, text, webgpu, cold, warm):
+    """Cold: fresh browser profile each time, page opened with the structure in its link, time
+    from navigation start to the first prediction. Warm: the same structure re-analysed."""
+    link = f"{base}/#structure={urllib.parse.quote(text, safe='')}"
+    firsts, loads, inference, total, device = [], [], [], [], None
+    for i in range(cold):
+        with Browser(webgpu=webgpu) as browser:
+            browser.open(link)
+            page = wait_prediction(browser, 0)
+            firsts.append(float(browser.js("return document.documentElement.dataset.firstPredictionMs")))
+            loads.append(page["load_ms"])
+            device = page["device"]
+            if i == cold - 1:
+                for _ in range(warm):
+                    shown = browser.js(SHOWN)
+                    browser.js(PASTE, text)
+                    page = wait_prediction(browser, shown)
+                    inference.append(page["inference_ms"])
+                    total.append(page["total_ms"])
+    return device, firsts, loads, inference, total
+
+
+def main():
+    args = sys.argv[1:]
+    opts = {"--cold": 3, "--warm": 20}
+    for key in list(opts):
+        if key in args:
+            i = args.index(key)
+            opts[key] = int(args[i + 1])
+            del args[i:i + 2]
+    dist, base, structure = args[0], args[1].rstrip("/"), args[2]
+    text = open(structure).read()
+    natoms = sum(int(n) for n in text.splitlines()[6].split()) if structure.endswith(".vasp") else "?"
+    rows = sizes(dist)
+    raw, gz = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    out = ["<!-- bench:web-app -->",
+           f"Command: `scripts/bench-frontend.sh` (release build with wasm-opt -Oz; headless Chromium "
+           f"via chromedriver; static files from `python3 -m http.server`). Machine: {platform.processor() or platform.machine()}, "
+           f"{os.cpu_count()} cores. Structure: `{structure}` ({natoms} atoms).", "",
+           "| first-visit file | raw (bytes) | gzip -9 (bytes) |", "|---|---:|---:|"]
+    out += [f"| {name} | {r:,} | {g:,} |" for name, r, g in rows]
+    out += [f"| **total** | **{raw:,}** | **{gz:,}** (target ≤ 6 MB) |", "",
+            "| path | cold: first prediction after navigation start (median) | model load: download + verify + build (median) "
+            "| warm inference with σ, one forward pass (median / p90) | warm incl. featurise + 2 single-input passes (median) |",
+            "|---|---:|---:|---:|---:|"]
+    for webgpu, label in [(False, "CPU (flex in WASM)"), (True, "WebGPU on SwiftShader (CPU emulator)")]:
+        cold, warm = (opts["--cold"], opts["--warm"]) if not webgpu else (1, max(3, opts["--warm"] // 4))
+        device, firsts, loads, inference, total = run(base, text, webgpu, cold, warm)
+        p90 = sorted(inference)[max(0, round(0.9 * len(inference)) - 1)]
+        out.append(f"| {label} [ran on: {device}; {cold} cold, {warm} warm] | {statistics.median(firsts):.0f} ms "
+                   f"| {statistics.median(loads):.0f} ms | {statistics.median(inference):.1f} / {p90:.1f} ms "
+                   f"| {statistics.median(total):.1f} ms |")
+    out.append("<!-- /bench:web-app -->")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
