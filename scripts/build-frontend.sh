@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
-# Builds the web app into a static directory that `matfuse serve --static-dir DIR` serves, or
-# that any static file host serves with no backend:
-#   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm,
-#   DIR/models/browser/{manifest.json,model.bpk,vocab.txt,MODEL_CARD.md} (the model the page runs)
+# Builds the web app into a static directory that `matfuse serve --static-dir DIR` serves:
+#   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
 # --release also shrinks the module with `wasm-opt -Oz` from npm's binaryen (installed into
@@ -21,7 +19,7 @@ while [[ $# -gt 0 ]]; do
     --release) profile=release; shift ;;
     --out) out="$2"; shift 2 ;;
     --out=*) out="${1#--out=}"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -67,12 +65,8 @@ fi
 
 cp "$ROOT/index.html" "$out/index.html"
 cp "$ROOT/frontend/style.css" "$out/style.css"
-# The shipped browser model, fetched by the page from its own origin (sha256-checked there).
-model="$out/models/browser"
-rm -rf "$model" && mkdir -p "$model"
-cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,MODEL_CARD.md} "$model/"
 
 echo "built the $profile frontend into $out"
-for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json"; do
-  printf '  %-28s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html"; do
+  printf '  %-22s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
 done

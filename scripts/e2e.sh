@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the real backend on a free loopback port serving dist/, runs the browser tests against
-# it (tests/e2e/: the smoke test, then in-browser predictions against the API), and stops it. Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
+# it, and stops it. Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # scripts/test.sh passes the binary its `cargo test --workspace` already built (same features,
@@ -17,8 +17,3 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log"; echo "server did not start"; exit 1; }
 tests/e2e/frontend_smoke.sh "http://127.0.0.1:$port"
-# Pasted CIFs: the page's in-browser predictions equal the backend's (model `browser`) on the
-# CPU path (no WebGPU adapter). The WebGPU run (`predictions.py URL --webgpu FILE`, SwiftShader)
-# is not in CI yet: the page fails under --enable-unsafe-webgpu (issue 5, open).
-python3 tests/e2e/predictions.py "http://127.0.0.1:$port" \
-  shared/tests/fixtures/rutile_p42mnm.cif shared/tests/fixtures/zno_p63mc.cif

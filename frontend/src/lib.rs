@@ -4,19 +4,14 @@
 //!
 //! Code map, in the order data flows:
 //! - [`route`]: deep links (`#example=nacl`, `#structure=<percent-encoded text>`);
-//! - [`analysis`]: parse once, then [`shared::report::report`], timed;
-//! - [`model`]: the shipped `browser` model in the page (bundle download, WebGPU or CPU, prediction);
-//! - [`properties`], [`attention`]: the words for each property, the attended-token highlighting;
-//! - [`app`]: the state (source text, selected example, last analysis, model, prediction) and the layout;
-//! - [`components`]: gallery, input panel, parse-error note, results, predictions, sites table.
+//! - [`analysis`]: one call to [`shared::report::inspect`], timed;
+//! - [`app`]: the state (source text, selected example, last analysis) and the page layout;
+//! - [`components`]: gallery, input panel, parse-error note, results, sites table.
 
 pub mod analysis;
 pub mod app;
-pub mod attention;
 pub mod components;
 pub mod format;
-pub mod model;
-pub mod properties;
 pub mod route;
 pub mod text;
 

@@ -5,20 +5,13 @@
 
 use std::time::Duration;
 
-use frontend::analysis::analyse;
 use frontend::app::App;
-use frontend::model::{Compute, LocalModel};
 use leptos::prelude::*;
-use models::Bundle;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-#[path = "support/fixture.rs"]
-mod fixture;
-use fixture::{Expected, Fixture, Values};
 
 const NACL_POSCAR: &str = "NaCl\n1.0\n0 2.82 2.82\n2.82 0 2.82\n2.82 2.82 0\nNa Cl\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n";
 
@@ -121,40 +114,4 @@ async fn ctrl_enter_analyses_at_once() {
     assert_eq!(formula.get_attribute("data-formula").as_deref(), Some("NaCl"));
     assert!(text(&root).contains("Fm-3m"));
     assert!(text(&root).contains("Read 2 atoms"));
-}
-
-/// The shipped `browser` model in WebAssembly (CPU) predicts what it predicts natively
-/// (`fixtures/browser_predictions.json`, checked against native runs by
-/// `browser_model_native.rs`), through the page's own pipeline: analyse → predict.
-#[wasm_bindgen_test]
-async fn wasm_predictions_equal_the_native_ones() {
-    let bundle = Bundle::from_bytes(
-        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/manifest.json")),
-        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/model.bpk")).to_vec(),
-    )
-    .unwrap();
-    let vocab = bundle
-        .manifest
-        .verify_vocabulary(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/vocab.txt")).to_vec())
-        .unwrap();
-    let model = LocalModel::new(&bundle, &vocab, Compute::cpu(None)).unwrap();
-    let fixture: Fixture = serde_json::from_str(include_str!("fixtures/browser_predictions.json")).unwrap();
-    assert_eq!(fixture.weights_sha256, bundle.manifest.weights.sha256, "the fixture belongs to another model");
-    assert!(!fixture.structures.is_empty());
-    for expected in &fixture.structures {
-        let analysis = analyse(shared::gallery::example(&expected.example).unwrap().cif);
-        let structure = analysis.structure.clone().unwrap();
-        let description = analysis.outcome.unwrap().description.clone().unwrap();
-        let p = model.predict(&structure, description).await.unwrap();
-        let gate = p.gate.clone().unwrap();
-        let actual = Expected {
-            example: expected.example.clone(),
-            both: Values::of(&p.predictions),
-            without_text: Values::of(&p.without_text),
-            without_graph: Values::of(&p.without_graph),
-            gate: [Some(gate.graph), Some(gate.text), gate.cross].into_iter().flatten().collect(),
-        };
-        let difference = expected.max_difference(&actual);
-        assert!(difference < 1e-4, "{}: WASM differs from native by {difference}: {actual:?}", expected.example);
-    }
 }

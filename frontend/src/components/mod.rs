@@ -3,7 +3,6 @@
 mod error_note;
 mod gallery;
 mod input;
-mod predictions;
 mod results;
 mod sites;
 mod status;
@@ -11,7 +10,6 @@ mod status;
 pub use error_note::ParseErrorNote;
 pub use gallery::Gallery;
 pub use input::StructureInput;
-pub use predictions::PredictionPanel;
 pub use results::Results;
 pub use sites::SitesTable;
 pub use status::Status;
