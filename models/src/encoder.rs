@@ -34,6 +34,8 @@ pub struct TokenStates {
     pub spans: Vec<(usize, usize)>,
     /// Row-major `[ids.len(), hidden]`.
     pub states: Vec<f32>,
+    /// Chunks the text was encoded in.
+    pub chunks: usize,
     /// Mean over every chunk position incl. `[CLS]`/`[SEP]`, averaged over chunks weighted by
     /// length: sentence-transformers' mean pooling for a one-chunk text.
     pub pooled: Vec<f32>,
@@ -192,7 +194,8 @@ impl LargeEncoder {
         Ok(per_text
             .into_iter()
             .map(|chunks| {
-                let mut encoded = TokenStates { ids: vec![], spans: vec![], states: vec![], pooled: vec![0.0; hidden] };
+                let mut encoded =
+                    TokenStates { ids: vec![], spans: vec![], states: vec![], chunks: 0, pooled: vec![0.0; hidden] };
                 let mut positions = 0usize;
                 for chunk in chunks {
                     let states = next.next().expect("one state block per chunk");
@@ -202,6 +205,7 @@ impl LargeEncoder {
                         }
                     }
                     positions += chunk.ids.len();
+                    encoded.chunks += 1;
                     let content = chunk.ids.len() - 2;
                     encoded.ids.extend_from_slice(&chunk.ids[1..=content]);
                     encoded.spans.extend_from_slice(&chunk.spans);

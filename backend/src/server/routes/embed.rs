@@ -41,7 +41,6 @@ pub async fn embed(State(state): State<AppState>, ApiJson(request): ApiJson<Embe
     }
     let permit = state.gate.acquire().await?;
     let body = run_blocking(permit, move || -> ApiResult<Vec<u8>> {
-        let chunks = encoder.chunks(&request.text, max_chunks).map_err(|e| ApiError::internal(e.to_string()))?.len();
         let encoded = encoder
             .encode(&[request.text.as_str()], max_chunks)
             .map_err(|e| ApiError::internal(e.to_string()))?
@@ -55,7 +54,7 @@ pub async fn embed(State(state): State<AppState>, ApiJson(request): ApiJson<Embe
             },
             tokens: encoded.ids.len(),
             hidden: encoder.hidden(),
-            chunks,
+            chunks: encoded.chunks,
             token_ids: encoded.ids,
             spans: encoded.spans,
         };
