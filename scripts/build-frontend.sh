@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the web app into a static directory that `matfuse serve --static-dir DIR` serves:
-#   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm
+# Builds the web app into a static directory that `matfuse serve --static-dir DIR` serves, or
+# that any static file host serves with no backend:
+#   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm,
+#   DIR/models/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} (the model the page runs)
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
 # --release also shrinks the module with `wasm-opt -Oz` from npm's binaryen (installed into
@@ -19,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     --release) profile=release; shift ;;
     --out) out="$2"; shift 2 ;;
     --out=*) out="${1#--out=}"; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +42,8 @@ ensure_wasm_opt() {
 }
 
 cargo_args=(build -p frontend --lib --target wasm32-unknown-unknown)
-[[ "$profile" == release ]] && cargo_args+=(--release)
+# --release builds with the size-optimised `wasm` profile (Cargo.toml).
+[[ "$profile" == release ]] && cargo_args+=(--profile wasm)
 (cd "$ROOT" && cargo "${cargo_args[@]}")
 
 mkdir -p "$out"
@@ -48,7 +51,7 @@ out="$(cd "$out" && pwd)"
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 rm -rf "$out/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
-  "$target_dir/wasm32-unknown-unknown/$profile/frontend.wasm"
+  "$target_dir/wasm32-unknown-unknown/$([[ $profile == release ]] && echo wasm || echo debug)/frontend.wasm"
 
 bg="$out/pkg/frontend_bg.wasm"
 if [[ "$profile" == release ]]; then
@@ -65,8 +68,12 @@ fi
 
 cp "$ROOT/index.html" "$out/index.html"
 cp "$ROOT/frontend/style.css" "$out/style.css"
+# The shipped browser model, fetched by the page from its own origin (sha256-checked there).
+model="$out/models/browser"
+rm -rf "$model" && mkdir -p "$model"
+cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} "$model/"
 
 echo "built the $profile frontend into $out"
-for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html"; do
-  printf '  %-22s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json"; do
+  printf '  %-28s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
 done

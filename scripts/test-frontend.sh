@@ -11,4 +11,4 @@ cargo test -p frontend --lib
 # cargo runs the test binary from the package directory, where webdriver.json lives.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test -p frontend --release --target wasm32-unknown-unknown --test app
+  cargo test -p frontend --profile wasm --target wasm32-unknown-unknown --test app

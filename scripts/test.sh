@@ -20,7 +20,7 @@ grep -E '^test result:' target/cargo-test.log | awk '{p+=$4; f+=$6} END {print "
 echo "== web-app component tests in headless Chromium (wasm-bindgen-test)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test -p frontend --release --target wasm32-unknown-unknown --test app
+  cargo test -p frontend --profile wasm --target wasm32-unknown-unknown --test app
 
 echo "== end-to-end: the served app in headless Chromium"
 MATFUSE_BIN_BUILT=1 scripts/e2e.sh

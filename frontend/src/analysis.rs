@@ -2,12 +2,17 @@
 
 use std::sync::Arc;
 
-use shared::report::{InspectOptions, Report, inspect};
+use shared::{
+    Structure,
+    report::{InspectOptions, Report, report},
+};
 
 /// The outcome of analysing one input text (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub outcome: Result<Arc<Report>, shared::Error>,
+    /// The parsed structure (what the model reads), when it could be read.
+    pub structure: Option<Arc<Structure>>,
     /// Wall-clock time the analysis took, in milliseconds.
     pub elapsed_ms: f64,
 }
@@ -20,18 +25,23 @@ pub fn options() -> InspectOptions {
 /// Parses `text` (format auto-detected), finds its symmetry and describes it.
 pub fn analyse(text: &str) -> Analysis {
     let start = now_ms();
-    let outcome = inspect(text, &options()).map(Arc::new);
-    Analysis { outcome, elapsed_ms: now_ms() - start }
+    let analysed = shared::parse(text).and_then(|structure| Ok((report(&structure, &options())?, structure)));
+    let (outcome, structure) = match analysed {
+        Ok((report, structure)) => (Ok(Arc::new(report)), Some(Arc::new(structure))),
+        Err(e) => (Err(e), None),
+    };
+    Analysis { outcome, structure, elapsed_ms: now_ms() - start }
 }
 
-/// A monotonic clock in milliseconds (`performance.now()` in the browser).
+/// A monotonic clock in milliseconds since the page started loading (`performance.now()` in
+/// the browser).
 #[cfg(target_family = "wasm")]
-fn now_ms() -> f64 {
+pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 #[cfg(not(target_family = "wasm"))]
-fn now_ms() -> f64 {
+pub fn now_ms() -> f64 {
     use std::{sync::OnceLock, time::Instant};
     static ORIGIN: OnceLock<Instant> = OnceLock::new();
     ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3

@@ -4,16 +4,27 @@
 //!
 //! Code map, in the order data flows:
 //! - [`route`]: deep links (`#example=nacl`, `#structure=<percent-encoded text>`);
-//! - [`analysis`]: one call to [`shared::report::inspect`], timed;
-//! - [`app`]: the state (source text, selected example, last analysis) and the page layout;
-//! - [`components`]: gallery, input panel, parse-error note, results, sites table.
+//! - [`analysis`]: parse once, then [`shared::report::report`], timed;
+//! - [`model`]: the shipped `browser` model in the page (bundle download, WebGPU or CPU, prediction);
+//! - [`properties`], [`attention`]: the words for each property, the attended-token highlighting;
+//! - [`app`]: the state (source text, selected example, last analysis, model, prediction) and the layout;
+//! - [`viewer`]: the 3D unit-cell view (scene, mesh, camera, WebGL);
+//! - [`components`]: gallery, input panel, parse-error note, results, predictions, structure viewer, sites table.
 
 pub mod analysis;
 pub mod app;
+pub mod backend;
+pub mod batch;
+pub mod attention;
 pub mod components;
 pub mod format;
+pub mod model;
+pub mod properties;
 pub mod route;
+pub mod share;
 pub mod text;
+pub mod viewer;
+pub mod whatif;
 
 use wasm_bindgen::prelude::*;
 

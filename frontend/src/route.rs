@@ -1,7 +1,9 @@
 //! Deep links into the page, read from the URL fragment so that the page can be opened on a result
 //! without clicking (tests, shared links):
 //! - `#example=<id>` opens a gallery example ([`shared::gallery::examples`]; see [`find_example`]);
-//! - `#structure=<percent-encoded text>` analyses the given structure file text.
+//! - `#structure=<percent-encoded text>` analyses the given structure file text;
+//! - `#state=<…>` restores a shared view with no backend ([`crate::share`]);
+//! - `#share=<id>` restores a view stored by the backend (what `/s/{id}` redirects to).
 
 use shared::gallery::{self, Example};
 
@@ -12,6 +14,10 @@ pub enum Route {
     Example(String),
     /// The text of a structure file.
     Structure(String),
+    /// A shared state, encoded by [`crate::share::encode`].
+    State(String),
+    /// The id of a state stored by the backend.
+    Share(String),
 }
 
 impl Route {
@@ -23,6 +29,8 @@ impl Route {
         match key {
             "example" => Some(Route::Example(value)),
             "structure" => Some(Route::Structure(value)),
+            "state" => Some(Route::State(value)),
+            "share" => Some(Route::Share(value)),
             _ => None,
         }
     }
@@ -32,6 +40,8 @@ impl Route {
         let (key, value) = match self {
             Route::Example(id) => ("example", id),
             Route::Structure(text) => ("structure", text),
+            Route::State(state) => ("state", state),
+            Route::Share(id) => ("share", id),
         };
         format!("#{key}={}", percent_encode(value))
     }
@@ -127,7 +137,7 @@ mod tests {
     #[test]
     fn fragments_round_trip() {
         let text = "data_NaCl\n_cell_length_a 5.64 # Å\n'x, y+1/2, z'\n";
-        for route in [Route::Example("nacl".into()), Route::Structure(text.into())] {
+        for route in [Route::Example("nacl".into()), Route::Structure(text.into()), Route::State("eJy_-0".into()), Route::Share("abc234".into())] {
             assert_eq!(Route::from_fragment(&route.to_fragment()), Some(route));
         }
     }

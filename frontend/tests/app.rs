@@ -5,13 +5,20 @@
 
 use std::time::Duration;
 
+use frontend::analysis::analyse;
 use frontend::app::App;
+use frontend::model::{Compute, LocalModel};
 use leptos::prelude::*;
+use models::Bundle;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/fixture.rs"]
+mod fixture;
+use fixture::{Expected, Fixture, Values};
 
 const NACL_POSCAR: &str = "NaCl\n1.0\n0 2.82 2.82\n2.82 0 2.82\n2.82 2.82 0\nNa Cl\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n";
 
@@ -114,4 +121,75 @@ async fn ctrl_enter_analyses_at_once() {
     assert_eq!(formula.get_attribute("data-formula").as_deref(), Some("NaCl"));
     assert!(text(&root).contains("Fm-3m"));
     assert!(text(&root).contains("Read 2 atoms"));
+}
+
+/// The shipped `browser` model in WebAssembly (CPU) predicts what it predicts natively
+/// (`fixtures/browser_predictions.json`, checked against native runs by
+/// `browser_model_native.rs`), through the page's own pipeline: analyse → predict.
+#[wasm_bindgen_test]
+async fn wasm_predictions_equal_the_native_ones() {
+    let bundle = Bundle::from_bytes(
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/manifest.json")),
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/model.bpk")).to_vec(),
+    )
+    .unwrap();
+    let vocab = bundle
+        .manifest
+        .verify_vocabulary(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/vocab.txt")).to_vec())
+        .unwrap();
+    let model = LocalModel::new(&bundle, &vocab, Compute::cpu(None)).unwrap();
+    let fixture: Fixture = serde_json::from_str(include_str!("fixtures/browser_predictions.json")).unwrap();
+    assert_eq!(fixture.weights_sha256, bundle.manifest.weights.sha256, "the fixture belongs to another model");
+    assert!(!fixture.structures.is_empty());
+    for expected in &fixture.structures {
+        let analysis = analyse(shared::gallery::example(&expected.example).unwrap().cif);
+        let structure = analysis.structure.clone().unwrap();
+        let description = analysis.outcome.unwrap().description.clone().unwrap();
+        let p = model.predict(&structure, description).await.unwrap();
+        let gate = p.gate.clone().unwrap();
+        let actual = Expected {
+            example: expected.example.clone(),
+            both: Values::of(&p.predictions),
+            without_text: Values::of(&p.without_text),
+            without_graph: Values::of(&p.without_graph),
+            gate: [Some(gate.graph), Some(gate.text), gate.cross].into_iter().flatten().collect(),
+        };
+        let difference = expected.max_difference(&actual);
+        assert!(difference < 1e-4, "{}: WASM differs from native by {difference}: {actual:?}", expected.example);
+    }
+}
+
+/// The structure viewer's WebGL renderer draws rock salt into a canvas (SwiftShader in the
+/// headless test browser: `webdriver.json` enables it), and drawing without bonds or cell
+/// covers less of it.
+#[wasm_bindgen_test]
+fn the_viewer_draws_a_unit_cell() {
+    use frontend::viewer::{Camera, Colouring, Scene, Show, gl::Renderer, mesh};
+    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").unwrap().unchecked_into();
+    canvas.set_width(240);
+    canvas.set_height(180);
+    document().body().unwrap().append_child(&canvas).unwrap();
+    let structure = shared::parse(shared::gallery::example("rock-salt").unwrap().cif).unwrap();
+    let scene = Scene::new(&structure, &Colouring::Element);
+    let mut renderer = Renderer::new(&canvas).expect("the test browser gives WebGL (SwiftShader)");
+    let mut covered = |show: Show| {
+        renderer.upload(&mesh::build(&scene, show));
+        renderer.draw(&Camera::default(), scene.center, scene.radius, 240, 180);
+        renderer.covered_fraction(240, 180)
+    };
+    let full = covered(Show { bonds: true, cell: true });
+    let atoms_only = covered(Show { bonds: false, cell: false });
+    assert!(full > 0.05 && full < 0.95, "{full}");
+    assert!(atoms_only > 0.01 && atoms_only < full, "{atoms_only} vs {full}");
+}
+
+/// A pasted structure gets the 3D view, the what-if controls and a share link.
+#[wasm_bindgen_test]
+async fn an_analysed_structure_gets_viewer_whatif_and_share() {
+    let root = mount();
+    type_into(&root, NACL_POSCAR);
+    wait(Duration::from_millis(600)).await;
+    assert!(find(&root, ".viewer-canvas").is_some(), "no viewer: {}", text(&root));
+    assert!(find(&root, "#whatif-strain").is_some());
+    assert!(text(&root).contains("Share this view"));
 }

@@ -92,6 +92,25 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Parses `manifest.json` (read from `path`, for messages) and checks its schema.
+    pub fn from_json(bytes: &[u8], path: &Path) -> Result<Manifest> {
+        let manifest: Manifest = serde_json::from_slice(bytes)
+            .map_err(|e| Error::Manifest { path: path.to_path_buf(), message: e.to_string() })?;
+        validate(&manifest).map_err(|message| Error::Manifest { path: path.to_path_buf(), message })?;
+        Ok(manifest)
+    }
+
+    /// The text of this manifest's first vocabulary file, given its fetched bytes, once its
+    /// sha256 matches.
+    pub fn verify_vocabulary(&self, bytes: Vec<u8>) -> Result<String> {
+        let file = self
+            .vocabulary
+            .first()
+            .ok_or_else(|| Error::Weights(format!("bundle '{}' has no vocabulary file", self.id)))?;
+        let bytes = verified(Path::new(&file.file), bytes, file)?;
+        String::from_utf8(bytes).map_err(|e| Error::Vocabulary(format!("{}: {e}", file.file)))
+    }
+
     /// The manifest of an untrained network of the right shape (`trained: false`, identity
     /// standardisation): what serves before real weights exist, never passed off as trained.
     pub fn untrained(id: &str, network: crate::nn::NetConfig) -> Manifest {
@@ -132,15 +151,22 @@ impl Bundle {
     /// Reads `dir/manifest.json`, checks its schema and every file's sha256.
     pub fn load(dir: &Path) -> Result<Bundle> {
         let manifest_path = dir.join(MANIFEST_FILE);
-        let text = read(&manifest_path)?;
-        let manifest: Manifest = serde_json::from_slice(&text)
-            .map_err(|e| Error::Manifest { path: manifest_path.clone(), message: e.to_string() })?;
-        validate(&manifest).map_err(|message| Error::Manifest { path: manifest_path, message })?;
+        let manifest = Manifest::from_json(&read(&manifest_path)?, &manifest_path)?;
         for vocab in &manifest.vocabulary {
-            verified(dir, vocab)?;
+            verified(&dir.join(&vocab.file), read(&dir.join(&vocab.file))?, vocab)?;
         }
-        let weights = verified(dir, &manifest.weights)?;
+        let weights_path = dir.join(&manifest.weights.file);
+        let weights = verified(&weights_path, read(&weights_path)?, &manifest.weights)?;
         Ok(Bundle { dir: dir.to_path_buf(), manifest, weights })
+    }
+
+    /// A bundle whose files were fetched rather than read (the web app): `manifest_json` and
+    /// the weights' bytes, checked exactly as [`Bundle::load`] checks files. The vocabulary
+    /// files are verified separately with [`Manifest::verify_vocabulary`]. `dir` is empty.
+    pub fn from_bytes(manifest_json: &[u8], weights: Vec<u8>) -> Result<Bundle> {
+        let manifest = Manifest::from_json(manifest_json, Path::new(MANIFEST_FILE))?;
+        let weights = verified(Path::new(&manifest.weights.file), weights, &manifest.weights)?;
+        Ok(Bundle { dir: PathBuf::new(), manifest, weights })
     }
 
     /// Refuses an encoder whose name, size or hash differs from the manifest's.
@@ -207,12 +233,11 @@ fn is_plain_file_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
 }
 
-fn verified(dir: &Path, file: &FileRef) -> Result<Vec<u8>> {
-    let path = dir.join(&file.file);
-    let bytes = read(&path)?;
+/// `bytes` (the content of `path`) if their sha256 is the one `file` records.
+fn verified(path: &Path, bytes: Vec<u8>, file: &FileRef) -> Result<Vec<u8>> {
     let actual = sha256_hex(&bytes);
     if !actual.eq_ignore_ascii_case(&file.sha256) {
-        return Err(Error::Checksum { path, expected: file.sha256.clone(), actual });
+        return Err(Error::Checksum { path: path.to_path_buf(), expected: file.sha256.clone(), actual });
     }
     Ok(bytes)
 }
@@ -270,6 +295,30 @@ mod tests {
         let other = EncoderRef { hidden_size: 384, ..m.text_encoder.clone() };
         let err = bundle.check_encoder(&other).unwrap_err();
         assert!(err.to_string().contains("hidden size 384"), "{err}");
+    }
+
+    #[test]
+    fn from_bytes_verifies_like_load() {
+        let weights = b"weights-3";
+        let mut m = manifest(&sha256_hex(weights));
+        m.vocabulary = vec![FileRef { file: "vocab.txt".into(), sha256: sha256_hex(b"[PAD]\n[UNK]\n") }];
+        let json = serde_json::to_vec(&m).unwrap();
+        let bundle = Bundle::from_bytes(&json, weights.to_vec()).unwrap();
+        assert_eq!((bundle.manifest, bundle.weights.as_slice()), (m.clone(), &weights[..]));
+        assert_eq!(m.verify_vocabulary(b"[PAD]\n[UNK]\n".to_vec()).unwrap(), "[PAD]\n[UNK]\n");
+        assert!(matches!(m.verify_vocabulary(b"[PAD]\n".to_vec()), Err(Error::Checksum { .. })));
+        assert!(matches!(Bundle::from_bytes(&json, b"tampered".to_vec()), Err(Error::Checksum { .. })));
+        assert!(matches!(Bundle::from_bytes(b"{", weights.to_vec()), Err(Error::Manifest { .. })));
+    }
+
+    #[test]
+    fn the_shipped_browser_bundle_loads_from_bytes() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights/browser");
+        let from_files = Bundle::load(&dir).unwrap();
+        let json = std::fs::read(dir.join(MANIFEST_FILE)).unwrap();
+        let bundle = Bundle::from_bytes(&json, std::fs::read(dir.join("model.bpk")).unwrap()).unwrap();
+        assert!(bundle.manifest.verify_vocabulary(std::fs::read(dir.join("vocab.txt")).unwrap()).is_ok());
+        assert_eq!((bundle.manifest, bundle.weights), (from_files.manifest, from_files.weights));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::bundle::EncoderRef;
 use crate::error::{Error, Result};
 use crate::nn::bert::{Bert, BertConfig};
 use burn::prelude::*;
-use std::path::{Path, PathBuf};
+#[cfg(not(target_family = "wasm"))]
+use std::path::Path;
+use std::path::PathBuf;
 use tokenizers::Tokenizer;
 
 /// Longest chunk the encoder reads, special tokens included.
@@ -57,6 +59,9 @@ impl std::fmt::Debug for LargeEncoder {
         write!(f, "LargeEncoder({})", self.reference)
     }
 }
+
+/// A sentence's token ids and their byte spans in the text.
+type TokenRun = (Vec<u32>, Vec<(usize, usize)>);
 
 impl LargeEncoder {
     /// Loads a Hugging Face BERT directory: `config.json`, `model.safetensors` and
@@ -127,7 +132,7 @@ impl LargeEncoder {
     pub fn chunks(&self, text: &str, max_chunks: usize) -> Result<Vec<Chunk>> {
         let encoding = self.tokenizer.encode(text, false).map_err(|e| Error::Vocabulary(e.to_string()))?;
         let room = CHUNK_TOKENS.min(self.bert.max_positions()) - 2;
-        let mut sentences: Vec<(Vec<u32>, Vec<(usize, usize)>)> = vec![(vec![], vec![])];
+        let mut sentences: Vec<TokenRun> = vec![(vec![], vec![])];
         for (&id, &span) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
             let current = sentences.last_mut().expect("never empty");
             current.0.push(id);

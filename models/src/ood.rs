@@ -12,6 +12,9 @@
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
+use shared::Structure;
+use shared::api::{OodLevel, OodReport};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 pub const OOD_FILE: &str = "ood.json";
@@ -106,6 +109,40 @@ impl OodStatistics {
         let (lo, hi) = (q[i - 1], q[i]);
         let within = if hi > lo { (score - lo) / (hi - lo) } else { 1.0 };
         ((i - 1) as f64 + within) * step
+    }
+
+    /// The report for `structure` with fused embedding `embedding`: out of distribution when it
+    /// has an element no training structure has or scores beyond 99 % of them, unusual beyond
+    /// 95 %. The backend and the page both answer with this.
+    pub fn report(&self, structure: &Structure, embedding: &[f32]) -> OodReport {
+        let seen: BTreeSet<&str> = self.elements.iter().map(String::as_str).collect();
+        let present: BTreeSet<&str> = structure.sites().iter().map(|s| s.element.symbol()).collect();
+        let unseen_elements: Vec<String> = present.difference(&seen).map(|s| s.to_string()).collect();
+        let score = self.score(embedding);
+        let quantile = self.quantile(score);
+        let level = if !unseen_elements.is_empty() || quantile > 0.99 {
+            OodLevel::OutOfDistribution
+        } else if quantile > 0.95 {
+            OodLevel::Unusual
+        } else {
+            OodLevel::Typical
+        };
+        OodReport {
+            score: Some(score),
+            training_quantile: Some(quantile),
+            level,
+            unseen_elements,
+            method: format!(
+                "RMS per-dimension z-score of the fused embedding against the {} training structures; quantile among their scores",
+                self.n
+            ),
+        }
+    }
+
+    /// The statistics in `json` when computed for `weights_sha256` (`Ok(None)` when stale).
+    pub fn from_json(json: &[u8], weights_sha256: &str) -> std::result::Result<Option<OodStatistics>, String> {
+        let stats: OodStatistics = serde_json::from_slice(json).map_err(|e| format!("{OOD_FILE}: {e}"))?;
+        Ok(stats.weights_sha256.eq_ignore_ascii_case(weights_sha256).then_some(stats))
     }
 
     /// `dir/ood.json` if present and computed for these weights; `Ok(None)` when absent or stale.

@@ -6,13 +6,15 @@ use crate::bundle::{Bundle, Manifest};
 use crate::encoder::LargeEncoder;
 use crate::error::{Error, Result};
 use crate::nn::evidential::Evidence;
-use crate::nn::{FusionNet, NetConfig};
+use crate::nn::{FusionNet, FusionOutput, NetConfig};
 use crate::train::{Prediction, Standardizer};
 use crate::vocab::{Token, Vocabulary};
 use burn::prelude::*;
 use shared::Structure;
 use shared::describe::{DescribeOptions, describe_structure};
 use shared::graph::CrystalGraph;
+
+mod readback;
 
 /// What the network reads for one structure.
 #[derive(Clone, Debug)]
@@ -164,9 +166,17 @@ impl Predictor {
 
     /// One structure's prediction with what explains it (both modalities present).
     pub fn explain(&self, input: &ModelInput) -> Explanation {
+        self.explanation(input, self.forward_one(input, Modalities::BOTH))
+    }
+
+    /// The network's outputs for one structure, still on the device.
+    fn forward_one(&self, input: &ModelInput, modalities: Modalities) -> FusionOutput {
         let samples = samples(std::slice::from_ref(input));
-        let batch = Batch::new(&samples, &[Modalities::BOTH], &self.device);
-        let output = self.net.forward(&batch);
+        self.net.forward(&Batch::new(&samples, &[modalities], &self.device))
+    }
+
+    /// Reads `output` (one structure, both modalities) into an [`Explanation`].
+    fn explanation(&self, input: &ModelInput, output: FusionOutput) -> Explanation {
         let prediction = self.stats.predictions(&Evidence::from_raw(output.raw))[0];
         // A batch of one has no padding: the attention axes are exactly the atoms and tokens.
         let has_text = !input.tokens.is_empty();

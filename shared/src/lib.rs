@@ -5,6 +5,7 @@
 //! and [`Structure`] ─[`symmetry`] + [`describe`]→ text description.
 
 pub mod api;
+pub mod batch;
 pub mod composition;
 pub mod dataset;
 pub mod describe;

@@ -122,70 +122,22 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
     }
 }
 
-/// The format a file name implies (`None`: recognise it from the text).
+/// The format a file's name implies (see [`shared::batch::format_of`]).
 fn format_of(file_name: &str) -> Option<Format> {
-    let lower = file_name.to_ascii_lowercase();
-    let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
-    if base.ends_with(".cif") {
-        Some(Format::Cif)
-    } else if base.ends_with(".xyz") || base.ends_with(".extxyz") {
-        Some(Format::Xyz)
-    } else if base.ends_with(".vasp")
-        || base.ends_with(".poscar")
-        || base.starts_with("poscar")
-        || base.starts_with("contcar")
-    {
-        Some(Format::Poscar)
-    } else {
-        None
-    }
+    shared::batch::format_of(file_name)
 }
 
 /// Rows of a structure table; a row that cannot be read becomes an item with its error.
 fn csv_items(text: &str, source: &str) -> ApiResult<Vec<BatchItem>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::invalid_request(format!("{source}: unreadable CSV header: {e}")))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-    let (structure_col, format) = match (column("cif"), column("poscar")) {
-        (Some(c), _) => (c, Format::Cif),
-        (None, Some(c)) => (c, Format::Poscar),
-        (None, None) => {
-            return Err(ApiError::invalid_request(format!("{source}: the CSV has no `cif` or `poscar` column")));
-        }
-    };
-    let name_col = column("name").or_else(|| column("material_id")).or_else(|| column("id"));
-    Ok(reader
-        .records()
-        .enumerate()
-        .map(|(i, record)| {
-            let line = i + 2;
-            let fallback = format!("row-{line}");
-            match record {
-                Ok(record) => BatchItem {
-                    name: name_col
-                        .and_then(|c| record.get(c))
-                        .map(str::trim)
-                        .filter(|n| !n.is_empty())
-                        .map_or(fallback, str::to_string),
-                    request: record
-                        .get(structure_col)
-                        .map(|structure| PredictRequest {
-                            structure: structure.to_string(),
-                            format: Some(format),
-                            text: None,
-                            model: None,
-                        })
-                        .ok_or_else(|| {
-                            ApiError::invalid_request(format!("{source}, line {line}: the row has no structure column"))
-                        }),
-                },
-                Err(e) => {
-                    BatchItem { name: fallback, request: Err(ApiError::invalid_request(format!("{source}: {e}"))) }
-                }
-            }
+    let items = shared::batch::read_structure_table(text, source).map_err(ApiError::invalid_request)?;
+    Ok(items
+        .into_iter()
+        .map(|item| BatchItem {
+            name: item.name,
+            request: item
+                .structure
+                .map(|(structure, format)| PredictRequest { structure, format: Some(format), text: None, model: None })
+                .map_err(ApiError::invalid_request),
         })
         .collect())
 }
@@ -195,20 +147,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_rows_become_named_items() {
-        let items = csv_items("material_id,cif\nmp-1,\"data_a\n_cell_length_a 1\"\n,data_b\n", "t.csv").unwrap();
-        assert_eq!(items.len(), 2);
-        assert_eq!(items[0].name, "mp-1");
-        assert_eq!(items[1].name, "row-3");
-        assert!(items[0].request.as_ref().unwrap().structure.contains("_cell_length_a"));
-        assert!(csv_items("a,b\n1,2\n", "t.csv").is_err());
-    }
-
-    #[test]
-    fn file_names_imply_formats() {
-        assert_eq!(format_of("NaCl.CIF"), Some(Format::Cif));
-        assert_eq!(format_of("dir/POSCAR"), Some(Format::Poscar));
-        assert_eq!(format_of("x.extxyz"), Some(Format::Xyz));
-        assert_eq!(format_of("structure.txt"), None);
+    fn table_rows_become_requests_and_bad_tables_api_errors() {
+        let items = csv_items("name,poscar\nx,POSCAR text\n", "t.csv").unwrap();
+        let request = items[0].request.as_ref().unwrap();
+        assert_eq!((items[0].name.as_str(), request.structure.as_str()), ("x", "POSCAR text"));
+        assert_eq!(request.format, Some(Format::Poscar));
+        let table = csv_items("a,b\n1,2\n", "t.csv").err().expect("no structure column");
+        assert_eq!(table.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

@@ -16,7 +16,6 @@ use shared::describe::{DescribeOptions, describe};
 use shared::report::SpaceGroupRef;
 use shared::symmetry::DEFAULT_SYMPREC;
 use shared::{ParseOptions, Structure};
-use std::collections::BTreeSet;
 use std::time::Instant;
 
 /// Tokens and atoms listed in the interpretation.
@@ -196,28 +195,7 @@ fn ood_report(entry: &ModelEntry, structure: &Structure, embedding: &[f32]) -> O
             method: "no training statistics are installed for this model (no ood.json in its bundle)".into(),
         };
     };
-    let seen: BTreeSet<&str> = stats.elements.iter().map(String::as_str).collect();
-    let present: BTreeSet<&str> = structure.sites().iter().map(|s| s.element.symbol()).collect();
-    let unseen_elements: Vec<String> = present.difference(&seen).map(|s| s.to_string()).collect();
-    let score = stats.score(embedding);
-    let quantile = stats.quantile(score);
-    let level = if !unseen_elements.is_empty() || quantile > 0.99 {
-        OodLevel::OutOfDistribution
-    } else if quantile > 0.95 {
-        OodLevel::Unusual
-    } else {
-        OodLevel::Typical
-    };
-    OodReport {
-        score: Some(score),
-        training_quantile: Some(quantile),
-        level,
-        unseen_elements,
-        method: format!(
-            "RMS per-dimension z-score of the fused embedding against the {} training structures; quantile among their scores",
-            stats.n
-        ),
-    }
+    stats.report(structure, embedding)
 }
 
 #[cfg(test)]

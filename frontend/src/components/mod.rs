@@ -1,15 +1,25 @@
 //! The page's building blocks, each a small Leptos component.
 
+mod batch;
 mod error_note;
 mod gallery;
 mod input;
+mod predictions;
 mod results;
+mod share;
 mod sites;
 mod status;
+mod viewer;
+mod whatif;
 
+pub use batch::BatchPanel;
 pub use error_note::ParseErrorNote;
 pub use gallery::Gallery;
 pub use input::StructureInput;
+pub use predictions::PredictionPanel;
 pub use results::Results;
+pub use share::SharePanel;
 pub use sites::SitesTable;
 pub use status::Status;
+pub use viewer::StructureViewer;
+pub use whatif::WhatIf;

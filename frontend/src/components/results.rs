@@ -6,17 +6,24 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shared::{LatticeParameters, composition::subscripted, gallery::Example, report::Report};
 
-use super::SitesTable;
+use super::{PredictionPanel, SitesTable};
 use crate::{
     analysis::Analysis,
+    attention::highlighted,
     format::{fixed, millis},
+    model::{ModelStatus, PredictionState},
 };
+
+/// Tokens highlighted in the description.
+const TOP_TOKENS: usize = 8;
 
 /// The results panel: an empty state, a pointer to the error, or the report.
 #[component]
 pub fn Results(
     #[prop(into)] analysis: Signal<Option<Analysis>>,
     #[prop(into)] example: Signal<Option<&'static Example>>,
+    #[prop(into)] model: Signal<ModelStatus>,
+    #[prop(into)] prediction: Signal<PredictionState>,
 ) -> impl IntoView {
     move || {
         match analysis.get() {
@@ -32,8 +39,8 @@ pub fn Results(
             </div>
         }
         .into_any(),
-        Some(Analysis { outcome: Ok(report), elapsed_ms }) => view! {
-            <ReportView report=report elapsed_ms=elapsed_ms example=example.get() />
+        Some(Analysis { outcome: Ok(report), elapsed_ms, .. }) => view! {
+            <ReportView report=report elapsed_ms=elapsed_ms example=example.get() model=model prediction=prediction />
         }
         .into_any(),
     }
@@ -42,7 +49,13 @@ pub fn Results(
 
 /// Everything the page knows about one structure.
 #[component]
-fn ReportView(report: Arc<Report>, elapsed_ms: f64, example: Option<&'static Example>) -> impl IntoView {
+fn ReportView(
+    report: Arc<Report>,
+    elapsed_ms: f64,
+    example: Option<&'static Example>,
+    model: Signal<ModelStatus>,
+    prediction: Signal<PredictionState>,
+) -> impl IntoView {
     let about = example.map(|ex| {
         view! {
             <aside class="about" aria-label="About this example">
@@ -57,9 +70,10 @@ fn ReportView(report: Arc<Report>, elapsed_ms: f64, example: Option<&'static Exa
                 <p class="timing">"Analysed in " {millis(elapsed_ms)}</p>
             </header>
             {about}
+            <PredictionPanel model=model prediction=prediction />
             <Facts report=report.clone() />
             <LatticeTable lattice=report.lattice />
-            {report.description.clone().map(|text| view! { <Description text=text /> })}
+            {report.description.clone().map(|text| view! { <Description text=text prediction=prediction /> })}
             <SitesTable report=report />
         </article>
     }
@@ -121,19 +135,48 @@ fn LatticeTable(lattice: LatticeParameters) -> impl IntoView {
     }
 }
 
-/// The generated text description, one paragraph per blank-line-separated block.
+/// The generated text description, one paragraph per blank-line-separated block; once the
+/// model has read it, the tokens it attended to most are highlighted.
 #[component]
-fn Description(text: String) -> impl IntoView {
-    let paragraphs = text
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| view! { <p>{p.to_owned()}</p> })
-        .collect_view();
+fn Description(text: String, prediction: Signal<PredictionState>) -> impl IntoView {
+    let body = move || match prediction.get().and_then(Result::ok).filter(|p| p.description == text) {
+        Some(prediction) => {
+            let pieces = highlighted(&prediction.description, &prediction.tokens, TOP_TOKENS)
+                .into_iter()
+                .map(|piece| match piece.weight {
+                    Some(w) => view! {
+                        <mark
+                            data-weight=format!("{w:e}")
+                            title=format!("{}% of the attention", fixed(w * 100.0, 1))
+                            style=format!("--attention: {:.2}", (w * TOP_TOKENS as f64).min(1.0))
+                        >
+                            {piece.text}
+                        </mark>
+                    }
+                    .into_any(),
+                    None => piece.text.into_any(),
+                })
+                .collect_view();
+            view! {
+                <p class="muted">"Highlighted: the words the atoms attended to most when the model read this text."</p>
+                <div class="description attended">{pieces}</div>
+            }
+            .into_any()
+        }
+        None => {
+            let paragraphs = text
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| view! { <p>{p.to_owned()}</p> })
+                .collect_view();
+            view! { <div class="description">{paragraphs}</div> }.into_any()
+        }
+    };
     view! {
         <section class="block" aria-labelledby="description-heading">
             <h3 id="description-heading">"Description"</h3>
-            <div class="description">{paragraphs}</div>
+            {body}
         </section>
     }
 }

@@ -13,10 +13,10 @@ pub fn Status(#[prop(into)] analysis: Signal<Option<Analysis>>, #[prop(into)] wa
         }
         match analysis.get() {
             None => ("status", "Nothing analysed yet.".to_owned()),
-            Some(Analysis { outcome: Ok(report), elapsed_ms }) => {
+            Some(Analysis { outcome: Ok(report), elapsed_ms, .. }) => {
                 ("status ok", format!("Read {} · analysed in {}", atoms(report.natoms), millis(elapsed_ms)))
             }
-            Some(Analysis { outcome: Err(_), elapsed_ms }) => {
+            Some(Analysis { outcome: Err(_), elapsed_ms, .. }) => {
                 ("status bad", format!("Could not read the structure · {}", millis(elapsed_ms)))
             }
         }

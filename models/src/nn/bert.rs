@@ -62,7 +62,7 @@ impl BertConfig {
                 config.hidden_act
             )));
         }
-        if config.num_attention_heads == 0 || config.hidden_size % config.num_attention_heads != 0 {
+        if config.num_attention_heads == 0 || !config.hidden_size.is_multiple_of(config.num_attention_heads) {
             return Err(Error::Config(format!(
                 "{}: hidden_size {} is not a multiple of num_attention_heads {}",
                 path.display(),
@@ -112,6 +112,7 @@ pub struct Bert {
 
 /// Hugging Face BERT key → burn module path (applied in order; the attention output's dense
 /// and LayerNorm must be renamed before the feed-forward output's).
+#[cfg(not(target_family = "wasm"))]
 const KEY_REMAPS: [(&str, &str); 9] = [
     (r"^bert\.", ""),
     (r"^embeddings\.LayerNorm\.", "embeddings.layer_norm."),

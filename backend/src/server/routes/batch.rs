@@ -16,7 +16,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use shared::api::{BatchLine, BatchOutcome, ModelInfo, PredictRequest, PredictResponse, Predictions, codes};
+use shared::api::{BatchLine, BatchOutcome, ModelInfo, PredictRequest, PredictResponse, codes};
+use shared::batch;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -119,37 +120,13 @@ fn ndjson_line(index: usize, name: String, outcome: ApiResult<PredictResponse>) 
 }
 
 fn csv_header() -> Bytes {
-    let mut cells = vec!["name".to_string(), "formula".into(), "space_group".into()];
-    for name in Predictions::NAMES {
-        cells.push(name.to_string());
-        cells.push(format!("{name}_sigma"));
-    }
-    cells.push("error".into());
-    csv_record(&cells)
+    Bytes::from(batch::csv_record(&batch::result_header()))
 }
 
 fn csv_line(name: &str, outcome: &ApiResult<PredictResponse>) -> Bytes {
-    let mut cells = vec![name.to_string()];
-    match outcome {
-        Ok(r) => {
-            cells.push(r.symmetry.formula.clone());
-            cells.push(r.symmetry.space_group.symbol.clone());
-            for (_, p) in r.predictions.iter() {
-                cells.push(p.value.to_string());
-                cells.push(p.sigma.to_string());
-            }
-            cells.push(String::new());
-        }
-        Err(e) => {
-            cells.extend(std::iter::repeat_n(String::new(), 2 + 2 * Predictions::NAMES.len()));
-            cells.push(e.body.message.clone());
-        }
-    }
-    csv_record(&cells)
-}
-
-fn csv_record(cells: &[String]) -> Bytes {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(cells);
-    Bytes::from(writer.into_inner().unwrap_or_default())
+    let row = match outcome {
+        Ok(r) => batch::result_row(name, Ok((&r.symmetry.formula, &r.symmetry.space_group.symbol, &r.predictions))),
+        Err(e) => batch::result_row(name, Err(&e.body.message)),
+    };
+    Bytes::from(batch::csv_record(&row))
 }

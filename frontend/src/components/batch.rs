@@ -1,0 +1,199 @@
+//! The batch panel: drop or pick many structure files (or CSV tables of them), predict each in
+//! the page with the same model and code path as a single structure, watch the progress, sort
+//! the table by any column and download it as CSV.
+
+use std::rc::Rc;
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use shared::api::Predictions;
+use wasm_bindgen::JsCast;
+use web_sys::FileList;
+
+use crate::{
+    analysis::analyse,
+    batch::{self, BatchRow, RowResult, SortKey},
+    format::fixed,
+    model::LocalModel,
+    properties::info,
+};
+
+#[component]
+pub fn BatchPanel(model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>) -> impl IntoView {
+    let rows = RwSignal::new(Vec::<BatchRow>::new());
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let sort_key = RwSignal::new((SortKey::Index, true));
+    let note = RwSignal::new(None::<String>);
+    let dragging = RwSignal::new(false);
+    let run = StoredValue::new(0u64);
+
+    let start = move |files: Option<FileList>| {
+        let Some(files) = files else { return };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        if files.is_empty() {
+            return;
+        }
+        let Some(model) = model.get_value() else {
+            note.set(Some("The model is still loading; try again in a moment.".into()));
+            return;
+        };
+        run.update_value(|n| *n += 1);
+        let this_run = run.get_value();
+        note.set(None);
+        rows.set(vec![]);
+        spawn_local(async move {
+            let mut texts = Vec::with_capacity(files.len());
+            for file in files {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
+                texts.push((file.name(), text.unwrap_or_default()));
+            }
+            let items = batch::items_from_files(texts);
+            let total = items.len();
+            for (index, item) in items.into_iter().enumerate() {
+                if run.try_get_value() != Some(this_run) {
+                    return; // a newer batch replaced this one
+                }
+                progress.set(Some((index, total)));
+                let outcome = match item.structure {
+                    Ok((text, _)) => predict(&model, &text).await,
+                    Err(e) => Err(e),
+                };
+                rows.update(|r| r.push(BatchRow { index, name: item.name, outcome }));
+            }
+            progress.set(Some((total, total)));
+            let failed = rows.with_untracked(|r| r.iter().filter(|r| r.outcome.is_err()).count());
+            note.set(Some(format!("{total} structures, {failed} failed.")));
+        });
+    };
+
+    let sorted = move || {
+        let mut r = rows.get();
+        let (key, ascending) = sort_key.get();
+        batch::sort(&mut r, key, ascending);
+        r
+    };
+    let header = move |label: String, key: SortKey| {
+        let aria = move || match sort_key.get() {
+            (k, true) if k == key => "ascending",
+            (k, false) if k == key => "descending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="sort" on:click=move |_| sort_key.update(|(k, asc)| {
+                    *asc = if *k == key { !*asc } else { true };
+                    *k = key;
+                })>{label}</button>
+            </th>
+        }
+    };
+    let download = move |_| {
+        let csv = batch::to_csv(&rows.get_untracked());
+        if let Err(e) = save_text("matfuse-batch.csv", &csv) {
+            note.set(Some(format!("The CSV could not be saved: {e}")));
+        }
+    };
+
+    view! {
+        <section class="panel batch-panel" aria-labelledby="batch-heading">
+            <h2 id="batch-heading">"Batch"</h2>
+            <p class="muted">"Predict many structures at once: drop files here or pick them (CIF, POSCAR, extended XYZ, or a CSV with a "<code>"cif"</code>" column). Each row is the same prediction the page makes for that structure alone."</p>
+            <div
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |e: ev::DragEvent| { e.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=move |e: ev::DragEvent| {
+                    e.prevent_default();
+                    dragging.set(false);
+                    start(e.data_transfer().and_then(|d| d.files()));
+                }
+            >
+                <label class="file-pick">
+                    "Choose files…"
+                    <input type="file" id="batch-files" multiple accept=".cif,.vasp,.poscar,.xyz,.extxyz,.csv,.txt" on:change=move |e: ev::Event| {
+                        let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                        start(input.as_ref().and_then(|i| i.files()));
+                        if let Some(input) = input { input.set_value(""); }
+                    } />
+                </label>
+                <span class="muted">" or drop them here"</span>
+            </div>
+            {move || progress.get().map(|(done, total)| view! {
+                <div class="batch-progress">
+                    <progress id="batch-progress" max=total value=done aria-label="Batch progress"></progress>
+                    <span>{format!("{done} / {total}")}</span>
+                </div>
+            })}
+            {move || note.get().map(|n| view! { <p class="muted" id="batch-note" role="status">{n}</p> })}
+            <Show when=move || rows.with(|r| !r.is_empty())>
+                <div class="batch-actions">
+                    <button type="button" id="batch-download" on:click=download>"Download CSV"</button>
+                </div>
+                <div class="table-scroll">
+                    <table class="batch-table" id="batch-table">
+                        <thead>
+                            <tr>
+                                {header("#".into(), SortKey::Index)}
+                                {header("Name".into(), SortKey::Name)}
+                                {header("Formula".into(), SortKey::Formula)}
+                                {Predictions::NAMES.iter().enumerate().map(|(i, name)| {
+                                    let label = info(name).map_or(name.to_string(), |p| p.title.to_string());
+                                    header(label, SortKey::Property(i))
+                                }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || sorted().into_iter().map(|row| view! { <Row row=row /> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn Row(row: BatchRow) -> impl IntoView {
+    let cells = match row.outcome {
+        Ok(r) => {
+            let values = r
+                .predictions
+                .iter()
+                .map(|(_, p)| view! { <td class="num">{fixed(p.value, 3)}" ± "{fixed(p.sigma, 3)}</td> })
+                .collect_view();
+            view! { <td>{r.formula}" "<span class="muted">{r.space_group}</span></td>{values} }.into_any()
+        }
+        Err(e) => view! { <td colspan="5" class="status bad">{e}</td> }.into_any(),
+    };
+    view! { <tr><td class="num">{row.index + 1}</td><td>{row.name}</td>{cells}</tr> }
+}
+
+/// Analyses and predicts one structure text, as the single-structure view does.
+async fn predict(model: &LocalModel, text: &str) -> Result<RowResult, String> {
+    let analysis = analyse(text);
+    let report = analysis.outcome.map_err(|e| e.to_string())?;
+    let structure = analysis.structure.ok_or("the structure could not be read")?;
+    let description = report.description.clone().ok_or("no description could be written for this structure")?;
+    let prediction = model.predict(&structure, description).await?;
+    Ok(RowResult {
+        formula: report.formula.clone(),
+        space_group: report.space_group.symbol.clone(),
+        predictions: prediction.predictions.clone(),
+    })
+}
+
+/// Offers `text` as a download named `file_name`.
+fn save_text(file_name: &str, text: &str) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a").map_err(err)?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! The model's predictions for the current structure: where and how fast it ran, one card per
+//! property (value ± σ, meaning, caveat), the modality gate and the predictions with one input
+//! removed.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shared::api::{ModalityWeights, OodLevel, OodReport, PropertyValue};
+
+use crate::{
+    format::{fixed, millis},
+    model::{LocalPrediction, ModelStatus, ModelSummary, PredictionState},
+    properties::{PropertyInfo, info},
+};
+
+/// The predictions block: loading / failure notes, or the results.
+#[component]
+pub fn PredictionPanel(
+    #[prop(into)] model: Signal<ModelStatus>,
+    #[prop(into)] prediction: Signal<PredictionState>,
+) -> impl IntoView {
+    let body = move || match (model.get(), prediction.get()) {
+        (ModelStatus::Loading, _) => view! { <p class="muted" id="model-loading">"Loading the model…"</p> }.into_any(),
+        (ModelStatus::Failed(message), _) => view! {
+            <p class="status bad" id="model-error">"The model could not be loaded: " {message}</p>
+        }
+        .into_any(),
+        (ModelStatus::Ready(_), None) => view! { <p class="muted">"Predicting…"</p> }.into_any(),
+        (ModelStatus::Ready(_), Some(Err(message))) => view! {
+            <p class="status bad" id="prediction-error">"The model could not predict this structure: " {message}</p>
+        }
+        .into_any(),
+        (ModelStatus::Ready(summary), Some(Ok(prediction))) => {
+            view! { <PredictionView summary=summary prediction=prediction /> }.into_any()
+        }
+    };
+    view! {
+        <section class="block predictions" aria-labelledby="predictions-heading" aria-live="polite">
+            <h3 id="predictions-heading">"Predicted properties"</h3>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn PredictionView(summary: ModelSummary, prediction: Arc<LocalPrediction>) -> impl IntoView {
+    let fallback = summary.fallback_reason.clone().map(|reason| view! { <span class="muted">" WebGPU not used: " {reason} "."</span> });
+    let trained = if summary.trained {
+        view! { <span>"trained"</span> }.into_any()
+    } else {
+        view! { <strong class="warning">"untrained: its numbers are meaningless"</strong> }.into_any()
+    };
+    let cards = prediction
+        .predictions
+        .iter()
+        .filter_map(|(name, value)| Some((info(name)?, value.clone())))
+        .map(|(info, value)| view! { <PropertyCard info=info value=value /> })
+        .collect_view();
+    view! {
+        <p
+            class="run-info"
+            id="run-info"
+            data-device=prediction.backend.id()
+            data-inference-ms=format!("{:.3}", prediction.inference_ms)
+            data-total-ms=format!("{:.3}", prediction.total_ms)
+            data-load-ms=format!("{:.1}", summary.load_ms)
+        >
+            "Ran in this page on " <strong>{prediction.backend.label()}</strong> " in "
+            {millis(prediction.inference_ms)} " (" {millis(prediction.total_ms)}
+            " with the single-input predictions)." {fallback}
+        </p>
+        <p class="model-info" data-trained=summary.trained.to_string()>
+            "Model " <code>{summary.id}</code> " " {summary.version} " · " {trained}
+        </p>
+        <OodNote report=prediction.ood.clone() />
+        <div class="cards">{cards}</div>
+        <Contributions prediction=prediction />
+    }
+}
+
+/// One property: value ± σ in its unit, what it means and its caveat.
+#[component]
+fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue) -> impl IntoView {
+    view! {
+        <article class="card" data-property=info.name data-value=exact(value.value) data-sigma=exact(value.sigma)>
+            <h4>{info.title}</h4>
+            <p class="value">
+                <span class="number">{fixed(value.value, info.decimals)}</span>
+                " ± " {fixed(value.sigma, info.decimals)} " " <span class="unit">{value.unit.clone()}</span>
+            </p>
+            <p class="meaning">{info.meaning}</p>
+            <p class="caveat">{info.caveat}</p>
+        </article>
+    }
+}
+
+/// The gate's weights over the inputs and the predictions with one input removed.
+#[component]
+fn Contributions(prediction: Arc<LocalPrediction>) -> impl IntoView {
+    let gate = prediction.gate.clone().map(|gate| view! { <GateBars gate=gate /> });
+    let rows = prediction
+        .predictions
+        .iter()
+        .zip(prediction.without_text.iter())
+        .zip(prediction.without_graph.iter())
+        .filter_map(|(((name, both), (_, graph)), (_, text))| Some((info(name)?, both, graph, text)))
+        .map(|(info, both, graph, text)| {
+            let cell = |class: &'static str, v: &PropertyValue| {
+                view! { <td class=class data-value=exact(v.value)>{fixed(v.value, info.decimals)}</td> }
+            };
+            view! {
+                <tr data-property=info.name>
+                    <th scope="row">{info.title} " (" {both.unit.clone()} ")"</th>
+                    {cell("both", both)}
+                    {cell("graph-only", graph)}
+                    {cell("text-only", text)}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="contributions" aria-labelledby="contributions-heading">
+            <h4 id="contributions-heading">"What the two inputs contribute"</h4>
+            {gate}
+            <table class="ablation">
+                <caption>"Prediction with one input removed"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Property"</th>
+                        <th scope="col">"Both"</th>
+                        <th scope="col">"Crystal graph only"</th>
+                        <th scope="col">"Description only"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The fusion gate as labelled bars (weights sum to 1).
+#[component]
+fn GateBars(gate: ModalityWeights) -> impl IntoView {
+    let parts = [("graph", "Crystal graph", Some(gate.graph)), ("text", "Description", Some(gate.text)), ("cross", "Cross-attention", gate.cross)];
+    let bars = parts
+        .into_iter()
+        .filter_map(|(id, label, weight)| Some((id, label, weight?)))
+        .map(|(id, label, weight)| {
+            let percent = format!("{}%", fixed(weight * 100.0, 0));
+            view! {
+                <div class="gate-row" data-gate=id data-weight=exact(weight)>
+                    <dt>{label}</dt>
+                    <dd>
+                        <span class="bar" style=format!("width: {:.1}%", weight * 100.0)></span>
+                        <span class="bar-label">{percent}</span>
+                    </dd>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="muted">"Weight the model gave each view of the structure (its fusion gate):"</p>
+        <dl class="gate">{bars}</dl>
+    }
+}
+
+/// A number for `data-` attributes, at full f64 precision (tests compare these).
+fn exact(x: f64) -> String {
+    format!("{x:e}")
+}
+
+/// The out-of-distribution warning: elements the model never saw, or a structure farther from
+/// the training data than most training structures are.
+#[component]
+fn OodNote(report: OodReport) -> impl IntoView {
+    let quantile = report.training_quantile.map(|q| format!("{:.1} %", q * 100.0));
+    let unseen = (!report.unseen_elements.is_empty()).then(|| {
+        format!("No training structure contains {}: the model has never seen {}. ", report.unseen_elements.join(", "),
+            if report.unseen_elements.len() == 1 { "this element" } else { "these elements" })
+    });
+    let (class, text) = match report.level {
+        OodLevel::Typical => ("ood typical", format!(
+            "Typical input: like the training data{}.",
+            quantile.as_ref().map(|q| format!(" (farther from its centre than {q} of the training structures)")).unwrap_or_default()
+        )),
+        OodLevel::Unusual => ("ood unusual", format!(
+            "Unusual input: farther from the training data than {} of the training structures. Treat the numbers with care.",
+            quantile.unwrap_or_default()
+        )),
+        OodLevel::OutOfDistribution => ("ood out", format!(
+            "{}Out of distribution{}: the predictions are extrapolations and may be badly wrong.",
+            unseen.unwrap_or_default(),
+            quantile.map(|q| format!(" (farther from the training data than {q} of the training structures)")).unwrap_or_default()
+        )),
+        OodLevel::Unknown => ("ood unknown", format!("{}No out-of-distribution check: {}.", unseen.unwrap_or_default(), report.method)),
+    };
+    let level = format!("{:?}", report.level).to_lowercase();
+    view! {
+        <p class=class id="ood-note" data-level=level title=report.method.clone() role=matches!(report.level, OodLevel::OutOfDistribution | OodLevel::Unusual).then_some("alert")>
+            {text}
+        </p>
+    }
+}

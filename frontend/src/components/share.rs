@@ -1,0 +1,107 @@
+//! Share the current view: a link that carries the whole state in its fragment (works from a
+//! static host, no backend), and, when the backend is there, a short `/s/{id}` link.
+
+use leptos::{prelude::*, task::spawn_local};
+use shared::api::{ShareCreated, ShareState};
+
+use crate::{backend, model::ModelStatus, share};
+
+#[component]
+pub fn SharePanel(
+    #[prop(into)] source: Signal<String>,
+    #[prop(into)] model: Signal<ModelStatus>,
+    #[prop(into)] view: Signal<share::View>,
+    #[prop(into)] backend_available: Signal<bool>,
+) -> impl IntoView {
+    let state = move || -> Option<ShareState> {
+        let ModelStatus::Ready(summary) = model.get() else { return None };
+        let structure = source.get();
+        (!structure.trim().is_empty()).then(|| ShareState {
+            version: ShareState::VERSION,
+            structure,
+            format: None,
+            text: None,
+            model: summary.id,
+            weights_sha256: summary.weights_sha256,
+            view: serde_json::to_value(view.get()).unwrap_or_default(),
+        })
+    };
+    let page = move || {
+        let location = window().location();
+        format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+    };
+    let link = Memo::new(move |_| state().map(|s| format!("{}#state={}", page(), share::encode(&s))));
+    let short = RwSignal::new(None::<Result<String, String>>);
+    let copied = RwSignal::new(None::<&'static str>);
+    // A new state invalidates the short link made for the old one.
+    Effect::new(move |_| {
+        link.track();
+        short.set(None);
+        copied.set(None);
+    });
+    let copy = move |text: String, what: &'static str| {
+        let clipboard = window().navigator().clipboard();
+        spawn_local(async move {
+            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok();
+            copied.set(Some(if done { what } else { "nothing (the browser refused; select the link and copy it)" }));
+        });
+    };
+    let make_short = move |_| {
+        let Some(state) = state() else { return };
+        spawn_local(async move {
+            let made = backend::post_json::<_, ShareCreated>("api/v1/share", &state).await;
+            short.set(Some(made.map(|c| {
+                let origin = window().location().origin().unwrap_or_default();
+                format!("{origin}{}", c.url)
+            })));
+        });
+    };
+
+    view! {
+        <section class="block share" aria-labelledby="share-heading">
+            <h3 id="share-heading">"Share this view"</h3>
+            {move || match link.get() {
+                None => view! { <p class="muted">"A link appears once the model has loaded."</p> }.into_any(),
+                Some(url) => {
+                    let length = url.len();
+                    let for_copy = url.clone();
+                    view! {
+                        <div class="share-row">
+                            <label for="share-link" class="visually-hidden">"Link with the whole view"</label>
+                            <input id="share-link" type="text" readonly prop:value=url.clone() on:focus=move |ev| {
+                                use wasm_bindgen::JsCast;
+                                if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                    input.select();
+                                }
+                            } />
+                            <button type="button" on:click=move |_| copy(for_copy.clone(), "the link")>"Copy link"</button>
+                        </div>
+                        <p class="muted">
+                            {format!("{length} characters. ")}
+                            "The structure, the model's weights fingerprint and the view travel inside the link: it works without any server."
+                        </p>
+                    }
+                    .into_any()
+                }
+            }}
+            {move || backend_available.get().then(|| view! {
+                <div class="share-row">
+                    <button type="button" id="share-short" on:click=make_short>"Make a short link"</button>
+                    {move || match short.get() {
+                        None => ().into_any(),
+                        Some(Ok(url)) => {
+                            let for_copy = url.clone();
+                            view! {
+                                <a id="share-short-link" href=url.clone()>{url.clone()}</a>
+                                <button type="button" on:click=move |_| copy(for_copy.clone(), "the short link")>"Copy"</button>
+                            }
+                            .into_any()
+                        }
+                        Some(Err(e)) => view! { <span class="status bad">{e}</span> }.into_any(),
+                    }}
+                </div>
+            })}
+            {move || copied.get().map(|what| view! { <p class="muted" role="status">"Copied " {what} "."</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,164 @@
+"""End to end: the web app's flows in headless Chromium against the served app (CPU path).
+
+- a share link (#state=…, no backend needed) opened in a fresh page reproduces the numbers and
+  the view; a short link (/s/{id}, stored by the backend) does too;
+- a batch of 20 files (19 structures and one broken file) gives a 20-row table and a 20-row CSV
+  download whose predictions equal the backend's `/api/v1/predict` (model `browser`) within 1e-4,
+  and whose broken row carries its error;
+- the structure viewer draws with WebGL (SwiftShader here) and colours by attention on demand;
+- a what-if substitution (Sr → Ba) changes the formula and the predictions;
+- a screenshot of the results page is saved to ARTIFACT_DIR/results.png.
+
+Usage: app_flows.py BASE_URL ARTIFACT_DIR
+Prints one line per check and exits non-zero if any failed."""
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import urllib.request
+
+from browser import PASTE, PREDICTIONS, SHOWN, SHOWN_EXPR, Browser
+
+RESULTS = []
+
+
+def check(name, ok, detail=""):
+    RESULTS.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
+
+
+def backend_prediction(base, text):
+    body = json.dumps({"structure": text, "model": "browser"}).encode()
+    request = urllib.request.Request(f"{base}/api/v1/predict", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+def wait_for_prediction(browser, shown_before, timeout=180):
+    browser.wait(f"return ({SHOWN_EXPR}) > {shown_before} || document.querySelector('#model-error, #prediction-error')", timeout)
+    return browser.js(PREDICTIONS)
+
+
+def rock_salt(a, cation, anion):
+    h = a / 2
+    return f"{cation}{anion}\n1.0\n0 {h} {h}\n{h} 0 {h}\n{h} {h} 0\n{cation} {anion}\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n"
+
+
+def batch_files(directory):
+    """19 rock-salt structures and one broken file, named so that their order is known."""
+    pairs = [("Na", "Cl"), ("K", "Cl"), ("Li", "F"), ("Mg", "O"), ("Ca", "O")]
+    paths = []
+    for i in range(19):
+        cation, anion = pairs[i % len(pairs)]
+        path = os.path.join(directory, f"{i:02d}_{cation}{anion}.vasp")
+        with open(path, "w") as f:
+            f.write(rock_salt(4.2 + 0.08 * i, cation, anion))
+        paths.append(path)
+    broken = os.path.join(directory, "19_broken.cif")
+    with open(broken, "w") as f:
+        f.write("data_broken\n_cell_length_a 4.0\n_cell_length_b oops\n")
+    paths.append(broken)
+    return paths
+
+
+def share_flows(browser, base):
+    text = open("shared/tests/fixtures/zno_p63mc.cif").read()
+    browser.open(base + "/")
+    browser.wait("return document.querySelector('textarea') !== null")
+    before = browser.js(SHOWN)
+    browser.js(PASTE, text)
+    original = wait_for_prediction(browser, before)
+    # Change the view: colour by attention and zoom in.
+    browser.wait("return document.querySelector('.viewer input[type=checkbox]:not([disabled])') !== null", 30)
+    browser.js("document.querySelectorAll('.viewer-controls input[type=checkbox]')[2].click();"
+               "document.querySelector('.viewer-canvas').dispatchEvent(new KeyboardEvent('keydown', {key: '+', bubbles: true}));")
+    link = browser.wait("const l = document.querySelector('#share-link'); return l && l.value.includes('#state=') && l.value", 30)
+    browser.open("about:blank")
+    browser.open(link)
+    reopened = wait_for_prediction(browser, 0)
+    same = reopened.get("cards") == original.get("cards")
+    check("share link (#state) reproduces the numbers", same, f"{len(link)} characters")
+    view = browser.js("return [document.querySelectorAll('.viewer-controls input[type=checkbox]')[2].checked,"
+                      " !!document.querySelector('.viewer-legend .ramp')]")
+    check("share link reproduces the view (colour by attention)", view == [True, True], str(view))
+    check("share link opens without a model notice", browser.js("return document.querySelector('#pin-notice, #link-problem') === null"))
+
+    # The short link through the backend.
+    browser.wait("return document.querySelector('#share-short') !== null", 30)
+    browser.js("document.querySelector('#share-short').click()")
+    short = browser.wait("const a = document.querySelector('#share-short-link'); return a && a.href", 30)
+    browser.open("about:blank")
+    browser.open(short)
+    again = wait_for_prediction(browser, 0)
+    check("short link (/s/{id}) reproduces the numbers", again.get("cards") == original.get("cards"), short)
+
+    # A damaged link says so.
+    browser.open(base + "/#state=" + link.split("#state=")[1][:40])
+    problem = browser.wait("const p = document.querySelector('#link-problem'); return p && p.textContent", 30)
+    check("a cut-short share link is explained", "cut short" in problem, problem)
+
+
+def viewer_and_whatif(browser, base):
+    browser.open(base + "/#example=perovskite")
+    before = wait_for_prediction(browser, 0)
+    canvas = browser.wait("const c = document.querySelector('.viewer-canvas');"
+                          "return c && Number(c.dataset.draws || 0) > 0 && {renderer: c.dataset.renderer, atoms: Number(c.dataset.atoms)}", 30)
+    check("the structure viewer draws the cell", canvas.get("renderer") == "webgl" and canvas.get("atoms", 0) >= 5, str(canvas))
+    shown = browser.js(SHOWN)
+    browser.js("const t = document.querySelector('#whatif-to'); t.value = 'Ba'; t.dispatchEvent(new Event('input', {bubbles: true}));"
+               "document.querySelector('#whatif-from').value = 'Sr';"
+               "document.querySelector('#whatif-from').dispatchEvent(new Event('change', {bubbles: true}));"
+               "[...document.querySelectorAll('.whatif button')].find(b => b.textContent.includes('Substitute')).click();")
+    after = wait_for_prediction(browser, shown)
+    formula = browser.js("return document.querySelector('[data-formula]').dataset.formula")
+    changed = after.get("cards") != before.get("cards")
+    check("what-if Sr → Ba updates the formula and the predictions", formula == "BaTiO3" and changed, formula)
+
+
+def batch_flow(browser, base):
+    directory = tempfile.mkdtemp(prefix="matfuse-batch-")
+    paths = batch_files(directory)
+    browser.open(base + "/")
+    browser.wait("return document.querySelector('#batch-files') !== null && document.documentElement.dataset.model === 'ready'", 120)
+    browser.send_files("#batch-files", paths)
+    note = browser.wait("const n = document.querySelector('#batch-note'); return n && n.textContent", 300)
+    rows = browser.js("return document.querySelectorAll('#batch-table tbody tr').length")
+    check("a batch of 20 files gives 20 rows", rows == 20, f"{rows} rows; {note}")
+    csv_text = browser.js_async(
+        "const done = arguments[arguments.length - 1]; const blobs = [];"
+        "const original = URL.createObjectURL; URL.createObjectURL = b => { blobs.push(b); return original.call(URL, b); };"
+        "document.querySelector('#batch-download').click(); URL.createObjectURL = original;"
+        "blobs.length ? blobs[0].text().then(done) : done(null);")
+    table = list(csv.DictReader(io.StringIO(csv_text or "")))
+    check("the batch CSV has 20 rows", len(table) == 20, f"{len(table)} rows")
+    worst = 0.0
+    for path, row in zip(paths[:19], table[:19]):
+        api = backend_prediction(base, open(path).read())
+        for name, value in api["predictions"].items():
+            worst = max(worst, abs(float(row[name]) - value["value"]), abs(float(row[name + "_sigma"]) - value["sigma"]))
+    check("batch rows equal single predictions (backend, model browser)", worst <= 1e-4, f"max |row - api| = {worst:.2e}")
+    check("the broken file's row carries its error", bool(table and table[-1]["error"]) and table[-1]["name"] == "19_broken.cif",
+          table[-1]["error"] if table else "")
+
+
+def main():
+    base, artifacts = sys.argv[1].rstrip("/"), sys.argv[2]
+    os.makedirs(artifacts, exist_ok=True)
+    with Browser(webgl=True) as browser:
+        browser.resize(1280, 1800)
+        share_flows(browser, base)
+        viewer_and_whatif(browser, base)
+        screenshot = os.path.join(artifacts, "results.png")
+        browser.screenshot(screenshot)
+        check("screenshot of the results page saved", os.path.getsize(screenshot) > 10_000, screenshot)
+        batch_flow(browser, base)
+    failed = RESULTS.count(False)
+    print(f"{len(RESULTS) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""End to end: paste structure files into the served app in headless Chromium and check that the
+predictions the page computes in WebAssembly equal the backend's `POST /api/v1/predict` with
+model `browser`, and that the page ran on the expected device.
+
+Usage: predictions.py BASE_URL [--webgpu] FILE...
+  without --webgpu: the CPU path (no adapter), tolerance 1e-4;
+  with --webgpu: --enable-unsafe-webgpu (SwiftShader), the WebGPU path, tolerance 1e-3.
+Prints one line per check and exits non-zero if any failed."""
+
+import json
+import sys
+import urllib.request
+
+from browser import PASTE, PREDICTIONS, SHOWN, SHOWN_EXPR, Browser
+
+
+def backend_prediction(base, text):
+    body = json.dumps({"structure": text, "model": "browser"}).encode()
+    request = urllib.request.Request(f"{base}/api/v1/predict", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+def differences(page, api):
+    """(name, |page - api|) for every value, σ, single-input value and gate weight."""
+    for name, value in api["predictions"].items():
+        yield f"{name}.value", abs(page["cards"][name]["value"] - value["value"])
+        yield f"{name}.sigma", abs(page["cards"][name]["sigma"] - value["sigma"])
+        for removed in ("without_text", "without_graph"):
+            yield f"{name}.{removed}", abs(page["removed"][name][removed] - api["interpretation"][removed][name]["value"])
+    for key, weight in (api["interpretation"].get("gate") or {}).items():
+        if weight is not None:
+            yield f"gate.{key}", abs(page["gate"][key] - weight)
+
+
+def main():
+    args = sys.argv[1:]
+    webgpu = "--webgpu" in args
+    args = [a for a in args if a != "--webgpu"]
+    base, files = args[0].rstrip("/"), args[1:]
+    device, tolerance = ("webgpu", 1e-3) if webgpu else ("cpu", 1e-4)
+    failed = 0
+    with Browser(webgpu=webgpu) as browser:
+        browser.open(base + "/")
+        browser.wait("return document.querySelector('textarea') !== null")
+        for path in files:
+            text = open(path).read()
+            shown = browser.js(SHOWN)
+            browser.js(PASTE, text)
+            browser.wait(f"return ({SHOWN_EXPR}) > {shown} || document.querySelector('#model-error, #prediction-error')", 180)
+            page = browser.js(PREDICTIONS)
+            api = backend_prediction(base, text)
+            worst = max(differences(page, api), key=lambda d: d[1]) if "cards" in page else ("error", float("inf"))
+            ok = page.get("device") == device and worst[1] <= tolerance and page.get("marks", 0) > 0
+            failed += not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {path} on {page.get('device', page.get('error'))}: "
+                  f"max |page - api| = {worst[1]:.2e} ({worst[0]}), tolerance {tolerance:g}, "
+                  f"{page.get('marks', 0)} attended tokens marked")
+    print(f"{len(files) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
