@@ -10,7 +10,7 @@ mod inspect;
 mod model_card;
 mod ood;
 mod serve;
-mod train;
+pub(crate) mod train;
 
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};

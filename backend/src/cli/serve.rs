@@ -1,5 +1,6 @@
 //! `matfuse serve` options (flags or `MATFUSE_*` environment variables).
 
+use crate::server::jobs::auth::AdminToken;
 use crate::server::{Limits, ServerConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,13 @@ pub struct ServeArgs {
     /// repeatable or comma-separated. Default: none (cross-origin calls are refused).
     #[arg(long = "cors-origin", env = "MATFUSE_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Operator token for the training-job endpoints (`Authorization: Bearer <token>`).
+    /// Without one the job endpoints answer 403.
+    #[arg(long, env = "MATFUSE_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Training jobs at once; more wait in the queue.
+    #[arg(long, env = "MATFUSE_MAX_JOBS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_jobs: u16,
 }
 
 impl ServeArgs {
@@ -50,6 +58,8 @@ impl ServeArgs {
         config.encoder_dir = self.encoder_dir.clone();
         config.device = self.device;
         config.cors_origins = self.cors_origins.clone();
+        config.admin_token = self.admin_token.as_deref().and_then(AdminToken::new);
+        config.max_jobs = usize::from(self.max_jobs);
         let defaults = Limits::default();
         config.limits = Limits {
             max_atoms: self.max_atoms,

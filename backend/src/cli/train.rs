@@ -212,8 +212,8 @@ pub fn network(config: &TrainConfig, data: &Data) -> NetConfig {
     net
 }
 
-/// Trains (or continues) `net` in `run_dir`; returns the final state and, once finished, the
-/// best-validation network.
+/// Trains (or continues) `net` in `run_dir` with a progress bar; returns the final state and,
+/// once finished, the best-validation network.
 pub fn fit(
     config: &TrainConfig,
     net: &NetConfig,
@@ -221,6 +221,36 @@ pub fn fit(
     run_dir: &Path,
     resume: bool,
     stop_after: Option<usize>,
+) -> Result<(models::train::TrainState, Option<models::nn::FusionNet>)> {
+    let mut progress = ProgressObserver::new(config.train.epochs);
+    let started = std::time::Instant::now();
+    let result = fit_with(config, net, data, run_dir, resume, stop_after, &mut progress);
+    progress.bar.finish_and_clear();
+    let (state, model) = result?;
+    eprintln!(
+        "{}: stopped after epoch {} (best {} with score {:.4}) in {:.0} s",
+        run_dir.display(),
+        state.epoch,
+        state.best_epoch,
+        state.best_score,
+        started.elapsed().as_secs_f64()
+    );
+    if model.is_none() {
+        eprintln!("not finished: continue with --resume");
+    }
+    Ok((state, model))
+}
+
+/// [`fit`] reporting to any observer (the server's training jobs): trains (or continues) `net`
+/// in `run_dir`; returns the final state and, once finished, the best-validation network.
+pub fn fit_with(
+    config: &TrainConfig,
+    net: &NetConfig,
+    data: &Data,
+    run_dir: &Path,
+    resume: bool,
+    stop_after: Option<usize>,
+    observer: &mut dyn Observer,
 ) -> Result<(models::train::TrainState, Option<models::nn::FusionNet>)> {
     let train_samples = data.prepared.samples(&data.prepared.train, &data.stats);
     let val_samples = data.prepared.samples(&data.prepared.val, &data.stats);
@@ -238,20 +268,8 @@ pub fn fit(
     std::fs::create_dir_all(run_dir).map_err(|source| Error::Write { path: run_dir.to_path_buf(), source })?;
     std::fs::write(run_dir.join("vocab.txt"), data.vocab.to_text())
         .map_err(|source| Error::Write { path: run_dir.join("vocab.txt"), source })?;
-    let mut progress = ProgressObserver::new(config.train.epochs);
-    let started = std::time::Instant::now();
-    let state = models::train::train(&run, device, &mut progress)?;
-    progress.bar.finish_and_clear();
-    eprintln!(
-        "{}: stopped after epoch {} (best {} with score {:.4}) in {:.0} s",
-        run_dir.display(),
-        state.epoch,
-        state.best_epoch,
-        state.best_score,
-        started.elapsed().as_secs_f64()
-    );
+    let state = models::train::train(&run, device, observer)?;
     if !state.finished {
-        eprintln!("not finished: continue with --resume");
         return Ok((state, None));
     }
     let best = std::fs::read(run_dir.join("best.bpk"))
@@ -275,15 +293,48 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let net = network(&config, &data);
     let (state, model) = fit(&config, &net, &data, &run_dir, args.resume, args.stop_after)?;
     let Some(model) = model else { return Ok(()) };
-    let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
-    let predictions =
-        models::train::predict(&model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &data.device);
-    let metrics = test_metrics(&data.prepared, &predictions);
     let out = args.out.clone().unwrap_or_else(|| run_dir.join("bundle"));
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
-    write_bundle(&out, &config, &net, &data, &model, metrics, &command, state.best_epoch)?;
+    let provenance = BundleProvenance {
+        data: config_sources(&config),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        best_epoch: state.best_epoch,
+    };
+    evaluate_and_write_bundle(&out, &config, &net, &data, &model, &provenance)?;
     eprintln!("wrote bundle {}", out.display());
     Ok(())
+}
+
+/// Where a trained bundle came from, as its manifest records it.
+pub struct BundleProvenance {
+    /// The training tables (paths, or a description of an upload).
+    pub data: Vec<String>,
+    /// What produced it (a command line, or the server job).
+    pub command: String,
+    pub best_epoch: usize,
+}
+
+/// The tables a configuration reads, as the manifest lists them.
+pub fn config_sources(config: &TrainConfig) -> Vec<String> {
+    let mut data = vec![config.data.mp2018.display().to_string()];
+    data.extend(config.data.ehull.iter().map(|p| p.display().to_string()));
+    data
+}
+
+/// The last step of a finished run: evaluates `model` on the test split and writes the bundle
+/// (manifest, weights, vocabulary, model card) into `out`.
+pub fn evaluate_and_write_bundle(
+    out: &Path,
+    config: &TrainConfig,
+    net: &NetConfig,
+    data: &Data,
+    model: &models::nn::FusionNet,
+    provenance: &BundleProvenance,
+) -> Result<()> {
+    let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
+    let predictions =
+        models::train::predict(model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &data.device);
+    let metrics = test_metrics(&data.prepared, &predictions);
+    write_bundle(out, config, net, data, model, metrics, provenance)
 }
 
 pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
@@ -328,7 +379,6 @@ pub fn test_metrics(
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 fn write_bundle(
     out: &Path,
     config: &TrainConfig,
@@ -336,9 +386,9 @@ fn write_bundle(
     training: &Data,
     model: &models::nn::FusionNet,
     metrics: BTreeMap<String, BTreeMap<String, f64>>,
-    command: &str,
-    best_epoch: usize,
+    provenance: &BundleProvenance,
 ) -> Result<()> {
+    let BundleProvenance { data, command, best_epoch } = provenance;
     let weights = models::weights::to_bytes(model, true)?;
     let stats = &training.stats;
     let vocab_text = training.vocab.to_text();
@@ -347,8 +397,6 @@ fn write_bundle(
         hidden_size: net.text.hidden,
         sha256: sha256_hex(vocab_text.as_bytes()),
     });
-    let mut data = vec![config.data.mp2018.display().to_string()];
-    data.extend(config.data.ehull.iter().map(|p| p.display().to_string()));
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         id: config.id.clone(),
@@ -366,9 +414,9 @@ fn write_bundle(
             })
             .collect(),
         training: Provenance {
-            data,
+            data: data.clone(),
             split: "fixed `split` column (mp2018; mp2022_ehull agrees)".into(),
-            command: command.into(),
+            command: command.clone(),
             seed: Some(config.train.seed),
         },
         metrics,

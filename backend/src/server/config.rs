@@ -1,5 +1,6 @@
 //! Server configuration: addresses, directories and the limits that protect the server.
 
+use super::jobs::auth::AdminToken;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -25,6 +26,10 @@ pub struct ServerConfig {
     /// Origins allowed to call the API from another site (CORS); empty = closed.
     pub cors_origins: Vec<String>,
     pub limits: Limits,
+    /// Operator token of the training-job endpoints; `None` disables them.
+    pub admin_token: Option<AdminToken>,
+    /// Training jobs at once (the rest queue).
+    pub max_jobs: usize,
 }
 
 /// Limits on what one request may ask; each rejection is a JSON error with its own status.
@@ -34,6 +39,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Body of `/predict/batch` (bytes).
     pub max_batch_body_bytes: usize,
+    /// Body of a training-job submission, upload included (bytes).
+    pub max_job_body_bytes: usize,
     /// Atoms per structure (after symmetry expansion), interactive and batch.
     pub max_atoms: usize,
     /// Structures per batch.
@@ -53,6 +60,7 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 2 << 20,
             max_batch_body_bytes: 64 << 20,
+            max_job_body_bytes: 512 << 20,
             max_atoms: 1000,
             max_batch_items: 10_000,
             max_text_chars: 20_000,
@@ -76,6 +84,8 @@ impl ServerConfig {
             device: models::device::DeviceChoice::Cpu,
             cors_origins: Vec::new(),
             limits: Limits::default(),
+            admin_token: None,
+            max_jobs: 1,
         }
     }
 }

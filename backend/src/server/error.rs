@@ -4,6 +4,22 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::api::{self, ErrorBody, codes};
 
+/// Error codes of the training-job endpoints (beside [`shared::api::codes`]).
+pub mod job_codes {
+    /// 403: no operator token is configured, so the job endpoints are off.
+    pub const JOBS_DISABLED: &str = "jobs_disabled";
+    /// 401: the `Authorization: Bearer` token is missing or wrong.
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// 400: the training configuration is not valid.
+    pub const INVALID_CONFIG: &str = "invalid_config";
+    /// 400: the uploaded table is not usable for training.
+    pub const INVALID_DATASET: &str = "invalid_dataset";
+    /// 409: the job has already ended.
+    pub const JOB_ENDED: &str = "job_ended";
+    /// 503: this server cannot train (no text vocabulary installed).
+    pub const JOBS_UNAVAILABLE: &str = "jobs_unavailable";
+}
+
 /// An error the API answers with.
 #[derive(Debug, Clone)]
 pub struct ApiError {

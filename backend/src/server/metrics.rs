@@ -1,6 +1,7 @@
 //! Prometheus metrics (`GET /metrics`, text exposition format 0.0.4): requests per route and
-//! status, a latency histogram per route, predictions made.
+//! status, a latency histogram per route, predictions made, training jobs by state.
 
+use super::jobs::record::JobState;
 use super::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
@@ -27,6 +28,8 @@ struct Counters {
     /// Structures predicted (single and batch), and those that failed.
     predictions: u64,
     prediction_errors: u64,
+    /// Training jobs per state (as last counted in the store).
+    jobs: BTreeMap<JobState, u64>,
 }
 
 #[derive(Default)]
@@ -57,6 +60,11 @@ impl Metrics {
     pub fn record_prediction(&self, ok: bool) {
         let mut c = self.counters();
         if ok { c.predictions += 1 } else { c.prediction_errors += 1 }
+    }
+
+    /// Replaces the job counts (states absent from `counts` have none).
+    pub fn set_jobs(&self, counts: &[(JobState, u64)]) {
+        self.counters().jobs = counts.iter().copied().collect();
     }
 
     /// The text exposition.
@@ -96,6 +104,11 @@ impl Metrics {
         let _ = writeln!(out, "matfuse_predictions_total{{outcome=\"error\"}} {}", c.prediction_errors);
         out.push_str("# HELP matfuse_models_loaded Installed models.\n# TYPE matfuse_models_loaded gauge\n");
         let _ = writeln!(out, "matfuse_models_loaded {models_loaded}");
+        out.push_str("# HELP matfuse_jobs Training jobs by state.\n# TYPE matfuse_jobs gauge\n");
+        for state in JobState::ALL {
+            let n = c.jobs.get(&state).copied().unwrap_or(0);
+            let _ = writeln!(out, "matfuse_jobs{{state=\"{}\"}} {n}", state.as_str());
+        }
         out
     }
 }

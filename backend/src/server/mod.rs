@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod inference;
+pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod registry;
@@ -18,7 +19,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 pub use config::{Limits, ServerConfig};
-use routes::{batch, embed, models, predict, share, system};
+use routes::{batch, embed, jobs as job_routes, models, predict, share, system};
 pub use state::{AppState, ServerState};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -35,6 +36,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/models", get(models::list))
         .route("/api/v1/models/{id}", get(models::detail))
         .route("/api/v1/models/{id}/weights", get(models::weights))
+        .route(
+            "/api/v1/jobs",
+            get(job_routes::list)
+                .post(job_routes::create)
+                .layer(DefaultBodyLimit::max(state.limits.max_job_body_bytes)),
+        )
+        .route("/api/v1/jobs/{id}", get(job_routes::get).delete(job_routes::cancel))
+        .route("/api/v1/jobs/{id}/events", get(job_routes::events))
         .route("/api/v1/share", post(share::create))
         .route("/api/v1/share/{id}", get(share::get))
         .route("/api/v1/{*rest}", any(system::api_not_found))
@@ -81,8 +90,15 @@ pub fn serve(config: ServerConfig) -> Result<()> {
     if state.registry.is_empty() {
         tracing::warn!("no model bundles found in {:?}: prediction endpoints will answer 404", config.model_dirs);
     }
+    if !state.jobs.enabled() {
+        tracing::info!("training jobs disabled (no --admin-token / MATFUSE_ADMIN_TOKEN)");
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(Error::Serve)?;
     runtime.block_on(async move {
+        let resumed = state.jobs.resume()?;
+        if resumed > 0 {
+            tracing::info!("{resumed} interrupted training job(s) resumed");
+        }
         let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(Error::Serve)?;
         let addr = listener.local_addr().map_err(Error::Serve)?;
         tracing::info!(
@@ -90,10 +106,15 @@ pub fn serve(config: ServerConfig) -> Result<()> {
             config.static_dir.display(),
             config.data_dir.display()
         );
-        axum::serve(listener, app(state).layer(tower_http::trace::TraceLayer::new_for_http()))
+        let jobs = state.jobs.clone();
+        let served = axum::serve(listener, app(state).layer(tower_http::trace::TraceLayer::new_for_http()))
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .map_err(Error::Serve)
+            .map_err(Error::Serve);
+        // Trainings stop at their next epoch boundary (checkpointed) and resume on the next start.
+        tracing::info!("stopping training jobs at their next checkpoint");
+        jobs.shutdown().await;
+        served
     })
 }
 

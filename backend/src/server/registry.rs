@@ -1,6 +1,6 @@
 //! The installed models: bundles found in the model directories, loaded and verified once at
-//! start-up. Requests name models by id; ids are only ever looked up in this map, never turned
-//! into paths.
+//! start-up, plus those training jobs install while the server runs. Requests name models by id;
+//! ids are only ever looked up in this map, never turned into paths.
 
 use super::config::{DEFAULT_MODEL, FALLBACK_MODEL};
 use super::error::{ApiError, ApiResult};
@@ -11,8 +11,8 @@ use models::ood::OodStatistics;
 use models::predictor::Predictor;
 use shared::api::{ModelDetail, ModelInfo, ModelSummary, PropertyUnit};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// One installed model.
 pub struct ModelEntry {
@@ -25,6 +25,11 @@ pub struct ModelEntry {
 }
 
 pub struct Registry {
+    inner: RwLock<Models>,
+}
+
+/// The map and the default it implies (recomputed whenever a model is added).
+struct Models {
     models: BTreeMap<String, Arc<ModelEntry>>,
     default: Option<String>,
     /// Why the default is not [`DEFAULT_MODEL`].
@@ -56,10 +61,77 @@ impl Registry {
                 }
             }
         }
-        Registry::from_models(models)
+        Registry { inner: RwLock::new(Models::new(models)) }
     }
 
-    fn from_models(models: BTreeMap<String, Arc<ModelEntry>>) -> Registry {
+    fn read(&self) -> RwLockReadGuard<'_, Models> {
+        // Writers only insert a fully built entry: a poisoned lock still holds a consistent map.
+        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Loads the bundle in `dir` and adds it (a trained job's model). An id already installed is
+    /// an error: installed models are never replaced while the server runs.
+    pub fn install(&self, dir: &Path, device: &Device) -> Result<ModelSummary, models::Error> {
+        let entry = load_entry(dir, device)?;
+        let mut inner = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if inner.models.contains_key(&entry.manifest.id) {
+            return Err(models::Error::Config(format!("a model '{}' is already installed", entry.manifest.id)));
+        }
+        let summary = entry.summary();
+        tracing::info!(model = %entry.manifest.id, path = %dir.display(), "model installed");
+        let mut models = std::mem::take(&mut inner.models);
+        models.insert(entry.manifest.id.clone(), Arc::new(entry));
+        *inner = Models::new(models);
+        Ok(summary)
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().models.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.read().models.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<ModelEntry>> {
+        self.read().models.get(id).cloned()
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.read().ids()
+    }
+
+    /// The model a request asked for (or the default), with the notice its answer carries.
+    pub fn resolve(&self, requested: Option<&str>) -> ApiResult<(Arc<ModelEntry>, ModelInfo)> {
+        let inner = self.read();
+        let (id, notice) = match requested {
+            Some(id) => (id, None),
+            None => match &inner.default {
+                Some(id) => (id.as_str(), inner.default_notice.clone()),
+                None => return Err(ApiError::unknown_model(DEFAULT_MODEL, inner.ids())),
+            },
+        };
+        let entry = inner.models.get(id).ok_or_else(|| ApiError::unknown_model(id, inner.ids()))?;
+        Ok((entry.clone(), entry.info(notice)))
+    }
+
+    /// The `GET /models` listing.
+    pub fn list(&self) -> shared::api::ModelList {
+        let inner = self.read();
+        shared::api::ModelList {
+            default: inner.default.clone().unwrap_or_default(),
+            notice: inner.default_notice.clone(),
+            models: inner.models.values().map(|m| m.summary()).collect(),
+        }
+    }
+}
+
+impl Models {
+    fn ids(&self) -> Vec<String> {
+        self.models.keys().cloned().collect()
+    }
+
+    fn new(models: BTreeMap<String, Arc<ModelEntry>>) -> Models {
         let (default, default_notice) = if models.contains_key(DEFAULT_MODEL) {
             (Some(DEFAULT_MODEL.to_string()), None)
         } else if models.contains_key(FALLBACK_MODEL) {
@@ -74,45 +146,7 @@ impl Registry {
             });
             (first, notice)
         };
-        Registry { models, default, default_notice }
-    }
-
-    pub fn len(&self) -> usize {
-        self.models.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.models.is_empty()
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Arc<ModelEntry>> {
-        self.models.get(id)
-    }
-
-    pub fn ids(&self) -> Vec<String> {
-        self.models.keys().cloned().collect()
-    }
-
-    /// The model a request asked for (or the default), with the notice its answer carries.
-    pub fn resolve(&self, requested: Option<&str>) -> ApiResult<(Arc<ModelEntry>, ModelInfo)> {
-        let (id, notice) = match requested {
-            Some(id) => (id, None),
-            None => match &self.default {
-                Some(id) => (id.as_str(), self.default_notice.clone()),
-                None => return Err(ApiError::unknown_model(DEFAULT_MODEL, self.ids())),
-            },
-        };
-        let entry = self.models.get(id).ok_or_else(|| ApiError::unknown_model(id, self.ids()))?;
-        Ok((entry.clone(), entry.info(notice)))
-    }
-
-    /// The `GET /models` listing.
-    pub fn list(&self) -> shared::api::ModelList {
-        shared::api::ModelList {
-            default: self.default.clone().unwrap_or_default(),
-            notice: self.default_notice.clone(),
-            models: self.models.values().map(|m| m.summary()).collect(),
-        }
+        Models { models, default, default_notice }
     }
 }
 

@@ -1,6 +1,8 @@
-//! What every handler shares: the models, the store, the limits and the counters.
+//! What every handler shares: the models, the store, the training jobs, the limits and the
+//! counters.
 
 use super::config::{Limits, ServerConfig};
+use super::jobs::{JobSettings, Jobs};
 use super::limits::InferenceGate;
 use super::metrics::Metrics;
 use super::registry::Registry;
@@ -13,11 +15,12 @@ use std::sync::Arc;
 pub type AppState = Arc<ServerState>;
 
 pub struct ServerState {
-    pub registry: Registry,
+    pub registry: Arc<Registry>,
     pub store: Arc<dyn Store>,
+    pub jobs: Arc<Jobs>,
     pub limits: Limits,
     pub gate: InferenceGate,
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     pub static_dir: PathBuf,
     /// The large text encoder for `/embed`, when installed.
     pub encoder: Option<Arc<LargeEncoder>>,
@@ -29,7 +32,8 @@ pub struct ServerState {
 pub const DATABASE_FILE: &str = "matfuse.sqlite";
 
 impl ServerState {
-    /// Loads the models and opens (migrating) the database.
+    /// Loads the models and opens (migrating) the database. Interrupted training jobs resume
+    /// only once [`Jobs::resume`] is called (in a runtime).
     pub fn new(config: &ServerConfig) -> Result<AppState> {
         let cors_origins = config
             .cors_origins
@@ -40,7 +44,7 @@ impl ServerState {
             })
             .collect::<Result<Vec<_>>>()?;
         let device = config.device.device()?;
-        let registry = Registry::load(&config.model_dirs, &device);
+        let registry = Arc::new(Registry::load(&config.model_dirs, &device));
         let encoder = match LargeEncoder::load(&config.encoder_dir, &device) {
             Ok(encoder) => {
                 tracing::info!(encoder = %encoder.reference(), "large text encoder loaded");
@@ -51,13 +55,24 @@ impl ServerState {
                 None
             }
         };
-        let store = Arc::new(SqliteStore::open(&config.data_dir.join(DATABASE_FILE))?);
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.data_dir.join(DATABASE_FILE))?);
+        let metrics = Arc::new(Metrics::default());
+        let settings = JobSettings {
+            data_dir: config.data_dir.clone(),
+            encoder_dir: config.encoder_dir.clone(),
+            frozen_encoder: encoder.is_some(),
+            device: config.device,
+            max_jobs: config.max_jobs,
+            admin_token: config.admin_token.clone(),
+        };
+        let jobs = Arc::new(Jobs::new(settings, store.clone(), registry.clone(), metrics.clone()));
         Ok(Arc::new(ServerState {
             registry,
             store,
+            jobs,
             gate: InferenceGate::new(config.limits.max_concurrent_predictions, config.limits.queue_wait),
             limits: config.limits.clone(),
-            metrics: Metrics::default(),
+            metrics,
             static_dir: config.static_dir.clone(),
             encoder,
             cors_origins,

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod embed;
+pub mod jobs;
 pub mod models;
 pub mod predict;
 pub mod share;

@@ -40,5 +40,5 @@ pub async fn weights(State(state): State<AppState>, Path(id): Path<String>, head
 }
 
 fn entry(state: &AppState, id: &str) -> ApiResult<Arc<ModelEntry>> {
-    state.registry.get(id).cloned().ok_or_else(|| ApiError::unknown_model(id, state.registry.ids()))
+    state.registry.get(id).ok_or_else(|| ApiError::unknown_model(id, state.registry.ids()))
 }

@@ -1,0 +1,343 @@
+//! Training jobs over the HTTP API, in-process: the operator token, up-front validation, a job
+//! trained to the end (events, registered model, predictions), cancelling, queueing and a
+//! restart that resumes an interrupted job from its checkpoint. Each trains a tiny network on
+//! the first rows of `../shared/data/mp2018` for a few epochs.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use backend::server::jobs::auth::AdminToken;
+use backend::server::{AppState, Limits, ServerState};
+use common::{Reply, get as get_anonymous, send, temp_dir};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const TOKEN: &str = "test-operator-token";
+const BOUNDARY: &str = "matfuse-test-boundary";
+
+/// The smallest network, `epochs` epochs.
+fn config(epochs: usize) -> String {
+    format!(
+        "id = \"tiny\"\n\
+         [model]\nfusion = \"cross\"\nfused = 16\nheads = 2\n\
+         graph = {{ hidden = 16, layers = 1 }}\n\
+         text = {{ vocab_size = 0, hidden = 16, layers = 1, heads = 2, max_tokens = 32 }}\n\
+         [train]\nepochs = {epochs}\nbatch_size = 16\npatience = 1000\nseed = 7\n"
+    )
+}
+
+/// A server state with jobs (token, `max_jobs`) over `data_dir`.
+fn server(data_dir: &Path, token: Option<&str>, max_jobs: usize) -> AppState {
+    let mut config = common::config(data_dir.to_path_buf(), Limits::default());
+    config.admin_token = token.and_then(AdminToken::new);
+    config.max_jobs = max_jobs;
+    ServerState::new(&config).unwrap()
+}
+
+/// The MiniLM vocabulary the light text encoder is pruned from (required under CI).
+fn vocab_installed() -> bool {
+    let path = common::workspace().join(".matfuse/encoders/all-MiniLM-L6-v2/vocab.txt");
+    if path.is_file() {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "CI=true but {} is missing: run scripts/fetch-encoder.sh", path.display());
+    eprintln!("SKIPPED: {} missing (run scripts/fetch-encoder.sh)", path.display());
+    false
+}
+
+/// The first `rows` rows of mp2018 as a CSV file (gzip-compressed when `gzip`); `None` (skip)
+/// without the shared data or the vocabulary outside CI.
+fn table(test: &str, rows: usize, gzip: bool) -> Option<Vec<u8>> {
+    let data = matfuse_tests::data_dir(test)?;
+    if !vocab_installed() {
+        return None;
+    }
+    let (headers, records) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
+    let split = matfuse_tests::column(&headers, "split");
+    let records = &records[..rows];
+    assert!(records.iter().any(|r| &r[split] == "train") && records.iter().any(|r| &r[split] == "val"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&headers).unwrap();
+    for record in records {
+        writer.write_record(record).unwrap();
+    }
+    let csv = writer.into_inner().unwrap();
+    if !gzip {
+        return Some(csv);
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &csv).unwrap();
+    Some(encoder.finish().unwrap())
+}
+
+fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, content) in parts {
+        let filename = if *name == "data" { "; filename=\"table.csv\"" } else { "" };
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n").bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
+    body
+}
+
+async fn call(state: &AppState, method: &str, uri: &str, token: Option<&str>, body: Option<Vec<u8>>) -> Reply {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let body = match body {
+        Some(bytes) => {
+            request = request.header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+            Body::from(bytes)
+        }
+        None => Body::empty(),
+    };
+    send(state, request.body(body).unwrap()).await
+}
+
+async fn submit(state: &AppState, config: &str, data: &[u8]) -> Reply {
+    call(state, "POST", "/api/v1/jobs", Some(TOKEN), Some(multipart(&[("config", config.as_bytes()), ("data", data)])))
+        .await
+}
+
+async fn submit_ok(state: &AppState, config: &str, data: &[u8]) -> String {
+    let reply = submit(state, config, data).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.excerpt());
+    reply.json()["id"].as_str().unwrap().to_string()
+}
+
+async fn job(state: &AppState, id: &str) -> Value {
+    let reply = call(state, "GET", &format!("/api/v1/jobs/{id}"), Some(TOKEN), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    reply.json()
+}
+
+/// Polls the job until `done` holds (two minutes at most).
+async fn wait_for(state: &AppState, id: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..2400 {
+        let job = job(state, id).await;
+        if done(&job) {
+            return job;
+        }
+        assert!(job["state"] != "failed", "job failed while waiting for {what}: {job}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}: {}", job(state, id).await);
+}
+
+fn epoch(job: &Value) -> u64 {
+    job["progress"]["epoch"].as_u64().unwrap()
+}
+
+/// `(event name, data)` of a server-sent event stream (keep-alive comments skipped).
+fn sse_events(text: &str) -> Vec<(String, Value)> {
+    text.split("\n\n")
+        .filter_map(|block| {
+            let field = |name: &str| block.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+            Some((field("event:")?.to_string(), serde_json::from_str(field("data:")?).unwrap()))
+        })
+        .collect()
+}
+
+async fn events(state: &AppState, id: &str) -> Vec<(String, Value)> {
+    let reply = call(state, "GET", &format!("/api/v1/jobs/{id}/events"), Some(TOKEN), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    assert_eq!(reply.headers[header::CONTENT_TYPE], "text/event-stream");
+    sse_events(&reply.text())
+}
+
+#[tokio::test]
+async fn jobs_are_disabled_without_a_token() {
+    let state = server(&temp_dir("jobs-off"), None, 1);
+    for (method, uri) in [("GET", "/api/v1/jobs"), ("POST", "/api/v1/jobs"), ("DELETE", "/api/v1/jobs/x")] {
+        let reply = call(&state, method, uri, Some(TOKEN), None).await;
+        reply.error(StatusCode::FORBIDDEN, "jobs_disabled");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_token_is_refused() {
+    let state = server(&temp_dir("jobs-auth"), Some(TOKEN), 1);
+    let missing = get_anonymous(&state, "/api/v1/jobs").await;
+    missing.error(StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(missing.headers[header::WWW_AUTHENTICATE], "Bearer");
+    for token in ["wrong", "test-operator-toke", "test-operator-token2"] {
+        call(&state, "GET", "/api/v1/jobs", Some(token), None).await.error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let ok = call(&state, "GET", "/api/v1/jobs", Some(TOKEN), None).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.excerpt());
+    assert_eq!(ok.json(), json!({ "jobs": [] }));
+    let unknown = call(&state, "GET", "/api/v1/jobs/nosuchjob", Some(TOKEN), None).await;
+    unknown.error(StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn bad_configs_and_tables_are_refused_up_front() {
+    if !vocab_installed() {
+        return;
+    }
+    let data_dir = temp_dir("jobs-invalid");
+    let state = server(&data_dir, Some(TOKEN), 1);
+    let table = b"material_id,formation_energy_per_atom,split\nmp-1,0.1,train\nmp-2,0.2,val\n";
+
+    let broken = submit(&state, "id = ", table).await.error(StatusCode::BAD_REQUEST, "invalid_config");
+    assert!(broken["message"].as_str().unwrap().contains("TOML"), "{broken}");
+    let heads = config(1).replace("heads = 2\ngraph", "heads = 3\ngraph");
+    let heads = submit(&state, &heads, table).await.error(StatusCode::BAD_REQUEST, "invalid_config");
+    assert_eq!(heads["detail"]["field"], "model.heads", "{heads}");
+    let paths = format!("{}[data]\nmp2018 = \"/etc/passwd\"\n", config(1));
+    let paths = submit(&state, &paths, table).await.error(StatusCode::BAD_REQUEST, "invalid_config");
+    assert!(paths["message"].as_str().unwrap().contains("the uploaded file is the data"), "{paths}");
+
+    let no_cif = submit(&state, &config(1), table).await.error(StatusCode::BAD_REQUEST, "invalid_dataset");
+    assert!(no_cif["message"].as_str().unwrap().contains("`cif`"), "{no_cif}");
+    let no_val = "material_id,cif,band_gap,split\nmp-1,data_x,1.0,train\n";
+    let no_val = submit(&state, &config(1), no_val.as_bytes()).await.error(StatusCode::BAD_REQUEST, "invalid_dataset");
+    assert!(no_val["message"].as_str().unwrap().contains("val"), "{no_val}");
+
+    let only_config = multipart(&[("config", config(1).as_bytes())]);
+    let reply = call(&state, "POST", "/api/v1/jobs", Some(TOKEN), Some(only_config)).await;
+    let missing = reply.error(StatusCode::BAD_REQUEST, "invalid_request");
+    assert!(missing["message"].as_str().unwrap().contains("`data`"), "{missing}");
+
+    // Nothing was kept: no job, no workspace.
+    assert_eq!(call(&state, "GET", "/api/v1/jobs", Some(TOKEN), None).await.json(), json!({ "jobs": [] }));
+    let workspaces = std::fs::read_dir(data_dir.join("jobs")).map_or(0, Iterator::count);
+    assert_eq!(workspaces, 0);
+}
+
+#[tokio::test]
+async fn a_job_trains_streams_its_epochs_and_installs_its_model() {
+    let Some(table) = table("training job", 36, true) else { return };
+    let state = server(&temp_dir("jobs-train"), Some(TOKEN), 1);
+    let id = submit_ok(&state, &config(2), &table).await;
+
+    let events = events(&state, &id).await;
+    let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["epoch", "epoch", "end"], "{events:?}");
+    for (k, (_, epoch)) in events[..2].iter().enumerate() {
+        assert_eq!(epoch["epoch"], k as u64 + 1);
+        assert_eq!(epoch["epochs"], 2);
+        assert!(epoch["train_loss"].as_f64().unwrap().is_finite());
+        assert!(epoch["val_mae"]["formation_energy_per_atom"].as_f64().unwrap() > 0.0, "{epoch}");
+        assert!(epoch["eta_seconds"].as_f64().unwrap() >= 0.0);
+    }
+    let end = &events[2].1;
+    assert_eq!(end["state"], "finished", "{end}");
+    let model = end["model"].as_str().unwrap().to_string();
+    assert_eq!(model, format!("tiny-{}", &id[..8]));
+
+    let job = job(&state, &id).await;
+    assert_eq!(job["state"], "finished");
+    assert_eq!(job["model"], model.as_str());
+    assert_eq!(job["history"].as_array().unwrap().len(), 2);
+    assert_eq!(job["dataset"]["sha256"].as_str().unwrap().len(), 64);
+    insta::assert_json_snapshot!("finished_job", job, {
+        ".id" => "[id]",
+        ".model" => "[model]",
+        ".created_at" => "[time]",
+        ".updated_at" => "[time]",
+        ".last_epoch" => "[epoch]",
+        ".history" => "[history]",
+        ".dataset.sha256" => "[sha256]",
+    });
+
+    let models = get_anonymous(&state, "/api/v1/models").await.json();
+    assert!(models["models"].as_array().unwrap().iter().any(|m| m["id"] == model.as_str()), "{models}");
+    let body = json!({ "structure": common::structure("rock-salt"), "model": model });
+    let reply = common::post_json(&state, "/api/v1/predict", &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    assert_eq!(reply.json()["model"]["id"], model.as_str());
+    assert!(reply.json()["predictions"].is_array() || reply.json()["predictions"].is_object());
+
+    let metrics = get_anonymous(&state, "/metrics").await.text();
+    assert!(metrics.contains("matfuse_jobs{state=\"finished\"} 1"), "{metrics}");
+    // A finished job cannot be cancelled.
+    let again = call(&state, "DELETE", &format!("/api/v1/jobs/{id}"), Some(TOKEN), None).await;
+    again.error(StatusCode::CONFLICT, "job_ended");
+}
+
+#[tokio::test]
+async fn cancel_stops_a_running_job() {
+    let Some(table) = table("job cancel", 36, false) else { return };
+    let state = server(&temp_dir("jobs-cancel"), Some(TOKEN), 1);
+    let id = submit_ok(&state, &config(500), &table).await;
+    wait_for(&state, &id, "the first epoch", |j| epoch(j) >= 1).await;
+
+    let reply = call(&state, "DELETE", &format!("/api/v1/jobs/{id}"), Some(TOKEN), None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.excerpt());
+    assert_eq!(reply.json()["cancel_requested"], true);
+    let job = wait_for(&state, &id, "the cancel", |j| j["state"] == "cancelled").await;
+    assert!(epoch(&job) < 500 && job["model"].is_null(), "{job}");
+    let events = events(&state, &id).await;
+    let (name, end) = events.last().unwrap();
+    assert_eq!((name.as_str(), &end["state"]), ("end", &json!("cancelled")));
+}
+
+#[tokio::test]
+async fn a_second_job_queues_while_one_runs() {
+    let Some(table) = table("job queue", 36, false) else { return };
+    let state = server(&temp_dir("jobs-queue"), Some(TOKEN), 1);
+    let first = submit_ok(&state, &config(500), &table).await;
+    let second = submit_ok(&state, &config(500), &table).await;
+    wait_for(&state, &first, "the first job to run", |j| j["state"] == "running").await;
+    assert_eq!(job(&state, &second).await["state"], "queued");
+
+    let list = call(&state, "GET", "/api/v1/jobs", Some(TOKEN), None).await.json();
+    let states: Vec<(&str, &str)> = list["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| (j["id"].as_str().unwrap(), j["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, [(first.as_str(), "running"), (second.as_str(), "queued")]);
+    assert!(list["jobs"][0]["progress"]["epochs"] == 500 && list["jobs"][0].get("history").is_none());
+
+    // A queued job is cancelled at once; the running one at its next epoch.
+    let reply = call(&state, "DELETE", &format!("/api/v1/jobs/{second}"), Some(TOKEN), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    assert_eq!(reply.json()["state"], "cancelled");
+    let reply = call(&state, "DELETE", &format!("/api/v1/jobs/{first}"), Some(TOKEN), None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.excerpt());
+    wait_for(&state, &first, "the cancel", |j| j["state"] == "cancelled").await;
+    assert_eq!(job(&state, &second).await["progress"]["epoch"], 0, "the queued job never ran");
+}
+
+#[tokio::test]
+async fn a_restarted_server_resumes_an_interrupted_job() {
+    let Some(table) = table("job resume", 36, false) else { return };
+    let data_dir = temp_dir("jobs-resume");
+    let before = server(&data_dir, Some(TOKEN), 1);
+    let id = submit_ok(&before, &config(500), &table).await;
+    wait_for(&before, &id, "the first epoch", |j| epoch(j) >= 1).await;
+    // The server stops: the training ends at its next checkpoint and the job stays `running`.
+    before.jobs.shutdown().await;
+    let stopped = job(&before, &id).await;
+    assert_eq!(stopped["state"], "running", "{stopped}");
+    let checkpoint = epoch(&stopped);
+    assert!(run_state(&data_dir, &id).is_file());
+    drop(before);
+
+    let after = server(&data_dir, Some(TOKEN), 1);
+    assert_eq!(after.jobs.resume().unwrap(), 1);
+    let resumed = wait_for(&after, &id, "an epoch after the restart", |j| epoch(j) > checkpoint).await;
+    let epochs: Vec<u64> =
+        resumed["history"].as_array().unwrap().iter().map(|e| e["epoch"].as_u64().unwrap()).collect();
+    let expected: Vec<u64> = (1..=epochs.len() as u64).collect();
+    assert_eq!(epochs, expected, "the resumed run continues from epoch {checkpoint}, repeating none");
+
+    let reply = call(&after, "DELETE", &format!("/api/v1/jobs/{id}"), Some(TOKEN), None).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.excerpt());
+    wait_for(&after, &id, "the cancel", |j| j["state"] == "cancelled").await;
+}
+
+fn run_state(data_dir: &Path, id: &str) -> PathBuf {
+    data_dir.join("jobs").join(id).join("run/checkpoint/state.json")
+}
