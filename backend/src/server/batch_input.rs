@@ -11,6 +11,7 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use serde::Deserialize;
 use shared::Format;
+use shared::batch;
 use shared::api::{PredictRequest, codes};
 
 /// One item of a batch: its name and the request, or why it could not be read.
@@ -96,7 +97,7 @@ async fn multipart_items(mut multipart: Multipart, limit: usize) -> ApiResult<Ve
         let field = multipart.next_field().await.map_err(|e| multipart_error(e, limit))?;
         let Some(field) = field else { break };
         let name = field.file_name().or(field.name()).map_or_else(|| format!("item-{}", items.len()), str::to_string);
-        let is_csv = name.to_ascii_lowercase().ends_with(".csv") || field.content_type() == Some("text/csv");
+        let is_csv = batch::is_table(&name) || field.content_type() == Some("text/csv");
         let bytes = field.bytes().await.map_err(|e| multipart_error(e, limit))?;
         let text = String::from_utf8(bytes.to_vec());
         if is_csv {
@@ -106,7 +107,7 @@ async fn multipart_items(mut multipart: Multipart, limit: usize) -> ApiResult<Ve
             )?);
         } else {
             let request = text
-                .map(|structure| PredictRequest { structure, format: format_of(&name), text: None, model: None })
+                .map(|structure| PredictRequest { structure, format: batch::format_of(&name), text: None, model: None })
                 .map_err(|e| ApiError::invalid_request(format!("the file is not UTF-8 text: {e}")));
             items.push(BatchItem { name, request });
         }
@@ -122,14 +123,9 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
     }
 }
 
-/// The format a file's name implies (see [`shared::batch::format_of`]).
-fn format_of(file_name: &str) -> Option<Format> {
-    shared::batch::format_of(file_name)
-}
-
 /// Rows of a structure table; a row that cannot be read becomes an item with its error.
 fn csv_items(text: &str, source: &str) -> ApiResult<Vec<BatchItem>> {
-    let items = shared::batch::read_structure_table(text, source).map_err(ApiError::invalid_request)?;
+    let items = batch::read_structure_table(text, source).map_err(ApiError::invalid_request)?;
     Ok(items
         .into_iter()
         .map(|item| BatchItem {
