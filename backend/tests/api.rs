@@ -185,6 +185,55 @@ async fn batch_reads_multipart_files() {
 }
 
 #[tokio::test]
+async fn batch_reads_zip_archives_as_a_file_or_the_body() {
+    use std::io::Write;
+    let mut table = csv::Writer::from_writer(Vec::new());
+    table.write_record(["name", "cif"]).unwrap();
+    table.write_record(["from-table", structure("fcc-copper")]).unwrap();
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in [
+        ("set/NaCl.cif", structure("rock-salt").as_bytes()),
+        ("set/.DS_Store", b"clutter".as_slice()),
+        ("set/table.csv", &table.into_inner().unwrap()),
+        ("set/bad.cif", &[0xff, 0xfe]),
+    ] {
+        archive.start_file(name, options).unwrap();
+        archive.write_all(bytes).unwrap();
+    }
+    let archive = archive.finish().unwrap().into_inner();
+
+    let boundary = "matfuse-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"set.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&archive);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let multipart =
+        post(&state(), "/api/v1/predict/batch", &format!("multipart/form-data; boundary={boundary}"), body).await;
+    assert_eq!(multipart.status, StatusCode::OK, "{}", multipart.text());
+    let lines: Vec<Value> = multipart.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["set.zip/set/NaCl.cif", "from-table", "set.zip/set/bad.cif"]);
+    assert_eq!(lines[0]["result"]["symmetry"]["formula"], "NaCl");
+    assert_eq!(lines[1]["result"]["symmetry"]["formula"], "Cu");
+    let error = lines[2]["error"]["message"].as_str().unwrap();
+    assert!(error.starts_with("set.zip/set/bad.cif: not UTF-8 text"), "{error}");
+    let single = post_json(&state(), "/api/v1/predict", &json!({ "structure": structure("rock-salt") })).await;
+    assert_close(&lines[0]["result"]["predictions"], &single.json()["predictions"], 1e-6);
+
+    // The same archive as the whole body.
+    let direct = post(&state(), "/api/v1/predict/batch", "application/zip", archive).await;
+    assert_eq!(direct.status, StatusCode::OK, "{}", direct.text());
+    let names: Vec<String> =
+        direct.text().lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().into()).collect();
+    assert_eq!(names, ["upload.zip/set/NaCl.cif", "from-table", "upload.zip/set/bad.cif"]);
+    let not_zip = post(&state(), "/api/v1/predict/batch", "application/zip", "plain text").await;
+    not_zip.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+}
+
+#[tokio::test]
 async fn shares_are_stored_opened_and_survive_a_restart() {
     let data_dir = temp_dir("share");
     let state = backend::server::ServerState::new(&config(data_dir.clone(), Default::default())).unwrap();

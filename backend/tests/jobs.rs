@@ -9,24 +9,13 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use backend::server::jobs::auth::AdminToken;
 use backend::server::{AppState, Limits, ServerState};
+use common::training::{BOUNDARY, config, multipart, table, vocab_installed};
 use common::{Reply, get as get_anonymous, send, temp_dir};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const TOKEN: &str = "test-operator-token";
-const BOUNDARY: &str = "matfuse-test-boundary";
-
-/// The smallest network, `epochs` epochs.
-fn config(epochs: usize) -> String {
-    format!(
-        "id = \"tiny\"\n\
-         [model]\nfusion = \"cross\"\nfused = 16\nheads = 2\n\
-         graph = {{ hidden = 16, layers = 1 }}\n\
-         text = {{ vocab_size = 0, hidden = 16, layers = 1, heads = 2, max_tokens = 32 }}\n\
-         [train]\nepochs = {epochs}\nbatch_size = 16\npatience = 1000\nseed = 7\n"
-    )
-}
 
 /// A server state with jobs (token, `max_jobs`) over `data_dir`.
 fn server(data_dir: &Path, token: Option<&str>, max_jobs: usize) -> AppState {
@@ -34,57 +23,6 @@ fn server(data_dir: &Path, token: Option<&str>, max_jobs: usize) -> AppState {
     config.admin_token = token.and_then(AdminToken::new);
     config.max_jobs = max_jobs;
     ServerState::new(&config).unwrap()
-}
-
-/// The MiniLM vocabulary the light text encoder is pruned from (required under CI).
-fn vocab_installed() -> bool {
-    let path = common::workspace().join(".matfuse/encoders/all-MiniLM-L6-v2/vocab.txt");
-    if path.is_file() {
-        return true;
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "CI=true but {} is missing: run scripts/fetch-encoder.sh", path.display());
-    eprintln!("SKIPPED: {} missing (run scripts/fetch-encoder.sh)", path.display());
-    false
-}
-
-/// The first `rows` rows of mp2018 as a CSV file (gzip-compressed when `gzip`); `None` (skip)
-/// without the shared data or the vocabulary outside CI.
-fn table(test: &str, rows: usize, gzip: bool) -> Option<Vec<u8>> {
-    let data = matfuse_tests::data_dir(test)?;
-    if !vocab_installed() {
-        return None;
-    }
-    let (headers, records) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
-    let split = matfuse_tests::column(&headers, "split");
-    let records = &records[..rows];
-    assert!(records.iter().any(|r| &r[split] == "train") && records.iter().any(|r| &r[split] == "val"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&headers).unwrap();
-    for record in records {
-        writer.write_record(record).unwrap();
-    }
-    let csv = writer.into_inner().unwrap();
-    if !gzip {
-        return Some(csv);
-    }
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    std::io::Write::write_all(&mut encoder, &csv).unwrap();
-    Some(encoder.finish().unwrap())
-}
-
-fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, content) in parts {
-        let filename = if *name == "data" { "; filename=\"table.csv\"" } else { "" };
-        body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n").bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
-    body
 }
 
 async fn call(state: &AppState, method: &str, uri: &str, token: Option<&str>, body: Option<Vec<u8>>) -> Reply {

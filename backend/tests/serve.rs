@@ -1,6 +1,10 @@
-//! `matfuse serve` as a process: shares survive `kill -9` and a restart; the load-test command
-//! (100 requests, 32 concurrent) finishes without errors.
+//! `matfuse serve` as a process: shares and finished training jobs survive `kill -9` and a
+//! restart; https with `--tls-cert`/`--tls-key`; the load-test command (100 requests, 32
+//! concurrent) finishes without errors.
 
+mod common;
+
+use common::training::{BOUNDARY, config, multipart, table};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -12,14 +16,12 @@ fn workspace() -> PathBuf {
 
 /// Starts `matfuse serve` on a free port; returns the process and its address.
 fn start(data_dir: &Path, static_dir: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_matfuse"))
-        .current_dir(workspace())
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .arg("--static-dir")
-        .arg(static_dir)
-        .env("NO_COLOR", "1")
-        .env("RUST_LOG", "info")
+    start_with(data_dir, static_dir, &[])
+}
+
+/// [`start`] with more arguments.
+fn start_with(data_dir: &Path, static_dir: &Path, args: &[&str]) -> (Child, String) {
+    let mut child = serve_command(data_dir, static_dir, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -27,8 +29,8 @@ fn start(data_dir: &Path, static_dir: &Path) -> (Child, String) {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let addr = loop {
         let line = lines.next().expect("server exited before listening").unwrap();
-        if let Some(at) = line.find("http://") {
-            let rest = &line[at + 7..];
+        if let Some(at) = line.find("://") {
+            let rest = &line[at + 3..];
             break rest[..rest.find(' ').unwrap_or(rest.len())].to_string();
         }
     };
@@ -36,14 +38,48 @@ fn start(data_dir: &Path, static_dir: &Path) -> (Child, String) {
     (child, addr)
 }
 
+fn serve_command(data_dir: &Path, static_dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_matfuse"));
+    command
+        .current_dir(workspace())
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .arg("--static-dir")
+        .arg(static_dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info");
+    command
+}
+
+/// A scratch data directory and a one-page site for a server process.
+fn scratch(tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let root = std::env::temp_dir().join(format!("matfuse-serve-{tag}-{}", std::process::id()));
+    std::fs::remove_dir_all(&root).ok();
+    let (data, site) = (root.join("data"), root.join("site"));
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), "<html>matfuse</html>").unwrap();
+    (root, data, site)
+}
+
 fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    send(addr, method, path, "application/json", &[], body.as_bytes())
+}
+
+/// One HTTP/1.1 exchange over a fresh connection: status and body.
+fn send(addr: &str, method: &str, path: &str, content_type: &str, headers: &[&str], body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
-    )
-    .unwrap();
+    );
+    for header in headers {
+        head.push_str(header);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -52,10 +88,7 @@ fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
 
 #[test]
 fn shares_survive_kill_9_and_restart() {
-    let root = std::env::temp_dir().join(format!("matfuse-serve-{}", std::process::id()));
-    let (data, site) = (root.join("data"), root.join("site"));
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join("index.html"), "<html>matfuse</html>").unwrap();
+    let (root, data, site) = scratch("shares");
 
     let (mut server, addr) = start(&data, &site);
     let share = r#"{"version":1,"structure":"data_x","model":"browser","weights_sha256":"00","view":{"tab":"graph"}}"#;
@@ -74,6 +107,106 @@ fn shares_survive_kill_9_and_restart() {
     server.kill().unwrap();
     server.wait().unwrap();
     std::fs::remove_dir_all(root).ok();
+}
+
+#[test]
+fn finished_jobs_and_their_models_survive_kill_9_and_restart() {
+    let Some(upload) = table("finished_jobs_and_their_models_survive_kill_9_and_restart", 60, false) else { return };
+    let (root, data, site) = scratch("jobs");
+    let token = "process-test-token";
+    let auth = format!("Authorization: Bearer {token}");
+    let job = |addr: &str, id: &str| {
+        let (status, body) = send(addr, "GET", &format!("/api/v1/jobs/{id}"), "text/plain", &[&auth], b"");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+
+    let (mut server, addr) = start_with(&data, &site, &["--admin-token", token]);
+    let body = multipart(&[("config", config(2).as_bytes()), ("data", &upload)]);
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let (status, reply) = send(&addr, "POST", "/api/v1/jobs", &content_type, &[&auth], &body);
+    assert_eq!(status, 201, "{reply}");
+    let id = serde_json::from_str::<serde_json::Value>(&reply).unwrap()["id"].as_str().unwrap().to_string();
+    let finished = (0..1200)
+        .map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            job(&addr, &id)
+        })
+        .find(|j| j["state"] != "queued" && j["state"] != "running")
+        .expect("the job did not end within two minutes");
+    assert_eq!(finished["state"], "finished", "{finished}");
+    server.kill().unwrap(); // SIGKILL, straight after the job ended
+    server.wait().unwrap();
+
+    let (mut server, addr) = start_with(&data, &site, &["--admin-token", token]);
+    let after = job(&addr, &id);
+    assert_eq!(after["state"], "finished", "{after}");
+    assert_eq!(after["model"], finished["model"], "{after}");
+    let model = after["model"].as_str().expect("a finished job names its model");
+    let (status, body) = request(&addr, "GET", &format!("/api/v1/models/{model}"), "");
+    assert_eq!(status, 200, "{body}");
+    let predict = serde_json::json!({ "structure": common::structure("rock-salt"), "model": model }).to_string();
+    let (status, body) = request(&addr, "POST", "/api/v1/predict", &predict);
+    assert_eq!(status, 200, "{body}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    std::fs::remove_dir_all(root).ok();
+}
+
+#[test]
+fn tls_serves_https_and_names_unusable_files() {
+    let fixtures = workspace().join("backend/tests/fixtures/tls");
+    let (cert, key) = (fixtures.join("localhost.crt"), fixtures.join("localhost.key"));
+    let (root, data, site) = scratch("tls");
+    let (mut server, addr) =
+        start_with(&data, &site, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let response = runtime.block_on(https_get(&addr, "/healthz", &fixtures.join("ca.crt")));
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    // Plain http to the https port gets no HTTP answer.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut plain = Vec::new();
+    let _ = stream.read_to_end(&mut plain);
+    assert!(!plain.starts_with(b"HTTP/1.1 200"), "plain http was answered over the TLS port");
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    // A key that does not match the certificate: a clear error, no server.
+    let other = fixtures.join("other.key");
+    let out = serve_command(&data, &site, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", other.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot be used together") && stderr.contains("other.key"), "{stderr}");
+    // Half a pair is refused by the flags.
+    let out = serve_command(&data, &site, &["--tls-cert", cert.to_str().unwrap()]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(root).ok();
+}
+
+/// `GET path` over TLS, trusting only the certificate authority in `ca` (PEM).
+async fn https_get(addr: &str, path: &str, ca: &Path) -> String {
+    use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CertificateDer::from_pem_file(ca).unwrap()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut tls = connector.connect(ServerName::try_from("localhost").unwrap(), tcp).await.unwrap();
+    tls.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    tls.read_to_end(&mut response).await.unwrap();
+    String::from_utf8_lossy(&response).into_owned()
 }
 
 #[test]

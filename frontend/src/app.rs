@@ -221,7 +221,7 @@ pub fn App() -> impl IntoView {
             </section>
         </div>
         <div class="wrap">
-            <BatchPanel model=local_model />
+            <BatchPanel model=local_model backend_available=backend_available />
         </div>
         <footer class="site-footer wrap">
             <p>"Reads CIF, POSCAR/CONTCAR and extended XYZ. The model runs in this page; a structure leaves your computer only if you make a short share link."</p>

@@ -2,7 +2,7 @@
 //! each item is analysed and predicted exactly as a single structure is, and the rows sort and
 //! download as the backend's batch CSV ([`shared::batch`]).
 
-use shared::api::Predictions;
+use shared::api::{BatchLine, BatchOutcome, Predictions};
 use shared::batch::{self, TableItem};
 
 /// One result row, in input order `index`.
@@ -20,22 +20,47 @@ pub struct RowResult {
     pub predictions: Predictions,
 }
 
-/// The items of dropped or picked files (`(name, text)`): a `.csv` adds one item per row, any
-/// other file is one structure (format from its name, else detected).
-pub fn items_from_files(files: Vec<(String, String)>) -> Vec<TableItem> {
-    let mut items = Vec::new();
-    for (name, text) in files {
-        if batch::is_table(&name) {
-            match batch::read_structure_table(&text, &name) {
-                Ok(rows) => items.extend(rows),
-                Err(e) => items.push(TableItem { name, structure: Err(e) }),
-            }
-        } else {
-            let format = batch::format_of(&name).unwrap_or(shared::Format::Cif);
-            items.push(TableItem { name, structure: Ok((text, format)) });
-        }
+/// The items of dropped or picked files (`(name, bytes)`): a zip archive adds its members, a
+/// `.csv` one item per row, any other file is one structure (format from its name, else
+/// detected); see [`batch::items_from_file`].
+pub fn items_from_files(files: Vec<(String, Vec<u8>)>) -> Vec<TableItem> {
+    files.iter().flat_map(|(name, bytes)| batch::items_from_file(name, bytes, batch::UnpackLimits::default())).collect()
+}
+
+/// A `multipart/form-data` body holding `files` as `files` parts (what the backend's
+/// `POST /api/v1/predict/batch` reads), with its content type.
+pub fn multipart_body(files: &[(String, Vec<u8>)]) -> (Vec<u8>, String) {
+    let boundary = "matfuse-batch-7d4c1f0e9a2b";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        // Quotes and line breaks cannot appear inside the quoted file name.
+        let name: String = name.chars().map(|c| if matches!(c, '"' | '\r' | '\n') { '_' } else { c }).collect();
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
     }
-    items
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+/// A row from one NDJSON line of the backend's batch answer, and the model that answered.
+pub fn row_from_line(line: &str) -> Result<(BatchRow, Option<String>), String> {
+    let line: BatchLine = serde_json::from_str(line).map_err(|e| format!("the server sent an unreadable line ({e})"))?;
+    let (outcome, model) = match line.outcome {
+        BatchOutcome::Result(r) => (
+            Ok(RowResult {
+                formula: r.symmetry.formula.clone(),
+                space_group: r.symmetry.space_group.symbol.clone(),
+                predictions: r.predictions.clone(),
+            }),
+            Some(r.model.id.clone()),
+        ),
+        BatchOutcome::Error(e) => (Err(e.message), None),
+    };
+    Ok((BatchRow { index: line.index, name: line.name, outcome }, model))
 }
 
 /// What the table can be sorted by.
@@ -110,15 +135,34 @@ mod tests {
     #[test]
     fn files_and_tables_become_items() {
         let items = items_from_files(vec![
-            ("a.cif".into(), "data_a".into()),
-            ("POSCAR".into(), "x".into()),
-            ("t.csv".into(), "name,cif\nx,data_x\ny,data_y\n".into()),
-            ("bad.csv".into(), "a,b\n".into()),
+            ("a.cif".into(), b"data_a".to_vec()),
+            ("POSCAR".into(), b"x".to_vec()),
+            ("t.csv".into(), b"name,cif\nx,data_x\ny,data_y\n".to_vec()),
+            ("bad.csv".into(), b"a,b\n".to_vec()),
         ]);
         let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["a.cif", "POSCAR", "x", "y", "bad.csv"]);
-        assert_eq!(items[1].structure.as_ref().unwrap().1, shared::Format::Poscar);
+        assert_eq!(items[1].structure.as_ref().unwrap().1, Some(shared::Format::Poscar));
         assert!(items[4].structure.is_err());
+    }
+
+    #[test]
+    fn multipart_bodies_name_each_file() {
+        let (body, content_type) = multipart_body(&[("a \"b\".cif".into(), b"data_a".to_vec()), ("s.zip".into(), vec![0, 1])]);
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert_eq!(text.matches(&format!("--{boundary}\r\n")).count(), 2);
+        assert!(text.contains("filename=\"a _b_.cif\"\r\nContent-Type: application/octet-stream\r\n\r\ndata_a\r\n"));
+        assert!(body.ends_with(format!("\r\n--{boundary}--\r\n").as_bytes()));
+    }
+
+    #[test]
+    fn server_lines_become_rows() {
+        let error = r#"{"index":3,"name":"x.cif","error":{"code":"parse_error","message":"CIF, line 2: broken","detail":null}}"#;
+        let (row, model) = row_from_line(error).unwrap();
+        assert_eq!((row.index, row.name.as_str(), model), (3, "x.cif", None));
+        assert_eq!(row.outcome, Err("CIF, line 2: broken".into()));
+        assert!(row_from_line("{").unwrap_err().starts_with("the server sent an unreadable line"));
     }
 
     #[test]

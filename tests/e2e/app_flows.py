@@ -5,6 +5,9 @@
 - a batch of 20 files (19 structures and one broken file) gives a 20-row table and a 20-row CSV
   download whose predictions equal the backend's `/api/v1/predict` (model `browser`) within 1e-4,
   and whose broken row carries its error;
+- the same 20 files as one zip archive give the same 20 rows in the page;
+- with "Run on: the server" the same files go through the backend's batch endpoint and the rows
+  equal the backend's single `/api/v1/predict` of each (its default model) within 1e-6;
 - the structure viewer draws with WebGL (SwiftShader here) and colours by attention on demand;
 - a what-if substitution (Sr → Ba) changes the formula and the predictions;
 - a screenshot of the results page is saved to ARTIFACT_DIR/results.png.
@@ -19,6 +22,7 @@ import os
 import sys
 import tempfile
 import urllib.request
+import zipfile
 
 from browser import PASTE, PREDICTIONS, SHOWN, SHOWN_EXPR, Browser
 
@@ -30,8 +34,8 @@ def check(name, ok, detail=""):
     print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
 
 
-def backend_prediction(base, text):
-    body = json.dumps({"structure": text, "model": "browser"}).encode()
+def backend_prediction(base, text, model="browser"):
+    body = json.dumps({"structure": text, "model": model} if model else {"structure": text}).encode()
     request = urllib.request.Request(f"{base}/api/v1/predict", data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.load(response)
@@ -118,21 +122,26 @@ def viewer_and_whatif(browser, base):
     check("what-if Sr → Ba updates the formula and the predictions", formula == "BaTiO3" and changed, formula)
 
 
-def batch_flow(browser, base):
-    directory = tempfile.mkdtemp(prefix="matfuse-batch-")
-    paths = batch_files(directory)
-    browser.open(base + "/")
-    browser.wait("return document.querySelector('#batch-files') !== null && document.documentElement.dataset.model === 'ready'", 120)
+def run_batch(browser, paths, finished):
+    """Sends files to the batch panel; returns the final note and the downloaded CSV's rows."""
     browser.send_files("#batch-files", paths)
-    note = browser.wait("const n = document.querySelector('#batch-note'); return n && n.textContent", 300)
-    rows = browser.js("return document.querySelectorAll('#batch-table tbody tr').length")
-    check("a batch of 20 files gives 20 rows", rows == 20, f"{rows} rows; {note}")
+    note = browser.wait(f"const n = document.querySelector('#batch-note'); return n && n.textContent.includes({json.dumps(finished)}) && n.textContent", 300)
     csv_text = browser.js_async(
         "const done = arguments[arguments.length - 1]; const blobs = [];"
         "const original = URL.createObjectURL; URL.createObjectURL = b => { blobs.push(b); return original.call(URL, b); };"
         "document.querySelector('#batch-download').click(); URL.createObjectURL = original;"
         "blobs.length ? blobs[0].text().then(done) : done(null);")
-    table = list(csv.DictReader(io.StringIO(csv_text or "")))
+    return note, list(csv.DictReader(io.StringIO(csv_text or "")))
+
+
+def batch_flow(browser, base):
+    directory = tempfile.mkdtemp(prefix="matfuse-batch-")
+    paths = batch_files(directory)
+    browser.open(base + "/")
+    browser.wait("return document.querySelector('#batch-files') !== null && document.documentElement.dataset.model === 'ready'", 120)
+    note, table = run_batch(browser, paths, "failed.")
+    rows = browser.js("return document.querySelectorAll('#batch-table tbody tr').length")
+    check("a batch of 20 files gives 20 rows", rows == 20, f"{rows} rows; {note}")
     check("the batch CSV has 20 rows", len(table) == 20, f"{len(table)} rows")
     worst = 0.0
     for path, row in zip(paths[:19], table[:19]):
@@ -142,6 +151,25 @@ def batch_flow(browser, base):
     check("batch rows equal single predictions (backend, model browser)", worst <= 1e-4, f"max |row - api| = {worst:.2e}")
     check("the broken file's row carries its error", bool(table and table[-1]["error"]) and table[-1]["name"] == "19_broken.cif",
           table[-1]["error"] if table else "")
+
+    archive = os.path.join(directory, "set.zip")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in paths:
+            z.write(path, "set/" + os.path.basename(path))
+    note, zipped = run_batch(browser, [archive], "failed.")
+    same = len(zipped) == 20 and all(
+        z["name"] == "set.zip/set/" + t["name"] and all(z[k] == t[k] for k in t if k != "name") for z, t in zip(zipped, table))
+    check("the same files as one zip archive give the same 20 rows", same, f"{len(zipped)} rows; {note}")
+
+    browser.js("document.querySelector('#batch-where-server').click()")
+    note, served = run_batch(browser, paths, "(on the server")
+    worst = 0.0
+    for path, row in zip(paths[:19], served[:19]):
+        api = backend_prediction(base, open(path).read(), model=None)
+        for name, value in api["predictions"].items():
+            worst = max(worst, abs(float(row[name]) - value["value"]), abs(float(row[name + "_sigma"]) - value["sigma"]))
+    check("a batch on the server gives 20 rows equal to its single predictions", len(served) == 20 and worst <= 1e-6,
+          f"{len(served)} rows, max |row - api| = {worst:.2e}; {note}")
 
 
 def main():

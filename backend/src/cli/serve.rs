@@ -1,6 +1,7 @@
 //! `matfuse serve` options (flags or `MATFUSE_*` environment variables).
 
 use crate::server::jobs::auth::AdminToken;
+use crate::server::tls::TlsFiles;
 use crate::server::{Limits, ServerConfig};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -49,6 +50,12 @@ pub struct ServeArgs {
     /// Training jobs at once; more wait in the queue.
     #[arg(long, env = "MATFUSE_MAX_JOBS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub max_jobs: u16,
+    /// PEM certificate (chain) to serve https instead of http; needs --tls-key.
+    #[arg(long, env = "MATFUSE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "MATFUSE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -60,6 +67,10 @@ impl ServeArgs {
         config.cors_origins = self.cors_origins.clone();
         config.admin_token = self.admin_token.as_deref().and_then(AdminToken::new);
         config.max_jobs = usize::from(self.max_jobs);
+        config.tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.clone(), key: key.clone() }),
+            _ => None,
+        };
         let defaults = Limits::default();
         config.limits = Limits {
             max_atoms: self.max_atoms,

@@ -1,7 +1,7 @@
 //! The bodies `POST /api/v1/predict/batch` accepts, as a list of named structures:
-//! `multipart/form-data` (one structure per file; a `.csv` file adds its rows), `text/csv`
-//! (a `cif` or `poscar` column, optional `name`/`material_id`/`id`), or a JSON array of
-//! `/predict` bodies with an optional `name`.
+//! `multipart/form-data` (one structure per file; a `.csv` file adds its rows, a zip archive its
+//! members), `application/zip`, `text/csv` (a `cif` or `poscar` column, optional
+//! `name`/`material_id`/`id`), or a JSON array of `/predict` bodies with an optional `name`.
 
 use super::error::{ApiError, ApiResult};
 use super::extract::bytes_rejection;
@@ -10,7 +10,6 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use serde::Deserialize;
-use shared::Format;
 use shared::batch;
 use shared::api::{PredictRequest, codes};
 
@@ -46,9 +45,15 @@ impl FromRequest<AppState> for BatchInput {
             let multipart = Multipart::from_request(request, state)
                 .await
                 .map_err(|e| ApiError::new(e.status(), codes::INVALID_REQUEST, e.body_text()))?;
-            multipart_items(multipart, limit).await?
+            multipart_items(multipart, limit, state.limits.unpack).await?
         } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
             csv_items(&utf8(&body(request, state).await?)?, "the body")?
+        } else if content_type.starts_with("application/zip") || content_type.starts_with("application/x-zip") {
+            let bytes = body(request, state).await?;
+            if !batch::is_zip(&bytes) {
+                return Err(ApiError::invalid_request("the body is not a zip archive"));
+            }
+            file_items("upload.zip", &bytes, state.limits.unpack)
         } else if content_type.starts_with("application/json") {
             let items: Vec<JsonItem> = serde_json::from_slice(&body(request, state).await?)
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, codes::INVALID_JSON, e.to_string()))?;
@@ -64,7 +69,7 @@ impl FromRequest<AppState> for BatchInput {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 codes::UNSUPPORTED_MEDIA_TYPE,
-                "send multipart/form-data files, a text/csv table or a JSON array",
+                "send multipart/form-data files, a zip archive, a text/csv table or a JSON array",
             ));
         };
         let max = state.limits.max_batch_items;
@@ -91,28 +96,23 @@ fn utf8(bytes: &[u8]) -> ApiResult<String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| ApiError::invalid_request(format!("the body is not UTF-8 text: {e}")))
 }
 
-async fn multipart_items(mut multipart: Multipart, limit: usize) -> ApiResult<Vec<BatchItem>> {
+async fn multipart_items(mut multipart: Multipart, limit: usize, unpack: batch::UnpackLimits) -> ApiResult<Vec<BatchItem>> {
     let mut items = Vec::new();
     loop {
         let field = multipart.next_field().await.map_err(|e| multipart_error(e, limit))?;
         let Some(field) = field else { break };
         let name = field.file_name().or(field.name()).map_or_else(|| format!("item-{}", items.len()), str::to_string);
-        let is_csv = batch::is_table(&name) || field.content_type() == Some("text/csv");
+        // A table sent under a name without `.csv` is still a table when its part says so.
+        let name = if field.content_type() == Some("text/csv") && !batch::is_table(&name) { format!("{name}.csv") } else { name };
         let bytes = field.bytes().await.map_err(|e| multipart_error(e, limit))?;
-        let text = String::from_utf8(bytes.to_vec());
-        if is_csv {
-            items.extend(csv_items(
-                &text.map_err(|e| ApiError::invalid_request(format!("{name}: not UTF-8: {e}")))?,
-                &name,
-            )?);
-        } else {
-            let request = text
-                .map(|structure| PredictRequest { structure, format: batch::format_of(&name), text: None, model: None })
-                .map_err(|e| ApiError::invalid_request(format!("the file is not UTF-8 text: {e}")));
-            items.push(BatchItem { name, request });
-        }
+        items.extend(file_items(&name, &bytes, unpack));
     }
     Ok(items)
+}
+
+/// The structures of one uploaded file (a structure, a table or a zip archive of either).
+fn file_items(name: &str, bytes: &[u8], unpack: batch::UnpackLimits) -> Vec<BatchItem> {
+    batch::items_from_file(name, bytes, unpack).into_iter().map(BatchItem::from).collect()
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
@@ -126,21 +126,25 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
 /// Rows of a structure table; a row that cannot be read becomes an item with its error.
 fn csv_items(text: &str, source: &str) -> ApiResult<Vec<BatchItem>> {
     let items = batch::read_structure_table(text, source).map_err(ApiError::invalid_request)?;
-    Ok(items
-        .into_iter()
-        .map(|item| BatchItem {
+    Ok(items.into_iter().map(BatchItem::from).collect())
+}
+
+impl From<batch::TableItem> for BatchItem {
+    fn from(item: batch::TableItem) -> BatchItem {
+        BatchItem {
             name: item.name,
             request: item
                 .structure
-                .map(|(structure, format)| PredictRequest { structure, format: Some(format), text: None, model: None })
+                .map(|(structure, format)| PredictRequest { structure, format, text: None, model: None })
                 .map_err(ApiError::invalid_request),
-        })
-        .collect())
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::Format;
 
     #[test]
     fn table_rows_become_requests_and_bad_tables_api_errors() {

@@ -30,6 +30,8 @@ pub struct ServerConfig {
     pub admin_token: Option<AdminToken>,
     /// Training jobs at once (the rest queue).
     pub max_jobs: usize,
+    /// Serve https with this certificate and key instead of http.
+    pub tls: Option<super::tls::TlsFiles>,
 }
 
 /// Limits on what one request may ask; each rejection is a JSON error with its own status.
@@ -53,6 +55,8 @@ pub struct Limits {
     pub max_concurrent_predictions: usize,
     /// How long a request waits for a model slot before a 503 with `Retry-After`.
     pub queue_wait: Duration,
+    /// What one zip archive in a batch may unpack into.
+    pub unpack: shared::batch::UnpackLimits,
 }
 
 impl Default for Limits {
@@ -67,6 +71,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_concurrent_predictions: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue_wait: Duration::from_secs(5),
+            unpack: shared::batch::UnpackLimits::default(),
         }
     }
 }
@@ -86,6 +91,7 @@ impl ServerConfig {
             limits: Limits::default(),
             admin_token: None,
             max_jobs: 1,
+            tls: None,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod registry;
 pub mod routes;
 pub mod state;
 pub mod storage;
+pub mod tls;
 
 use crate::error::{Error, Result};
 use axum::Router;
@@ -99,18 +100,38 @@ pub fn serve(config: ServerConfig) -> Result<()> {
         if resumed > 0 {
             tracing::info!("{resumed} interrupted training job(s) resumed");
         }
-        let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(Error::Serve)?;
+        let tls = match &config.tls {
+            Some(files) => Some(files.load().await?),
+            None => None,
+        };
+        let listener = std::net::TcpListener::bind(config.addr).map_err(Error::Serve)?;
+        listener.set_nonblocking(true).map_err(Error::Serve)?;
         let addr = listener.local_addr().map_err(Error::Serve)?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::info!(
-            "matfuse serving {} on http://{addr} (data in {})",
+            "matfuse serving {} on {scheme}://{addr} (data in {})",
             config.static_dir.display(),
             config.data_dir.display()
         );
         let jobs = state.jobs.clone();
-        let served = axum::serve(listener, app(state).layer(tower_http::trace::TraceLayer::new_for_http()))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(Error::Serve);
+        let service = app(state).layer(tower_http::trace::TraceLayer::new_for_http()).into_make_service();
+        let served = match tls {
+            // Requests in flight get 30 s to finish after the signal.
+            Some(tls) => {
+                let handle = axum_server::Handle::new();
+                let on_signal = handle.clone();
+                tokio::spawn(async move {
+                    shutdown_signal().await;
+                    on_signal.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+                });
+                axum_server::from_tcp_rustls(listener, tls).map_err(Error::Serve)?.handle(handle).serve(service).await
+            }
+            None => {
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(Error::Serve)?;
+                axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
+            }
+        }
+        .map_err(Error::Serve);
         // Trainings stop at their next epoch boundary (checkpointed) and resume on the next start.
         tracing::info!("stopping training jobs at their next checkpoint");
         jobs.shutdown().await;

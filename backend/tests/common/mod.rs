@@ -2,6 +2,8 @@
 //! directory, and one-shot requests.
 #![allow(dead_code)]
 
+pub mod training;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use backend::server::{AppState, Limits, ServerConfig, ServerState, app};

@@ -1,6 +1,7 @@
-//! The batch panel: drop or pick many structure files (or CSV tables of them), predict each in
-//! the page with the same model and code path as a single structure, watch the progress, sort
-//! the table by any column and download it as CSV.
+//! The batch panel: drop or pick many structure files (or CSV tables or zip archives of them),
+//! predict each in the page with the same model and code path as a single structure (or, when
+//! the backend is there and the user asks, on the server through its batch endpoint), watch the
+//! progress, sort the table by any column and download it as CSV.
 
 use std::rc::Rc;
 
@@ -11,6 +12,7 @@ use web_sys::FileList;
 
 use crate::{
     analysis::analyse,
+    backend,
     batch::{self, BatchRow, RowResult, SortKey},
     format::fixed,
     model::LocalModel,
@@ -18,13 +20,17 @@ use crate::{
 };
 
 #[component]
-pub fn BatchPanel(model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>) -> impl IntoView {
+pub fn BatchPanel(
+    model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>,
+    #[prop(into)] backend_available: Signal<bool>,
+) -> impl IntoView {
     let rows = RwSignal::new(Vec::<BatchRow>::new());
     let progress = RwSignal::new(None::<(usize, usize)>);
     let sort_key = RwSignal::new((SortKey::Index, true));
     let note = RwSignal::new(None::<String>);
     let dragging = RwSignal::new(false);
     let run = StoredValue::new(0u64);
+    let on_server = RwSignal::new(false);
 
     let start = move |files: Option<FileList>| {
         let Some(files) = files else { return };
@@ -32,21 +38,27 @@ pub fn BatchPanel(model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>) -> i
         if files.is_empty() {
             return;
         }
-        let Some(model) = model.get_value() else {
+        let server = on_server.get_untracked() && backend_available.get_untracked();
+        let model = model.get_value();
+        if model.is_none() && !server {
             note.set(Some("The model is still loading; try again in a moment.".into()));
             return;
-        };
+        }
         run.update_value(|n| *n += 1);
         let this_run = run.get_value();
         note.set(None);
+        progress.set(None);
         rows.set(vec![]);
         spawn_local(async move {
-            let mut texts = Vec::with_capacity(files.len());
+            let mut contents = Vec::with_capacity(files.len());
             for file in files {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-                texts.push((file.name(), text.unwrap_or_default()));
+                let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+                contents.push((file.name(), bytes.map(|b| js_sys::Uint8Array::new(&b).to_vec()).unwrap_or_default()));
             }
-            let items = batch::items_from_files(texts);
+            let Some(model) = model.filter(|_| !server) else {
+                return on_the_server(contents, rows, note, move || run.try_get_value() == Some(this_run)).await;
+            };
+            let items = batch::items_from_files(contents);
             let total = items.len();
             for (index, item) in items.into_iter().enumerate() {
                 if run.try_get_value() != Some(this_run) {
@@ -96,7 +108,18 @@ pub fn BatchPanel(model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>) -> i
     view! {
         <section class="panel batch-panel" aria-labelledby="batch-heading">
             <h2 id="batch-heading">"Batch"</h2>
-            <p class="muted">"Predict many structures at once: drop files here or pick them (CIF, POSCAR, extended XYZ, or a CSV with a "<code>"cif"</code>" column). Each row is the same prediction the page makes for that structure alone."</p>
+            <p class="muted">"Predict many structures at once: drop files here or pick them (CIF, POSCAR, extended XYZ, a CSV with a "<code>"cif"</code>" column, or a zip of any of these). Each row is the same prediction the page makes for that structure alone."</p>
+            {move || backend_available.get().then(|| view! {
+                <fieldset class="batch-where">
+                    <legend>"Run on"</legend>
+                    <label><input type="radio" name="batch-where" id="batch-where-browser"
+                        prop:checked=move || !on_server.get() on:change=move |_| on_server.set(false) />
+                        " this browser"</label>
+                    <label><input type="radio" name="batch-where" id="batch-where-server"
+                        prop:checked=move || on_server.get() on:change=move |_| on_server.set(true) />
+                        " the server (its default model; zip archives are unpacked there)"</label>
+                </fieldset>
+            })}
             <div
                 class="dropzone"
                 class:dragging=move || dragging.get()
@@ -110,7 +133,7 @@ pub fn BatchPanel(model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>) -> i
             >
                 <label class="file-pick">
                     "Choose files…"
-                    <input type="file" id="batch-files" multiple accept=".cif,.vasp,.poscar,.xyz,.extxyz,.csv,.txt" on:change=move |e: ev::Event| {
+                    <input type="file" id="batch-files" multiple accept=".cif,.vasp,.poscar,.xyz,.extxyz,.csv,.zip,.txt" on:change=move |e: ev::Event| {
                         let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
                         start(input.as_ref().and_then(|i| i.files()));
                         if let Some(input) = input { input.set_value(""); }
@@ -166,6 +189,45 @@ fn Row(row: BatchRow) -> impl IntoView {
         Err(e) => view! { <td colspan="5" class="status bad">{e}</td> }.into_any(),
     };
     view! { <tr><td class="num">{row.index + 1}</td><td>{row.name}</td>{cells}</tr> }
+}
+
+/// Sends the files to the backend's batch endpoint and fills the table as its lines arrive;
+/// `current` says whether this run is still the latest one.
+async fn on_the_server(
+    files: Vec<(String, Vec<u8>)>,
+    rows: RwSignal<Vec<BatchRow>>,
+    note: RwSignal<Option<String>>,
+    current: impl Fn() -> bool,
+) {
+    let (body, content_type) = batch::multipart_body(&files);
+    note.set(Some("Sent to the server; rows appear as they are predicted…".into()));
+    let mut answered_by = None::<String>;
+    let mut unreadable = None::<String>;
+    let sent = backend::predict_batch(body, &content_type, |line| {
+        if !current() {
+            return;
+        }
+        match batch::row_from_line(line) {
+            Ok((row, model)) => {
+                answered_by = answered_by.take().or(model);
+                rows.update(|r| r.push(row));
+                note.set(Some(format!("{} structures predicted on the server…", rows.with_untracked(Vec::len))));
+            }
+            Err(e) => unreadable = Some(e),
+        }
+    })
+    .await;
+    if !current() {
+        return;
+    }
+    let (total, failed) = rows.with_untracked(|r| (r.len(), r.iter().filter(|r| r.outcome.is_err()).count()));
+    note.set(Some(match (sent, unreadable) {
+        (Err(e), _) | (Ok(()), Some(e)) => format!("{e} ({total} rows received)"),
+        (Ok(()), None) => format!(
+            "{total} structures, {failed} failed (on the server, model {}).",
+            answered_by.as_deref().unwrap_or("unknown")
+        ),
+    }));
 }
 
 /// Analyses and predicts one structure text, as the single-structure view does.

@@ -1,16 +1,62 @@
 //! Batches of structures, the same in the backend (`POST /api/v1/predict/batch`) and the page:
 //! reading a structure table (a CSV with a `cif` or `poscar` column and an optional
 //! `name`/`material_id`/`id` column), the format a file name implies, and the result table's
-//! CSV layout (name, formula, space group, each property's value and σ, error).
+//! CSV layout (name, formula, space group, each property's value and σ, error). A batch file is
+//! one structure, a structure table or a zip archive of either ([`items_from_file`]).
+
+mod archive;
+
+pub use archive::{Member, UnpackLimits, is_zip, read_zip};
 
 use crate::Format;
 use crate::api::Predictions;
 
-/// One row of a structure table: its name and the structure text, or why the row is unusable.
+/// One structure of a batch: its name and text (with the format its file name or table column
+/// implies; `None` = detect from the text), or why it is unusable.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableItem {
     pub name: String,
-    pub structure: Result<(String, Format), String>,
+    pub structure: Result<(String, Option<Format>), String>,
+}
+
+impl TableItem {
+    fn failed(name: impl Into<String>, error: String) -> TableItem {
+        TableItem { name: name.into(), structure: Err(error) }
+    }
+}
+
+/// The structures of one uploaded file named `name`: a zip archive (by content) gives the
+/// items of each member, a `.csv` table one item per row, any other file one structure. Nothing
+/// here fails the batch: an unusable file or member becomes an item carrying its error.
+pub fn items_from_file(name: &str, bytes: &[u8], limits: UnpackLimits) -> Vec<TableItem> {
+    if is_zip(bytes) {
+        return match read_zip(bytes, name, limits) {
+            Ok(members) => members
+                .into_iter()
+                .flat_map(|member| match member.bytes {
+                    Ok(bytes) => items_from_plain_file(&member.path, &bytes),
+                    Err(e) => vec![TableItem::failed(member.path, e)],
+                })
+                .collect(),
+            Err(e) => vec![TableItem::failed(name, e)],
+        };
+    }
+    items_from_plain_file(name, bytes)
+}
+
+fn items_from_plain_file(name: &str, bytes: &[u8]) -> Vec<TableItem> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return vec![TableItem::failed(name, format!("{name}: not UTF-8 text ({e})"))],
+    };
+    if is_table(name) {
+        match read_structure_table(text, name) {
+            Ok(rows) => rows,
+            Err(e) => vec![TableItem::failed(name, e)],
+        }
+    } else {
+        vec![TableItem { name: name.to_string(), structure: Ok((text.to_string(), format_of(name))) }]
+    }
 }
 
 /// The rows of a structure table read from `source` (named in messages). Fails only when the
@@ -42,7 +88,7 @@ pub fn read_structure_table(text: &str, source: &str) -> Result<Vec<TableItem>, 
                             .map_or(fallback, str::to_string),
                         structure: record
                             .get(structure_col)
-                            .map(|s| (s.to_string(), format))
+                            .map(|s| (s.to_string(), Some(format)))
                             .ok_or_else(|| format!("{source}, line {line}: the row has no structure column")),
                     }
                 }
@@ -125,6 +171,27 @@ mod tests {
         assert!(items[0].structure.as_ref().unwrap().0.contains("_cell_length_a"));
         let err = read_structure_table("a,b\n1,2\n", "t.csv").unwrap_err();
         assert!(err.contains("no `cif` or `poscar` column"), "{err}");
+    }
+
+    #[test]
+    fn files_tables_and_archives_become_items() {
+        let limits = UnpackLimits::default();
+        let single = items_from_file("POSCAR", b"Si\n", limits);
+        assert_eq!(single, [TableItem { name: "POSCAR".into(), structure: Ok(("Si\n".into(), Some(Format::Poscar))) }]);
+        let bytes = archive::tests::zip_of(&[
+            ("a.cif", b"data_a"),
+            ("t.csv", b"name,poscar\nx,P1\ny,P2\n"),
+            ("bad.cif", &[0xff, 0xfe]),
+            ("notes.txt", b"text"),
+        ]);
+        let items = items_from_file("set.zip", &bytes, limits);
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["set.zip/a.cif", "x", "y", "set.zip/bad.cif", "set.zip/notes.txt"]);
+        assert_eq!(items[2].structure, Ok(("P2".into(), Some(Format::Poscar))));
+        assert!(items[3].structure.as_ref().unwrap_err().starts_with("set.zip/bad.cif: not UTF-8 text"));
+        assert_eq!(items[4].structure, Ok(("text".into(), None)));
+        let broken = items_from_file("cut.zip", b"PK\x03\x04", limits);
+        assert!(broken[0].structure.as_ref().unwrap_err().starts_with("cut.zip: not a readable zip archive"));
     }
 
     #[test]
