@@ -166,6 +166,27 @@ async fn batch_reads_csv_and_answers_csv() {
 }
 
 #[tokio::test]
+async fn batch_streams_gzip_to_clients_that_accept_it() {
+    // Browsers send Accept-Encoding: gzip; the compressed stream must end cleanly.
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/predict/batch")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::from(json!([{ "structure": structure("rock-salt") }, { "structure": "broken" }]).to_string()))
+        .unwrap();
+    let reply = send(&state(), request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers[header::CONTENT_ENCODING], "gzip");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(reply.body.as_slice()), &mut text).unwrap();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["result"]["symmetry"]["formula"], "NaCl");
+    assert!(lines[1]["error"]["message"].is_string());
+}
+
+#[tokio::test]
 async fn batch_reads_multipart_files() {
     let boundary = "matfuse-boundary";
     let mut body = String::new();

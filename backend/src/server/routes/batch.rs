@@ -82,9 +82,11 @@ pub async fn batch(
             }
         }
     });
+    // Fused: the gzip layer polls the body once more after its end, which `unfold` forbids.
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|bytes| (Ok::<_, std::convert::Infallible>(bytes), rx))
-    });
+    })
+    .fuse();
     let content_type = match output {
         Output::Ndjson => "application/x-ndjson",
         Output::Csv => "text/csv; charset=utf-8",
