@@ -102,6 +102,31 @@ async fn model_list_detail_and_weights_with_etag() {
     assert_eq!(cached.headers[header::ETAG], etag.as_str());
 }
 
+/// The page loads a server model from `files/` as it loads its own bundle from a static host:
+/// the files equal those on disk, and nothing outside the manifest's list is served.
+#[tokio::test]
+async fn model_files_are_served_as_the_bundle_lists_them() {
+    let state = state();
+    let dir = workspace().join("models/weights/browser");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let weights_file = manifest["weights"]["file"].as_str().unwrap();
+    let vocab_file = manifest["vocabulary"][0]["file"].as_str().unwrap();
+    for file in ["manifest.json", "ood.json", vocab_file, weights_file] {
+        let response = get(&state, &format!("/api/v1/models/browser/files/{file}")).await;
+        assert_eq!(response.status, StatusCode::OK, "{file}");
+        assert_eq!(response.body, std::fs::read(dir.join(file)).unwrap(), "{file}");
+    }
+    let weights = get(&state, &format!("/api/v1/models/browser/files/{weights_file}")).await;
+    assert_eq!(weights.headers[header::ETAG].to_str().unwrap(), format!("\"{}\"", manifest["weights"]["sha256"].as_str().unwrap()));
+    for file in ["MODEL_CARD.md", "eval_ids.txt", "..%2Fbrowser%2Fmanifest.json", "%2Fetc%2Fpasswd"] {
+        let response = get(&state, &format!("/api/v1/models/browser/files/{file}")).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{file}");
+        assert!(response.json()["error"]["message"].as_str().unwrap().contains("has no file"), "{file}");
+    }
+    let unknown = get(&state, "/api/v1/models/nope/files/manifest.json").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn batch_items_equal_single_predictions_in_input_order() {
     let state = state();
@@ -188,16 +213,12 @@ async fn batch_streams_gzip_to_clients_that_accept_it() {
 
 #[tokio::test]
 async fn batch_reads_multipart_files() {
-    let boundary = "matfuse-boundary";
-    let mut body = String::new();
-    for (name, text) in [("NaCl.cif", structure("rock-salt")), ("Cu.cif", structure("fcc-copper"))] {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: chemical/x-cif\r\n\r\n{text}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    let reply =
-        post(&state(), "/api/v1/predict/batch", &format!("multipart/form-data; boundary={boundary}"), body).await;
+    let (nacl, cu) = (structure("rock-salt"), structure("fcc-copper"));
+    let body = form::body(&[
+        form::Part::file("files", "NaCl.cif", "chemical/x-cif", nacl.as_bytes()),
+        form::Part::file("files", "Cu.cif", "chemical/x-cif", cu.as_bytes()),
+    ]);
+    let reply = post(&state(), "/api/v1/predict/batch", &form::content_type(), body).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let lines: Vec<Value> = reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
@@ -224,15 +245,8 @@ async fn batch_reads_zip_archives_as_a_file_or_the_body() {
     }
     let archive = archive.finish().unwrap().into_inner();
 
-    let boundary = "matfuse-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"set.zip\"\r\nContent-Type: application/zip\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&archive);
-    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    let multipart =
-        post(&state(), "/api/v1/predict/batch", &format!("multipart/form-data; boundary={boundary}"), body).await;
+    let body = form::body(&[form::Part::file("files", "set.zip", "application/zip", &archive)]);
+    let multipart = post(&state(), "/api/v1/predict/batch", &form::content_type(), body).await;
     assert_eq!(multipart.status, StatusCode::OK, "{}", multipart.text());
     let lines: Vec<Value> = multipart.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();

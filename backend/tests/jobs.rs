@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use backend::server::jobs::auth::AdminToken;
 use backend::server::{AppState, Limits, ServerState};
-use common::training::{BOUNDARY, config, multipart, table, vocab_installed};
+use common::training::{config, multipart, table, vocab_installed};
 use common::{Reply, get as get_anonymous, send, temp_dir};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ async fn call(state: &AppState, method: &str, uri: &str, token: Option<&str>, bo
     }
     let body = match body {
         Some(bytes) => {
-            request = request.header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+            request = request.header(header::CONTENT_TYPE, common::form::content_type());
             Body::from(bytes)
         }
         None => Body::empty(),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::training::{BOUNDARY, config, multipart, table};
+use common::training::{config, multipart, table};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -123,7 +123,7 @@ fn finished_jobs_and_their_models_survive_kill_9_and_restart() {
 
     let (mut server, addr) = start_with(&data, &site, &["--admin-token", token]);
     let body = multipart(&[("config", config(2).as_bytes()), ("data", &upload)]);
-    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let content_type = common::form::content_type();
     let (status, reply) = send(&addr, "POST", "/api/v1/jobs", &content_type, &[&auth], &body);
     assert_eq!(status, 201, "{reply}");
     let id = serde_json::from_str::<serde_json::Value>(&reply).unwrap()["id"].as_str().unwrap().to_string();

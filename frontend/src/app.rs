@@ -6,6 +6,7 @@
 //! and Ctrl+Enter analyse at once. The model loads once, in the background; every analysed
 //! structure is then predicted (a newer analysis discards an older prediction).
 
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use crate::{
     analysis::{Analysis, analyse, now_ms},
     backend,
     components::{BatchPanel, Gallery, Results, SharePanel, StructureInput, StructureViewer, WhatIf},
-    model::{self, LocalModel, ModelStatus, PredictionState, fetch::BUNDLE_URL},
+    model::{self, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus, PredictionState, fetch::BUNDLE_URL},
     route::{Route, find_example, replace_fragment},
     share::{self, View},
 };
@@ -45,8 +46,22 @@ pub fn App() -> impl IntoView {
     let pinned = RwSignal::new(None::<(String, String)>);
     let link_problem = RwSignal::new(None::<String>);
     let backend_available = RwSignal::new(false);
+    // The backend's full-fusion model, run beside the local one when the backend serves it.
+    let full_status = RwSignal::new(FullFusionStatus::NoBackend);
+    let full_model = StoredValue::new_local(None::<Rc<FullFusionModel>>);
+    let full_prediction = RwSignal::new(None as FullFusionState);
     load_model(model_status, local_model);
-    predict_each_analysis(analysis, model_status, local_model, prediction);
+    let local_ready = Signal::derive(move || matches!(*model_status.read(), ModelStatus::Ready(_)));
+    let predict_local = |model: Rc<LocalModel>, structure: Arc<Structure>, description| async move {
+        model.predict(&structure, description).await
+    };
+    predict_each_analysis(analysis, local_ready, local_model, prediction, predict_local, record_prediction_shown);
+    load_full_fusion(backend_available, local_ready, local_model, full_status, full_model);
+    let full_ready = Signal::derive(move || matches!(*full_status.read(), FullFusionStatus::Ready(_)));
+    let predict_full = |model: Rc<FullFusionModel>, structure: Arc<Structure>, description| async move {
+        model.predict(&structure, description).await
+    };
+    predict_each_analysis(analysis, full_ready, full_model, full_prediction, predict_full, || {});
     spawn_local(async move {
         let _ = backend_available.try_set(backend::available().await);
     });
@@ -213,7 +228,14 @@ pub fn App() -> impl IntoView {
                 <h2 id="results-heading">"Analysis"</h2>
                 {move || link_problem.get().map(|p| view! { <p class="status bad notice" id="link-problem" role="alert">{p}</p> })}
                 {move || pin_notice().map(|p| view! { <p class="status warning notice" id="pin-notice" role="status">{p}</p> })}
-                <Results analysis=analysis example=example model=model_status prediction=prediction />
+                <Results
+                    analysis=analysis
+                    example=example
+                    model=model_status
+                    prediction=prediction
+                    full_status=full_status
+                    full_prediction=full_prediction
+                />
                 <Show when=has_structure>
                     <WhatIf original=original substitution=substitution strain=strain on_edit=on_whatif on_reset=on_whatif_reset />
                     <SharePanel source=source model=model_status view=view backend_available=backend_available />
@@ -246,30 +268,64 @@ fn load_model(status: RwSignal<ModelStatus>, slot: StoredValue<Option<Rc<LocalMo
     });
 }
 
-/// Predicts the analysed structure whenever the analysis or the model changes; only the latest
-/// request's result is kept.
-fn predict_each_analysis(
-    analysis: RwSignal<Option<Analysis>>,
-    status: RwSignal<ModelStatus>,
-    slot: StoredValue<Option<Rc<LocalModel>>, LocalStorage>,
-    prediction: RwSignal<PredictionState>,
+/// Once the backend answers and the local model is ready, loads the backend's full-fusion
+/// model on the local model's device (WebGPU or the CPU).
+fn load_full_fusion(
+    backend_available: RwSignal<bool>,
+    local_ready: Signal<bool>,
+    local: StoredValue<Option<Rc<LocalModel>>, LocalStorage>,
+    status: RwSignal<FullFusionStatus>,
+    slot: StoredValue<Option<Rc<FullFusionModel>>, LocalStorage>,
 ) {
+    Effect::new(move |_| {
+        if !backend_available.get() || !local_ready.get() || status.get_untracked() != FullFusionStatus::NoBackend {
+            return;
+        }
+        let Some(local) = local.get_value() else { return };
+        status.set(FullFusionStatus::Loading);
+        spawn_local(async move {
+            let loaded = FullFusionModel::load(&local.compute).await;
+            let next = match loaded {
+                Ok((model, summary)) => {
+                    let _ = slot.try_set_value(Some(Rc::new(model)));
+                    FullFusionStatus::Ready(summary)
+                }
+                Err(unavailable) => unavailable,
+            };
+            let _ = status.try_set(next);
+        });
+    });
+}
+
+/// Predicts the analysed structure with the model in `slot` whenever the analysis changes or
+/// the model becomes `ready`; only the latest request's result is kept (and then `shown` runs).
+fn predict_each_analysis<M, T, F>(
+    analysis: RwSignal<Option<Analysis>>,
+    ready: Signal<bool>,
+    slot: StoredValue<Option<Rc<M>>, LocalStorage>,
+    out: RwSignal<Option<T>>,
+    predict: impl Fn(Rc<M>, Arc<Structure>, String) -> F + Copy + 'static,
+    shown: fn(),
+) where
+    M: 'static,
+    T: Send + Sync + 'static,
+    F: Future<Output = T> + 'static,
+{
     let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let ready = matches!(*status.read(), ModelStatus::Ready(_));
         let target = analysis.with(|a| {
             let a = a.as_ref()?;
             Some((a.structure.clone()?, a.outcome.as_ref().ok()?.description.clone()?))
         });
         latest.update_value(|n| *n += 1);
         let request = latest.get_value();
-        prediction.set(None);
-        let (true, Some((structure, description)), Some(model)) = (ready, target, slot.get_value()) else { return };
+        out.set(None);
+        let (true, Some((structure, description)), Some(model)) = (ready.get(), target, slot.get_value()) else { return };
         spawn_local(async move {
-            let result = model.predict(&structure, description).await;
+            let result = predict(model, structure, description).await;
             if latest.try_get_value() == Some(request) {
-                let _ = prediction.try_set(Some(result));
-                record_prediction_shown();
+                let _ = out.try_set(Some(result));
+                shown();
             }
         });
     });

@@ -12,33 +12,59 @@ pub async fn available() -> bool {
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, String> {
-    let init = RequestInit::new();
-    init.set_method("GET");
-    send(url, &init).await
+    json_of(url, fetch(url, "GET", None).await?).await
 }
 
 pub async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, String> {
-    let init = RequestInit::new();
-    init.set_method("POST");
     let json = serde_json::to_string(body).map_err(|e| e.to_string())?;
-    init.set_body(&JsValue::from_str(&json));
-    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
-    headers.set("Content-Type", "application/json").map_err(|e| format!("{e:?}"))?;
-    init.set_headers(&headers);
-    send(url, &init).await
+    json_of(url, fetch(url, "POST", Some((JsValue::from_str(&json), "application/json"))).await?).await
 }
 
-async fn send<T: DeserializeOwned>(url: &str, init: &RequestInit) -> Result<T, String> {
-    let failed = |e: JsValue| format!("{url}: {}", e.as_string().unwrap_or_else(|| format!("{e:?}")));
-    let request = Request::new_with_str_and_init(url, init).map_err(failed)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed)?.dyn_into().map_err(failed)?;
-    let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?.as_string().unwrap_or_default();
-    if !response.ok() {
-        // The backend's errors are `{ "error": { "code", "message", … } }`.
-        let message = serde_json::from_str::<shared::api::ApiError>(&text).map(|e| e.error.message).unwrap_or(text);
-        return Err(format!("{url}: HTTP {}: {message}", response.status()));
+/// POSTs `body` as JSON and returns the answer's bytes (binary answers such as `api/v1/embed`).
+pub async fn post_for_bytes<B: Serialize>(url: &str, body: &B) -> Result<Vec<u8>, String> {
+    let json = serde_json::to_string(body).map_err(|e| e.to_string())?;
+    let response = ok(url, fetch(url, "POST", Some((JsValue::from_str(&json), "application/json"))).await?).await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(failed(url))?).await.map_err(failed(url))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Turns a JavaScript error into a message naming `url`.
+fn failed(url: &str) -> impl Fn(JsValue) -> String + Copy + '_ {
+    move |e: JsValue| format!("{url}: {}", e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+/// Sends a request (with `body` of the given content type) and waits for the answer's headers.
+async fn fetch(url: &str, method: &str, body: Option<(JsValue, &str)>) -> Result<Response, String> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some((body, content_type)) = body {
+        init.set_body(&body);
+        let headers = web_sys::Headers::new().map_err(failed(url))?;
+        headers.set("Content-Type", content_type).map_err(failed(url))?;
+        init.set_headers(&headers);
     }
+    let request = Request::new_with_str_and_init(url, &init).map_err(failed(url))?;
+    let window = web_sys::window().ok_or("no window")?;
+    JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed(url))?.dyn_into().map_err(failed(url))
+}
+
+/// The response when it succeeded, else the backend's error message (its errors are
+/// `{ "error": { "code", "message", … } }`).
+async fn ok(url: &str, response: Response) -> Result<Response, String> {
+    if response.ok() {
+        return Ok(response);
+    }
+    let text = text_of(url, &response).await?;
+    let message = serde_json::from_str::<shared::api::ApiError>(&text).map(|e| e.error.message).unwrap_or(text);
+    Err(format!("{url}: HTTP {}: {message}", response.status()))
+}
+
+async fn text_of(url: &str, response: &Response) -> Result<String, String> {
+    Ok(JsFuture::from(response.text().map_err(failed(url))?).await.map_err(failed(url))?.as_string().unwrap_or_default())
+}
+
+async fn json_of<T: DeserializeOwned>(url: &str, response: Response) -> Result<T, String> {
+    let text = text_of(url, &ok(url, response).await?).await?;
     serde_json::from_str(&text).map_err(|e| format!("{url}: unexpected answer ({e})"))
 }
 
@@ -47,21 +73,11 @@ async fn send<T: DeserializeOwned>(url: &str, init: &RequestInit) -> Result<T, S
 /// read through its `ReadableStream` so a long batch shows progress before it ends.
 pub async fn predict_batch(body: Vec<u8>, content_type: &str, mut on_line: impl FnMut(&str)) -> Result<(), String> {
     let url = "api/v1/predict/batch";
-    let failed = |e: JsValue| format!("{url}: {}", e.as_string().unwrap_or_else(|| format!("{e:?}")));
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&js_sys::Uint8Array::from(body.as_slice()));
-    let headers = web_sys::Headers::new().map_err(failed)?;
-    headers.set("Content-Type", content_type).map_err(failed)?;
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(url, &init).map_err(failed)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed)?.dyn_into().map_err(failed)?;
-    if !response.ok() {
-        let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?.as_string().unwrap_or_default();
-        let message = serde_json::from_str::<shared::api::ApiError>(&text).map(|e| e.error.message).unwrap_or(text);
-        return Err(format!("the server refused the batch (HTTP {}): {message}", response.status()));
-    }
+    let body = js_sys::Uint8Array::from(body.as_slice());
+    let response = ok(url, fetch(url, "POST", Some((body.into(), content_type))).await?)
+        .await
+        .map_err(|e| format!("the server refused the batch ({e})"))?;
+    let failed = failed(url);
     // response.body.getReader(), through js_sys so the page needs no more web-sys features.
     let get = |target: &JsValue, key: &str| js_sys::Reflect::get(target, &JsValue::from_str(key)).map_err(failed);
     let stream = get(&response, "body")?;

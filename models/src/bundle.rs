@@ -250,6 +250,19 @@ fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
+/// The caveats every shipped model card and manifest carries.
+pub fn standard_caveats() -> Vec<String> {
+    [
+        "Band gaps are PBE (GGA) values, which underestimate experimental gaps, often by 30-50 %.",
+        "Fermi energy is an absolute DFT level from the calculation, not referenced to vacuum or a band edge; compare it only between similar calculations.",
+        "Energy above hull is measured against the Materials Project 2022 convex hull; only ~1,750 training labels exist.",
+        "Predictions for elements absent from the training data are extrapolations: the API and the app flag them (out-of-distribution block).",
+        "Training data: Materials Project (CC-BY-4.0); cite the Materials Project when publishing results.",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,17 +343,4 @@ mod tests {
         m.weights.file = "../weights.bin".into();
         assert!(matches!(Bundle::load(&write_bundle(&m, weights)), Err(Error::Manifest { .. })));
     }
-}
-
-/// The caveats every shipped model card and manifest carries.
-pub fn standard_caveats() -> Vec<String> {
-    [
-        "Band gaps are PBE (GGA) values, which underestimate experimental gaps, often by 30-50 %.",
-        "Fermi energy is an absolute DFT level from the calculation, not referenced to vacuum or a band edge; compare it only between similar calculations.",
-        "Energy above hull is measured against the Materials Project 2022 convex hull; only ~1,750 training labels exist.",
-        "Predictions for elements absent from the training data are extrapolations: the API and the app flag them (out-of-distribution block).",
-        "Training data: Materials Project (CC-BY-4.0); cite the Materials Project when publishing results.",
-    ]
-    .map(String::from)
-    .to_vec()
 }

@@ -40,17 +40,31 @@ pub struct Predictor {
 impl Predictor {
     /// Builds the network of a verified bundle with a light text encoder on `device`.
     pub fn new(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
-        Predictor::build(bundle, vocab_text, None, device)
+        Predictor::build(bundle, vocab_text, None, false, device)
     }
 
     /// Builds a network that reads a frozen large encoder's token states; `encoder` must be
     /// the one the bundle was trained with (name, hidden size and weights sha256).
     pub fn with_encoder(bundle: &Bundle, vocab_text: &str, encoder: LargeEncoder, device: &Device) -> Result<Predictor> {
         encoder.check(&bundle.manifest.id, &bundle.manifest.text_encoder)?;
-        Predictor::build(bundle, vocab_text, Some(encoder), device)
+        Predictor::build(bundle, vocab_text, Some(encoder), false, device)
     }
 
-    fn build(bundle: &Bundle, vocab_text: &str, large: Option<LargeEncoder>, device: &Device) -> Result<Predictor> {
+    /// Builds a network that reads a frozen large encoder's token states computed elsewhere
+    /// (the page: the server's `POST /api/v1/embed`); its inputs come from
+    /// [`Predictor::input_from_embedding`], which checks the encoder that produced them.
+    pub fn with_remote_encoder(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
+        Predictor::build(bundle, vocab_text, None, true, device)
+    }
+
+    /// `remote`: the token states come with each input, not from `large`.
+    fn build(
+        bundle: &Bundle,
+        vocab_text: &str,
+        large: Option<LargeEncoder>,
+        remote: bool,
+        device: &Device,
+    ) -> Result<Predictor> {
         let manifest = bundle.manifest.clone();
         let network = manifest
             .network
@@ -64,13 +78,13 @@ impl Predictor {
             )));
         }
         match (&network.frozen_text, &large) {
-            (Some(_), None) => {
+            (Some(_), None) if !remote => {
                 return Err(Error::Config(format!(
                     "model '{}' reads the large text encoder {}: load it with that encoder installed",
                     manifest.id, manifest.text_encoder
                 )));
             }
-            (None, Some(_)) => {
+            (None, _) if large.is_some() || remote => {
                 return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", manifest.id)));
             }
             _ => {}
@@ -133,14 +147,58 @@ impl Predictor {
 
     /// The input for an already featurised structure (graph and description from the cache).
     pub fn input_from_parts(&self, graph: CrystalGraph, description: String) -> Result<ModelInput> {
-        if let (Some(large), Some(frozen)) = (&self.large, &self.network.frozen_text) {
+        if let Some(frozen) = &self.network.frozen_text {
+            let Some(large) = &self.large else {
+                return Err(Error::Config(format!(
+                    "model '{}' reads token states computed by the server's text encoder: build its inputs with input_from_embedding",
+                    self.manifest.id
+                )));
+            };
             let encoded = large.encode(&[&description], frozen.max_chunks)?.remove(0);
-            let n = encoded.ids.len().min(frozen.max_tokens);
-            let states = encoded.states[..n * large.hidden()].iter().map(|&v| half::f16::from_f32(v)).collect();
-            return Ok(ModelInput { graph, description, tokens: encoded.ids[..n].to_vec(), states: Some(states) });
+            return Ok(frozen_input(graph, description, &encoded.ids, &encoded.states, large.hidden(), frozen.max_tokens));
         }
         let tokens = self.vocab.encode_ids(&description, self.network.text.max_tokens)?;
         Ok(ModelInput { graph, description, tokens, states: None })
+    }
+
+    /// The input for a frozen-text network from token states computed elsewhere, for the same
+    /// `description` (`POST /api/v1/embed` with `max_chunks` of [`FrozenTextConfig`]). Refuses
+    /// states from an encoder other than the one the model was trained with.
+    ///
+    /// [`FrozenTextConfig`]: crate::nn::frozen_text::FrozenTextConfig
+    pub fn input_from_embedding(
+        &self,
+        graph: CrystalGraph,
+        description: String,
+        embedding: &shared::embedding::Embedding,
+    ) -> Result<ModelInput> {
+        let Some(frozen) = &self.network.frozen_text else {
+            return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", self.manifest.id)));
+        };
+        let expected = &self.manifest.text_encoder;
+        let actual = &embedding.header.encoder;
+        if actual.hidden_size != expected.hidden_size || actual.sha256 != expected.sha256 {
+            return Err(Error::EncoderMismatch {
+                model: self.manifest.id.clone(),
+                expected: expected.to_string(),
+                actual: crate::bundle::EncoderRef {
+                    name: actual.name.clone(),
+                    hidden_size: actual.hidden_size,
+                    sha256: actual.sha256.clone(),
+                }
+                .to_string(),
+            });
+        }
+        let hidden = embedding.header.hidden;
+        if hidden != frozen.encoder_hidden || embedding.states.len() != embedding.header.token_ids.len() * hidden {
+            return Err(Error::Config(format!(
+                "token states of {} values for {} tokens do not fit hidden size {}",
+                embedding.states.len(),
+                embedding.header.token_ids.len(),
+                frozen.encoder_hidden
+            )));
+        }
+        Ok(frozen_input(graph, description, &embedding.header.token_ids, &embedding.states, hidden, frozen.max_tokens))
     }
 
     /// The tokens the network reads from `text`, with their byte spans (aligned with
@@ -154,6 +212,10 @@ impl Predictor {
                 .take(frozen.max_tokens)
                 .map(|(&id, &(start, end))| Token { id, start, end })
                 .collect());
+        }
+        if self.network.frozen_text.is_some() {
+            // The spans are those of the embedding the input was built from.
+            return Err(Error::Config(format!("model '{}' reads its tokens from the server's text encoder", self.manifest.id)));
         }
         self.vocab.encode(text, self.network.text.max_tokens)
     }
@@ -220,6 +282,21 @@ pub struct Explanation {
 
 fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     tensor.into_data().convert::<f32>().try_into_vec::<f32>().unwrap_or_default()
+}
+
+/// A frozen-text input: the first `max_tokens` tokens and their states, stored as f16 (the
+/// precision of the training cache and of `POST /api/v1/embed`).
+fn frozen_input(
+    graph: CrystalGraph,
+    description: String,
+    ids: &[u32],
+    states: &[f32],
+    hidden: usize,
+    max_tokens: usize,
+) -> ModelInput {
+    let n = ids.len().min(max_tokens);
+    let states = states[..n * hidden].iter().map(|&v| half::f16::from_f32(v)).collect();
+    ModelInput { graph, description, tokens: ids[..n].to_vec(), states: Some(states) }
 }
 
 fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {

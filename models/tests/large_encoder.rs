@@ -114,7 +114,7 @@ fn write_tiny_bert_seeded(dir: &Path, omit: &[&str], seed: u64) {
         );
     }
     let mut header = serde_json::Value::Object(header).to_string().into_bytes();
-    while header.len() % 8 != 0 {
+    while !header.len().is_multiple_of(8) {
         header.push(b' ');
     }
     let mut file = (header.len() as u64).to_le_bytes().to_vec();
@@ -246,6 +246,38 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     assert_eq!(spans.iter().map(|t| t.id).collect::<Vec<_>>(), input.tokens);
     let prediction = predictor.predict(std::slice::from_ref(&input), models::batch::Modalities::BOTH)[0];
     assert!(prediction.value.iter().chain(&prediction.sigma).all(|v| v.is_finite()));
+
+    // The page's path: the same network reading states sent by the server (`POST
+    // /api/v1/embed`, f16 on the wire) predicts what the server's predictor does.
+    let remote = Predictor::with_remote_encoder(&bundle, &vocab, &device).unwrap();
+    let encoded = encoder().encode(&[&input.description], 1).unwrap().remove(0);
+    let embedding = |reference: &models::bundle::EncoderRef| {
+        let header = shared::embedding::EmbeddingHeader {
+            encoder: shared::embedding::EncoderInfo {
+                name: reference.name.clone(),
+                hidden_size: reference.hidden_size,
+                sha256: reference.sha256.clone(),
+            },
+            tokens: encoded.ids.len(),
+            hidden: HIDDEN,
+            chunks: encoded.chunks,
+            token_ids: encoded.ids.clone(),
+            spans: encoded.spans.clone(),
+        };
+        shared::embedding::decode(&shared::embedding::encode(&header, &encoded.states, &encoded.pooled)).unwrap()
+    };
+    let sent = embedding(encoder().reference());
+    let remote_input = remote.input_from_embedding(input.graph.clone(), input.description.clone(), &sent).unwrap();
+    assert_eq!(remote_input.tokens, input.tokens);
+    assert_eq!(remote_input.states, input.states);
+    let remote_prediction = remote.predict(std::slice::from_ref(&remote_input), models::batch::Modalities::BOTH)[0];
+    assert_eq!(remote_prediction.value, prediction.value);
+    assert_eq!(remote_prediction.sigma, prediction.sigma);
+    let err = remote.input(&structure).err().unwrap().to_string();
+    assert!(err.contains("input_from_embedding"), "{err}");
+    let foreign = embedding(LargeEncoder::load(&dir.join("other-bert"), &device).unwrap().reference());
+    let err = remote.input_from_embedding(input.graph.clone(), input.description.clone(), &foreign).err().unwrap().to_string();
+    assert!(err.contains("was trained with text encoder"), "{err}");
 
     let other = LargeEncoder::load(&dir.join("other-bert"), &device).unwrap();
     let err = Predictor::with_encoder(&bundle, &vocab, other, &device).err().unwrap().to_string();

@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/models", get(models::list))
         .route("/api/v1/models/{id}", get(models::detail))
         .route("/api/v1/models/{id}/weights", get(models::weights))
+        .route("/api/v1/models/{id}/files/{file}", get(models::file))
         .route(
             "/api/v1/jobs",
             get(job_routes::list)

@@ -22,6 +22,8 @@ pub struct ModelEntry {
     pub weights: Bytes,
     /// Training-data statistics for the out-of-distribution score, if installed and current.
     pub ood: Option<OodStatistics>,
+    /// The bundle's directory (its files are served to browsers).
+    pub dir: std::path::PathBuf,
 }
 
 pub struct Registry {
@@ -202,5 +204,5 @@ fn load_entry(dir: &std::path::Path, device: &Device) -> Result<ModelEntry, mode
     let bundle = Bundle::load(dir)?;
     let predictor = Predictor::from_bundle(&bundle, device)?;
     let ood = OodStatistics::load(dir, &bundle.manifest.weights.sha256)?;
-    Ok(ModelEntry { manifest: bundle.manifest, predictor, weights: Bytes::from(bundle.weights), ood })
+    Ok(ModelEntry { manifest: bundle.manifest, predictor, weights: Bytes::from(bundle.weights), ood, dir: dir.to_path_buf() })
 }

@@ -2,6 +2,7 @@
 //! directory, and one-shot requests.
 #![allow(dead_code)]
 
+pub mod form;
 pub mod training;
 
 use axum::body::Body;

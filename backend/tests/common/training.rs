@@ -1,8 +1,7 @@
 //! Training-job fixtures shared by the in-process job tests and the process tests: a tiny
-//! training config, a slice of mp2018 as an upload, and a multipart body.
+//! training config, a slice of mp2018 as an upload, and a job's multipart form.
 
-/// The multipart boundary of [`multipart`] bodies.
-pub const BOUNDARY: &str = "matfuse-test-boundary";
+use super::form::Part;
 
 /// The smallest network, `epochs` epochs.
 pub fn config(epochs: usize) -> String {
@@ -52,17 +51,15 @@ pub fn table(test: &str, rows: usize, gzip: bool) -> Option<Vec<u8>> {
     Some(encoder.finish().unwrap())
 }
 
+/// A job submission form: `config` and other plain fields; `data` as the file `table.csv`.
 pub fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, content) in parts {
-        let filename = if *name == "data" { "; filename=\"table.csv\"" } else { "" };
-        body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n").bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
-    body
+    let parts: Vec<Part> = parts
+        .iter()
+        .map(|&(name, content)| match name {
+            "data" => Part { filename: Some("table.csv"), ..Part::field(name, content) },
+            _ => Part::field(name, content),
+        })
+        .collect();
+    super::form::body(&parts)
 }
 

@@ -1,6 +1,6 @@
 //! The model's predictions for the current structure: where and how fast it ran, one card per
-//! property (value ± σ, meaning, caveat), the modality gate and the predictions with one input
-//! removed.
+//! property (value ± σ, meaning, caveat, and the backend's full-fusion value beside it), the
+//! modality gate and the predictions with one input removed.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use shared::api::{ModalityWeights, OodLevel, OodReport, PropertyValue};
 
 use crate::{
     format::{fixed, millis},
-    model::{LocalPrediction, ModelStatus, ModelSummary, PredictionState},
+    model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary, PredictionState},
     properties::{PropertyInfo, info},
 };
 
@@ -18,6 +18,8 @@ use crate::{
 pub fn PredictionPanel(
     #[prop(into)] model: Signal<ModelStatus>,
     #[prop(into)] prediction: Signal<PredictionState>,
+    #[prop(into)] full_status: Signal<FullFusionStatus>,
+    #[prop(into)] full_prediction: Signal<FullFusionState>,
 ) -> impl IntoView {
     let body = move || match (model.get(), prediction.get()) {
         (ModelStatus::Loading, _) => view! { <p class="muted" id="model-loading">"Loading the model…"</p> }.into_any(),
@@ -31,7 +33,8 @@ pub fn PredictionPanel(
         }
         .into_any(),
         (ModelStatus::Ready(summary), Some(Ok(prediction))) => {
-            view! { <PredictionView summary=summary prediction=prediction /> }.into_any()
+            view! { <PredictionView summary=summary prediction=prediction full_status=full_status full_prediction=full_prediction /> }
+                .into_any()
         }
     };
     view! {
@@ -43,7 +46,12 @@ pub fn PredictionPanel(
 }
 
 #[component]
-fn PredictionView(summary: ModelSummary, prediction: Arc<LocalPrediction>) -> impl IntoView {
+fn PredictionView(
+    summary: ModelSummary,
+    prediction: Arc<LocalPrediction>,
+    full_status: Signal<FullFusionStatus>,
+    full_prediction: Signal<FullFusionState>,
+) -> impl IntoView {
     let fallback = summary.fallback_reason.clone().map(|reason| view! { <span class="muted">" WebGPU not used: " {reason} "."</span> });
     let trained = if summary.trained {
         view! { <span>"trained"</span> }.into_any()
@@ -54,7 +62,7 @@ fn PredictionView(summary: ModelSummary, prediction: Arc<LocalPrediction>) -> im
         .predictions
         .iter()
         .filter_map(|(name, value)| Some((info(name)?, value.clone())))
-        .map(|(info, value)| view! { <PropertyCard info=info value=value /> })
+        .map(|(info, value)| view! { <PropertyCard info=info value=value full=full_prediction /> })
         .collect_view();
     view! {
         <p
@@ -72,15 +80,28 @@ fn PredictionView(summary: ModelSummary, prediction: Arc<LocalPrediction>) -> im
         <p class="model-info" data-trained=summary.trained.to_string()>
             "Model " <code>{summary.id}</code> " " {summary.version} " · " {trained}
         </p>
+        <FullFusionNote status=full_status prediction=full_prediction />
         <OodNote report=prediction.ood.clone() />
         <div class="cards">{cards}</div>
         <Contributions prediction=prediction />
     }
 }
 
-/// One property: value ± σ in its unit, what it means and its caveat.
+/// One property: value ± σ in its unit, what it means and its caveat; the full-fusion value
+/// under it once the backend's model has answered.
 #[component]
-fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue) -> impl IntoView {
+fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue, full: Signal<FullFusionState>) -> impl IntoView {
+    let full_value = move || {
+        let v = full.with(|f| {
+            let p = f.as_ref()?.as_ref().ok()?;
+            p.predictions.iter().find(|(name, _)| *name == info.name).map(|(_, v)| v.clone())
+        })?;
+        Some(view! {
+            <p class="full-fusion-value" data-value=exact(v.value) data-sigma=exact(v.sigma)>
+                "Full fusion: " {fixed(v.value, info.decimals)} " ± " {fixed(v.sigma, info.decimals)} " " {v.unit.clone()}
+            </p>
+        })
+    };
     view! {
         <article class="card" data-property=info.name data-value=exact(value.value) data-sigma=exact(value.sigma)>
             <h4>{info.title}</h4>
@@ -89,8 +110,38 @@ fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue) -> impl IntoV
                 " ± " {fixed(value.sigma, info.decimals)} " " <span class="unit">{value.unit.clone()}</span>
             </p>
             <p class="meaning">{info.meaning}</p>
+            {full_value}
             <p class="caveat">{info.caveat}</p>
         </article>
+    }
+}
+
+/// Where the backend's full-fusion model stands: loading, unavailable (and why), or what ran
+/// where and how long it took. Nothing on a static host.
+#[component]
+fn FullFusionNote(status: Signal<FullFusionStatus>, prediction: Signal<FullFusionState>) -> impl IntoView {
+    move || {
+        let (state, text) = match (status.get(), prediction.get()) {
+            (FullFusionStatus::NoBackend, _) => return None,
+            (FullFusionStatus::Loading, _) => ("loading", "Loading the server's full-fusion model…".to_string()),
+            (FullFusionStatus::Unavailable(reason), _) => ("unavailable", format!("No full-fusion prediction: {reason}.")),
+            (FullFusionStatus::Ready(_), None) => ("predicting", "Full fusion: the server's text encoder is reading the description…".into()),
+            (FullFusionStatus::Ready(_), Some(Err(e))) => ("failed", format!("The full-fusion prediction failed: {e}")),
+            (FullFusionStatus::Ready(m), Some(Ok(p))) => (
+                "ready",
+                format!(
+                    "Full fusion (on each card): model {} {}{}, the description read by the server's {} in {}, fused in this page on {} in {}.",
+                    m.id,
+                    m.version,
+                    if m.trained { "" } else { " (untrained: its numbers are meaningless)" },
+                    m.encoder,
+                    millis(p.embed_ms),
+                    m.backend.label(),
+                    millis(p.inference_ms)
+                ),
+            ),
+        };
+        Some(view! { <p class="full-fusion muted" id="full-fusion" data-state=state role="status">{text}</p> })
     }
 }
 

@@ -11,7 +11,7 @@ use crate::{
     analysis::Analysis,
     attention::highlighted,
     format::{fixed, millis},
-    model::{ModelStatus, PredictionState},
+    model::{FullFusionState, FullFusionStatus, ModelStatus, PredictionState},
 };
 
 /// Tokens highlighted in the description.
@@ -24,6 +24,8 @@ pub fn Results(
     #[prop(into)] example: Signal<Option<&'static Example>>,
     #[prop(into)] model: Signal<ModelStatus>,
     #[prop(into)] prediction: Signal<PredictionState>,
+    #[prop(into)] full_status: Signal<FullFusionStatus>,
+    #[prop(into)] full_prediction: Signal<FullFusionState>,
 ) -> impl IntoView {
     move || {
         match analysis.get() {
@@ -40,7 +42,15 @@ pub fn Results(
         }
         .into_any(),
         Some(Analysis { outcome: Ok(report), elapsed_ms, .. }) => view! {
-            <ReportView report=report elapsed_ms=elapsed_ms example=example.get() model=model prediction=prediction />
+            <ReportView
+                report=report
+                elapsed_ms=elapsed_ms
+                example=example.get()
+                model=model
+                prediction=prediction
+                full_status=full_status
+                full_prediction=full_prediction
+            />
         }
         .into_any(),
     }
@@ -55,6 +65,8 @@ fn ReportView(
     example: Option<&'static Example>,
     model: Signal<ModelStatus>,
     prediction: Signal<PredictionState>,
+    full_status: Signal<FullFusionStatus>,
+    full_prediction: Signal<FullFusionState>,
 ) -> impl IntoView {
     let about = example.map(|ex| {
         view! {
@@ -70,7 +82,7 @@ fn ReportView(
                 <p class="timing">"Analysed in " {millis(elapsed_ms)}</p>
             </header>
             {about}
-            <PredictionPanel model=model prediction=prediction />
+            <PredictionPanel model=model prediction=prediction full_status=full_status full_prediction=full_prediction />
             <Facts report=report.clone() />
             <LatticeTable lattice=report.lattice />
             {report.description.clone().map(|text| view! { <Description text=text prediction=prediction /> })}

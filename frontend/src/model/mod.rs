@@ -1,12 +1,15 @@
 //! The shipped `browser` model running in the page: fetch and verify its bundle, pick the
-//! device (WebGPU or the CPU), predict one structure with what explains the prediction.
+//! device (WebGPU or the CPU), predict one structure with what explains the prediction; and,
+//! when the backend serves it, the full-fusion `server` model beside it.
 
 pub mod device;
 pub mod fetch;
+pub mod full_fusion;
 pub mod local;
 pub mod status;
 
 pub use device::{Backend, Compute};
+pub use full_fusion::{FullFusionModel, FullFusionState, FullFusionStatus};
 pub use local::{LocalModel, LocalPrediction, WeightedSpan};
 pub use status::{ModelStatus, ModelSummary, PredictionState};
 
