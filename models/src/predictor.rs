@@ -26,6 +26,16 @@ pub struct ModelInput {
     pub states: Option<Vec<half::f16>>,
 }
 
+/// Where a network's text input comes from.
+enum TextSource {
+    /// Its own light encoder's vocabulary.
+    Light,
+    /// A frozen large encoder loaded here.
+    Encoder(Box<LargeEncoder>),
+    /// A frozen large encoder elsewhere: each input brings its token states.
+    Remote,
+}
+
 pub struct Predictor {
     pub manifest: Manifest,
     pub network: NetConfig,
@@ -40,31 +50,24 @@ pub struct Predictor {
 impl Predictor {
     /// Builds the network of a verified bundle with a light text encoder on `device`.
     pub fn new(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
-        Predictor::build(bundle, vocab_text, None, false, device)
+        Predictor::build(bundle, vocab_text, TextSource::Light, device)
     }
 
     /// Builds a network that reads a frozen large encoder's token states; `encoder` must be
     /// the one the bundle was trained with (name, hidden size and weights sha256).
     pub fn with_encoder(bundle: &Bundle, vocab_text: &str, encoder: LargeEncoder, device: &Device) -> Result<Predictor> {
         encoder.check(&bundle.manifest.id, &bundle.manifest.text_encoder)?;
-        Predictor::build(bundle, vocab_text, Some(encoder), false, device)
+        Predictor::build(bundle, vocab_text, TextSource::Encoder(Box::new(encoder)), device)
     }
 
     /// Builds a network that reads a frozen large encoder's token states computed elsewhere
     /// (the page: the server's `POST /api/v1/embed`); its inputs come from
     /// [`Predictor::input_from_embedding`], which checks the encoder that produced them.
     pub fn with_remote_encoder(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
-        Predictor::build(bundle, vocab_text, None, true, device)
+        Predictor::build(bundle, vocab_text, TextSource::Remote, device)
     }
 
-    /// `remote`: the token states come with each input, not from `large`.
-    fn build(
-        bundle: &Bundle,
-        vocab_text: &str,
-        large: Option<LargeEncoder>,
-        remote: bool,
-        device: &Device,
-    ) -> Result<Predictor> {
+    fn build(bundle: &Bundle, vocab_text: &str, text: TextSource, device: &Device) -> Result<Predictor> {
         let manifest = bundle.manifest.clone();
         let network = manifest
             .network
@@ -77,18 +80,19 @@ impl Predictor {
                 manifest.properties.len()
             )));
         }
-        match (&network.frozen_text, &large) {
-            (Some(_), None) if !remote => {
+        let large = match (network.frozen_text.is_some(), text) {
+            (true, TextSource::Encoder(encoder)) => Some(*encoder),
+            (true, TextSource::Remote) | (false, TextSource::Light) => None,
+            (true, TextSource::Light) => {
                 return Err(Error::Config(format!(
                     "model '{}' reads the large text encoder {}: load it with that encoder installed",
                     manifest.id, manifest.text_encoder
                 )));
             }
-            (None, _) if large.is_some() || remote => {
+            (false, _) => {
                 return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", manifest.id)));
             }
-            _ => {}
-        }
+        };
         let vocab = Vocabulary::from_text(vocab_text)?;
         if vocab.len() != network.text.vocab_size {
             return Err(Error::Weights(format!(
