@@ -14,9 +14,19 @@ pub fn render(m: &Manifest) -> String {
         m.text_encoder.hidden_size
     ));
     if let Some(n) = network {
+        let text = match &n.frozen_text {
+            Some(f) => format!(
+                "the frozen {} encoder's token states (≤ {} tokens from {} chunk(s), hidden {}) projected to {} and re-weighed by one trainable transformer layer ({} heads)",
+                m.text_encoder.name, f.max_tokens, f.max_chunks, f.encoder_hidden, f.hidden, f.heads
+            ),
+            None => format!(
+                "light text encoder {} layer(s) × {} hidden over ≤ {} tokens",
+                n.text.layers, n.text.hidden, n.text.max_tokens
+            ),
+        };
         out.push_str(&format!(
-            "- **Architecture**: CGCNN {} × {} (hidden × convolutions), light text encoder {} layer(s) × {} hidden over ≤ {} tokens, fusion width {}, {} heads, evidential (Normal-Inverse-Gamma) head\n",
-            n.graph.hidden, n.graph.layers, n.text.layers, n.text.hidden, n.text.max_tokens, n.fused, n.heads
+            "- **Architecture**: CGCNN {} × {} (hidden × convolutions), {text}, fusion width {}, {} heads, evidential (Normal-Inverse-Gamma) head\n",
+            n.graph.hidden, n.graph.layers, n.fused, n.heads
         ));
     }
     out.push_str(&format!(
@@ -50,4 +60,23 @@ pub fn render(m: &Manifest) -> String {
         out.push_str(&format!("- {c}\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use models::bundle::{EncoderRef, FusionKind};
+    use models::nn::NetConfig;
+    use models::nn::frozen_text::FrozenTextConfig;
+
+    #[test]
+    fn cards_describe_the_light_and_the_frozen_text_encoder() {
+        let light = Manifest::untrained("browser", NetConfig::new(FusionKind::Cross, 100));
+        insta::assert_snapshot!("light_card", render(&light));
+        let mut network = NetConfig::new(FusionKind::Cross, 30522);
+        network.frozen_text = Some(FrozenTextConfig::new(384));
+        let mut frozen = Manifest::untrained("server", network);
+        frozen.text_encoder = EncoderRef { name: "all-MiniLM-L6-v2".into(), hidden_size: 384, sha256: "53aa5117".into() };
+        insta::assert_snapshot!("frozen_card", render(&frozen));
+    }
 }
