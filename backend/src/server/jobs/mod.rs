@@ -243,17 +243,20 @@ impl Jobs {
             self.refresh_metrics();
             return Ok(Cancelled::Now(record.view(false, true)));
         };
-        live.request_cancel();
         let mut ended = None;
+        // The request is made under the record's lock, after seeing the job has not ended: a
+        // training that stops at an epoch boundary in between cannot make this request's own
+        // cancellation look like a job that had already ended.
         let record = live.update(&*self.store, |r| {
             match r.state {
+                state if state.is_terminal() => ended = Some(state),
                 JobState::Queued => {
+                    live.request_cancel();
                     r.state = JobState::Cancelled;
                     r.updated_at = now();
                     return r.end_event().map(JobEvent::End);
                 }
-                state if state.is_terminal() => ended = Some(state),
-                _ => {}
+                _ => live.request_cancel(),
             }
             None
         });
