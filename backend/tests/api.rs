@@ -25,7 +25,7 @@ async fn predict_answers_the_documented_contract() {
     let reply = post_json(&state(), "/api/v1/predict", &predict_body("rock-salt")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let body = reply.json();
-    // The shipped default `server` model does not exist yet: `browser` answers and says so.
+    // Only `browser` is installed: it answers in place of the default `server` and says so.
     assert_eq!(body["model"]["id"], "browser");
     assert!(body["model"]["notice"].as_str().unwrap().contains("'server'"));
     assert_eq!(body["symmetry"]["formula"], "NaCl");

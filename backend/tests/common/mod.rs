@@ -31,12 +31,25 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// Configuration over the shipped models, a static dir with a marker index.html, and `data_dir`.
+/// A models directory holding only the shipped `browser` bundle (a link to it), so the API
+/// tests describe the same registry whether or not a `server` model is installed beside it.
+pub fn browser_models_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = temp_dir("models");
+        std::os::unix::fs::symlink(workspace().join("models/weights/browser"), dir.join("browser")).unwrap();
+        dir
+    })
+    .clone()
+}
+
+/// Configuration over the shipped `browser` model, a static dir with a marker index.html, and
+/// `data_dir`.
 pub fn config(data_dir: PathBuf, limits: Limits) -> ServerConfig {
     let static_dir = temp_dir("static");
     std::fs::write(static_dir.join("index.html"), "<html>matfuse</html>").unwrap();
     let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), data_dir, static_dir);
-    config.model_dirs = vec![workspace().join("models/weights")];
+    config.model_dirs = vec![browser_models_dir()];
     config.encoder_dir = workspace().join(models::encoder::DEFAULT_ENCODER_DIR);
     config.limits = limits;
     config
