@@ -12,23 +12,38 @@ fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
+/// Every bundle in models/weights (`browser` always; `server` once it is shipped: its check
+/// loads the MiniLM encoder, which CI installs).
 #[test]
-fn shipped_browser_model_is_trained_and_reproduces_its_card() {
-    let bundle = workspace().join("models/weights/browser");
+fn shipped_models_are_trained_and_reproduce_their_cards() {
+    let mut bundles: Vec<PathBuf> = std::fs::read_dir(workspace().join("models/weights"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("manifest.json").is_file())
+        .collect();
+    bundles.sort();
+    assert!(bundles.iter().any(|b| b.ends_with("browser")), "the browser model must be shipped: {bundles:?}");
+    for bundle in &bundles {
+        check_bundle(bundle);
+    }
+}
+
+fn check_bundle(bundle: &Path) {
     let manifest = json(&bundle.join("manifest.json"));
-    assert_eq!(manifest["trained"], true, "shipped manifests must say trained: true");
-    assert!(bundle.join("MODEL_CARD.md").is_file());
+    assert_eq!(manifest["trained"], true, "{}: shipped manifests must say trained: true", bundle.display());
+    assert!(bundle.join("MODEL_CARD.md").is_file(), "{}: no model card", bundle.display());
     let Some(data) = matfuse_tests::data_dir("shipped model check") else { return };
     let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
+        .current_dir(workspace())
         .args(["eval", "--json", "--model"])
-        .arg(&bundle)
+        .arg(bundle)
         .arg("--data")
         .arg(data.join("mp2018/mp2018.csv.gz"))
         .arg("--ids")
         .arg(bundle.join("eval_ids.txt"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{}: {}", bundle.display(), String::from_utf8_lossy(&out.stderr));
     let measured: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let card = json(&bundle.join("check_200.json"));
     assert_eq!(measured["n"], 200);
@@ -38,6 +53,6 @@ fn shipped_browser_model_is_trained_and_reproduces_its_card() {
             measured["metrics"][property]["mae"].as_f64().unwrap(),
             card["metrics"][property]["mae"].as_f64().unwrap(),
         );
-        assert!((m - c).abs() <= 0.05 * c, "{property}: eval MAE {m} vs card {c}");
+        assert!((m - c).abs() <= 0.05 * c, "{}: {property}: eval MAE {m} vs card {c}", bundle.display());
     }
 }
