@@ -1,6 +1,7 @@
 //! `matfuse ood`: the training data's embedding statistics for the out-of-distribution score,
 //! written as `ood.json` into the model's bundle (see `models::ood`).
 
+use super::train::frozen_states;
 use crate::dataset::{default_cache, load_cached, union};
 use crate::error::Result;
 use models::ood::{OOD_FILE, OodStatistics};
@@ -29,17 +30,37 @@ pub struct OodArgs {
 }
 
 pub fn run(args: &OodArgs) -> Result<()> {
-    let predictor = Predictor::load(&args.model, &burn::prelude::Device::flex())?;
+    let device = burn::prelude::Device::flex();
+    let predictor = Predictor::load(&args.model, &device)?;
     let cache = args.cache.clone().unwrap_or_else(default_cache);
     let mut records = load_cached(&args.data, &cache)?;
     if let Some(ehull) = &args.ehull {
         records = union(records, load_cached(ehull, &cache)?);
     }
     records.retain(|r| r.split.as_deref() == Some(args.split.as_str()));
-    let inputs: Vec<ModelInput> = records
-        .par_iter()
-        .map(|r| predictor.input_from_parts(r.graph.clone(), r.description.clone()))
-        .collect::<models::Result<_>>()?;
+    let inputs: Vec<ModelInput> = match &predictor.network.frozen_text {
+        // A server model reads the frozen encoder's token states from the cache `train` filled
+        // (encoding ~30,000 descriptions afresh would take hours on a CPU).
+        Some(frozen) => {
+            let all: Vec<usize> = (0..records.len()).collect();
+            let encoder_dir = models::encoder::default_encoder_dir();
+            let (states, _) = frozen_states(&encoder_dir, frozen, &records, &all, &cache, &device)?;
+            records
+                .iter()
+                .zip(states)
+                .map(|(r, cached)| ModelInput {
+                    graph: r.graph.clone(),
+                    description: r.description.clone(),
+                    tokens: cached.ids,
+                    states: Some(cached.states),
+                })
+                .collect()
+        }
+        None => records
+            .par_iter()
+            .map(|r| predictor.input_from_parts(r.graph.clone(), r.description.clone()))
+            .collect::<models::Result<_>>()?,
+    };
     let elements: BTreeSet<&str> = records
         .iter()
         .flat_map(|r| r.graph.atomic_numbers.iter())

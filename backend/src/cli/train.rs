@@ -150,7 +150,8 @@ pub fn prepare(config: &TrainConfig, device: &Device) -> Result<Data> {
             (vocab, tokens, Vec::new(), None)
         }
         Some(frozen) => {
-            let (frozen, reference) = frozen_states(config, frozen, &records, &used, &cache, device)?;
+            let encoder_dir = config.data.encoder.clone().unwrap_or_else(models::encoder::default_encoder_dir);
+            let (frozen, reference) = frozen_states(&encoder_dir, frozen, &records, &used, &cache, device)?;
             let tokens = frozen.iter().map(|c| c.ids.clone()).collect();
             (full, tokens, frozen, Some(reference))
         }
@@ -162,16 +163,15 @@ pub fn prepare(config: &TrainConfig, device: &Device) -> Result<Data> {
 
 /// The frozen encoder's token states of the `used` records (cut to `max_tokens`), from the
 /// text-state cache, computing what it lacks (resumable: interrupting loses one batch).
-fn frozen_states(
-    config: &TrainConfig,
+pub fn frozen_states(
+    encoder_dir: &Path,
     frozen: &FrozenTextConfig,
     records: &[FeaturizedRecord],
     used: &[usize],
     cache: &Path,
     device: &Device,
 ) -> Result<(Vec<CachedText>, EncoderRef)> {
-    let dir = config.data.encoder.clone().unwrap_or_else(models::encoder::default_encoder_dir);
-    let encoder = models::encoder::LargeEncoder::load(&dir, device)?;
+    let encoder = models::encoder::LargeEncoder::load(encoder_dir, device)?;
     let cache_dir = models::text_cache::cache_dir(cache, encoder.reference(), frozen.max_chunks);
     let items: Vec<(&str, &str)> =
         used.iter().map(|&i| (records[i].id.as_str(), records[i].description.as_str())).collect();

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs a trained bundle as a shipped model in models/weights/<id>/ (id from its manifest):
+#   - ood.json: the training data's out-of-distribution statistics (`matfuse ood`);
+#   - eval_ids.txt: the fixed 200 mp2018 test ids (the first 200 test rows in file order) and
+#     check_200.json: what `matfuse eval --ids` printed on them (backend/tests/shipped_models.rs
+#     re-runs it and requires the same MAE within 5 %);
+#   - MODEL_CARD.md: the card `train` wrote, plus the training run's epochs (from the run
+#     directory's checkpoint) and the 200-id check.
+# Usage: scripts/ship-model.sh BUNDLE_DIR RUN_DIR
+#   e.g. scripts/ship-model.sh /work/runs/server/bundle /work/runs/server
+# Needs ../shared/data and, for a `server` model, the MiniLM encoder (scripts/fetch-encoder.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -eq 2 ] || { sed -n '2,12p' "$0"; exit 2; }
+bundle=$1 run=$2
+bin=${MATFUSE_BIN:-${CARGO_TARGET_DIR:-target}/ci/matfuse}
+[ -x "$bin" ] || cargo build --profile ci --locked -p backend
+data=../shared/data
+id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$bundle/manifest.json")
+target=models/weights/$id
+staging=$target.staging
+rm -rf "$staging" && cp -r "$bundle" "$staging"
+
+"$bin" ood --model "$staging" --ehull "$data/mp2022_ehull/mp2022_ehull.csv.gz"
+python3 - "$data/mp2018/mp2018.csv.gz" "$staging/eval_ids.txt" <<'EOF'
+import csv, gzip, sys
+csv.field_size_limit(1 << 30)
+with gzip.open(sys.argv[1], "rt", newline="") as f:
+    ids = [row["material_id"] for row in csv.DictReader(f) if row["split"] == "test"][:200]
+open(sys.argv[2], "w").write("\n".join(ids) + "\n")
+EOF
+"$bin" eval --model "$staging" --data "$data/mp2018/mp2018.csv.gz" --ids "$staging/eval_ids.txt" --json \
+  >"$staging/check_200.json"
+
+python3 - "$staging" "$run/checkpoint/state.json" "$id" <<'EOF'
+import json, sys
+staging, state_file, model_id = sys.argv[1:]
+state = json.load(open(state_file))
+check = json.load(open(f"{staging}/check_200.json"))
+card = open(f"{staging}/MODEL_CARD.md").read().rstrip("\n")
+out = [card, "", "## Training run", "",
+       f"Best validation epoch {state['best_epoch']}; checkpoints are kept outside git (the run directory).", "",
+       "| epoch | train loss | val MAE formation (eV/atom) | val MAE band gap (eV) | val MAE ehull (eV/atom) | val MAE Fermi (eV) | s |",
+       "|---|---|---|---|---|---|---|"]
+for e in state["history"]:
+    mae = " | ".join(f"{m:.4f}" for m in e["val_mae"])
+    out.append(f"| {e['epoch']} | {e['train_loss']:.3f} | {mae} | {e['seconds']:.0f} |")
+out += ["", "## Reproducibility check", "",
+        "`eval_ids.txt` lists 200 fixed mp2018 test ids (the first 200 test rows in file order); `check_200.json` is what",
+        f"`matfuse eval --model models/weights/{model_id} --data ../shared/data/mp2018/mp2018.csv.gz --ids models/weights/{model_id}/eval_ids.txt --json` printed. "
+        "`cargo test` (backend/tests/shipped_models.rs) re-runs it and requires the same MAE within 5 %.", "",
+        "| property | n | MAE | RMSE | R² | Spearman ρ |", "|---|---|---|---|---|---|"]
+for name, m in sorted(check["metrics"].items()):
+    out.append(f"| {name} | {m['n']:.0f} | {m['mae']:.4f} | {m['rmse']:.4f} | {m['r2']:.3f} | {m['spearman']:.3f} |")
+open(f"{staging}/MODEL_CARD.md", "w").write("\n".join(out) + "\n")
+EOF
+
+rm -rf "$target" && mv "$staging" "$target"
+echo "shipped $target: $(du -sh "$target" | cut -f1), $(gzip -c "$target"/*.bpk | wc -c) bytes of gzipped weights"
