@@ -31,6 +31,23 @@ pub struct EncoderRef {
     pub sha256: String,
 }
 
+impl EncoderRef {
+    /// Refuses `actual` unless it is this encoder (hidden size and weights hash; the name is the
+    /// directory's and may differ) for `model`.
+    pub fn require(&self, model: &str, actual: &EncoderRef) -> Result<()> {
+        if self.hidden_size != actual.hidden_size || self.sha256 != actual.sha256 {
+            return Err(Error::EncoderMismatch { model: model.into(), expected: self.to_string(), actual: actual.to_string() });
+        }
+        Ok(())
+    }
+}
+
+impl From<&shared::embedding::EncoderInfo> for EncoderRef {
+    fn from(info: &shared::embedding::EncoderInfo) -> EncoderRef {
+        EncoderRef { name: info.name.clone(), hidden_size: info.hidden_size, sha256: info.sha256.clone() }
+    }
+}
+
 impl std::fmt::Display for EncoderRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "'{}' (hidden size {}, sha256 {})", self.name, self.hidden_size, short(&self.sha256))

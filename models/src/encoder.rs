@@ -117,14 +117,7 @@ impl LargeEncoder {
 
     /// Refuses an encoder other than the one a model was trained with.
     pub fn check(&self, model: &str, expected: &EncoderRef) -> Result<()> {
-        if expected.hidden_size != self.reference.hidden_size || expected.sha256 != self.reference.sha256 {
-            return Err(Error::EncoderMismatch {
-                model: model.into(),
-                expected: expected.to_string(),
-                actual: self.reference.to_string(),
-            });
-        }
-        Ok(())
+        expected.require(model, &self.reference)
     }
 
     /// Cuts `text` into at most `max_chunks` chunks of ≤ [`CHUNK_TOKENS`] tokens at sentence

@@ -179,20 +179,7 @@ impl Predictor {
         let Some(frozen) = &self.network.frozen_text else {
             return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", self.manifest.id)));
         };
-        let expected = &self.manifest.text_encoder;
-        let actual = &embedding.header.encoder;
-        if actual.hidden_size != expected.hidden_size || actual.sha256 != expected.sha256 {
-            return Err(Error::EncoderMismatch {
-                model: self.manifest.id.clone(),
-                expected: expected.to_string(),
-                actual: crate::bundle::EncoderRef {
-                    name: actual.name.clone(),
-                    hidden_size: actual.hidden_size,
-                    sha256: actual.sha256.clone(),
-                }
-                .to_string(),
-            });
-        }
+        self.manifest.text_encoder.require(&self.manifest.id, &(&embedding.header.encoder).into())?;
         let hidden = embedding.header.hidden;
         if hidden != frozen.encoder_hidden || embedding.states.len() != embedding.header.token_ids.len() * hidden {
             return Err(Error::Config(format!(

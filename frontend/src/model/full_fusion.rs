@@ -106,8 +106,7 @@ impl FullFusionModel {
         let start = now_ms();
         let prediction = self.predictor.predict_one_async(&input, Modalities::BOTH).await.map_err(|e| e.to_string())?;
         let inference_ms = now_ms() - start;
-        let unit = |i: usize| self.predictor.manifest.properties.get(i).map_or("", |p| p.unit.as_str());
-        let predictions = Predictions::from_arrays(prediction.value, prediction.sigma, [unit(0), unit(1), unit(2), unit(3)]);
+        let predictions = super::local::in_units(&self.predictor.manifest, &prediction);
         Ok(Arc::new(FullFusionPrediction { predictions, embed_ms, inference_ms }))
     }
 }
