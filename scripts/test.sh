@@ -9,6 +9,10 @@ source scripts/setup.sh --browser
 # elsewhere each run draws new ones. Failures found are kept in */proptest-regressions/.
 if [ "${CI:-}" = true ]; then export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261125}"; fi
 
+echo "== formatting (rustfmt.toml)"
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+cargo fmt --all --check
+
 echo "== building the web app"
 scripts/build-frontend.sh --release --out dist
 

@@ -117,7 +117,10 @@ async fn model_files_are_served_as_the_bundle_lists_them() {
         assert_eq!(response.body, std::fs::read(dir.join(file)).unwrap(), "{file}");
     }
     let weights = get(&state, &format!("/api/v1/models/browser/files/{weights_file}")).await;
-    assert_eq!(weights.headers[header::ETAG].to_str().unwrap(), format!("\"{}\"", manifest["weights"]["sha256"].as_str().unwrap()));
+    assert_eq!(
+        weights.headers[header::ETAG].to_str().unwrap(),
+        format!("\"{}\"", manifest["weights"]["sha256"].as_str().unwrap())
+    );
     for file in ["MODEL_CARD.md", "eval_ids.txt", "..%2Fbrowser%2Fmanifest.json", "%2Fetc%2Fpasswd"] {
         let response = get(&state, &format!("/api/v1/models/browser/files/{file}")).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{file}");
@@ -261,8 +264,11 @@ async fn batch_reads_zip_archives_as_a_file_or_the_body() {
     // The same archive as the whole body.
     let direct = post(&state(), "/api/v1/predict/batch", "application/zip", archive).await;
     assert_eq!(direct.status, StatusCode::OK, "{}", direct.text());
-    let names: Vec<String> =
-        direct.text().lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().into()).collect();
+    let names: Vec<String> = direct
+        .text()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().into())
+        .collect();
     assert_eq!(names, ["upload.zip/set/NaCl.cif", "from-table", "upload.zip/set/bad.cif"]);
     let not_zip = post(&state(), "/api/v1/predict/batch", "application/zip", "plain text").await;
     not_zip.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");

@@ -21,11 +21,8 @@ fn start(data_dir: &Path, static_dir: &Path) -> (Child, String) {
 
 /// [`start`] with more arguments.
 fn start_with(data_dir: &Path, static_dir: &Path, args: &[&str]) -> (Child, String) {
-    let mut child = serve_command(data_dir, static_dir, args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+    let mut child =
+        serve_command(data_dir, static_dir, args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let addr = loop {
         let line = lines.next().expect("server exited before listening").unwrap();
@@ -175,9 +172,10 @@ fn tls_serves_https_and_names_unusable_files() {
 
     // A key that does not match the certificate: a clear error, no server.
     let other = fixtures.join("other.key");
-    let out = serve_command(&data, &site, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", other.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out =
+        serve_command(&data, &site, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", other.to_str().unwrap()])
+            .output()
+            .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("cannot be used together") && stderr.contains("other.key"), "{stderr}");
@@ -193,11 +191,12 @@ async fn https_get(addr: &str, path: &str, ca: &Path) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut roots = rustls::RootCertStore::empty();
     roots.add(CertificateDer::from_pem_file(ca).unwrap()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
     let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut tls = connector.connect(ServerName::try_from("localhost").unwrap(), tcp).await.unwrap();

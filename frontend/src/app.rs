@@ -19,7 +19,10 @@ use crate::{
     analysis::{Analysis, analyse, now_ms},
     backend,
     components::{BatchPanel, Gallery, Results, SharePanel, StructureInput, StructureViewer, WhatIf},
-    model::{self, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus, PredictionState, fetch::BUNDLE_URL},
+    model::{
+        self, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus, PredictionState,
+        fetch::BUNDLE_URL,
+    },
     route::{Route, find_example, replace_fragment},
     share::{self, View},
 };
@@ -112,7 +115,8 @@ pub fn App() -> impl IntoView {
         match route {
             Route::Example(key) => match find_example(&key) {
                 Some(ex) => open_example(ex),
-                None => link_problem.set(Some(format!("The link names a gallery example {key:?} that this page does not have."))),
+                None => link_problem
+                    .set(Some(format!("The link names a gallery example {key:?} that this page does not have."))),
             },
             Route::Structure(text) => {
                 forget_edits();
@@ -125,7 +129,9 @@ pub fn App() -> impl IntoView {
                 Err(e) => link_problem.set(Some(format!("This share link cannot be opened: {e}."))),
             },
             Route::Share(id) => spawn_local(async move {
-                match backend::get_json::<SharedState>(&format!("api/v1/share/{}", crate::route::percent_encode(&id))).await {
+                match backend::get_json::<SharedState>(&format!("api/v1/share/{}", crate::route::percent_encode(&id)))
+                    .await
+                {
                     Ok(shared) => {
                         if let Some(notice) = shared.notice {
                             link_problem.set(Some(notice));
@@ -191,9 +197,13 @@ pub fn App() -> impl IntoView {
     };
     let has_structure = move || original.with(Option::is_some);
     // The viewer shows the analysed structure (the last readable one while the text is broken).
-    let shown_structure = Signal::derive(move || analysis.with(|a| a.as_ref().and_then(|a| a.structure.clone())).or_else(|| original.get()));
+    let shown_structure = Signal::derive(move || {
+        analysis.with(|a| a.as_ref().and_then(|a| a.structure.clone())).or_else(|| original.get())
+    });
     let shown_formula = Signal::derive(move || {
-        analysis.with(|a| a.as_ref().and_then(|a| a.outcome.as_ref().ok()).map(|r| r.formula.clone())).unwrap_or_default()
+        analysis
+            .with(|a| a.as_ref().and_then(|a| a.outcome.as_ref().ok()).map(|r| r.formula.clone()))
+            .unwrap_or_default()
     });
     // The attention of the prediction for the shown structure (site order).
     let atom_weights = Signal::derive(move || {
@@ -320,7 +330,9 @@ fn predict_each_analysis<M, T, F>(
         latest.update_value(|n| *n += 1);
         let request = latest.get_value();
         out.set(None);
-        let (true, Some((structure, description)), Some(model)) = (ready.get(), target, slot.get_value()) else { return };
+        let (true, Some((structure, description)), Some(model)) = (ready.get(), target, slot.get_value()) else {
+            return;
+        };
         spawn_local(async move {
             let result = predict(model, structure, description).await;
             if latest.try_get_value() == Some(request) {

@@ -53,8 +53,7 @@ mod tests {
         let pieces = highlighted(text, &tokens, 2);
         let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(joined, text);
-        let marked: Vec<(&str, f64)> =
-            pieces.iter().filter_map(|p| Some((p.text.as_str(), p.weight?))).collect();
+        let marked: Vec<(&str, f64)> = pieces.iter().filter_map(|p| Some((p.text.as_str(), p.weight?))).collect();
         assert_eq!(marked, [("Cl", 0.4), ("rock", 0.3)]);
     }
 

@@ -60,7 +60,11 @@ async fn ok(url: &str, response: Response) -> Result<Response, String> {
 }
 
 async fn text_of(url: &str, response: &Response) -> Result<String, String> {
-    Ok(JsFuture::from(response.text().map_err(failed(url))?).await.map_err(failed(url))?.as_string().unwrap_or_default())
+    Ok(JsFuture::from(response.text().map_err(failed(url))?)
+        .await
+        .map_err(failed(url))?
+        .as_string()
+        .unwrap_or_default())
 }
 
 async fn json_of<T: DeserializeOwned>(url: &str, response: Response) -> Result<T, String> {
@@ -81,7 +85,8 @@ pub async fn predict_batch(body: Vec<u8>, content_type: &str, mut on_line: impl 
     // response.body.getReader(), through js_sys so the page needs no more web-sys features.
     let get = |target: &JsValue, key: &str| js_sys::Reflect::get(target, &JsValue::from_str(key)).map_err(failed);
     let stream = get(&response, "body")?;
-    let reader = get(&stream, "getReader")?.dyn_into::<js_sys::Function>().map_err(failed)?.call0(&stream).map_err(failed)?;
+    let reader =
+        get(&stream, "getReader")?.dyn_into::<js_sys::Function>().map_err(failed)?.call0(&stream).map_err(failed)?;
     let read = get(&reader, "read")?.dyn_into::<js_sys::Function>().map_err(failed)?;
     let mut pending = Vec::new();
     loop {

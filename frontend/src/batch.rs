@@ -48,7 +48,8 @@ pub fn multipart_body(files: &[(String, Vec<u8>)]) -> (Vec<u8>, String) {
 
 /// A row from one NDJSON line of the backend's batch answer, and the model that answered.
 pub fn row_from_line(line: &str) -> Result<(BatchRow, Option<String>), String> {
-    let line: BatchLine = serde_json::from_str(line).map_err(|e| format!("the server sent an unreadable line ({e})"))?;
+    let line: BatchLine =
+        serde_json::from_str(line).map_err(|e| format!("the server sent an unreadable line ({e})"))?;
     let (outcome, model) = match line.outcome {
         BatchOutcome::Result(r) => (
             Ok(RowResult {
@@ -76,7 +77,9 @@ pub enum SortKey {
 /// Sorts rows by `key`; failed rows and missing values go last either way.
 pub fn sort(rows: &mut [BatchRow], key: SortKey, ascending: bool) {
     use std::cmp::Ordering;
-    let value = |r: &BatchRow, i: usize| r.outcome.as_ref().ok().and_then(|o| o.predictions.iter().nth(i).map(|(_, p)| p.value));
+    let value = |r: &BatchRow, i: usize| {
+        r.outcome.as_ref().ok().and_then(|o| o.predictions.iter().nth(i).map(|(_, p)| p.value))
+    };
     rows.sort_by(|a, b| {
         let order = match key {
             SortKey::Index => a.index.cmp(&b.index),
@@ -126,7 +129,11 @@ mod tests {
                 .map(|g| RowResult {
                     formula: name.to_uppercase(),
                     space_group: "P1".into(),
-                    predictions: Predictions::from_arrays([0.0, g, 0.0, 0.0], [0.1; 4], ["eV/atom", "eV", "eV/atom", "eV"]),
+                    predictions: Predictions::from_arrays(
+                        [0.0, g, 0.0, 0.0],
+                        [0.1; 4],
+                        ["eV/atom", "eV", "eV/atom", "eV"],
+                    ),
                 })
                 .ok_or_else(|| "broken".to_string()),
         }
@@ -148,7 +155,8 @@ mod tests {
 
     #[test]
     fn multipart_bodies_name_each_file() {
-        let (body, content_type) = multipart_body(&[("a \"b\".cif".into(), b"data_a".to_vec()), ("s.zip".into(), vec![0, 1])]);
+        let (body, content_type) =
+            multipart_body(&[("a \"b\".cif".into(), b"data_a".to_vec()), ("s.zip".into(), vec![0, 1])]);
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         let text = String::from_utf8_lossy(&body);
         assert_eq!(text.matches(&format!("--{boundary}\r\n")).count(), 2);

@@ -13,9 +13,9 @@
 
 pub mod analysis;
 pub mod app;
+pub mod attention;
 pub mod backend;
 pub mod batch;
-pub mod attention;
 pub mod components;
 pub mod format;
 pub mod model;

@@ -137,7 +137,12 @@ mod tests {
     #[test]
     fn fragments_round_trip() {
         let text = "data_NaCl\n_cell_length_a 5.64 # Å\n'x, y+1/2, z'\n";
-        for route in [Route::Example("nacl".into()), Route::Structure(text.into()), Route::State("eJy_-0".into()), Route::Share("abc234".into())] {
+        for route in [
+            Route::Example("nacl".into()),
+            Route::Structure(text.into()),
+            Route::State("eJy_-0".into()),
+            Route::Share("abc234".into()),
+        ] {
             assert_eq!(Route::from_fragment(&route.to_fragment()), Some(route));
         }
     }

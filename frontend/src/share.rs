@@ -43,7 +43,8 @@ pub fn decode(value: &str) -> Result<ShareState, String> {
         .map_err(|e| format!("the link's state is not valid base64url ({e}); was it cut short?"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_STATE_BYTES)
         .map_err(|_| "the link's state is damaged or was cut short (it does not decompress)".to_string())?;
-    let raw: serde_json::Value = serde_json::from_slice(&json).map_err(|e| format!("the link's state is not JSON: {e}"))?;
+    let raw: serde_json::Value =
+        serde_json::from_slice(&json).map_err(|e| format!("the link's state is not JSON: {e}"))?;
     let version = raw.get("version").and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(ShareState::VERSION)) {
         return Err(format!(
@@ -84,7 +85,10 @@ mod tests {
         assert!(encoded.len() < s.structure.len(), "{} vs {}", encoded.len(), s.structure.len());
         let back = decode(&encoded).unwrap();
         // The view's floats come back as the same f32 (their JSON text is not bit-exact in f64).
-        assert_eq!(ShareState { view: serde_json::Value::Null, ..back.clone() }, ShareState { view: serde_json::Value::Null, ..s.clone() });
+        assert_eq!(
+            ShareState { view: serde_json::Value::Null, ..back.clone() },
+            ShareState { view: serde_json::Value::Null, ..s.clone() }
+        );
         assert_eq!(view_of(&back), view_of(&s));
         assert_eq!(view_of(&back).zoom, 1.7);
         assert!(view_of(&back).colour_by_attention);

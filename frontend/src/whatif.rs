@@ -33,7 +33,11 @@ pub fn strained(structure: &Structure, percent: f64) -> Result<Structure, String
 }
 
 /// An edit and the structure it applies to, written back as a CIF (what the editor shows).
-pub fn apply(structure: &Structure, substitution: Option<(Element, Element)>, strain_percent: f64) -> Result<String, String> {
+pub fn apply(
+    structure: &Structure,
+    substitution: Option<(Element, Element)>,
+    strain_percent: f64,
+) -> Result<String, String> {
     let substituted = match substitution {
         Some((from, to)) if from != to => substitute(structure, from, to)?,
         _ => structure.clone(),

@@ -135,7 +135,9 @@ async fn wasm_predictions_equal_the_native_ones() {
     .unwrap();
     let vocab = bundle
         .manifest
-        .verify_vocabulary(include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/vocab.txt")).to_vec())
+        .verify_vocabulary(
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/vocab.txt")).to_vec(),
+        )
         .unwrap();
     let model = LocalModel::new(&bundle, &vocab, Compute::cpu(None)).unwrap();
     let fixture: Fixture = serde_json::from_str(include_str!("fixtures/browser_predictions.json")).unwrap();

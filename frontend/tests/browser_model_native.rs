@@ -47,6 +47,10 @@ fn fixture_equals_the_native_predictions() {
     let committed: Fixture = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(committed.weights_sha256, native.weights_sha256, "the browser model changed: regenerate the fixture");
     for (c, n) in committed.structures.iter().zip(&native.structures) {
-        assert!(c.max_difference(n) < 1e-9, "{}: fixture differs from the native prediction (regenerate it)", c.example);
+        assert!(
+            c.max_difference(n) < 1e-9,
+            "{}: fixture differs from the native prediction (regenerate it)",
+            c.example
+        );
     }
 }

@@ -36,7 +36,11 @@ impl EncoderRef {
     /// directory's and may differ) for `model`.
     pub fn require(&self, model: &str, actual: &EncoderRef) -> Result<()> {
         if self.hidden_size != actual.hidden_size || self.sha256 != actual.sha256 {
-            return Err(Error::EncoderMismatch { model: model.into(), expected: self.to_string(), actual: actual.to_string() });
+            return Err(Error::EncoderMismatch {
+                model: model.into(),
+                expected: self.to_string(),
+                actual: actual.to_string(),
+            });
         }
         Ok(())
     }

@@ -55,7 +55,12 @@ impl Predictor {
 
     /// Builds a network that reads a frozen large encoder's token states; `encoder` must be
     /// the one the bundle was trained with (name, hidden size and weights sha256).
-    pub fn with_encoder(bundle: &Bundle, vocab_text: &str, encoder: LargeEncoder, device: &Device) -> Result<Predictor> {
+    pub fn with_encoder(
+        bundle: &Bundle,
+        vocab_text: &str,
+        encoder: LargeEncoder,
+        device: &Device,
+    ) -> Result<Predictor> {
         encoder.check(&bundle.manifest.id, &bundle.manifest.text_encoder)?;
         Predictor::build(bundle, vocab_text, TextSource::Encoder(Box::new(encoder)), device)
     }
@@ -90,7 +95,10 @@ impl Predictor {
                 )));
             }
             (false, _) => {
-                return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", manifest.id)));
+                return Err(Error::Config(format!(
+                    "model '{}' has a light text encoder, not a large one",
+                    manifest.id
+                )));
             }
         };
         let vocab = Vocabulary::from_text(vocab_text)?;
@@ -159,7 +167,14 @@ impl Predictor {
                 )));
             };
             let encoded = large.encode(&[&description], frozen.max_chunks)?.remove(0);
-            return Ok(frozen_input(graph, description, &encoded.ids, &encoded.states, large.hidden(), frozen.max_tokens));
+            return Ok(frozen_input(
+                graph,
+                description,
+                &encoded.ids,
+                &encoded.states,
+                large.hidden(),
+                frozen.max_tokens,
+            ));
         }
         let tokens = self.vocab.encode_ids(&description, self.network.text.max_tokens)?;
         Ok(ModelInput { graph, description, tokens, states: None })
@@ -177,7 +192,10 @@ impl Predictor {
         embedding: &shared::embedding::Embedding,
     ) -> Result<ModelInput> {
         let Some(frozen) = &self.network.frozen_text else {
-            return Err(Error::Config(format!("model '{}' has a light text encoder, not a large one", self.manifest.id)));
+            return Err(Error::Config(format!(
+                "model '{}' has a light text encoder, not a large one",
+                self.manifest.id
+            )));
         };
         self.manifest.text_encoder.require(&self.manifest.id, &(&embedding.header.encoder).into())?;
         let hidden = embedding.header.hidden;
@@ -206,7 +224,10 @@ impl Predictor {
         }
         if self.network.frozen_text.is_some() {
             // The spans are those of the embedding the input was built from.
-            return Err(Error::Config(format!("model '{}' reads its tokens from the server's text encoder", self.manifest.id)));
+            return Err(Error::Config(format!(
+                "model '{}' reads its tokens from the server's text encoder",
+                self.manifest.id
+            )));
         }
         self.vocab.encode(text, self.network.text.max_tokens)
     }
@@ -291,10 +312,13 @@ fn frozen_input(
 }
 
 fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {
-    inputs.iter().map(|i| Sample {
+    inputs
+        .iter()
+        .map(|i| Sample {
             graph: &i.graph,
             tokens: &i.tokens,
             states: i.states.as_deref(),
             targets: [None; PROPERTIES],
-        }).collect()
+        })
+        .collect()
 }

@@ -276,7 +276,11 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     let err = remote.input(&structure).err().unwrap().to_string();
     assert!(err.contains("input_from_embedding"), "{err}");
     let foreign = embedding(LargeEncoder::load(&dir.join("other-bert"), &device).unwrap().reference());
-    let err = remote.input_from_embedding(input.graph.clone(), input.description.clone(), &foreign).err().unwrap().to_string();
+    let err = remote
+        .input_from_embedding(input.graph.clone(), input.description.clone(), &foreign)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("was trained with text encoder"), "{err}");
 
     let other = LargeEncoder::load(&dir.join("other-bert"), &device).unwrap();

@@ -175,7 +175,8 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         super::bench::machine_description(),
         started.elapsed().as_secs_f64() / 60.0
     );
-    let labelled = |rows: &[usize], p: usize| rows.iter().filter(|&&i| data.prepared.records[i].labels[p].is_some()).count();
+    let labelled =
+        |rows: &[usize], p: usize| rows.iter().filter(|&&i| data.prepared.records[i].labels[p].is_some()).count();
     md.push_str("Labelled structures per property (train / test):");
     for (p, (n, _)) in LABEL_COLUMNS.iter().enumerate() {
         let _ = write!(md, " {n} {} / {};", labelled(&data.prepared.train, p), labelled(&data.prepared.test, p));

@@ -76,7 +76,8 @@ mod tests {
         let mut network = NetConfig::new(FusionKind::Cross, 30522);
         network.frozen_text = Some(FrozenTextConfig::new(384));
         let mut frozen = Manifest::untrained("server", network);
-        frozen.text_encoder = EncoderRef { name: "all-MiniLM-L6-v2".into(), hidden_size: 384, sha256: "53aa5117".into() };
+        frozen.text_encoder =
+            EncoderRef { name: "all-MiniLM-L6-v2".into(), hidden_size: 384, sha256: "53aa5117".into() };
         insta::assert_snapshot!("frozen_card", render(&frozen));
     }
 }

@@ -10,8 +10,8 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use serde::Deserialize;
-use shared::batch;
 use shared::api::{PredictRequest, codes};
+use shared::batch;
 
 /// One item of a batch: its name and the request, or why it could not be read.
 pub struct BatchItem {
@@ -96,14 +96,22 @@ fn utf8(bytes: &[u8]) -> ApiResult<String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| ApiError::invalid_request(format!("the body is not UTF-8 text: {e}")))
 }
 
-async fn multipart_items(mut multipart: Multipart, limit: usize, unpack: batch::UnpackLimits) -> ApiResult<Vec<BatchItem>> {
+async fn multipart_items(
+    mut multipart: Multipart,
+    limit: usize,
+    unpack: batch::UnpackLimits,
+) -> ApiResult<Vec<BatchItem>> {
     let mut items = Vec::new();
     loop {
         let field = multipart.next_field().await.map_err(|e| multipart_error(e, limit))?;
         let Some(field) = field else { break };
         let name = field.file_name().or(field.name()).map_or_else(|| format!("item-{}", items.len()), str::to_string);
         // A table sent under a name without `.csv` is still a table when its part says so.
-        let name = if field.content_type() == Some("text/csv") && !batch::is_table(&name) { format!("{name}.csv") } else { name };
+        let name = if field.content_type() == Some("text/csv") && !batch::is_table(&name) {
+            format!("{name}.csv")
+        } else {
+            name
+        };
         let bytes = field.bytes().await.map_err(|e| multipart_error(e, limit))?;
         items.extend(file_items(&name, &bytes, unpack));
     }

@@ -204,5 +204,11 @@ fn load_entry(dir: &std::path::Path, device: &Device) -> Result<ModelEntry, mode
     let bundle = Bundle::load(dir)?;
     let predictor = Predictor::from_bundle(&bundle, device)?;
     let ood = OodStatistics::load(dir, &bundle.manifest.weights.sha256)?;
-    Ok(ModelEntry { manifest: bundle.manifest, predictor, weights: Bytes::from(bundle.weights), ood, dir: dir.to_path_buf() })
+    Ok(ModelEntry {
+        manifest: bundle.manifest,
+        predictor,
+        weights: Bytes::from(bundle.weights),
+        ood,
+        dir: dir.to_path_buf(),
+    })
 }

@@ -32,10 +32,11 @@ impl TlsFiles {
 
 /// The file's bytes if it is readable PEM holding a block whose label ends with `label`.
 fn read_pem(path: &Path, what: &str, label: &str) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Usage(format!("cannot read the TLS {what} {}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read the TLS {what} {}: {e}", path.display())))?;
     let text = String::from_utf8_lossy(&bytes);
-    let has_block = text.lines().any(|l| l.starts_with("-----BEGIN ") && l.trim_end().ends_with(&format!("{label}-----")));
+    let has_block =
+        text.lines().any(|l| l.starts_with("-----BEGIN ") && l.trim_end().ends_with(&format!("{label}-----")));
     if !has_block {
         return Err(Error::Usage(format!(
             "the TLS {what} {} holds no PEM '{label}' block (expected '-----BEGIN ...{label}-----')",

@@ -32,8 +32,11 @@ pub fn body(parts: &[Part]) -> Vec<u8> {
         let filename = part.filename.map(|f| format!("; filename=\"{f}\"")).unwrap_or_default();
         let content_type = part.content_type.map(|t| format!("\r\nContent-Type: {t}")).unwrap_or_default();
         body.extend(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"{filename}{content_type}\r\n\r\n", part.name)
-                .bytes(),
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"{filename}{content_type}\r\n\r\n",
+                part.name
+            )
+            .bytes(),
         );
         body.extend_from_slice(part.content);
         body.extend(b"\r\n");

@@ -62,4 +62,3 @@ pub fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
         .collect();
     super::form::body(&parts)
 }
-

@@ -21,7 +21,8 @@ pub fn PredictionPanel(
     #[prop(into)] full_status: Signal<FullFusionStatus>,
     #[prop(into)] full_prediction: Signal<FullFusionState>,
 ) -> impl IntoView {
-    let body = move || match (model.get(), prediction.get()) {
+    let body = move || {
+        match (model.get(), prediction.get()) {
         (ModelStatus::Loading, _) => view! { <p class="muted" id="model-loading">"Loading the model…"</p> }.into_any(),
         (ModelStatus::Failed(message), _) => view! {
             <p class="status bad" id="model-error">"The model could not be loaded: " {message}</p>
@@ -36,6 +37,7 @@ pub fn PredictionPanel(
             view! { <PredictionView summary=summary prediction=prediction full_status=full_status full_prediction=full_prediction /> }
                 .into_any()
         }
+    }
     };
     view! {
         <section class="block predictions" aria-labelledby="predictions-heading" aria-live="polite">
@@ -52,7 +54,10 @@ fn PredictionView(
     full_status: Signal<FullFusionStatus>,
     full_prediction: Signal<FullFusionState>,
 ) -> impl IntoView {
-    let fallback = summary.fallback_reason.clone().map(|reason| view! { <span class="muted">" WebGPU not used: " {reason} "."</span> });
+    let fallback = summary
+        .fallback_reason
+        .clone()
+        .map(|reason| view! { <span class="muted">" WebGPU not used: " {reason} "."</span> });
     let trained = if summary.trained {
         view! { <span>"trained"</span> }.into_any()
     } else {
@@ -124,8 +129,12 @@ fn FullFusionNote(status: Signal<FullFusionStatus>, prediction: Signal<FullFusio
         let (state, text) = match (status.get(), prediction.get()) {
             (FullFusionStatus::NoBackend, _) => return None,
             (FullFusionStatus::Loading, _) => ("loading", "Loading the server's full-fusion model…".to_string()),
-            (FullFusionStatus::Unavailable(reason), _) => ("unavailable", format!("No full-fusion prediction: {reason}.")),
-            (FullFusionStatus::Ready(_), None) => ("predicting", "Full fusion: the server's text encoder is reading the description…".into()),
+            (FullFusionStatus::Unavailable(reason), _) => {
+                ("unavailable", format!("No full-fusion prediction: {reason}."))
+            }
+            (FullFusionStatus::Ready(_), None) => {
+                ("predicting", "Full fusion: the server's text encoder is reading the description…".into())
+            }
             (FullFusionStatus::Ready(_), Some(Err(e))) => ("failed", format!("The full-fusion prediction failed: {e}")),
             (FullFusionStatus::Ready(m), Some(Ok(p))) => (
                 "ready",
@@ -192,7 +201,11 @@ fn Contributions(prediction: Arc<LocalPrediction>) -> impl IntoView {
 /// The fusion gate as labelled bars (weights sum to 1).
 #[component]
 fn GateBars(gate: ModalityWeights) -> impl IntoView {
-    let parts = [("graph", "Crystal graph", Some(gate.graph)), ("text", "Description", Some(gate.text)), ("cross", "Cross-attention", gate.cross)];
+    let parts = [
+        ("graph", "Crystal graph", Some(gate.graph)),
+        ("text", "Description", Some(gate.text)),
+        ("cross", "Cross-attention", gate.cross),
+    ];
     let bars = parts
         .into_iter()
         .filter_map(|(id, label, weight)| Some((id, label, weight?)))
@@ -226,24 +239,43 @@ fn exact(x: f64) -> String {
 fn OodNote(report: OodReport) -> impl IntoView {
     let quantile = report.training_quantile.map(|q| format!("{:.1} %", q * 100.0));
     let unseen = (!report.unseen_elements.is_empty()).then(|| {
-        format!("No training structure contains {}: the model has never seen {}. ", report.unseen_elements.join(", "),
-            if report.unseen_elements.len() == 1 { "this element" } else { "these elements" })
+        format!(
+            "No training structure contains {}: the model has never seen {}. ",
+            report.unseen_elements.join(", "),
+            if report.unseen_elements.len() == 1 { "this element" } else { "these elements" }
+        )
     });
     let (class, text) = match report.level {
-        OodLevel::Typical => ("ood typical", format!(
-            "Typical input: like the training data{}.",
-            quantile.as_ref().map(|q| format!(" (farther from its centre than {q} of the training structures)")).unwrap_or_default()
-        )),
-        OodLevel::Unusual => ("ood unusual", format!(
-            "Unusual input: farther from the training data than {} of the training structures. Treat the numbers with care.",
-            quantile.unwrap_or_default()
-        )),
-        OodLevel::OutOfDistribution => ("ood out", format!(
-            "{}Out of distribution{}: the predictions are extrapolations and may be badly wrong.",
-            unseen.unwrap_or_default(),
-            quantile.map(|q| format!(" (farther from the training data than {q} of the training structures)")).unwrap_or_default()
-        )),
-        OodLevel::Unknown => ("ood unknown", format!("{}No out-of-distribution check: {}.", unseen.unwrap_or_default(), report.method)),
+        OodLevel::Typical => (
+            "ood typical",
+            format!(
+                "Typical input: like the training data{}.",
+                quantile
+                    .as_ref()
+                    .map(|q| format!(" (farther from its centre than {q} of the training structures)"))
+                    .unwrap_or_default()
+            ),
+        ),
+        OodLevel::Unusual => (
+            "ood unusual",
+            format!(
+                "Unusual input: farther from the training data than {} of the training structures. Treat the numbers with care.",
+                quantile.unwrap_or_default()
+            ),
+        ),
+        OodLevel::OutOfDistribution => (
+            "ood out",
+            format!(
+                "{}Out of distribution{}: the predictions are extrapolations and may be badly wrong.",
+                unseen.unwrap_or_default(),
+                quantile
+                    .map(|q| format!(" (farther from the training data than {q} of the training structures)"))
+                    .unwrap_or_default()
+            ),
+        ),
+        OodLevel::Unknown => {
+            ("ood unknown", format!("{}No out-of-distribution check: {}.", unseen.unwrap_or_default(), report.method))
+        }
     };
     let level = format!("{:?}", report.level).to_lowercase();
     view! {

@@ -28,10 +28,12 @@ pub fn StructureViewer(
 ) -> impl IntoView {
     let canvas = NodeRef::<html::Canvas>::new();
     let camera = Signal::derive(move || view.with(|v| Camera { rotation: v.rotation, zoom: v.zoom }));
-    let set_camera = move |c: Camera| view.update(|v| {
-        v.rotation = c.rotation;
-        v.zoom = c.zoom;
-    });
+    let set_camera = move |c: Camera| {
+        view.update(|v| {
+            v.rotation = c.rotation;
+            v.zoom = c.zoom;
+        })
+    };
     let bonds = Signal::derive(move || view.with(|v| v.bonds));
     let cell = Signal::derive(move || view.with(|v| v.cell));
     let by_attention = Signal::derive(move || view.with(|v| v.colour_by_attention));
@@ -43,7 +45,8 @@ pub fn StructureViewer(
     let drag_from = StoredValue::new(None::<(i32, i32)>);
 
     let elements = move || {
-        let mut seen: Vec<shared::Element> = structure.with(|s| s.as_ref().map(|s| s.species().collect()).unwrap_or_default());
+        let mut seen: Vec<shared::Element> =
+            structure.with(|s| s.as_ref().map(|s| s.species().collect()).unwrap_or_default());
         seen.sort();
         seen.dedup();
         seen

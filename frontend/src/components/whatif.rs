@@ -49,7 +49,8 @@ pub fn WhatIf(
                 substitution.set(Some((from, to)));
                 apply();
             }
-            None => failure.set(Some(format!("{:?} is not an element symbol (e.g. Ba, Zr, O)", to_text.get_untracked().trim()))),
+            None => failure
+                .set(Some(format!("{:?} is not an element symbol (e.g. Ba, Zr, O)", to_text.get_untracked().trim()))),
         }
     };
     let edited = move || substitution.get().is_some() || strain.get() != 0.0;

@@ -72,7 +72,9 @@ async fn webgpu() -> Result<Compute, String> {
     }
     match Device::wgpu_options().init_async().await {
         Ok(device) => Ok(Compute { device, backend: Backend::WebGpu, fallback_reason: None }),
-        Err(e) if e.to_string().to_lowercase().contains("adapter") => Err("the browser offers no WebGPU adapter".into()),
+        Err(e) if e.to_string().to_lowercase().contains("adapter") => {
+            Err("the browser offers no WebGPU adapter".into())
+        }
         Err(e) => Err(format!("WebGPU is unavailable ({e})")),
     }
 }

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use models::batch::Modalities;
+use models::ood::OodStatistics;
 use models::predictor::Predictor;
 use models::train::Prediction;
 use models::{Bundle, Manifest};
 use shared::Structure;
-use models::ood::OodStatistics;
 use shared::api::{ModalityWeights, OodLevel, OodReport, Predictions};
 
 use super::{Backend, Compute};

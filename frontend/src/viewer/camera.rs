@@ -49,9 +49,15 @@ impl Camera {
     pub fn rotation_matrix(&self) -> Mat3 {
         let [x, y, z, w] = self.rotation;
         [
-            1.0 - 2.0 * (y * y + z * z), 2.0 * (x * y + z * w), 2.0 * (x * z - y * w),
-            2.0 * (x * y - z * w), 1.0 - 2.0 * (x * x + z * z), 2.0 * (y * z + x * w),
-            2.0 * (x * z + y * w), 2.0 * (y * z - x * w), 1.0 - 2.0 * (x * x + y * y),
+            1.0 - 2.0 * (y * y + z * z),
+            2.0 * (x * y + z * w),
+            2.0 * (x * z - y * w),
+            2.0 * (x * y - z * w),
+            1.0 - 2.0 * (x * x + z * z),
+            2.0 * (y * z + x * w),
+            2.0 * (x * z + y * w),
+            2.0 * (y * z - x * w),
+            1.0 - 2.0 * (x * x + y * y),
         ]
     }
 
@@ -64,12 +70,8 @@ impl Camera {
         let distance = radius / fit / self.zoom + radius;
         let (near, far) = ((distance - radius * 1.5).max(0.05), distance + radius * 1.5);
         let t = [0, 1, 2].map(|row| -(0..3).map(|k| r[k * 3 + row] * center[k]).sum::<f32>());
-        let model_view: Mat4 = [
-            r[0], r[1], r[2], 0.0,
-            r[3], r[4], r[5], 0.0,
-            r[6], r[7], r[8], 0.0,
-            t[0], t[1], t[2] - distance, 1.0,
-        ];
+        let model_view: Mat4 =
+            [r[0], r[1], r[2], 0.0, r[3], r[4], r[5], 0.0, r[6], r[7], r[8], 0.0, t[0], t[1], t[2] - distance, 1.0];
         multiply4(&perspective(FOV_Y, aspect, near, far), &model_view)
     }
 }
@@ -100,10 +102,22 @@ fn perspective(fov_y: f32, aspect: f32, near: f32, far: f32) -> Mat4 {
     let f = 1.0 / (fov_y / 2.0).tan();
     let nf = 1.0 / (near - far);
     [
-        f / aspect, 0.0, 0.0, 0.0,
-        0.0, f, 0.0, 0.0,
-        0.0, 0.0, (far + near) * nf, -1.0,
-        0.0, 0.0, 2.0 * far * near * nf, 0.0,
+        f / aspect,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        f,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        (far + near) * nf,
+        -1.0,
+        0.0,
+        0.0,
+        2.0 * far * near * nf,
+        0.0,
     ]
 }
 

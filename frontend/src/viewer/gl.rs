@@ -2,7 +2,9 @@
 //! program with Lambert + Blinn-Phong lighting for the spheres and tubes, flat colour for lines.
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, WebGlBuffer, WebGlProgram, WebGlRenderingContext as Gl, WebGlShader, WebGlUniformLocation};
+use web_sys::{
+    HtmlCanvasElement, WebGlBuffer, WebGlProgram, WebGlRenderingContext as Gl, WebGlShader, WebGlUniformLocation,
+};
 
 use super::camera::{Camera, Mat4};
 use super::mesh::{Mesh, STRIDE};
@@ -66,7 +68,10 @@ impl Renderer {
         gl.attach_shader(&program, &fragment);
         gl.link_program(&program);
         if !gl.get_program_parameter(&program, Gl::LINK_STATUS).as_bool().unwrap_or(false) {
-            return Err(format!("WebGL could not link the viewer's shaders: {}", gl.get_program_info_log(&program).unwrap_or_default()));
+            return Err(format!(
+                "WebGL could not link the viewer's shaders: {}",
+                gl.get_program_info_log(&program).unwrap_or_default()
+            ));
         }
         let buffer = || gl.create_buffer().ok_or("WebGL could not create a buffer");
         let (triangles, lines) = (buffer()?, buffer()?);
@@ -107,7 +112,9 @@ impl Renderer {
         let mvp: Mat4 = camera.model_view_projection(center, radius, width.max(1) as f32 / height.max(1) as f32);
         gl.uniform_matrix4fv_with_f32_array(self.mvp.as_ref(), false, &mvp);
         gl.uniform_matrix3fv_with_f32_array(self.rotation.as_ref(), false, &camera.rotation_matrix());
-        for (buffer, count, mode, lit) in [(&self.triangles, self.triangle_count, Gl::TRIANGLES, 1.0), (&self.lines, self.line_count, Gl::LINES, 0.0)] {
+        for (buffer, count, mode, lit) in
+            [(&self.triangles, self.triangle_count, Gl::TRIANGLES, 1.0), (&self.lines, self.line_count, Gl::LINES, 0.0)]
+        {
             if count == 0 {
                 continue;
             }
@@ -129,7 +136,15 @@ impl Renderer {
     /// Fraction of the canvas's pixels that are not background (for tests).
     pub fn covered_fraction(&self, width: u32, height: u32) -> f64 {
         let mut pixels = vec![0u8; (width * height * 4) as usize];
-        let read = self.gl.read_pixels_with_opt_u8_array(0, 0, width as i32, height as i32, Gl::RGBA, Gl::UNSIGNED_BYTE, Some(&mut pixels));
+        let read = self.gl.read_pixels_with_opt_u8_array(
+            0,
+            0,
+            width as i32,
+            height as i32,
+            Gl::RGBA,
+            Gl::UNSIGNED_BYTE,
+            Some(&mut pixels),
+        );
         if read.is_err() || pixels.is_empty() {
             return 0.0;
         }
@@ -144,7 +159,10 @@ fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, String> {
     if gl.get_shader_parameter(&shader, Gl::COMPILE_STATUS).as_bool().unwrap_or(false) {
         Ok(shader)
     } else {
-        Err(format!("WebGL could not compile the viewer's shader: {}", gl.get_shader_info_log(&shader).unwrap_or_default()))
+        Err(format!(
+            "WebGL could not compile the viewer's shader: {}",
+            gl.get_shader_info_log(&shader).unwrap_or_default()
+        ))
     }
 }
 

@@ -96,7 +96,8 @@ impl Scene {
             cell_edges.push([corner(a, b, 0), corner(a, b, 1)]);
         }
         let center = single(cart([0.5, 0.5, 0.5]));
-        let distance = |p: &Point| ((p[0] - center[0]).powi(2) + (p[1] - center[1]).powi(2) + (p[2] - center[2]).powi(2)).sqrt();
+        let distance =
+            |p: &Point| ((p[0] - center[0]).powi(2) + (p[1] - center[1]).powi(2) + (p[2] - center[2]).powi(2)).sqrt();
         let radius = cell_edges
             .iter()
             .flatten()
@@ -117,11 +118,14 @@ fn boundary_copies(frac: [f64; 3]) -> Vec<[f64; 3]> {
     let mut shifts = vec![[0.0; 3]];
     for axis in 0..3 {
         if frac[axis] < BOUNDARY {
-            let extra: Vec<[f64; 3]> = shifts.iter().map(|s| {
-                let mut s = *s;
-                s[axis] = 1.0;
-                s
-            }).collect();
+            let extra: Vec<[f64; 3]> = shifts
+                .iter()
+                .map(|s| {
+                    let mut s = *s;
+                    s[axis] = 1.0;
+                    s
+                })
+                .collect();
             shifts.extend(extra);
         }
     }
@@ -131,7 +135,8 @@ fn boundary_copies(frac: [f64; 3]) -> Vec<[f64; 3]> {
 fn site_colors(structure: &Structure, colouring: &Colouring) -> Vec<Rgb> {
     match colouring {
         Colouring::Attribution(weights) if weights.len() == structure.len() => {
-            let (lo, hi) = weights.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+            let (lo, hi) =
+                weights.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &w| (lo.min(w), hi.max(w)));
             let span = hi - lo;
             weights.iter().map(|&w| colors::attribution(if span > 1e-12 { (w - lo) / span } else { 0.5 })).collect()
         }
@@ -153,7 +158,8 @@ mod tests {
     fn conventional_rock_salt_draws_the_familiar_cube() {
         let scene = Scene::new(&nacl_conventional(), &Colouring::Element);
         // Na: corner ×8 + 3 faces ×2; Cl: centre + 3 edge centres ×4.
-        let count = |site_range: std::ops::Range<usize>| scene.atoms.iter().filter(|a| site_range.contains(&a.site)).count();
+        let count =
+            |site_range: std::ops::Range<usize>| scene.atoms.iter().filter(|a| site_range.contains(&a.site)).count();
         assert_eq!(count(0..4), 14);
         assert_eq!(count(4..8), 13);
         // Six bonds from every drawn atom, each half as long as the 2.82 Å Na–Cl distance.

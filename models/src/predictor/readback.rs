@@ -46,7 +46,8 @@ async fn optional_on_cpu<const D: usize>(tensor: Option<Tensor<D>>) -> Result<Op
 }
 
 async fn tensor_on_cpu<const D: usize>(tensor: Tensor<D>) -> Result<Tensor<D>> {
-    let data = tensor.into_data_async().await.map_err(|e| Error::Config(format!("reading the model's output: {e:?}")))?;
+    let data =
+        tensor.into_data_async().await.map_err(|e| Error::Config(format!("reading the model's output: {e:?}")))?;
     Ok(Tensor::from_data(data, &Device::flex()))
 }
 

@@ -43,7 +43,10 @@ pub fn read_zip(bytes: &[u8], source: &str, limits: UnpackLimits) -> Result<Vec<
         let mut file = match archive.by_index(index) {
             Ok(file) => file,
             Err(e) => {
-                members.push(Member { path: format!("{source}: member {}", index + 1), bytes: Err(format!("{source}: member {}: {e}", index + 1)) });
+                members.push(Member {
+                    path: format!("{source}: member {}", index + 1),
+                    bytes: Err(format!("{source}: member {}: {e}", index + 1)),
+                });
                 continue;
             }
         };
@@ -92,8 +95,7 @@ pub(crate) mod tests {
     /// A zip archive of `files` (deflated), as a user's archiver writes one.
     pub(crate) fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for (name, content) in files {
             if name.ends_with('/') {
                 writer.add_directory(*name, options).unwrap();

@@ -107,7 +107,11 @@ pub fn format_of(file_name: &str) -> Option<Format> {
         Some(Format::Cif)
     } else if base.ends_with(".xyz") || base.ends_with(".extxyz") {
         Some(Format::Xyz)
-    } else if base.ends_with(".vasp") || base.ends_with(".poscar") || base.starts_with("poscar") || base.starts_with("contcar") {
+    } else if base.ends_with(".vasp")
+        || base.ends_with(".poscar")
+        || base.starts_with("poscar")
+        || base.starts_with("contcar")
+    {
         Some(Format::Poscar)
     } else {
         None
@@ -164,7 +168,8 @@ mod tests {
 
     #[test]
     fn rows_become_named_items() {
-        let items = read_structure_table("material_id,cif\nmp-1,\"data_a\n_cell_length_a 1\"\n,data_b\n", "t.csv").unwrap();
+        let items =
+            read_structure_table("material_id,cif\nmp-1,\"data_a\n_cell_length_a 1\"\n,data_b\n", "t.csv").unwrap();
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].name, "mp-1");
         assert_eq!(items[1].name, "row-3");

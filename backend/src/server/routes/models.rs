@@ -51,7 +51,10 @@ pub async fn file(
     };
     let content_type = if file.ends_with(".json") { "application/json" } else { "text/plain; charset=utf-8" };
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
         bytes,
     )
         .into_response())
