@@ -372,7 +372,7 @@ pub fn training_throughput(
     batch_size: usize,
     steps: usize,
     device: &Device,
-) -> f64 {
+) -> Result<f64> {
     let ad = device.clone().autodiff();
     let mut model = net.init(&ad);
     let mut optimizer = AdamWConfig::new().init();
@@ -381,6 +381,7 @@ pub fn training_throughput(
     let mut seen = 0;
     for (k, chunk) in batches.iter().enumerate() {
         if k == 1 {
+            sync(&ad)?;
             started = Instant::now();
             seen = 0;
         }
@@ -391,5 +392,11 @@ pub fn training_throughput(
         model = optimizer.step(1e-4, model, grads);
         seen += chunk.len();
     }
-    seen as f64 / started.elapsed().as_secs_f64()
+    sync(&ad)?;
+    Ok(seen as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Waits for the device's queued work (a GPU runs asynchronously), so timings count it.
+fn sync(device: &Device) -> Result<()> {
+    device.sync().map_err(|e| Error::Config(format!("device failed while training: {e:?}")))
 }

@@ -33,9 +33,13 @@ pub enum BenchCommand {
         /// Structures to measure on (test split rows are used).
         #[arg(long, default_value = "../shared/data/mp2018/mp2018.csv.gz")]
         data: PathBuf,
-        /// Markdown file whose `model-<id>` section is replaced with the table.
+        /// Markdown file whose `model-<id>` section (`model-<id>-<device>` off the CPU) is
+        /// replaced with the table.
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: PathBuf,
+        /// Where the network runs: cpu, wgpu or cuda (the GPU ones need a build with that feature).
+        #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
+        device: models::device::DeviceChoice,
     },
     /// Load test of `POST /api/v1/predict` over loopback: p50/p99 latency and throughput.
     Api(super::bench_api::ApiBenchArgs),
@@ -45,7 +49,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Api(args) => super::bench_api::run(&args),
         BenchCommand::Featurize { data, limit, threads, out } => featurize(&data, limit, threads, &out),
-        BenchCommand::Model { model, data, out } => super::bench_model::run(&model, &data, &out),
+        BenchCommand::Model { model, data, out, device } => super::bench_model::run(&model, &data, &out, device),
     }
 }
 

@@ -1,9 +1,11 @@
-//! `matfuse bench model`: what a model costs on this machine (CPU, burn flex backend).
+//! `matfuse bench model`: what a model costs on this machine, on the CPU (burn flex backend) or
+//! on a GPU (`--device wgpu|cuda`).
 
 use super::bench::{machine_description, replace_section};
 use crate::error::Result;
 use crate::table::read_table;
 use models::batch::{Modalities, PROPERTIES, Sample};
+use models::device::DeviceChoice;
 use models::predictor::{ModelInput, Predictor};
 use std::path::Path;
 use std::time::Instant;
@@ -29,8 +31,8 @@ fn peak_memory_mib() -> Option<f64> {
     Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? / 1024.0)
 }
 
-pub fn run(model: &Path, data: &Path, out: &Path) -> Result<()> {
-    let device = burn::prelude::Device::flex();
+pub fn run(model: &Path, data: &Path, out: &Path, choice: DeviceChoice) -> Result<()> {
+    let device = choice.device()?;
     let predictor = Predictor::load(model, &device)?;
     let id = predictor.manifest.id.clone();
     let rows: Vec<_> = read_table(data)?.into_iter().filter(|r| r.split.as_deref() == Some("test")).take(512).collect();
@@ -44,8 +46,13 @@ pub fn run(model: &Path, data: &Path, out: &Path) -> Result<()> {
     let nearest =
         |atoms: usize| inputs.iter().min_by_key(|i| i.graph.num_nodes().abs_diff(atoms)).expect("inputs").clone();
     let mut lines = vec![
-        format!("Model `{id}` ({}), {}.", predictor.manifest.version, machine_description()),
-        format!("Command: `matfuse bench model --model {}`.", model.display()),
+        format!(
+            "Model `{id}` ({}), {}, device {choice}{}.",
+            predictor.manifest.version,
+            machine_description(),
+            gpu_description(choice)
+        ),
+        format!("Command: `matfuse bench model --model {} --device {choice}`.", model.display()),
         String::new(),
         "| measurement | value |".into(),
         "|---|---|".into(),
@@ -72,14 +79,39 @@ pub fn run(model: &Path, data: &Path, out: &Path) -> Result<()> {
     ));
     let samples: Vec<Sample<'_>> = inputs
         .iter()
-        .map(|i| Sample { graph: &i.graph, tokens: &i.tokens, states: None, targets: [Some(0.0); PROPERTIES] })
+        .map(|i| Sample {
+            graph: &i.graph,
+            tokens: &i.tokens,
+            states: i.states.as_deref(),
+            targets: [Some(0.0); PROPERTIES],
+        })
         .collect();
-    let rate = models::train::training_throughput(&predictor.network, &samples, 64, 8, &device);
+    let rate = models::train::training_throughput(&predictor.network, &samples, 64, 8, &device)?;
     lines.push(format!("| training, forward + backward + AdamW step, batch 64 | {rate:.0} structures/s |"));
     if let Some(mib) = peak_memory_mib() {
         lines.push(format!("| peak resident memory of this benchmark | {mib:.0} MiB |"));
     }
     let body = lines.join("\n") + "\n";
     eprintln!("{body}");
-    replace_section(out, &format!("model-{id}"), &body)
+    let section = match choice {
+        DeviceChoice::Cpu => format!("model-{id}"),
+        gpu => format!("model-{id}-{gpu}"),
+    };
+    replace_section(out, &section, &body)
+}
+
+/// The GPU's name as `nvidia-smi` reports it (empty on the CPU or where it is absent).
+fn gpu_description(choice: DeviceChoice) -> String {
+    if choice == DeviceChoice::Cpu {
+        return String::new();
+    }
+    std::process::Command::new("nvidia-smi")
+        .args(["--query-gpu=name", "--format=csv,noheader"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .map(|name| format!(" ({name})"))
+        .unwrap_or_default()
 }

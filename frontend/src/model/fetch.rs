@@ -9,19 +9,53 @@ use wasm_bindgen_futures::JsFuture;
 /// Where the bundle lives, relative to the page.
 pub const BUNDLE_URL: &str = "models/browser/";
 
+/// Why a bundle could not be had.
+#[derive(Debug)]
+pub enum BundleError {
+    /// The host has no bundle there: its manifest answered 404.
+    Missing { url: String },
+    /// A download failed, or a file is not what the manifest says.
+    Failed(String),
+}
+
+impl std::fmt::Display for BundleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BundleError::Missing { url } => write!(f, "could not download {url}: HTTP 404 (no such model here)"),
+            BundleError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<String> for BundleError {
+    fn from(message: String) -> Self {
+        BundleError::Failed(message)
+    }
+}
+
+impl From<BundleError> for String {
+    fn from(e: BundleError) -> String {
+        e.to_string()
+    }
+}
+
 /// The bundle under `base` (ends with `/`), its vocabulary's text, each file checked against
 /// the manifest's sha256, and the training data's out-of-distribution statistics when the
 /// bundle has them for these weights. The files download in parallel.
-pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>), String> {
-    let manifest_json = bytes(request(&format!("{base}{}", models::bundle::MANIFEST_FILE))?).await?;
+pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>), BundleError> {
+    let manifest_url = format!("{base}{}", models::bundle::MANIFEST_FILE);
+    let manifest_json = match bytes(request(&manifest_url)?).await {
+        Err(Download::Status(404)) => return Err(BundleError::Missing { url: manifest_url }),
+        other => other.map_err(|e| e.message(&manifest_url))?,
+    };
     let manifest = models::Manifest::from_json(&manifest_json, std::path::Path::new(models::bundle::MANIFEST_FILE))
         .map_err(|e| e.to_string())?;
-    let vocab_file = manifest.vocabulary.first().ok_or("the bundle lists no vocabulary file")?;
+    let vocab_file = manifest.vocabulary.first().ok_or_else(|| "the bundle lists no vocabulary file".to_string())?;
     let weights = request(&format!("{base}{}", manifest.weights.file))?;
     let vocab = request(&format!("{base}{}", vocab_file.file))?;
     let ood = request(&format!("{base}{OOD_FILE}"))?;
-    let bundle = Bundle::from_bytes(&manifest_json, bytes(weights).await?).map_err(|e| e.to_string())?;
-    let vocab = manifest.verify_vocabulary(bytes(vocab).await?).map_err(|e| e.to_string())?;
+    let bundle = Bundle::from_bytes(&manifest_json, downloaded(weights).await?).map_err(|e| e.to_string())?;
+    let vocab = manifest.verify_vocabulary(downloaded(vocab).await?).map_err(|e| e.to_string())?;
     // Optional: a bundle without statistics still predicts (the page then checks elements only).
     let ood = match bytes(ood).await {
         Ok(json) => OodStatistics::from_json(&json, &manifest.weights.sha256)?,
@@ -36,13 +70,34 @@ fn request(url: &str) -> Result<(String, JsFuture), String> {
     Ok((url.to_owned(), JsFuture::from(window.fetch_with_str(url))))
 }
 
-/// The body of a started request, or what went wrong.
-async fn bytes((url, response): (String, JsFuture)) -> Result<Vec<u8>, String> {
-    let failed = |e: wasm_bindgen::JsValue| format!("could not download {url}: {e:?}");
-    let response: web_sys::Response = response.await.map_err(failed)?.dyn_into().map_err(failed)?;
-    if !response.ok() {
-        return Err(format!("could not download {url}: HTTP {}", response.status()));
+/// How one download failed.
+enum Download {
+    /// The server answered with this HTTP status.
+    Status(u16),
+    /// The request itself failed (network, CORS, …).
+    Js(wasm_bindgen::JsValue),
+}
+
+impl Download {
+    fn message(&self, url: &str) -> String {
+        match self {
+            Download::Status(status) => format!("could not download {url}: HTTP {status}"),
+            Download::Js(e) => format!("could not download {url}: {e:?}"),
+        }
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
+}
+
+/// The body of a started request, with what went wrong as a message naming the file.
+async fn downloaded((url, response): (String, JsFuture)) -> Result<Vec<u8>, String> {
+    bytes((url.clone(), response)).await.map_err(|e| e.message(&url))
+}
+
+/// The body of a started request, or how it failed.
+async fn bytes((_url, response): (String, JsFuture)) -> Result<Vec<u8>, Download> {
+    let response: web_sys::Response = response.await.map_err(Download::Js)?.dyn_into().map_err(Download::Js)?;
+    if !response.ok() {
+        return Err(Download::Status(response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(Download::Js)?).await.map_err(Download::Js)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use models::batch::Modalities;
 use models::predictor::Predictor;
+use shared::Structure;
 use shared::api::Predictions;
 use shared::embedding::EmbedRequest;
 use shared::graph::CrystalGraph;
-use shared::Structure;
 
 use super::{Backend, Compute, fetch};
 use crate::{analysis::now_ms, backend};
@@ -68,17 +68,17 @@ impl FullFusionModel {
     /// Downloads and verifies the backend's `server` bundle and builds its network on
     /// `compute`'s device. `Err(Unavailable)` when the backend does not serve it.
     pub async fn load(compute: &Compute) -> Result<(FullFusionModel, FullFusionSummary), FullFusionStatus> {
-        let missing = |e: String| {
-            if e.contains("HTTP 404") {
-                FullFusionStatus::Unavailable(format!(
-                    "the server has no '{MODEL_ID}' model (it needs the large text encoder and a trained bundle)"
-                ))
-            } else {
-                FullFusionStatus::Unavailable(format!("the server's '{MODEL_ID}' model could not be loaded: {e}"))
-            }
+        let failed = |e: String| {
+            FullFusionStatus::Unavailable(format!("the server's '{MODEL_ID}' model could not be loaded: {e}"))
         };
-        let (bundle, vocab, _ood) = fetch::bundle(&bundle_url()).await.map_err(missing)?;
-        let predictor = Predictor::with_remote_encoder(&bundle, &vocab, &compute.device).map_err(|e| missing(e.to_string()))?;
+        let (bundle, vocab, _ood) = fetch::bundle(&bundle_url()).await.map_err(|e| match e {
+            fetch::BundleError::Missing { .. } => FullFusionStatus::Unavailable(format!(
+                "the server has no '{MODEL_ID}' model (it needs the large text encoder and a trained bundle)"
+            )),
+            other => failed(other.to_string()),
+        })?;
+        let predictor =
+            Predictor::with_remote_encoder(&bundle, &vocab, &compute.device).map_err(|e| failed(e.to_string()))?;
         let m = &predictor.manifest;
         let summary = FullFusionSummary {
             id: m.id.clone(),
@@ -92,7 +92,11 @@ impl FullFusionModel {
     }
 
     /// The prediction for `structure` reading `description` (the page's generated one).
-    pub async fn predict(&self, structure: &Structure, description: String) -> Result<Arc<FullFusionPrediction>, String> {
+    pub async fn predict(
+        &self,
+        structure: &Structure,
+        description: String,
+    ) -> Result<Arc<FullFusionPrediction>, String> {
         let max_chunks = self.predictor.network.frozen_text.as_ref().map(|f| f.max_chunks);
         let start = now_ms();
         let request = EmbedRequest { text: description.clone(), max_chunks };
