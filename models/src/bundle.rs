@@ -22,40 +22,18 @@ pub enum FusionKind {
     Cross,
 }
 
-/// The text encoder a model was trained with; a bundle only loads with exactly this encoder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EncoderRef {
-    pub name: String,
-    pub hidden_size: usize,
-    /// sha256 of the encoder's weights file (hex).
-    pub sha256: String,
-}
+pub use shared::embedding::EncoderRef;
 
-impl EncoderRef {
-    /// Refuses `actual` unless it is this encoder (hidden size and weights hash; the name is the
-    /// directory's and may differ) for `model`.
-    pub fn require(&self, model: &str, actual: &EncoderRef) -> Result<()> {
-        if self.hidden_size != actual.hidden_size || self.sha256 != actual.sha256 {
-            return Err(Error::EncoderMismatch {
-                model: model.into(),
-                expected: self.to_string(),
-                actual: actual.to_string(),
-            });
-        }
-        Ok(())
+/// Refuses `actual` unless it is the encoder `expected` that `model` was trained with.
+pub fn require_encoder(model: &str, expected: &EncoderRef, actual: &EncoderRef) -> Result<()> {
+    if !expected.is_same_encoder(actual) {
+        return Err(Error::EncoderMismatch {
+            model: model.into(),
+            expected: expected.to_string(),
+            actual: actual.to_string(),
+        });
     }
-}
-
-impl From<&shared::embedding::EncoderInfo> for EncoderRef {
-    fn from(info: &shared::embedding::EncoderInfo) -> EncoderRef {
-        EncoderRef { name: info.name.clone(), hidden_size: info.hidden_size, sha256: info.sha256.clone() }
-    }
-}
-
-impl std::fmt::Display for EncoderRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "'{}' (hidden size {}, sha256 {})", self.name, self.hidden_size, short(&self.sha256))
-    }
+    Ok(())
 }
 
 /// A predicted property, with the standardisation used in training.
@@ -190,18 +168,6 @@ impl Bundle {
         Ok(Bundle { dir: PathBuf::new(), manifest, weights })
     }
 
-    /// Refuses an encoder whose name, size or hash differs from the manifest's.
-    pub fn check_encoder(&self, installed: &EncoderRef) -> Result<()> {
-        if &self.manifest.text_encoder != installed {
-            return Err(Error::EncoderMismatch {
-                model: self.manifest.id.clone(),
-                expected: self.manifest.text_encoder.to_string(),
-                actual: installed.to_string(),
-            });
-        }
-        Ok(())
-    }
-
     pub fn path(&self, file: &FileRef) -> PathBuf {
         self.dir.join(&file.file)
     }
@@ -267,10 +233,6 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
 }
 
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
-}
-
 /// The caveats every shipped model card and manifest carries.
 pub fn standard_caveats() -> Vec<String> {
     [
@@ -325,10 +287,18 @@ mod tests {
         let m = manifest(&sha256_hex(weights));
         let bundle = Bundle::load(&write_bundle(&m, weights)).unwrap();
         assert_eq!(bundle.weights, weights);
-        assert!(bundle.check_encoder(&m.text_encoder).is_ok());
-        let other = EncoderRef { hidden_size: 384, ..m.text_encoder.clone() };
-        let err = bundle.check_encoder(&other).unwrap_err();
+        let installed = m.text_encoder.clone();
+        assert!(require_encoder(&m.id, &bundle.manifest.text_encoder, &installed).is_ok());
+        let renamed = EncoderRef { name: "copied-elsewhere".into(), ..installed.clone() };
+        assert!(
+            require_encoder(&m.id, &bundle.manifest.text_encoder, &renamed).is_ok(),
+            "same weights, other directory"
+        );
+        let other = EncoderRef { hidden_size: 384, ..installed.clone() };
+        let err = require_encoder(&m.id, &bundle.manifest.text_encoder, &other).unwrap_err();
         assert!(err.to_string().contains("hidden size 384"), "{err}");
+        let retrained = EncoderRef { sha256: "cd".repeat(32), ..installed };
+        assert!(require_encoder(&m.id, &bundle.manifest.text_encoder, &retrained).is_err());
     }
 
     #[test]

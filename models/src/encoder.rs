@@ -117,7 +117,7 @@ impl LargeEncoder {
 
     /// Refuses an encoder other than the one a model was trained with.
     pub fn check(&self, model: &str, expected: &EncoderRef) -> Result<()> {
-        expected.require(model, &self.reference)
+        crate::bundle::require_encoder(model, expected, &self.reference)
     }
 
     /// Cuts `text` into at most `max_chunks` chunks of ≤ [`CHUNK_TOKENS`] tokens at sentence

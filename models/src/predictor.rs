@@ -197,7 +197,7 @@ impl Predictor {
                 self.manifest.id
             )));
         };
-        self.manifest.text_encoder.require(&self.manifest.id, &(&embedding.header.encoder).into())?;
+        crate::bundle::require_encoder(&self.manifest.id, &self.manifest.text_encoder, &embedding.header.encoder)?;
         let hidden = embedding.header.hidden;
         if hidden != frozen.encoder_hidden || embedding.states.len() != embedding.header.token_ids.len() * hidden {
             return Err(Error::Config(format!(

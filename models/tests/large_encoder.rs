@@ -253,11 +253,7 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     let encoded = encoder().encode(&[&input.description], 1).unwrap().remove(0);
     let embedding = |reference: &models::bundle::EncoderRef| {
         let header = shared::embedding::EmbeddingHeader {
-            encoder: shared::embedding::EncoderInfo {
-                name: reference.name.clone(),
-                hidden_size: reference.hidden_size,
-                sha256: reference.sha256.clone(),
-            },
+            encoder: reference.clone(),
             tokens: encoded.ids.len(),
             hidden: HIDDEN,
             chunks: encoded.chunks,

@@ -23,17 +23,34 @@ pub struct EmbedRequest {
     pub max_chunks: Option<usize>,
 }
 
-/// The encoder that produced an embedding (what a bundle pins).
+/// A text encoder's identity: the one a model bundle was trained with (its manifest's
+/// `text_encoder`) and the one that produced an embedding. A bundle only runs with an encoder
+/// that is the same one (see [`EncoderRef::is_same_encoder`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EncoderInfo {
+pub struct EncoderRef {
     pub name: String,
     pub hidden_size: usize,
+    /// sha256 of the encoder's weights file (hex).
     pub sha256: String,
+}
+
+impl EncoderRef {
+    /// Same hidden size and weights hash (the name is a directory's and may differ).
+    pub fn is_same_encoder(&self, other: &EncoderRef) -> bool {
+        self.hidden_size == other.hidden_size && self.sha256 == other.sha256
+    }
+}
+
+impl std::fmt::Display for EncoderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let short = self.sha256.get(..12).unwrap_or(&self.sha256);
+        write!(f, "'{}' (hidden size {}, sha256 {short})", self.name, self.hidden_size)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddingHeader {
-    pub encoder: EncoderInfo,
+    pub encoder: EncoderRef,
     /// Content tokens (chunks concatenated, `[CLS]`/`[SEP]` dropped).
     pub tokens: usize,
     pub hidden: usize,
@@ -112,7 +129,7 @@ mod tests {
 
     fn header(tokens: usize, hidden: usize) -> EmbeddingHeader {
         EmbeddingHeader {
-            encoder: EncoderInfo { name: "tiny".into(), hidden_size: hidden, sha256: "ab".repeat(32) },
+            encoder: EncoderRef { name: "tiny".into(), hidden_size: hidden, sha256: "ab".repeat(32) },
             tokens,
             hidden,
             chunks: 1,

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::api::codes;
-use shared::embedding::{CONTENT_TYPE, EmbedRequest, EmbeddingHeader, EncoderInfo};
+use shared::embedding::{CONTENT_TYPE, EmbedRequest, EmbeddingHeader};
 
 /// Most chunks one request may ask for.
 pub const MAX_CHUNKS: usize = 8;
@@ -45,13 +45,8 @@ pub async fn embed(State(state): State<AppState>, ApiJson(request): ApiJson<Embe
             .encode(&[request.text.as_str()], max_chunks)
             .map_err(|e| ApiError::internal(e.to_string()))?
             .remove(0);
-        let reference = encoder.reference();
         let header = EmbeddingHeader {
-            encoder: EncoderInfo {
-                name: reference.name.clone(),
-                hidden_size: reference.hidden_size,
-                sha256: reference.sha256.clone(),
-            },
+            encoder: encoder.reference().clone(),
             tokens: encoded.ids.len(),
             hidden: encoder.hidden(),
             chunks: encoded.chunks,
