@@ -18,10 +18,8 @@ full_fusion=--full-fusion
 if [ ! -f models/weights/server/manifest.json ]; then
   if [ -f ../shared/data/mp2018/mp2018.csv.gz ] && [ -f .matfuse/encoders/all-MiniLM-L6-v2/model.safetensors ]; then
     mkdir -p target/e2e-server
-    sed -e 's/^epochs = 15/epochs = 1/' \
-        -e 's|^encoder = |max_train = 120\nmax_val = 40\nmax_test = 40\ncache = "target/e2e-server/cache"\nencoder = |' \
-        configs/server.toml >target/e2e-server/server.toml
-    "${CARGO_TARGET_DIR:-target}"/ci/matfuse train --config target/e2e-server/server.toml \
+    "${CARGO_TARGET_DIR:-target}"/ci/matfuse train --config configs/server.toml --set train.epochs=1 \
+      --set data.max_train=120 --set data.max_val=40 --set data.max_test=40 --set data.cache=target/e2e-server/cache \
       --run-dir target/e2e-server/run --out "$data/models/server" >target/e2e-server/train.log 2>&1 \
       || { cat target/e2e-server/train.log; echo "training the e2e server model failed"; exit 1; }
   elif [ "${CI:-}" = true ]; then

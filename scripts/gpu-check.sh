@@ -51,13 +51,11 @@ for column in [c for c in gpu[0] if c not in ("id", "formula", "error")]:
 PY
 
 for batch in 64 256; do
-  sed -e "s#^mp2018 = .*#mp2018 = \"$data/mp2018.csv.gz\"#" -e "s#^ehull = .*#ehull = \"$data/mp2022_ehull.csv.gz\"#" \
-      -e "s#^vocab = .*#vocab = \"$data/vocab.txt\"#" -e 's#^epochs = .*#epochs = 2#' -e "s#^batch_size = .*#batch_size = $batch#" \
-      configs/browser.toml >"$out/browser-gpu-$batch.toml"
   echo "== train configs/browser.toml on wgpu, batch $batch, 2 epochs ($(elapsed))"
   rm -rf "$out/run-$batch"
-  timeout 240 "$matfuse" train --config "$out/browser-gpu-$batch.toml" --device wgpu --run-dir "$out/run-$batch" \
-    --out "$out/run-$batch/bundle" >"$out/train-wgpu-$batch.log" 2>&1
+  timeout 240 "$matfuse" train --config configs/browser.toml --set train.epochs=2 --set train.batch_size=$batch \
+    --set data.mp2018="$data/mp2018.csv.gz" --set data.ehull="$data/mp2022_ehull.csv.gz" --set data.vocab="$data/vocab.txt" \
+    --device wgpu --run-dir "$out/run-$batch" --out "$out/run-$batch/bundle" >"$out/train-wgpu-$batch.log" 2>&1
   echo "rc=$?"; grep '^epoch' "$out/train-wgpu-$batch.log"
 done
 echo "== done ($(elapsed))"

@@ -121,20 +121,26 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
     let tmp = std::env::temp_dir().join(format!("matfuse-server-smoke-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
-    let config = std::fs::read_to_string(workspace().join("configs/server.toml"))
-        .unwrap()
-        .replace("../shared/data", &data.display().to_string())
-        .replace(".matfuse/encoders/all-MiniLM-L6-v2/vocab.txt", &vocab.display().to_string())
-        .replace("\".matfuse/encoders/all-MiniLM-L6-v2\"", &format!("{:?}", encoder.display().to_string()))
-        .replace("epochs = 15", "epochs = 3")
-        .replace(
-            "encoder = ",
-            &format!("max_train = 120\nmax_val = 40\nmax_test = 40\ncache = {:?}\nencoder = ", tmp.join("cache")),
-        );
-    let config_path = tmp.join("server.toml");
-    std::fs::write(&config_path, config).unwrap();
+    // The shipped configuration, cut down on the command line (`--set`), as scripts/e2e.sh does.
+    let config = workspace().join("configs/server.toml");
     let run_dir = tmp.join("run");
-    let log = run(&["train", "--config", config_path.to_str().unwrap(), "--run-dir", run_dir.to_str().unwrap()]);
+    let set = |key: &str, value: &Path| format!("{key}={}", value.display());
+    let overrides = [
+        set("data.mp2018", &data.join("mp2018/mp2018.csv.gz")),
+        set("data.ehull", &data.join("mp2022_ehull/mp2022_ehull.csv.gz")),
+        set("data.vocab", &vocab),
+        set("data.encoder", &encoder),
+        set("data.cache", &tmp.join("cache")),
+        "data.max_train=120".into(),
+        "data.max_val=40".into(),
+        "data.max_test=40".into(),
+        "train.epochs=3".into(),
+    ];
+    let mut args = vec!["train", "--config", config.to_str().unwrap(), "--run-dir", run_dir.to_str().unwrap()];
+    for o in &overrides {
+        args.extend(["--set", o.as_str()]);
+    }
+    let log = run(&args);
     assert!(log.contains("encoded 200/200 descriptions"), "{log}");
     let state = json(&run_dir.join("checkpoint/state.json"));
     let history = state["history"].as_array().unwrap();
@@ -170,15 +176,13 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
     assert!((card_mae - measured).abs() < 0.05 * card_mae, "eval MAE {measured} vs manifest {card_mae}");
 
     // The second run finds every description in the cache.
-    let again = run(&[
-        "train",
-        "--config",
-        config_path.to_str().unwrap(),
-        "--run-dir",
-        tmp.join("run2").to_str().unwrap(),
-        "--stop-after",
-        "1",
-    ]);
+    let run2 = tmp.join("run2");
+    let mut args = vec!["train", "--config", config.to_str().unwrap(), "--run-dir", run2.to_str().unwrap()];
+    for o in &overrides {
+        args.extend(["--set", o.as_str()]);
+    }
+    args.extend(["--stop-after", "1"]);
+    let again = run(&args);
     assert!(again.lines().filter(|l| l.starts_with("encoded ")).count() == 1, "cache reused: {again}");
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -19,6 +19,9 @@ pub struct AblateArgs {
     /// Base configuration; its `[model] fusion` is replaced by each variant.
     #[arg(long)]
     pub config: PathBuf,
+    /// Changes one value of the base configuration, e.g. `--set train.epochs=15` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Where each variant's run directory goes (`<runs>/<variant>`; finished runs are reused).
     #[arg(long, default_value = "runs/ablate")]
     pub runs: PathBuf,
@@ -134,7 +137,7 @@ fn test_points(data: &Data, predictions: &[Prediction], p: usize) -> (Vec<f64>, 
 
 pub fn run(args: &AblateArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let base = TrainConfig::load(&args.config)?;
+    let base = TrainConfig::load(&args.config, &args.set)?;
     if base.model.frozen_text.is_some() {
         return Err(Error::Usage(format!(
             "{}: ablate compares the variants with the light text encoder; use a config without `frozen_text` (e.g. configs/browser.toml)",

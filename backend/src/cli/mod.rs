@@ -9,6 +9,7 @@ pub mod featurize;
 mod inspect;
 mod model_card;
 mod ood;
+mod overrides;
 mod serve;
 pub(crate) mod train;
 

@@ -23,6 +23,9 @@ pub struct TrainArgs {
     /// Training configuration (TOML: `id`, `[data]`, `[model]`, `[train]`).
     #[arg(long)]
     pub config: PathBuf,
+    /// Changes one value of the configuration, e.g. `--set train.epochs=1` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Run directory for checkpoints (default `runs/<id>`).
     #[arg(long)]
     pub run_dir: Option<PathBuf>,
@@ -78,9 +81,9 @@ pub struct DataConfig {
 }
 
 impl TrainConfig {
-    pub fn load(path: &Path) -> Result<TrainConfig> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.into(), source })?;
-        toml::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+    /// The configuration at `path` with the `--set KEY=VALUE` assignments applied.
+    pub fn load(path: &Path, assignments: &[String]) -> Result<TrainConfig> {
+        super::overrides::load(path, assignments)
     }
 }
 
@@ -278,7 +281,7 @@ pub fn fit_with(
 }
 
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let mut config = TrainConfig::load(&args.config)?;
+    let mut config = TrainConfig::load(&args.config, &args.set)?;
     if let Some(encoder) = &args.encoder {
         if config.model.frozen_text.is_none() {
             return Err(Error::Usage(format!(
