@@ -57,7 +57,8 @@ pub fn run(model: &Path, data: &Path, out: &Path, choice: DeviceChoice) -> Resul
         "| measurement | value |".into(),
         "|---|---|".into(),
         format!(
-            "| featurise (parse excluded: graph + symmetry + description + tokens), per structure | {featurize_ms:.2} ms |"
+            "| featurise (parse excluded: graph + symmetry + description + tokens{}), per structure | {featurize_ms:.2} ms |",
+            if inputs.iter().any(|i| i.states.is_some()) { " + the frozen encoder's token states" } else { "" }
         ),
     ];
     for atoms in [20, 100] {
