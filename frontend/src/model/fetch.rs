@@ -44,7 +44,8 @@ impl From<BundleError> for String {
 /// bundle has them for these weights. The files download in parallel.
 pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>), BundleError> {
     let manifest_url = format!("{base}{}", models::bundle::MANIFEST_FILE);
-    let manifest_json = match bytes(request(&manifest_url)?).await {
+    let (_, manifest_response) = request(&manifest_url)?;
+    let manifest_json = match bytes(manifest_response).await {
         Err(Download::Status(404)) => return Err(BundleError::Missing { url: manifest_url }),
         other => other.map_err(|e| e.message(&manifest_url))?,
     };
@@ -57,7 +58,8 @@ pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>
     let bundle = Bundle::from_bytes(&manifest_json, downloaded(weights).await?).map_err(|e| e.to_string())?;
     let vocab = manifest.verify_vocabulary(downloaded(vocab).await?).map_err(|e| e.to_string())?;
     // Optional: a bundle without statistics still predicts (the page then checks elements only).
-    let ood = match bytes(ood).await {
+    let (_, ood_response) = ood;
+    let ood = match bytes(ood_response).await {
         Ok(json) => OodStatistics::from_json(&json, &manifest.weights.sha256)?,
         Err(_) => None,
     };
@@ -89,11 +91,11 @@ impl Download {
 
 /// The body of a started request, with what went wrong as a message naming the file.
 async fn downloaded((url, response): (String, JsFuture)) -> Result<Vec<u8>, String> {
-    bytes((url.clone(), response)).await.map_err(|e| e.message(&url))
+    bytes(response).await.map_err(|e| e.message(&url))
 }
 
-/// The body of a started request, or how it failed.
-async fn bytes((_url, response): (String, JsFuture)) -> Result<Vec<u8>, Download> {
+/// The body of a started request's response, or how it failed.
+async fn bytes(response: JsFuture) -> Result<Vec<u8>, Download> {
     let response: web_sys::Response = response.await.map_err(Download::Js)?.dyn_into().map_err(Download::Js)?;
     if !response.ok() {
         return Err(Download::Status(response.status()));
