@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 # scripts/test.sh passes the binary its `cargo test --workspace` already built (same features,
 # no second compile of the dependencies); run alone, this builds it.
 if [ "${MATFUSE_BIN_BUILT:-}" != 1 ]; then cargo build --profile ci --locked -p backend; fi
-# The page's full-fusion view needs a `server` model on the backend. Until one is shipped in
-# models/weights/server, a small one is trained here (120 structures, 1 epoch, about a minute):
-# the check is that the page's numbers equal the backend's, not that they are good.
+# The page's full-fusion view needs a `server` model on the backend: the shipped one in
+# models/weights/server. In a checkout without it, a small one is trained here (120 structures,
+# 1 epoch, about a minute): the check is that the page's numbers equal the backend's.
 data=target/e2e-data
 rm -rf "$data" && mkdir -p "$data/models" target/e2e-artifacts
 full_fusion=--full-fusion

@@ -12,8 +12,8 @@ fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
-/// Every bundle in models/weights (`browser` always; `server` once it is shipped: its check
-/// loads the MiniLM encoder, which CI installs).
+/// Every bundle in models/weights (`browser` and `server`; the `server` check loads the MiniLM
+/// encoder, which CI installs).
 #[test]
 fn shipped_models_are_trained_and_reproduce_their_cards() {
     let mut bundles: Vec<PathBuf> = std::fs::read_dir(workspace().join("models/weights"))
@@ -22,7 +22,9 @@ fn shipped_models_are_trained_and_reproduce_their_cards() {
         .filter(|p| p.join("manifest.json").is_file())
         .collect();
     bundles.sort();
-    assert!(bundles.iter().any(|b| b.ends_with("browser")), "the browser model must be shipped: {bundles:?}");
+    for id in ["browser", "server"] {
+        assert!(bundles.iter().any(|b| b.ends_with(id)), "the {id} model must be shipped: {bundles:?}");
+    }
     for bundle in &bundles {
         check_bundle(bundle);
     }
