@@ -10,9 +10,11 @@ use crate::bundle::EncoderRef;
 use crate::error::{Error, Result};
 use crate::nn::bert::{Bert, BertConfig};
 use burn::prelude::*;
+use hashlink::LruCache;
 #[cfg(not(target_family = "wasm"))]
 use std::path::Path;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use tokenizers::Tokenizer;
 
 /// Longest chunk the encoder reads, special tokens included.
@@ -21,6 +23,11 @@ pub const CHUNK_TOKENS: usize = 128;
 pub const DEFAULT_ENCODER_DIR: &str = ".matfuse/encoders/all-MiniLM-L6-v2";
 /// The default encoder's safetensors sha256 (PLATFORM.md; verified by fetch-encoder.sh).
 pub const DEFAULT_ENCODER_SHA256: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db";
+
+/// Texts [`LargeEncoder::encode_memo`] remembers: a class opening one share link, or the
+/// page asking `/embed` after `/predict`, sends the same description again and again. At most
+/// a few MB for one-chunk texts (126 tokens × 384 floats each).
+pub const MEMO_TEXTS: usize = 32;
 
 /// One chunk: `[CLS] content… [SEP]` ids and the content tokens' byte spans in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +59,8 @@ pub struct LargeEncoder {
     sep: u32,
     pad: u32,
     device: Device,
+    /// Recent `(max_chunks, text)` → encoding, least recently used evicted first.
+    memo: Mutex<LruCache<(usize, String), TokenStates>>,
 }
 
 impl std::fmt::Debug for LargeEncoder {
@@ -99,6 +108,7 @@ impl LargeEncoder {
             sep,
             pad,
             device: device.clone(),
+            memo: Mutex::new(LruCache::new(MEMO_TEXTS)),
         })
     }
 
@@ -157,6 +167,28 @@ impl LargeEncoder {
             chunk.ids.push(self.sep);
         }
         Ok(chunks)
+    }
+
+    /// Token states of one text, encoded alone, or the memo's copy when it was encoded lately
+    /// (the same numbers: both are that text encoded alone).
+    pub fn encode_memo(&self, text: &str, max_chunks: usize) -> Result<TokenStates> {
+        let key = (max_chunks, text.to_owned());
+        if let Some(hit) = self.memo().get(&key) {
+            return Ok(hit.clone());
+        }
+        let encoded = self.encode(&[text], max_chunks)?.remove(0);
+        self.memo().insert(key, encoded.clone());
+        Ok(encoded)
+    }
+
+    /// How many texts the memo holds now.
+    pub fn memo_len(&self) -> usize {
+        self.memo().len()
+    }
+
+    fn memo(&self) -> MutexGuard<'_, LruCache<(usize, String), TokenStates>> {
+        // A panic elsewhere while holding the lock leaves a consistent map: keep using it.
+        self.memo.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Token states of many texts (each at most `max_chunks` chunks), all chunks in one batch.

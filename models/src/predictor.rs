@@ -166,7 +166,7 @@ impl Predictor {
                     self.manifest.id
                 )));
             };
-            let encoded = large.encode(&[&description], frozen.max_chunks)?.remove(0);
+            let encoded = large.encode_memo(&description, frozen.max_chunks)?;
             return Ok(frozen_input(
                 graph,
                 description,

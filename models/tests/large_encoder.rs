@@ -165,6 +165,32 @@ fn tiny_bert_loads_and_encodes_in_chunks() {
 }
 
 #[test]
+fn the_memo_returns_what_encoding_alone_gives_and_stays_bounded() {
+    use models::encoder::MEMO_TEXTS;
+    let dir = temp_dir("memo");
+    write_tiny_bert(&dir, &[]);
+    let encoder = LargeEncoder::load(&dir, &Device::flex()).unwrap();
+    let text = "NaCl is rock-salt. It crystallizes in the cubic Fm-3m space group.";
+    let first = encoder.encode_memo(text, 1).unwrap();
+    let again = encoder.encode_memo(text, 1).unwrap();
+    let alone = encoder.encode(&[text], 1).unwrap().remove(0);
+    assert_eq!(encoder.memo_len(), 1, "the second call is answered from the memo");
+    for other in [&again, &alone] {
+        assert_eq!((&first.ids, &first.spans, first.chunks), (&other.ids, &other.spans, other.chunks));
+        assert_eq!(first.states, other.states);
+        assert_eq!(first.pooled, other.pooled);
+    }
+    // Another chunk budget is another entry; the memo never grows past its bound.
+    encoder.encode_memo(text, 2).unwrap();
+    assert_eq!(encoder.memo_len(), 2);
+    for i in 0..MEMO_TEXTS + 5 {
+        encoder.encode_memo(&format!("Na is cubic {i}."), 1).unwrap();
+    }
+    assert_eq!(encoder.memo_len(), MEMO_TEXTS);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
 fn incomplete_checkpoint_names_the_missing_tensor() {
     let dir = temp_dir("broken");
     write_tiny_bert(&dir, &["encoder.layer.1.output.dense.weight"]);

@@ -20,7 +20,10 @@ pub struct ApiBenchArgs {
     /// Directory of model bundles.
     #[arg(long, default_value = "models/weights")]
     pub models_dir: PathBuf,
-    /// Markdown file whose `api` section is replaced with the table (`-` prints it only).
+    /// Model every request asks for (default: the server's default model).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Markdown file whose `api-<model>` section is replaced with the table (`-` prints it only).
     #[arg(long, default_value = "BENCHMARKS.md")]
     pub out: PathBuf,
 }
@@ -34,9 +37,13 @@ pub fn run(args: &ApiBenchArgs) -> Result<()> {
     if state.registry.is_empty() {
         return Err(Error::Usage(format!("no model bundles in {}", args.models_dir.display())));
     }
+    let (_, model) = state.registry.resolve(args.model.as_deref()).map_err(|e| Error::Usage(e.body.message))?;
     let workers = config.limits.max_concurrent_predictions;
     let bodies: Arc<Vec<String>> = Arc::new(
-        shared::gallery::examples().iter().map(|e| serde_json::json!({ "structure": e.cif }).to_string()).collect(),
+        shared::gallery::examples()
+            .iter()
+            .map(|e| serde_json::json!({ "structure": e.cif, "model": model.id }).to_string())
+            .collect(),
     );
     let runtime = tokio::runtime::Runtime::new().map_err(Error::Serve)?;
     let (latencies, failures, wall) = runtime.block_on(async {
@@ -72,13 +79,18 @@ pub fn run(args: &ApiBenchArgs) -> Result<()> {
     let mut ms: Vec<f64> = latencies.iter().map(|d| d.as_secs_f64() * 1e3).collect();
     ms.sort_by(f64::total_cmp);
     let pct = |p: f64| ms.get(((ms.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN);
-    let command = format!("matfuse bench api --requests {} --concurrency {}", args.requests, args.concurrency);
+    let command = format!(
+        "matfuse bench api --model {} --requests {} --concurrency {}",
+        model.id, args.requests, args.concurrency
+    );
     let table = format!(
-        "Command: `{command}` ({})\n\nMachine: {}; {workers} model slots. The {} textbook gallery \
+        "Command: `{command}` ({})\n\nModel `{}` ({}). Machine: {}; {workers} model slots. The {} textbook gallery \
          structures in turn, one connection per request.\n\n\
          | requests | concurrent | errors | p50 (ms) | p99 (ms) | throughput (requests/s) |\n|---:|---:|---:|---:|---:|---:|\n\
          | {} | {} | {} | {:.1} | {:.1} | {:.1} |\n",
         if cfg!(debug_assertions) { "`--profile ci` build: optimised, with debug assertions" } else { "release build" },
+        model.id,
+        model.version,
         machine_description(),
         bodies.len(),
         args.requests,
@@ -90,7 +102,7 @@ pub fn run(args: &ApiBenchArgs) -> Result<()> {
     );
     eprint!("{table}");
     if args.out != std::path::Path::new("-") {
-        replace_section(&args.out, "api", &table)?;
+        replace_section(&args.out, &format!("api-{}", model.id), &table)?;
     }
     if !failures.is_empty() {
         return Err(Error::Usage(format!("{} requests failed, e.g. {}", failures.len(), failures[0])));

@@ -41,10 +41,7 @@ pub async fn embed(State(state): State<AppState>, ApiJson(request): ApiJson<Embe
     }
     let permit = state.gate.acquire().await?;
     let body = run_blocking(permit, move || -> ApiResult<Vec<u8>> {
-        let encoded = encoder
-            .encode(&[request.text.as_str()], max_chunks)
-            .map_err(|e| ApiError::internal(e.to_string()))?
-            .remove(0);
+        let encoded = encoder.encode_memo(&request.text, max_chunks).map_err(|e| ApiError::internal(e.to_string()))?;
         let header = EmbeddingHeader {
             encoder: encoder.reference().clone(),
             tokens: encoded.ids.len(),
