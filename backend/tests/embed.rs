@@ -98,3 +98,31 @@ async fn cross_origin_calls_are_refused_unless_configured() {
     let err = backend::server::ServerState::new(&config).err().unwrap().to_string();
     assert!(err.contains("--cors-origin"), "{err}");
 }
+
+/// The shipped `server` model reads the server's one large encoder (the one `/embed` uses): with
+/// it, `server` is the default and a prediction's description encoding lands in that encoder's
+/// memo; without it, `browser` answers and the listing says why.
+#[tokio::test]
+async fn the_server_model_reads_the_servers_own_encoder() {
+    let shipped = || {
+        let mut config = config(temp_dir("data"), backend::server::Limits::default());
+        config.model_dirs = vec![workspace().join("models/weights")];
+        config
+    };
+    let mut without = shipped();
+    without.encoder_dir = temp_dir("no-encoder");
+    let without = backend::server::ServerState::new(&without).unwrap();
+    let listing = get(&without, "/api/v1/models").await.json();
+    assert_eq!(listing["default"], "browser", "{listing}");
+    assert!(listing["notice"].as_str().unwrap().contains("not installed"), "{listing}");
+
+    if !encoder_installed() {
+        return;
+    }
+    let with = backend::server::ServerState::new(&shipped()).unwrap();
+    assert_eq!(get(&with, "/api/v1/models").await.json()["default"], "server");
+    let reply = post_json(&with, "/api/v1/predict", &json!({ "structure": structure("rock-salt") })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    assert_eq!(reply.json()["model"]["id"], "server");
+    assert_eq!(with.encoder.as_ref().unwrap().memo_len(), 1, "the model used the server's encoder");
+}

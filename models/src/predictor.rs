@@ -13,6 +13,7 @@ use burn::prelude::*;
 use shared::Structure;
 use shared::describe::{DescribeOptions, describe_structure};
 use shared::graph::CrystalGraph;
+use std::sync::Arc;
 
 mod readback;
 
@@ -30,8 +31,8 @@ pub struct ModelInput {
 enum TextSource {
     /// Its own light encoder's vocabulary.
     Light,
-    /// A frozen large encoder loaded here.
-    Encoder(Box<LargeEncoder>),
+    /// A frozen large encoder in this process (shared, e.g. with the server's `/embed`).
+    Encoder(Arc<LargeEncoder>),
     /// A frozen large encoder elsewhere: each input brings its token states.
     Remote,
 }
@@ -43,7 +44,7 @@ pub struct Predictor {
     vocab: Vocabulary,
     stats: Standardizer,
     /// The frozen large encoder of a `frozen_text` network (checked against the manifest).
-    large: Option<LargeEncoder>,
+    large: Option<Arc<LargeEncoder>>,
     device: Device,
 }
 
@@ -58,11 +59,11 @@ impl Predictor {
     pub fn with_encoder(
         bundle: &Bundle,
         vocab_text: &str,
-        encoder: LargeEncoder,
+        encoder: Arc<LargeEncoder>,
         device: &Device,
     ) -> Result<Predictor> {
         encoder.check(&bundle.manifest.id, &bundle.manifest.text_encoder)?;
-        Predictor::build(bundle, vocab_text, TextSource::Encoder(Box::new(encoder)), device)
+        Predictor::build(bundle, vocab_text, TextSource::Encoder(encoder), device)
     }
 
     /// Builds a network that reads a frozen large encoder's token states computed elsewhere
@@ -86,7 +87,7 @@ impl Predictor {
             )));
         }
         let large = match (network.frozen_text.is_some(), text) {
-            (true, TextSource::Encoder(encoder)) => Some(*encoder),
+            (true, TextSource::Encoder(encoder)) => Some(encoder),
             (true, TextSource::Remote) | (false, TextSource::Light) => None,
             (true, TextSource::Light) => {
                 return Err(Error::Config(format!(
@@ -122,8 +123,25 @@ impl Predictor {
         Predictor::from_bundle(&Bundle::load(dir)?, device)
     }
 
-    /// Builds the network of a loaded bundle, reading its vocabulary file.
+    /// Builds the network of a loaded bundle, reading its vocabulary file; a `server`
+    /// (frozen-text) bundle loads the large encoder from [`crate::encoder::default_encoder_dir`].
     pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Predictor> {
+        #[cfg(not(target_family = "wasm"))]
+        if bundle.manifest.network.as_ref().is_some_and(|n| n.frozen_text.is_some()) {
+            let encoder = LargeEncoder::load(&crate::encoder::default_encoder_dir(), device)?;
+            return Predictor::from_bundle_with(bundle, Some(&Arc::new(encoder)), device);
+        }
+        Predictor::from_bundle_with(bundle, None, device)
+    }
+
+    /// As [`Predictor::from_bundle`], with a large encoder already loaded (one copy, and one
+    /// memo of recent texts, for every model that reads it); `None` refuses a frozen-text
+    /// bundle, naming the encoder it needs.
+    pub fn from_bundle_with(
+        bundle: &Bundle,
+        encoder: Option<&Arc<LargeEncoder>>,
+        device: &Device,
+    ) -> Result<Predictor> {
         let vocab_file = bundle
             .manifest
             .vocabulary
@@ -131,13 +149,13 @@ impl Predictor {
             .ok_or_else(|| Error::Weights(format!("bundle '{}' has no vocabulary file", bundle.manifest.id)))?;
         let path = bundle.path(vocab_file);
         let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path, source })?;
-        match bundle.manifest.network.as_ref().and_then(|n| n.frozen_text.as_ref()) {
-            #[cfg(not(target_family = "wasm"))]
-            Some(_) => {
-                let encoder = LargeEncoder::load(&crate::encoder::default_encoder_dir(), device)?;
-                Predictor::with_encoder(bundle, &text, encoder, device)
-            }
-            _ => Predictor::new(bundle, &text, device),
+        match (bundle.manifest.network.as_ref().and_then(|n| n.frozen_text.as_ref()), encoder) {
+            (Some(_), Some(encoder)) => Predictor::with_encoder(bundle, &text, encoder.clone(), device),
+            (Some(_), None) => Err(Error::Config(format!(
+                "model '{}' reads the large text encoder {}, which is not loaded (scripts/fetch-encoder.sh installs the default one)",
+                bundle.manifest.id, bundle.manifest.text_encoder
+            ))),
+            (None, _) => Predictor::new(bundle, &text, device),
         }
     }
 

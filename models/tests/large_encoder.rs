@@ -253,7 +253,7 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     write_tiny_bert(&dir.join("tiny-bert"), &[]);
     write_tiny_bert_seeded(&dir.join("other-bert"), &[], 7);
     let device = Device::flex();
-    let encoder = || LargeEncoder::load(&dir.join("tiny-bert"), &device).unwrap();
+    let encoder = || std::sync::Arc::new(LargeEncoder::load(&dir.join("tiny-bert"), &device).unwrap());
     let mut network = NetConfig::new(FusionKind::Cross, tiny_vocab().len());
     network.frozen_text = Some(FrozenTextConfig::new(HIDDEN).with_hidden(16).with_max_tokens(20));
     let mut manifest = Manifest::untrained("server-test", network.clone());
@@ -305,10 +305,16 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
         .to_string();
     assert!(err.contains("was trained with text encoder"), "{err}");
 
-    let other = LargeEncoder::load(&dir.join("other-bert"), &device).unwrap();
+    let other = std::sync::Arc::new(LargeEncoder::load(&dir.join("other-bert"), &device).unwrap());
     let err = Predictor::with_encoder(&bundle, &vocab, other, &device).err().unwrap().to_string();
     assert!(err.contains("was trained with text encoder"), "{err}");
     let err = Predictor::new(&bundle, &vocab, &device).err().unwrap().to_string();
     assert!(err.contains("reads the large text encoder"), "{err}");
+    let err = Predictor::from_bundle_with(&bundle, None, &device).err().unwrap().to_string();
+    assert!(err.contains("reads the large text encoder") && err.contains("fetch-encoder.sh"), "{err}");
+    let shared = encoder();
+    let loaded = Predictor::from_bundle_with(&bundle, Some(&shared), &device).unwrap();
+    loaded.input(&structure).unwrap();
+    assert_eq!(shared.memo_len(), 1, "the model encoded its description with the encoder it was given");
     std::fs::remove_dir_all(dir).ok();
 }

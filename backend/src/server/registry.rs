@@ -7,6 +7,7 @@ use super::error::{ApiError, ApiResult};
 use axum::body::Bytes;
 use burn::prelude::Device;
 use models::Bundle;
+use models::encoder::LargeEncoder;
 use models::ood::OodStatistics;
 use models::predictor::Predictor;
 use shared::api::{ModelDetail, ModelInfo, ModelSummary, PropertyUnit};
@@ -28,6 +29,8 @@ pub struct ModelEntry {
 
 pub struct Registry {
     inner: RwLock<Models>,
+    /// The large text encoder every frozen-text (`server`) model reads; also `/embed`'s.
+    encoder: Option<Arc<LargeEncoder>>,
 }
 
 /// The map and the default it implies (recomputed whenever a model is added).
@@ -41,7 +44,8 @@ struct Models {
 impl Registry {
     /// Loads every bundle directory under `dirs` (a directory without `manifest.json` is skipped;
     /// a broken bundle is logged and skipped). The first directory to hold an id wins.
-    pub fn load(dirs: &[PathBuf], device: &Device) -> Registry {
+    /// `server` models share `encoder` (without one they are skipped, with the reason logged).
+    pub fn load(dirs: &[PathBuf], encoder: Option<Arc<LargeEncoder>>, device: &Device) -> Registry {
         let mut models = BTreeMap::new();
         for dir in dirs {
             let Ok(entries) = std::fs::read_dir(dir) else { continue };
@@ -51,7 +55,7 @@ impl Registry {
                 .collect();
             bundle_dirs.sort();
             for path in bundle_dirs {
-                match load_entry(&path, device) {
+                match load_entry(&path, encoder.as_ref(), device) {
                     Ok(entry) if !models.contains_key(&entry.manifest.id) => {
                         tracing::info!(model = %entry.manifest.id, path = %path.display(), trained = entry.manifest.trained, ood = entry.ood.is_some(), "model loaded");
                         models.insert(entry.manifest.id.clone(), Arc::new(entry));
@@ -63,7 +67,7 @@ impl Registry {
                 }
             }
         }
-        Registry { inner: RwLock::new(Models::new(models)) }
+        Registry { inner: RwLock::new(Models::new(models)), encoder }
     }
 
     fn read(&self) -> RwLockReadGuard<'_, Models> {
@@ -74,7 +78,7 @@ impl Registry {
     /// Loads the bundle in `dir` and adds it (a trained job's model). An id already installed is
     /// an error: installed models are never replaced while the server runs.
     pub fn install(&self, dir: &Path, device: &Device) -> Result<ModelSummary, models::Error> {
-        let entry = load_entry(dir, device)?;
+        let entry = load_entry(dir, self.encoder.as_ref(), device)?;
         let mut inner = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if inner.models.contains_key(&entry.manifest.id) {
             return Err(models::Error::Config(format!("a model '{}' is already installed", entry.manifest.id)));
@@ -200,9 +204,13 @@ impl ModelEntry {
     }
 }
 
-fn load_entry(dir: &std::path::Path, device: &Device) -> Result<ModelEntry, models::Error> {
+fn load_entry(
+    dir: &std::path::Path,
+    encoder: Option<&Arc<LargeEncoder>>,
+    device: &Device,
+) -> Result<ModelEntry, models::Error> {
     let bundle = Bundle::load(dir)?;
-    let predictor = Predictor::from_bundle(&bundle, device)?;
+    let predictor = Predictor::from_bundle_with(&bundle, encoder, device)?;
     let ood = OodStatistics::load(dir, &bundle.manifest.weights.sha256)?;
     Ok(ModelEntry {
         manifest: bundle.manifest,

@@ -44,7 +44,6 @@ impl ServerState {
             })
             .collect::<Result<Vec<_>>>()?;
         let device = config.device.device()?;
-        let registry = Arc::new(Registry::load(&config.model_dirs, &device));
         let encoder = match LargeEncoder::load(&config.encoder_dir, &device) {
             Ok(encoder) => {
                 tracing::info!(encoder = %encoder.reference(), "large text encoder loaded");
@@ -55,6 +54,7 @@ impl ServerState {
                 None
             }
         };
+        let registry = Arc::new(Registry::load(&config.model_dirs, encoder.clone(), &device));
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.data_dir.join(DATABASE_FILE))?);
         let metrics = Arc::new(Metrics::default());
         let settings = JobSettings {
