@@ -50,7 +50,7 @@ async fn embed_returns_the_encoders_token_states_as_f16() {
 #[tokio::test]
 async fn embed_rejects_bad_requests_with_json_errors() {
     let state = state();
-    if state.encoder.is_some() {
+    if state.registry.encoder().is_some() {
         post_json(&state, "/api/v1/embed", &json!({ "text": "  " }))
             .await
             .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
@@ -124,5 +124,5 @@ async fn the_server_model_reads_the_servers_own_encoder() {
     let reply = post_json(&with, "/api/v1/predict", &json!({ "structure": structure("rock-salt") })).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
     assert_eq!(reply.json()["model"]["id"], "server");
-    assert_eq!(with.encoder.as_ref().unwrap().memo_len(), 1, "the model used the server's encoder");
+    assert_eq!(with.registry.encoder().unwrap().memo_len(), 1, "the model used the server's encoder");
 }

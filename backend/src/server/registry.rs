@@ -70,6 +70,11 @@ impl Registry {
         Registry { inner: RwLock::new(Models::new(models)), encoder }
     }
 
+    /// The large text encoder, when installed (`/embed` serves it).
+    pub fn encoder(&self) -> Option<&Arc<LargeEncoder>> {
+        self.encoder.as_ref()
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, Models> {
         // Writers only insert a fully built entry: a poisoned lock still holds a consistent map.
         self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)

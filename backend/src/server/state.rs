@@ -22,8 +22,6 @@ pub struct ServerState {
     pub gate: InferenceGate,
     pub metrics: Arc<Metrics>,
     pub static_dir: PathBuf,
-    /// The large text encoder for `/embed`, when installed.
-    pub encoder: Option<Arc<LargeEncoder>>,
     /// Origins allowed to call the API cross-site (empty: none).
     pub cors_origins: Vec<axum::http::HeaderValue>,
 }
@@ -54,13 +52,14 @@ impl ServerState {
                 None
             }
         };
-        let registry = Arc::new(Registry::load(&config.model_dirs, encoder.clone(), &device));
+        let frozen_encoder = encoder.is_some();
+        let registry = Arc::new(Registry::load(&config.model_dirs, encoder, &device));
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.data_dir.join(DATABASE_FILE))?);
         let metrics = Arc::new(Metrics::default());
         let settings = JobSettings {
             data_dir: config.data_dir.clone(),
             encoder_dir: config.encoder_dir.clone(),
-            frozen_encoder: encoder.is_some(),
+            frozen_encoder,
             device: config.device,
             max_jobs: config.max_jobs,
             admin_token: config.admin_token.clone(),
@@ -74,7 +73,6 @@ impl ServerState {
             limits: config.limits.clone(),
             metrics,
             static_dir: config.static_dir.clone(),
-            encoder,
             cors_origins,
         }))
     }

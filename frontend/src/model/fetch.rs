@@ -44,22 +44,22 @@ impl From<BundleError> for String {
 /// bundle has them for these weights. The files download in parallel.
 pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>), BundleError> {
     let manifest_url = format!("{base}{}", models::bundle::MANIFEST_FILE);
-    let (_, manifest_response) = request(&manifest_url)?;
-    let manifest_json = match bytes(manifest_response).await {
+    let manifest_json = match bytes(request(&manifest_url)?).await {
         Err(Download::Status(404)) => return Err(BundleError::Missing { url: manifest_url }),
         other => other.map_err(|e| e.message(&manifest_url))?,
     };
     let manifest = models::Manifest::from_json(&manifest_json, std::path::Path::new(models::bundle::MANIFEST_FILE))
         .map_err(|e| e.to_string())?;
     let vocab_file = manifest.vocabulary.first().ok_or_else(|| "the bundle lists no vocabulary file".to_string())?;
-    let weights = request(&format!("{base}{}", manifest.weights.file))?;
-    let vocab = request(&format!("{base}{}", vocab_file.file))?;
+    let (weights_url, vocab_url) = (format!("{base}{}", manifest.weights.file), format!("{base}{}", vocab_file.file));
+    let weights = request(&weights_url)?;
+    let vocab = request(&vocab_url)?;
     let ood = request(&format!("{base}{OOD_FILE}"))?;
-    let bundle = Bundle::from_bytes(&manifest_json, downloaded(weights).await?).map_err(|e| e.to_string())?;
-    let vocab = manifest.verify_vocabulary(downloaded(vocab).await?).map_err(|e| e.to_string())?;
+    let bundle =
+        Bundle::from_bytes(&manifest_json, downloaded(&weights_url, weights).await?).map_err(|e| e.to_string())?;
+    let vocab = manifest.verify_vocabulary(downloaded(&vocab_url, vocab).await?).map_err(|e| e.to_string())?;
     // Optional: a bundle without statistics still predicts (the page then checks elements only).
-    let (_, ood_response) = ood;
-    let ood = match bytes(ood_response).await {
+    let ood = match bytes(ood).await {
         Ok(json) => OodStatistics::from_json(&json, &manifest.weights.sha256)?,
         Err(_) => None,
     };
@@ -67,9 +67,9 @@ pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>
 }
 
 /// A started request for `url` (the download begins at once).
-fn request(url: &str) -> Result<(String, JsFuture), String> {
+fn request(url: &str) -> Result<JsFuture, String> {
     let window = web_sys::window().ok_or("no window")?;
-    Ok((url.to_owned(), JsFuture::from(window.fetch_with_str(url))))
+    Ok(JsFuture::from(window.fetch_with_str(url)))
 }
 
 /// How one download failed.
@@ -89,9 +89,9 @@ impl Download {
     }
 }
 
-/// The body of a started request, with what went wrong as a message naming the file.
-async fn downloaded((url, response): (String, JsFuture)) -> Result<Vec<u8>, String> {
-    bytes(response).await.map_err(|e| e.message(&url))
+/// The body of the started request for `url`, with what went wrong as a message naming the file.
+async fn downloaded(url: &str, response: JsFuture) -> Result<Vec<u8>, String> {
+    bytes(response).await.map_err(|e| e.message(url))
 }
 
 /// The body of a started request's response, or how it failed.

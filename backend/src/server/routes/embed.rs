@@ -15,7 +15,7 @@ use shared::embedding::{CONTENT_TYPE, EmbedRequest, EmbeddingHeader};
 pub const MAX_CHUNKS: usize = 8;
 
 pub async fn embed(State(state): State<AppState>, ApiJson(request): ApiJson<EmbedRequest>) -> ApiResult<Response> {
-    let Some(encoder) = state.encoder.clone() else {
+    let Some(encoder) = state.registry.encoder().cloned() else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             codes::ENCODER_UNAVAILABLE,
