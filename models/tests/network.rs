@@ -5,7 +5,7 @@
 use burn::prelude::Device;
 use models::batch::Modalities;
 use models::bundle::{FusionKind, Manifest};
-use models::nn::NetConfig;
+use models::nn::{CrossReadout, NetConfig};
 use models::predictor::{ModelInput, Predictor};
 use models::vocab::Vocabulary;
 use models::{Bundle, weights};
@@ -43,10 +43,20 @@ fn vocab_text() -> String {
     lines.join("\n") + "\n"
 }
 
+/// Every variant, and `cross` with each of its readouts.
+fn variants() -> impl Iterator<Item = (FusionKind, CrossReadout)> {
+    KINDS.into_iter().map(|k| (k, CrossReadout::Convex)).chain([(FusionKind::Cross, CrossReadout::Mixed)])
+}
+
 /// An untrained bundle of `kind` written to a temporary directory and loaded back.
 fn predictor(kind: FusionKind, dir: &std::path::Path) -> Predictor {
+    predictor_with(kind, CrossReadout::Convex, dir)
+}
+
+fn predictor_with(kind: FusionKind, readout: CrossReadout, dir: &std::path::Path) -> Predictor {
     let vocab = vocab_text();
     let mut net = NetConfig::new(kind, Vocabulary::from_text(&vocab).unwrap().len());
+    net.cross_readout = readout;
     net.graph.hidden = 16;
     net.text.hidden = 16;
     net.fused = 16;
@@ -77,9 +87,9 @@ fn assert_close(a: &[f64], b: &[f64], tol: f64, what: &str) {
 
 #[test]
 fn every_fusion_variant_predicts_finite_values_with_positive_sigma() {
-    for kind in KINDS {
-        let dir = temp_dir(&format!("{kind:?}"));
-        let p = predictor(kind, &dir);
+    for (kind, readout) in variants() {
+        let dir = temp_dir(&format!("{kind:?}-{readout:?}"));
+        let p = predictor_with(kind, readout, &dir);
         let inputs: Vec<ModelInput> =
             ["rock-salt", "perovskite", "spinel"].iter().map(|id| p.input(&gallery(id)).unwrap()).collect();
         for modalities in [Modalities::BOTH, Modalities::GRAPH_ONLY, Modalities::TEXT_ONLY] {
@@ -94,16 +104,22 @@ fn every_fusion_variant_predicts_finite_values_with_positive_sigma() {
 
 #[test]
 fn predictions_are_invariant_to_site_order_origin_and_supercell() {
-    let dir = temp_dir("invariance");
-    let p = predictor(FusionKind::Cross, &dir);
+    for readout in [CrossReadout::Convex, CrossReadout::Mixed] {
+        let dir = temp_dir(&format!("invariance-{readout:?}"));
+        invariant_to_site_order_origin_and_supercell(&predictor_with(FusionKind::Cross, readout, &dir));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn invariant_to_site_order_origin_and_supercell(p: &Predictor) {
     for id in ["perovskite", "rutile", "wurtzite", "spinel"] {
         let s = gallery(id);
-        let reference = predict_one(&p, &s);
+        let reference = predict_one(p, &s);
 
         let mut reversed: Vec<Site> = s.sites().to_vec();
         reversed.reverse();
         let permuted = Structure::new(*s.lattice(), reversed).unwrap();
-        assert_close(&reference, &predict_one(&p, &permuted), 1e-4, &format!("{id} permuted"));
+        assert_close(&reference, &predict_one(p, &permuted), 1e-4, &format!("{id} permuted"));
 
         let shift = [0.137, 0.291, 0.413];
         let shifted_sites = s
@@ -111,12 +127,11 @@ fn predictions_are_invariant_to_site_order_origin_and_supercell() {
             .iter()
             .map(|x| Site::new(x.element, [x.frac[0] + shift[0], x.frac[1] + shift[1], x.frac[2] + shift[2]]));
         let shifted = Structure::new(*s.lattice(), shifted_sites.collect()).unwrap();
-        assert_close(&reference, &predict_one(&p, &shifted), 1e-4, &format!("{id} shifted"));
+        assert_close(&reference, &predict_one(p, &shifted), 1e-4, &format!("{id} shifted"));
 
         let supercell = s.supercell([2, 1, 1]).unwrap();
-        assert_close(&reference, &predict_one(&p, &supercell), 1e-4, &format!("{id} 2x1x1 supercell"));
+        assert_close(&reference, &predict_one(p, &supercell), 1e-4, &format!("{id} 2x1x1 supercell"));
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

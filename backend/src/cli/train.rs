@@ -209,6 +209,10 @@ pub fn frozen_states(
 pub fn network(config: &TrainConfig, data: &Data) -> NetConfig {
     let mut net = config.model.clone();
     net.text.vocab_size = data.vocab.len();
+    if net.fusion != models::bundle::FusionKind::Cross {
+        // Only `cross` has a readout; other variants record none.
+        net.cross_readout = models::nn::CrossReadout::default();
+    }
     if let (Some(frozen), Some(encoder)) = (&mut net.frozen_text, &data.encoder) {
         frozen.encoder_hidden = encoder.hidden_size;
     }

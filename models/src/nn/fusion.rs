@@ -30,6 +30,30 @@ pub struct NetConfig {
     /// Attention heads of the cross-attention.
     #[serde(default = "default_heads")]
     pub heads: usize,
+    /// How `cross` turns its gated {graph, text, cross} embeddings into the head's input.
+    #[serde(default, skip_serializing_if = "CrossReadout::is_convex")]
+    pub cross_readout: CrossReadout,
+}
+
+/// The last step of the `cross` variant. Both keep the gate's weights as the modality
+/// explanation; they differ in what the head may do with the weighted parts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrossReadout {
+    /// The gate's convex combination `w_g·g + w_t·t + w_c·softplus(c)` (the first shipped
+    /// bundles, whose manifests have no `cross_readout`).
+    #[default]
+    Convex,
+    /// The gate-weighted parts side by side, mixed by a linear layer and layer-normalised:
+    /// `LN(W [w_g·g, w_t·t, w_c·c])`, so the head can combine the modalities rather than
+    /// only average them.
+    Mixed,
+}
+
+impl CrossReadout {
+    fn is_convex(&self) -> bool {
+        *self == CrossReadout::Convex
+    }
 }
 
 fn default_fused() -> usize {
@@ -53,6 +77,9 @@ pub struct CrossFusion {
     token_norm: LayerNorm,
     combine: Linear,
     gate: Linear,
+    /// `Mixed` readout only: the mixing layer and its norm.
+    mix: Option<Linear>,
+    mix_norm: Option<LayerNorm>,
 }
 
 /// The published MatMMFuse block: pooled embeddings projected to 512, 8-head attention with the
@@ -106,6 +133,7 @@ impl NetConfig {
             frozen_text: None,
             fused: default_fused(),
             heads: default_heads(),
+            cross_readout: CrossReadout::default(),
         }
     }
 
@@ -133,6 +161,8 @@ impl NetConfig {
             token_norm: LayerNormConfig::new(d).init(device),
             combine: LinearConfig::new(2 * d, d).init(device),
             gate: LinearConfig::new(3 * d, 3).init(device),
+            mix: (self.cross_readout == CrossReadout::Mixed).then(|| LinearConfig::new(3 * d, d).init(device)),
+            mix_norm: (self.cross_readout == CrossReadout::Mixed).then(|| LayerNormConfig::new(d).init(device)),
         });
         let matmmfuse = (self.fusion == FusionKind::Matmmfuse).then(|| MatMmFuse {
             project_graph: LinearConfig::new(d, MATMMFUSE_DIM).init(device),
@@ -236,14 +266,19 @@ impl FusionNet {
                 let atom_summary = masked_mean(atoms_ctx, batch.atom_pad.clone(), batch.inv_atom_counts.clone());
                 let token_summary = masked_mean(tokens_ctx, batch.token_pad.clone(), batch.inv_token_counts.clone());
                 let both = batch.has_graph.clone() * batch.has_text.clone();
-                let c = softplus(cross.combine.forward(Tensor::cat(vec![atom_summary, token_summary], 1)), 1.0)
-                    * both.clone();
+                let c = cross.combine.forward(Tensor::cat(vec![atom_summary, token_summary], 1));
+                let c = match cross.mix {
+                    Some(_) => c,
+                    None => softplus(c, 1.0),
+                } * both.clone();
                 let available = Tensor::cat(vec![batch.has_graph.clone(), batch.has_text.clone(), both], 1);
                 let logits = cross.gate.forward(Tensor::cat(vec![g.clone(), t.clone(), c.clone()], 1));
                 let weights = masked_softmax(logits, available);
-                let fused = g * weights.clone().narrow(1, 0, 1)
-                    + t * weights.clone().narrow(1, 1, 1)
-                    + c * weights.clone().narrow(1, 2, 1);
+                let parts = [g, t, c].into_iter().enumerate().map(|(i, x)| x * weights.clone().narrow(1, i, 1));
+                let fused = match (&cross.mix, &cross.mix_norm) {
+                    (Some(mix), Some(norm)) => norm.forward(mix.forward(Tensor::cat(parts.collect(), 1))),
+                    _ => parts.reduce(|a, b| a + b).expect("three parts"),
+                };
                 FusionOutput {
                     raw: self.head.raw(fused.clone()),
                     gate: Some(weights),

@@ -7,4 +7,4 @@ pub mod frozen_text;
 pub mod fusion;
 pub mod light_text;
 
-pub use fusion::{FusionNet, FusionOutput, NetConfig};
+pub use fusion::{CrossReadout, FusionNet, FusionOutput, NetConfig};
