@@ -30,6 +30,14 @@ fn run(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned() + &stderr
 }
 
+/// An empty temporary directory of this test process.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
@@ -54,9 +62,7 @@ fn median_baseline(data: &Path, n_train: usize, n_val: usize) -> f64 {
 fn smoke_training_learns_evaluates_and_resumes_identically() {
     let Some(data) = matfuse_tests::data_dir("smoke training") else { return };
     let Some(vocab) = vocab() else { return };
-    let tmp = std::env::temp_dir().join(format!("matfuse-smoke-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = scratch("matfuse-smoke");
     let config = std::fs::read_to_string(workspace().join("configs/smoke.toml"))
         .unwrap()
         .replace("../shared/data", &data.display().to_string())
@@ -118,9 +124,7 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
     let Some(data) = matfuse_tests::data_dir("server smoke training") else { return };
     let Some(vocab) = vocab() else { return };
     let encoder = vocab.parent().unwrap().to_path_buf();
-    let tmp = std::env::temp_dir().join(format!("matfuse-server-smoke-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = scratch("matfuse-server-smoke");
     // The shipped configuration, cut down on the command line (`--set`), as scripts/e2e.sh does.
     let config = workspace().join("configs/server.toml");
     let run_dir = tmp.join("run");
@@ -184,5 +188,65 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
     args.extend(["--stop-after", "1"]);
     let again = run(&args);
     assert!(again.lines().filter(|l| l.starts_with("encoded ")).count() == 1, "cache reused: {again}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// `matfuse ablate` on a smoke budget: all six variants train, RESULTS.md holds SCIENCE.md §5's
+/// four tables, each headed by the command, and a second run reuses the finished runs and writes
+/// the same numbers.
+#[test]
+fn the_ablation_writes_its_four_tables_and_reuses_finished_runs() {
+    let Some(data) = matfuse_tests::data_dir("ablation smoke run") else { return };
+    let Some(vocab) = vocab() else { return };
+    let tmp = scratch("matfuse-ablate-smoke");
+    // The first 40 perovskites keep the zero-shot table cheap.
+    let mut perov5 = csv::Reader::from_path(data.join("perov5/perov5_val.csv")).unwrap();
+    let mut subset = csv::Writer::from_path(tmp.join("perov5.csv")).unwrap();
+    subset.write_record(perov5.headers().unwrap()).unwrap();
+    for record in perov5.records().take(40) {
+        subset.write_record(&record.unwrap()).unwrap();
+    }
+    subset.flush().unwrap();
+    let set = |key: &str, value: &Path| format!("{key}={}", value.display());
+    let overrides = [
+        set("data.mp2018", &data.join("mp2018/mp2018.csv.gz")),
+        set("data.ehull", &data.join("mp2022_ehull/mp2022_ehull.csv.gz")),
+        set("data.vocab", &vocab),
+        "data.max_train=160".into(),
+        "data.max_val=40".into(),
+        "data.max_test=120".into(),
+        "train.epochs=2".into(),
+    ];
+    let (out, runs, perov5, jarvis) =
+        (tmp.join("RESULTS.md"), tmp.join("runs"), tmp.join("perov5.csv"), data.join("jarvis_samples"));
+    let mut args = vec!["ablate", "--config", "configs/ablate.toml"];
+    for o in &overrides {
+        args.extend(["--set", o.as_str()]);
+    }
+    args.extend(["--runs", runs.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    args.extend(["--perov5", perov5.to_str().unwrap(), "--jarvis", jarvis.to_str().unwrap()]);
+    run(&args);
+    let first = std::fs::read_to_string(&out).unwrap();
+    for heading in [
+        "## 1. Ablation on the test split",
+        "## 2. Missing modality",
+        "## 3. Zero-shot transfer",
+        "## 4. Uncertainty calibration",
+    ] {
+        let after = first.split(heading).nth(1).unwrap_or_else(|| panic!("no `{heading}` in:\n{first}"));
+        let command = after.lines().skip(1).find(|l| !l.trim().is_empty()).unwrap();
+        assert!(command.contains("ablate --config configs/ablate.toml --set"), "{heading}: {command}");
+    }
+    for variant in ["graph", "text", "concat", "late", "matmmfuse", "cross"] {
+        assert_eq!(first.matches(&format!("| `{variant}` |")).count(), 2, "`{variant}` in tables 1 and 3:\n{first}");
+        assert!(runs.join(variant).join("best.bpk").is_file(), "{variant} kept its best weights");
+    }
+    assert!(first.contains("| graph only (text removed) |") && first.contains("perov5: 40 cubic perovskites"));
+
+    // Everything but the wall time is the same when the finished runs are reused.
+    run(&args);
+    let without_wall_time =
+        |text: &str| text.lines().filter(|l| !l.starts_with("Data:")).collect::<Vec<_>>().join("\n");
+    assert_eq!(without_wall_time(&first), without_wall_time(&std::fs::read_to_string(&out).unwrap()));
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -73,24 +73,28 @@ pub fn run(args: &FeaturizeArgs) -> Result<()> {
     bar.finish();
 
     std::fs::create_dir_all(&args.out).map_err(|source| Error::Write { path: args.out.clone(), source })?;
+    // Written under a name of this process's own and renamed into place once complete, so a
+    // reader (or another process featurising the same table at the same time) never sees half
+    // a file; the manifest that marks the cache fresh comes last.
     let records_path = args.out.join(RECORDS_FILE);
+    let partial_path = args.out.join(format!("{RECORDS_FILE}.{}.partial", std::process::id()));
     let failures_path = args.out.join("failures.csv");
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
-    let mut records = std::io::BufWriter::new(std::fs::File::create(&records_path).map_err(write_err(&records_path))?);
+    let mut records = std::io::BufWriter::new(std::fs::File::create(&partial_path).map_err(write_err(&partial_path))?);
     let mut failures = csv::Writer::from_path(&failures_path)
         .map_err(|e| Error::Write { path: failures_path.clone(), source: e.into() })?;
     failures
         .write_record(["row", "id", "error"])
         .map_err(|e| Error::Write { path: failures_path.clone(), source: e.into() })?;
-    write_header(&mut records).map_err(write_err(&records_path))?;
+    write_header(&mut records).map_err(write_err(&partial_path))?;
     let (mut ok, mut failed) = (0usize, 0usize);
     for (row, result) in rows.iter().zip(&results) {
         match result {
             Ok(record) => {
-                write_record(&mut records, record).map_err(write_err(&records_path))?;
+                write_record(&mut records, record).map_err(write_err(&partial_path))?;
                 ok += 1;
             }
             Err(e) => {
@@ -101,8 +105,10 @@ pub fn run(args: &FeaturizeArgs) -> Result<()> {
             }
         }
     }
-    records.flush().map_err(write_err(&records_path))?;
+    records.flush().map_err(write_err(&partial_path))?;
+    drop(records);
     failures.flush().map_err(write_err(&failures_path))?;
+    std::fs::rename(&partial_path, &records_path).map_err(write_err(&records_path))?;
     let manifest = serde_json::json!({
         "source": args.data,
         "rows": rows.len(),
