@@ -77,9 +77,27 @@ pub struct CrossFusion {
     token_norm: LayerNorm,
     combine: Linear,
     gate: Linear,
-    /// `Mixed` readout only: the mixing layer and its norm.
-    mix: Option<Linear>,
-    mix_norm: Option<LayerNorm>,
+    /// Present only for [`CrossReadout::Mixed`].
+    mixed: Option<MixedReadout>,
+}
+
+/// The `Mixed` cross readout: the gate-weighted {graph, text, cross} parts side by side, mixed
+/// by a linear layer and layer-normalised.
+#[derive(Module, Debug)]
+pub struct MixedReadout {
+    mix: Linear,
+    norm: LayerNorm,
+}
+
+impl MixedReadout {
+    fn new(d: usize, device: &Device) -> Self {
+        Self { mix: LinearConfig::new(3 * d, d).init(device), norm: LayerNormConfig::new(d).init(device) }
+    }
+
+    /// `parts`: the three gate-weighted `[batch, d]` embeddings.
+    fn forward(&self, parts: Vec<Tensor<2>>) -> Tensor<2> {
+        self.norm.forward(self.mix.forward(Tensor::cat(parts, 1)))
+    }
 }
 
 /// The published MatMMFuse block: pooled embeddings projected to 512, 8-head attention with the
@@ -161,8 +179,7 @@ impl NetConfig {
             token_norm: LayerNormConfig::new(d).init(device),
             combine: LinearConfig::new(2 * d, d).init(device),
             gate: LinearConfig::new(3 * d, 3).init(device),
-            mix: (self.cross_readout == CrossReadout::Mixed).then(|| LinearConfig::new(3 * d, d).init(device)),
-            mix_norm: (self.cross_readout == CrossReadout::Mixed).then(|| LayerNormConfig::new(d).init(device)),
+            mixed: (self.cross_readout == CrossReadout::Mixed).then(|| MixedReadout::new(d, device)),
         });
         let matmmfuse = (self.fusion == FusionKind::Matmmfuse).then(|| MatMmFuse {
             project_graph: LinearConfig::new(d, MATMMFUSE_DIM).init(device),
@@ -267,7 +284,7 @@ impl FusionNet {
                 let token_summary = masked_mean(tokens_ctx, batch.token_pad.clone(), batch.inv_token_counts.clone());
                 let both = batch.has_graph.clone() * batch.has_text.clone();
                 let c = cross.combine.forward(Tensor::cat(vec![atom_summary, token_summary], 1));
-                let c = match cross.mix {
+                let c = match cross.mixed {
                     Some(_) => c,
                     None => softplus(c, 1.0),
                 } * both.clone();
@@ -275,9 +292,9 @@ impl FusionNet {
                 let logits = cross.gate.forward(Tensor::cat(vec![g.clone(), t.clone(), c.clone()], 1));
                 let weights = masked_softmax(logits, available);
                 let parts = [g, t, c].into_iter().enumerate().map(|(i, x)| x * weights.clone().narrow(1, i, 1));
-                let fused = match (&cross.mix, &cross.mix_norm) {
-                    (Some(mix), Some(norm)) => norm.forward(mix.forward(Tensor::cat(parts.collect(), 1))),
-                    _ => parts.reduce(|a, b| a + b).expect("three parts"),
+                let fused = match &cross.mixed {
+                    Some(mixed) => mixed.forward(parts.collect()),
+                    None => parts.reduce(|a, b| a + b).expect("three parts"),
                 };
                 FusionOutput {
                     raw: self.head.raw(fused.clone()),
