@@ -38,18 +38,42 @@ pub fn load_cached(table: &Path, cache: &Path) -> Result<Vec<FeaturizedRecord>> 
     read_records(&mut std::io::BufReader::new(file)).map_err(|source| Error::Read { path, source })
 }
 
+/// A labelled row of a structure table, as [`union`] merges them.
+pub trait LabelledRow {
+    fn id(&self) -> &str;
+    fn labels_mut(&mut self) -> &mut [Option<f32>; 4];
+}
+
+impl LabelledRow for FeaturizedRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn labels_mut(&mut self) -> &mut [Option<f32>; 4] {
+        &mut self.labels
+    }
+}
+
+impl LabelledRow for crate::table::TableRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn labels_mut(&mut self) -> &mut [Option<f32>; 4] {
+        &mut self.labels
+    }
+}
+
 /// mp2018 plus the energy-above-hull labels of mp2022_ehull: a row in both keeps its mp2018
 /// structure and labels and gains the 2022 ehull label; a 2022-only row contributes its
 /// structure and the ehull label only (its band gap is from another release).
-pub fn union(mp2018: Vec<FeaturizedRecord>, ehull: Vec<FeaturizedRecord>) -> Vec<FeaturizedRecord> {
+pub fn union<R: LabelledRow>(mp2018: Vec<R>, ehull: Vec<R>) -> Vec<R> {
     let mut records = mp2018;
-    let index: HashMap<String, usize> = records.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+    let index: HashMap<String, usize> = records.iter().enumerate().map(|(i, r)| (r.id().to_owned(), i)).collect();
     for mut record in ehull {
-        let label = record.labels[EHULL];
-        match index.get(&record.id) {
-            Some(&i) => records[i].labels[EHULL] = label,
+        let label = record.labels_mut()[EHULL];
+        match index.get(record.id()) {
+            Some(&i) => records[i].labels_mut()[EHULL] = label,
             None => {
-                record.labels = [None, None, label, None];
+                *record.labels_mut() = [None, None, label, None];
                 records.push(record);
             }
         }

@@ -113,7 +113,58 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
         report["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap(),
     );
     assert!((card - measured).abs() < 0.05 * card, "eval MAE {measured} vs manifest {card}");
+
+    // `train` recalibrated σ on validation and recorded the test coverage ...
+    for property in ["formation_energy_per_atom", "band_gap", "efermi"] {
+        let coverage = manifest["metrics"][property]["coverage_68"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&coverage), "{property}: coverage {coverage}");
+    }
+    let factors = |manifest: &serde_json::Value| -> Vec<f64> {
+        manifest["properties"].as_array().unwrap().iter().map(|p| p["sigma_scale"].as_f64().unwrap()).collect()
+    };
+    let trained = factors(&manifest);
+    assert!(trained.iter().all(|f| f.is_finite() && *f > 0.0), "{trained:?}");
+    // ... and `matfuse calibrate` on the same 100 validation rows (the first of mp2018) through
+    // the bundle and the predictor finds the same factors: it multiplies them by ~1.
+    let (headers, rows) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
+    let split = matfuse_tests::column(&headers, "split");
+    let mut val = csv::Writer::from_path(tmp.join("val.csv")).unwrap();
+    val.write_record(&headers).unwrap();
+    for row in rows.iter().filter(|r| &r[split] == "val").take(100) {
+        val.write_record(row).unwrap();
+    }
+    val.flush().unwrap();
+    let (ehull_headers, _) = matfuse_tests::read_csv(&data.join("mp2022_ehull/mp2022_ehull.csv.gz"));
+    let mut no_ehull = csv::Writer::from_path(tmp.join("ehull.csv")).unwrap();
+    no_ehull.write_record(&ehull_headers).unwrap();
+    no_ehull.flush().unwrap();
+    let calibrated = tmp.join("calibrated");
+    copy_dir(&whole.join("bundle"), &calibrated);
+    let (mp2018_arg, ehull_arg) = (tmp.join("val.csv"), tmp.join("ehull.csv"));
+    run(&[
+        "calibrate",
+        "--model",
+        calibrated.to_str().unwrap(),
+        "--mp2018",
+        mp2018_arg.to_str().unwrap(),
+        "--ehull",
+        ehull_arg.to_str().unwrap(),
+    ]);
+    let again = factors(&json(&calibrated.join("manifest.json")));
+    for (p, (a, b)) in trained.iter().zip(&again).enumerate() {
+        // The bundle's weights are f16, the run's f32: one step of the factor grid (0.7 %) apart at most.
+        assert!((a / b - 1.0).abs() < 0.02, "property {p}: train {a}, calibrate {b}");
+    }
+    assert!(std::fs::read_to_string(calibrated.join("MODEL_CARD.md")).unwrap().contains("## Uncertainty"));
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
 }
 
 /// The `server` configuration end to end on a small budget: the frozen MiniLM encodes the

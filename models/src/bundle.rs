@@ -43,6 +43,14 @@ pub struct PropertySpec {
     pub unit: String,
     pub mean: f64,
     pub std: f64,
+    /// Factor on the predicted σ, fitted on the validation split (see [`crate::calibration`]);
+    /// 1 in bundles written before it existed.
+    #[serde(default = "unit_scale")]
+    pub sigma_scale: f64,
+}
+
+fn unit_scale() -> f64 {
+    1.0
 }
 
 /// Where a model came from, so its numbers can be regenerated.
@@ -125,7 +133,13 @@ impl Manifest {
             },
             properties: shared::dataset::LABEL_COLUMNS
                 .iter()
-                .map(|(name, unit)| PropertySpec { name: (*name).into(), unit: (*unit).into(), mean: 0.0, std: 1.0 })
+                .map(|(name, unit)| PropertySpec {
+                    name: (*name).into(),
+                    unit: (*unit).into(),
+                    mean: 0.0,
+                    std: 1.0,
+                    sigma_scale: 1.0,
+                })
                 .collect(),
             training: Provenance { data: vec![], split: String::new(), command: String::new(), seed: None },
             metrics: BTreeMap::new(),
@@ -208,6 +222,9 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
     if let Some(p) = m.properties.iter().find(|p| !p.std.is_finite() || p.std <= 0.0 || !p.mean.is_finite()) {
         return Err(format!("property '{}' has an invalid standardisation (mean {}, std {})", p.name, p.mean, p.std));
     }
+    if let Some(p) = m.properties.iter().find(|p| !p.sigma_scale.is_finite() || p.sigma_scale <= 0.0) {
+        return Err(format!("property '{}' has an invalid sigma_scale {} (must be positive)", p.name, p.sigma_scale));
+    }
     for f in m.vocabulary.iter().chain([&m.weights]) {
         if !is_plain_file_name(&f.file) {
             return Err(format!("file '{}' must be a plain file name inside the bundle", f.file));
@@ -257,7 +274,13 @@ mod tests {
             version: "0.1.0".into(),
             fusion: FusionKind::Cross,
             text_encoder: EncoderRef { name: "tiny".into(), hidden_size: 8, sha256: "ab".repeat(32) },
-            properties: vec![PropertySpec { name: "band_gap".into(), unit: "eV".into(), mean: 1.0, std: 1.5 }],
+            properties: vec![PropertySpec {
+                name: "band_gap".into(),
+                unit: "eV".into(),
+                mean: 1.0,
+                std: 1.5,
+                sigma_scale: 1.0,
+            }],
             training: Provenance {
                 data: vec!["mp2018".into()],
                 split: "fixed".into(),
@@ -333,5 +356,19 @@ mod tests {
         let mut m = manifest(&sha256_hex(weights));
         m.weights.file = "../weights.bin".into();
         assert!(matches!(Bundle::load(&write_bundle(&m, weights)), Err(Error::Manifest { .. })));
+    }
+
+    #[test]
+    fn a_missing_sigma_scale_reads_as_one_and_a_non_positive_one_is_refused() {
+        let weights = b"weights-3";
+        let m = manifest(&sha256_hex(weights));
+        let mut json = serde_json::to_value(&m).unwrap();
+        json["properties"][0].as_object_mut().unwrap().remove("sigma_scale");
+        let parsed = Manifest::from_json(json.to_string().as_bytes(), Path::new("manifest.json")).unwrap();
+        assert_eq!(parsed.properties[0].sigma_scale, 1.0);
+        let mut m = m;
+        m.properties[0].sigma_scale = 0.0;
+        let err = Bundle::load(&write_bundle(&m, weights)).unwrap_err().to_string();
+        assert!(err.contains("band_gap") && err.contains("sigma_scale"), "{err}");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod bundle;
+pub mod calibration;
 pub mod device;
 pub mod encoder;
 pub mod error;

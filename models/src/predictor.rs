@@ -114,6 +114,7 @@ impl Predictor {
         let stats = Standardizer {
             mean: std::array::from_fn(|p| manifest.properties[p].mean),
             std: std::array::from_fn(|p| manifest.properties[p].std),
+            sigma_scale: std::array::from_fn(|p| manifest.properties[p].sigma_scale),
         };
         Ok(Predictor { manifest, network, net, vocab, stats, large, device: device.clone() })
     }

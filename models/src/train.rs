@@ -61,6 +61,13 @@ impl Default for TrainOptions {
 pub struct Standardizer {
     pub mean: [f64; PROPERTIES],
     pub std: [f64; PROPERTIES],
+    /// Multiplies each property's predicted σ (see [`crate::calibration`]); 1 until fitted.
+    #[serde(default = "unit_scales")]
+    pub sigma_scale: [f64; PROPERTIES],
+}
+
+fn unit_scales() -> [f64; PROPERTIES] {
+    [1.0; PROPERTIES]
 }
 
 impl Standardizer {
@@ -76,19 +83,29 @@ impl Standardizer {
                 std[p] = var.sqrt().max(1e-6);
             }
         }
-        Standardizer { mean, std }
+        Standardizer { mean, std, sigma_scale: unit_scales() }
     }
 
-    /// The head's outputs for a batch in property units: γ and √variance, unstandardised.
+    /// The head's outputs for a batch in property units: γ and √variance × the σ scale,
+    /// unstandardised.
     pub fn predictions(&self, evidence: &Evidence) -> Vec<Prediction> {
         let gamma = evidence.gamma.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
         let var = evidence.variance().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
         (0..gamma.len() / PROPERTIES)
             .map(|i| Prediction {
                 value: std::array::from_fn(|p| f64::from(gamma[i * PROPERTIES + p]) * self.std[p] + self.mean[p]),
-                sigma: std::array::from_fn(|p| f64::from(var[i * PROPERTIES + p]).max(0.0).sqrt() * self.std[p]),
+                sigma: std::array::from_fn(|p| {
+                    f64::from(var[i * PROPERTIES + p]).max(0.0).sqrt() * self.std[p] * self.sigma_scale[p]
+                }),
             })
             .collect()
+    }
+
+    /// This standardisation with each property's σ factor multiplied by the one fitted on
+    /// `validation` (labels with the predictions made under this standardisation).
+    pub fn recalibrated(&self, validation: &[([Option<f32>; PROPERTIES], Prediction)]) -> Standardizer {
+        let factors = crate::calibration::fit_sigma_scales(validation);
+        Standardizer { sigma_scale: std::array::from_fn(|p| self.sigma_scale[p] * factors[p]), ..self.clone() }
     }
 
     pub fn standardize(&self, labels: [Option<f32>; PROPERTIES]) -> [Option<f32>; PROPERTIES] {

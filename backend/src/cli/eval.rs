@@ -85,7 +85,10 @@ struct EvalReport {
 }
 
 /// Each row's model input (with its reduced formula), or why it could not be read.
-fn inputs(predictor: &Predictor, rows: &[TableRow]) -> Vec<std::result::Result<(String, ModelInput), String>> {
+pub(super) fn inputs(
+    predictor: &Predictor,
+    rows: &[TableRow],
+) -> Vec<std::result::Result<(String, ModelInput), String>> {
     rows.par_iter()
         .map(|row| {
             let structure = shared::io::parse(&row.structure).map_err(|e| e.to_string())?;
@@ -96,7 +99,7 @@ fn inputs(predictor: &Predictor, rows: &[TableRow]) -> Vec<std::result::Result<(
 }
 
 /// Predictions aligned with `inputs` (None where the input failed).
-fn predictions(
+pub(super) fn predictions(
     predictor: &Predictor,
     inputs: &[std::result::Result<(String, ModelInput), String>],
     modalities: Modalities,

@@ -4,6 +4,7 @@ mod ablate;
 mod bench;
 mod bench_api;
 mod bench_model;
+mod calibrate;
 mod eval;
 pub mod featurize;
 mod inspect;
@@ -86,6 +87,9 @@ enum Command {
     Serve(ServeArgs),
     /// Out-of-distribution statistics of a model's training data (writes ood.json into the bundle).
     Ood(ood::OodArgs),
+    /// Fit a bundle's σ factors on the validation split and record the test coverage (bundles
+    /// trained before `train` did this itself).
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -105,6 +109,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bench(cmd) => bench::run(cmd),
         Command::Serve(args) => crate::server::serve(args.config()),
         Command::Ood(args) => ood::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
     }
 }
 

@@ -55,6 +55,21 @@ pub fn render(m: &Manifest) -> String {
             ));
         }
     }
+    out.push_str("\n## Uncertainty\n\n");
+    out.push_str("σ is the evidential head's predictive standard deviation times one factor per property, fitted on the validation split after training so that the central Gaussian intervals ±zσ cover the share of points they claim (σ scaling; the test split plays no part). Test-split coverage with that factor:\n\n");
+    out.push_str("| property | σ factor | 68 % interval covers | 95 % interval covers | Spearman(σ, \\|error\\|) |\n|---|---|---|---|---|\n");
+    for p in &m.properties {
+        let metric = |k: &str| m.metrics.get(&p.name).and_then(|x| x.get(k)).copied();
+        let percent = |k: &str| metric(k).map(|v| format!("{:.1} %", 100.0 * v)).unwrap_or_else(|| "—".into());
+        out.push_str(&format!(
+            "| {} | {:.3} | {} | {} | {} |\n",
+            p.name,
+            p.sigma_scale,
+            percent("coverage_68"),
+            percent("coverage_95"),
+            metric("sigma_error_spearman").map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into())
+        ));
+    }
     out.push_str("\n## Caveats\n\n");
     for c in &m.caveats {
         out.push_str(&format!("- {c}\n"));

@@ -337,11 +337,29 @@ pub fn evaluate_and_write_bundle(
     model: &models::nn::FusionNet,
     provenance: &BundleProvenance,
 ) -> Result<()> {
+    let stats = calibrated_stats(model, data);
     let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
     let predictions =
-        models::train::predict(model, &test_samples, models::batch::Modalities::BOTH, &data.stats, 256, &data.device);
+        models::train::predict(model, &test_samples, models::batch::Modalities::BOTH, &stats, 256, &data.device);
     let metrics = test_metrics(&data.prepared, &predictions);
-    write_bundle(out, config, net, data, model, metrics, provenance)
+    write_bundle(out, config, net, data, model, &Evaluation { stats, metrics }, provenance)
+}
+
+/// What a finished run's last step measured: the standardisation with σ recalibrated on
+/// validation, and the test-split metrics under it.
+struct Evaluation {
+    stats: Standardizer,
+    metrics: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// `data`'s standardisation with each property's σ factor fitted on `model`'s predictions for
+/// the validation split ([`models::calibration`]); the test split plays no part.
+pub fn calibrated_stats(model: &models::nn::FusionNet, data: &Data) -> Standardizer {
+    let val = data.prepared.samples(&data.prepared.val, &data.stats);
+    let predictions =
+        models::train::predict(model, &val, models::batch::Modalities::BOTH, &data.stats, 256, &data.device);
+    let points: Vec<_> = data.prepared.val.iter().map(|&i| data.prepared.records[i].labels).zip(predictions).collect();
+    data.stats.recalibrated(&points)
 }
 
 pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
@@ -349,7 +367,8 @@ pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
     Ok(Vocabulary::from_text(&text)?)
 }
 
-/// Test-split MAE/RMSE/R²/Spearman per property, plus the predict-the-training-median MAE.
+/// Test-split MAE/RMSE/R²/Spearman per property, the predict-the-training-median MAE and how
+/// well σ covers and ranks the errors.
 pub fn test_metrics(
     prepared: &Prepared,
     predictions: &[models::train::Prediction],
@@ -358,30 +377,25 @@ pub fn test_metrics(
     for (p, (name, _)) in LABEL_COLUMNS.iter().enumerate() {
         let train_values: Vec<f64> =
             prepared.train.iter().filter_map(|&i| prepared.records[i].labels[p]).map(f64::from).collect();
-        let (mut actual, mut predicted) = (Vec::new(), Vec::new());
-        for (k, &i) in prepared.test.iter().enumerate() {
-            if let Some(v) = prepared.records[i].labels[p] {
-                actual.push(f64::from(v));
-                predicted.push(predictions[k].value[p]);
-            }
-        }
+        let points: Vec<_> =
+            prepared.test.iter().map(|&i| prepared.records[i].labels).zip(predictions.iter().copied()).collect();
+        let (actual, predicted, sigma) = models::calibration::labelled(&points, p);
         if actual.is_empty() || train_values.is_empty() {
             continue;
         }
         let m = models::metrics::regression_metrics(&actual, &predicted);
         let median = models::metrics::median(&train_values);
         let baseline = actual.iter().map(|a| (a - median).abs()).sum::<f64>() / actual.len() as f64;
-        out.insert(
-            (*name).to_string(),
-            BTreeMap::from([
-                ("n".to_string(), m.n as f64),
-                ("mae".to_string(), m.mae),
-                ("rmse".to_string(), m.rmse),
-                ("r2".to_string(), m.r2),
-                ("spearman".to_string(), m.spearman),
-                ("median_baseline_mae".to_string(), baseline),
-            ]),
-        );
+        let mut metrics = BTreeMap::from([
+            ("n".to_string(), m.n as f64),
+            ("mae".to_string(), m.mae),
+            ("rmse".to_string(), m.rmse),
+            ("r2".to_string(), m.r2),
+            ("spearman".to_string(), m.spearman),
+            ("median_baseline_mae".to_string(), baseline),
+        ]);
+        metrics.extend(models::calibration::uncertainty_metrics(&actual, &predicted, &sigma));
+        out.insert((*name).to_string(), metrics);
     }
     out
 }
@@ -392,12 +406,12 @@ fn write_bundle(
     net: &NetConfig,
     training: &Data,
     model: &models::nn::FusionNet,
-    metrics: BTreeMap<String, BTreeMap<String, f64>>,
+    evaluation: &Evaluation,
     provenance: &BundleProvenance,
 ) -> Result<()> {
     let BundleProvenance { data, command, best_epoch } = provenance;
+    let Evaluation { stats, metrics } = evaluation;
     let weights = models::weights::to_bytes(model, true)?;
-    let stats = &training.stats;
     let vocab_text = training.vocab.to_text();
     let text_encoder = training.encoder.clone().unwrap_or_else(|| EncoderRef {
         name: "matfuse-light (all-MiniLM-L6-v2 WordPiece vocabulary, pruned)".into(),
@@ -418,6 +432,7 @@ fn write_bundle(
                 unit: (*unit).into(),
                 mean: stats.mean[p],
                 std: stats.std[p],
+                sigma_scale: stats.sigma_scale[p],
             })
             .collect(),
         training: Provenance {
@@ -426,7 +441,7 @@ fn write_bundle(
             command: command.clone(),
             seed: Some(config.train.seed),
         },
-        metrics,
+        metrics: metrics.clone(),
         trained: true,
         weights: FileRef { file: String::new(), sha256: String::new() },
         vocabulary: Vec::new(),

@@ -1,0 +1,81 @@
+//! `matfuse calibrate`: fits a bundle's σ factors on the validation split and records the test
+//! split's coverage in its manifest and card. `matfuse train` does the same for every bundle it
+//! writes; this command brings bundles trained before that up to date without retraining.
+
+use super::eval::{inputs, predictions};
+use crate::dataset::union;
+use crate::error::{Error, Result};
+use crate::table::{TableRow, read_table};
+use models::batch::{Modalities, PROPERTIES};
+use models::calibration::{fit_sigma_scales, labelled, uncertainty_metrics};
+use models::predictor::Predictor;
+use models::train::Prediction;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct CalibrateArgs {
+    /// Model bundle directory; its manifest.json and MODEL_CARD.md are updated in place.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The mp2018 table (formation energy, band gap, Fermi energy; `split` column).
+    #[arg(long, default_value = "../shared/data/mp2018/mp2018.csv.gz")]
+    pub mp2018: PathBuf,
+    /// The mp2022_ehull table (energy above hull; `split` column).
+    #[arg(long, default_value = "../shared/data/mp2022_ehull/mp2022_ehull.csv.gz")]
+    pub ehull: PathBuf,
+    /// Where to run the model: cpu (default), wgpu or cuda.
+    #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
+    pub device: models::device::DeviceChoice,
+}
+
+/// Where the sections `scripts/ship-model.sh` appends to a generated card begin.
+const APPENDED_SECTIONS: &str = "\n## Training run";
+
+pub fn run(args: &CalibrateArgs) -> Result<()> {
+    let predictor = Predictor::load(&args.model, &args.device.device()?)?;
+    let rows = union(read_table(&args.mp2018)?, read_table(&args.ehull)?);
+    let points = |split: &str| -> Vec<([Option<f32>; PROPERTIES], Prediction)> {
+        let rows: Vec<TableRow> = rows.iter().filter(|r| r.split.as_deref() == Some(split)).cloned().collect();
+        let predicted = predictions(&predictor, &inputs(&predictor, &rows), Modalities::BOTH);
+        rows.iter().zip(predicted).filter_map(|(row, p)| p.map(|p| (row.labels, p))).collect()
+    };
+    let validation = points("val");
+    if validation.is_empty() {
+        return Err(Error::Usage(format!("no validation rows (split = val) in {}", args.mp2018.display())));
+    }
+    let factors = fit_sigma_scales(&validation);
+    let test = points("test");
+
+    let mut manifest = predictor.manifest.clone();
+    for (p, spec) in manifest.properties.iter_mut().enumerate().take(PROPERTIES) {
+        spec.sigma_scale *= factors[p];
+        let (actual, predicted, sigma) = labelled(&test, p);
+        let sigma: Vec<f64> = sigma.iter().map(|s| s * factors[p]).collect();
+        let metrics = uncertainty_metrics(&actual, &predicted, &sigma);
+        eprintln!(
+            "{}: σ factor {:.3} (from {} validation labels); test coverage 68 % {:.1} %, 95 % {:.1} % ({} labels)",
+            spec.name,
+            spec.sigma_scale,
+            labelled(&validation, p).0.len(),
+            100.0 * metrics["coverage_68"],
+            100.0 * metrics["coverage_95"],
+            actual.len()
+        );
+        if !actual.is_empty() {
+            manifest.metrics.entry(spec.name.clone()).or_default().extend(metrics);
+        }
+    }
+
+    let write = |name: &str, text: String| {
+        let path = args.model.join(name);
+        std::fs::write(&path, text).map_err(|source| Error::Write { path, source })
+    };
+    write(models::bundle::MANIFEST_FILE, serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n")?;
+    let card_path = args.model.join("MODEL_CARD.md");
+    let old_card = std::fs::read_to_string(&card_path).unwrap_or_default();
+    let appended = old_card.find(APPENDED_SECTIONS).map(|i| &old_card[i..]).unwrap_or("");
+    write("MODEL_CARD.md", super::model_card::render(&manifest) + appended)?;
+    models::Bundle::load(&args.model)?;
+    eprintln!("updated {}", args.model.display());
+    Ok(())
+}
