@@ -90,6 +90,15 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     for (a, b) in history.iter().zip(resumed["history"].as_array().unwrap()) {
         assert_eq!((&a["train_loss"], &a["val_mae"]), (&b["train_loss"], &b["val_mae"]), "epoch {}", a["epoch"]);
     }
+    // A run resumed with another configuration is refused, naming what changed.
+    let refused = Command::new(MATFUSE)
+        .args(["train", "--config", config_arg, "--run-dir", halves.to_str().unwrap(), "--resume"])
+        .args(["--set", "train.lr=0.002"])
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("train.lr: 0.001 → 0.002"), "{stderr}");
     // Parameter ids inside the weight files are random; the numbers the weights produce are not.
     let metrics = |dir: &Path| json(&dir.join("bundle/manifest.json"))["metrics"].clone();
     assert_eq!(metrics(&whole), metrics(&halves), "resumed model's test metrics differ");

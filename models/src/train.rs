@@ -189,9 +189,74 @@ impl RunDir {
     pub fn state(&self) -> PathBuf {
         self.0.join("checkpoint").join("state.json")
     }
+    /// What the run was started with ([`RunIdentity`]); a resume must match it.
+    pub fn identity(&self) -> PathBuf {
+        self.0.join("checkpoint").join("run.json")
+    }
     /// Parameters of the epoch with the best validation score (f32).
     pub fn best(&self) -> PathBuf {
         self.0.join("best.bpk")
+    }
+}
+
+/// Everything that makes two runs the same run: the network, the options and how many
+/// training and validation structures it sees.
+#[derive(Serialize)]
+struct RunIdentity<'a> {
+    net: &'a NetConfig,
+    train: &'a TrainOptions,
+    train_structures: usize,
+    val_structures: usize,
+}
+
+impl<'a> RunIdentity<'a> {
+    fn of(run: &'a TrainRun<'_>) -> Self {
+        RunIdentity {
+            net: run.net,
+            train: run.options,
+            train_structures: run.train.len(),
+            val_structures: run.val.len(),
+        }
+    }
+}
+
+/// Records `identity` in the run directory, or, when resuming a run that recorded one, refuses
+/// a different one (naming each value that changed) rather than continue another run's
+/// checkpoint or reuse its result.
+fn check_identity(dir: &RunDir, identity: &RunIdentity<'_>, resume: bool) -> Result<()> {
+    let path = dir.identity();
+    let current = serde_json::to_value(identity).expect("run identity serialises");
+    if resume && let Ok(bytes) = std::fs::read(&path) {
+        let recorded: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        let changed = differences("", &recorded, &current);
+        if !changed.is_empty() {
+            return Err(Error::Config(format!(
+                "{} was started with another configuration ({}); resume it with the same one or use another run directory",
+                dir.0.display(),
+                changed.join(", ")
+            )));
+        }
+        return Ok(());
+    }
+    write(&path, &serde_json::to_vec_pretty(&current).expect("run identity serialises"))
+}
+
+/// `key: old → new` for every leaf that differs between two JSON values.
+fn differences(prefix: &str, old: &serde_json::Value, new: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            keys.into_iter()
+                .flat_map(|k| {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    differences(&key, a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null))
+                })
+                .collect()
+        }
+        _ if old == new => Vec::new(),
+        _ => vec![format!("{prefix}: {old} → {new}")],
     }
 }
 
@@ -235,6 +300,7 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         history: Vec::new(),
         finished: false,
     };
+    check_identity(&dir, &RunIdentity::of(run), run.resume)?;
     if run.resume && dir.state().exists() {
         let text = read(&dir.state())?;
         state = serde_json::from_slice(&text).map_err(|e| Error::Config(format!("{}: {e}", dir.state().display())))?;
