@@ -3,6 +3,7 @@
 //! writes; this command brings bundles trained before that up to date without retraining.
 
 use super::eval::{inputs, predictions};
+use super::model_card::{render, uncertainty_section, with_uncertainty_section};
 use crate::dataset::union;
 use crate::error::{Error, Result};
 use crate::table::{TableRow, read_table};
@@ -27,9 +28,6 @@ pub struct CalibrateArgs {
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
 }
-
-/// Where the sections `scripts/ship-model.sh` appends to a generated card begin.
-const APPENDED_SECTIONS: &str = "\n## Training run";
 
 pub fn run(args: &CalibrateArgs) -> Result<()> {
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
@@ -72,9 +70,11 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
     };
     write(models::bundle::MANIFEST_FILE, serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n")?;
     let card_path = args.model.join("MODEL_CARD.md");
-    let old_card = std::fs::read_to_string(&card_path).unwrap_or_default();
-    let appended = old_card.find(APPENDED_SECTIONS).map(|i| &old_card[i..]).unwrap_or("");
-    write("MODEL_CARD.md", super::model_card::render(&manifest) + appended)?;
+    let card = match std::fs::read_to_string(&card_path) {
+        Ok(card) => with_uncertainty_section(&card, &uncertainty_section(&manifest)),
+        Err(_) => render(&manifest),
+    };
+    write("MODEL_CARD.md", card)?;
     models::Bundle::load(&args.model)?;
     eprintln!("updated {}", args.model.display());
     Ok(())

@@ -55,7 +55,18 @@ pub fn render(m: &Manifest) -> String {
             ));
         }
     }
-    out.push_str("\n## Uncertainty\n\n");
+    out.push_str(&uncertainty_section(m));
+    out.push_str("\n## Caveats\n\n");
+    for c in &m.caveats {
+        out.push_str(&format!("- {c}\n"));
+    }
+    out
+}
+
+/// The card's `## Uncertainty` section (with its leading blank line): the σ factors and the
+/// test coverage the manifest records.
+pub fn uncertainty_section(m: &Manifest) -> String {
+    let mut out = String::from("\n## Uncertainty\n\n");
     out.push_str("σ is the evidential head's predictive standard deviation times one factor per property, fitted on the validation split after training so that the central Gaussian intervals ±zσ cover the share of points they claim (σ scaling; the test split plays no part). Test-split coverage with that factor:\n\n");
     out.push_str("| property | σ factor | 68 % interval covers | 95 % interval covers | Spearman(σ, \\|error\\|) |\n|---|---|---|---|---|\n");
     for p in &m.properties {
@@ -70,11 +81,25 @@ pub fn render(m: &Manifest) -> String {
             metric("sigma_error_spearman").map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into())
         ));
     }
-    out.push_str("\n## Caveats\n\n");
-    for c in &m.caveats {
-        out.push_str(&format!("- {c}\n"));
-    }
     out
+}
+
+/// `card` with its `## Uncertainty` section replaced by `section` (or inserted before
+/// `## Caveats`), leaving every other section, hand-written ones included, as it was.
+pub fn with_uncertainty_section(card: &str, section: &str) -> String {
+    let heading = "\n## Uncertainty\n";
+    let (before, after) = match card.find(heading) {
+        Some(start) => {
+            let rest = &card[start + heading.len()..];
+            let end = rest.find("\n## ").map(|i| start + heading.len() + i).unwrap_or(card.len());
+            (&card[..start], &card[end..])
+        }
+        None => match card.find("\n## Caveats") {
+            Some(i) => (&card[..i], &card[i..]),
+            None => (card, ""),
+        },
+    };
+    format!("{}\n{}{}", before.trim_end_matches('\n'), section, after)
 }
 
 #[cfg(test)]
@@ -83,6 +108,22 @@ mod tests {
     use models::bundle::{EncoderRef, FusionKind};
     use models::nn::NetConfig;
     use models::nn::frozen_text::FrozenTextConfig;
+
+    #[test]
+    fn the_uncertainty_section_is_replaced_in_place_and_other_sections_kept() {
+        let mut m = Manifest::untrained("browser", NetConfig::new(FusionKind::Cross, 100));
+        let card = render(&m).replace("\n## Uncertainty", "\n## Status (hand-written)\n\nKept.\n\n## Uncertainty");
+        m.properties[0].sigma_scale = 0.5;
+        let updated = with_uncertainty_section(&card, &uncertainty_section(&m));
+        assert!(updated.contains("| formation_energy_per_atom | 0.500 |"), "{updated}");
+        assert!(updated.contains("\n\n## Status (hand-written)\n\nKept.\n\n## Uncertainty\n"), "{updated}");
+        assert_eq!(updated.matches("## Uncertainty").count(), 1);
+        assert!(updated.contains("|\n\n## Caveats\n"), "{updated}");
+        // Idempotent, and a card without the section gains it before the caveats.
+        assert_eq!(with_uncertainty_section(&updated, &uncertainty_section(&m)), updated);
+        let without = updated.replace(&uncertainty_section(&m), "");
+        assert_eq!(with_uncertainty_section(&without, &uncertainty_section(&m)), updated);
+    }
 
     #[test]
     fn cards_describe_the_light_and_the_frozen_text_encoder() {

@@ -92,6 +92,9 @@ fn PredictionView(
     }
 }
 
+/// What the ± means, on hover.
+const SIGMA_MEANING: &str = "± σ: the predicted standard deviation, rescaled on the validation split so that about 68 % of true values fall within ± σ and 95 % within ± 2σ (the model card lists the measured test coverage).";
+
 /// One property: value ± σ in its unit, what it means and its caveat; the full-fusion value
 /// under it once the backend's model has answered.
 #[component]
@@ -112,7 +115,8 @@ fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue, full: Signal<
             <h4>{info.title}</h4>
             <p class="value">
                 <span class="number">{fixed(value.value, info.decimals)}</span>
-                " ± " {fixed(value.sigma, info.decimals)} " " <span class="unit">{value.unit.clone()}</span>
+                <span class="sigma" title=SIGMA_MEANING>" ± " {fixed(value.sigma, info.decimals)}</span>
+                " " <span class="unit">{value.unit.clone()}</span>
             </p>
             <p class="meaning">{info.meaning}</p>
             {full_value}
