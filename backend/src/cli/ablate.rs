@@ -1,7 +1,7 @@
 //! `matfuse ablate --config …`: trains every fusion variant with the same data, epochs and seed
 //! (resumable run directories) and writes RESULTS.md: SCIENCE.md §5 tables 1–4.
 
-use super::train::{Data, TrainConfig, calibrated_stats, fit, network, prepare};
+use super::train::{Data, TrainConfig, calibrated_stats, fit, labelled_points, network, prepare};
 use crate::error::{Error, Result};
 use models::batch::{Modalities, PROPERTIES, Sample};
 use models::bundle::FusionKind;
@@ -124,15 +124,7 @@ fn name(kind: FusionKind) -> String {
 
 /// Test-split (actual, predicted, sigma) of property `p`.
 fn test_points(data: &Data, predictions: &[Prediction], p: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let mut out = (vec![], vec![], vec![]);
-    for (k, &i) in data.prepared.test.iter().enumerate() {
-        if let Some(v) = data.prepared.records[i].labels[p] {
-            out.0.push(f64::from(v));
-            out.1.push(predictions[k].value[p]);
-            out.2.push(predictions[k].sigma[p]);
-        }
-    }
-    out
+    models::calibration::labelled(&labelled_points(&data.prepared, &data.prepared.test, predictions), p)
 }
 
 pub fn run(args: &AblateArgs) -> Result<()> {

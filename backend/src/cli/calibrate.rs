@@ -64,9 +64,12 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
         }
     }
 
+    // Each file is written beside itself and renamed into place: never half a manifest.
     let write = |name: &str, text: String| {
-        let path = args.model.join(name);
-        std::fs::write(&path, text).map_err(|source| Error::Write { path, source })
+        let (path, partial) = (args.model.join(name), args.model.join(format!("{name}.partial")));
+        std::fs::write(&partial, text)
+            .and_then(|()| std::fs::rename(&partial, &path))
+            .map_err(|source| Error::Write { path, source })
     };
     write(models::bundle::MANIFEST_FILE, serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n")?;
     let card_path = args.model.join("MODEL_CARD.md");

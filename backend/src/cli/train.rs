@@ -358,8 +358,16 @@ pub fn calibrated_stats(model: &models::nn::FusionNet, data: &Data) -> Standardi
     let val = data.prepared.samples(&data.prepared.val, &data.stats);
     let predictions =
         models::train::predict(model, &val, models::batch::Modalities::BOTH, &data.stats, 256, &data.device);
-    let points: Vec<_> = data.prepared.val.iter().map(|&i| data.prepared.records[i].labels).zip(predictions).collect();
-    data.stats.recalibrated(&points)
+    data.stats.recalibrated(&labelled_points(&data.prepared, &data.prepared.val, &predictions))
+}
+
+/// Each of `rows`' labels beside its prediction (`predictions` in the order of `rows`).
+pub fn labelled_points(
+    prepared: &Prepared,
+    rows: &[usize],
+    predictions: &[models::train::Prediction],
+) -> Vec<([Option<f32>; models::batch::PROPERTIES], models::train::Prediction)> {
+    rows.iter().map(|&i| prepared.records[i].labels).zip(predictions.iter().copied()).collect()
 }
 
 pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
@@ -374,11 +382,10 @@ pub fn test_metrics(
     predictions: &[models::train::Prediction],
 ) -> BTreeMap<String, BTreeMap<String, f64>> {
     let mut out = BTreeMap::new();
+    let points = labelled_points(prepared, &prepared.test, predictions);
     for (p, (name, _)) in LABEL_COLUMNS.iter().enumerate() {
         let train_values: Vec<f64> =
             prepared.train.iter().filter_map(|&i| prepared.records[i].labels[p]).map(f64::from).collect();
-        let points: Vec<_> =
-            prepared.test.iter().map(|&i| prepared.records[i].labels).zip(predictions.iter().copied()).collect();
         let (actual, predicted, sigma) = models::calibration::labelled(&points, p);
         if actual.is_empty() || train_values.is_empty() {
             continue;
