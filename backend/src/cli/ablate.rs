@@ -37,6 +37,10 @@ pub struct AblateArgs {
     /// Where to train: cpu (default), wgpu or cuda.
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
+    /// Only these variants, comma-separated (tables 2 and 4 are about `cross`, so it must be
+    /// among them), e.g. `graph,text,cross` when the budget does not allow all six.
+    #[arg(long, value_delimiter = ',', default_value = "graph,text,concat,late,matmmfuse,cross")]
+    pub variants: Vec<String>,
 }
 
 const VARIANTS: [FusionKind; 6] = [
@@ -47,6 +51,20 @@ const VARIANTS: [FusionKind; 6] = [
     FusionKind::Matmmfuse,
     FusionKind::Cross,
 ];
+
+/// The variants named in `names`, in the order of [`VARIANTS`].
+fn chosen_variants(names: &[String]) -> Result<Vec<FusionKind>> {
+    if let Some(unknown) = names.iter().find(|n| !VARIANTS.iter().any(|k| name(*k) == n.trim())) {
+        return Err(Error::Usage(format!(
+            "--variants: unknown variant '{unknown}' (one of graph, text, concat, late, matmmfuse, cross)"
+        )));
+    }
+    let kinds: Vec<FusionKind> = VARIANTS.into_iter().filter(|k| names.iter().any(|n| n.trim() == name(*k))).collect();
+    if !kinds.contains(&FusionKind::Cross) {
+        return Err(Error::Usage("--variants must include cross: tables 2 and 4 measure it".into()));
+    }
+    Ok(kinds)
+}
 
 /// An out-of-distribution set: inputs and a reference value per structure.
 struct ZeroShot {
@@ -129,6 +147,7 @@ fn test_points(data: &Data, predictions: &[Prediction], p: usize) -> (Vec<f64>, 
 
 pub fn run(args: &AblateArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    let variants = chosen_variants(&args.variants)?;
     let base = TrainConfig::load(&args.config, &args.set)?;
     if base.model.frozen_text.is_some() {
         return Err(Error::Usage(format!(
@@ -145,7 +164,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
 
     let mut models: Vec<(FusionKind, FusionNet, f64)> = Vec::new();
-    for kind in VARIANTS {
+    for kind in variants.iter().copied() {
         let mut config = base.clone();
         config.model.fusion = kind;
         let net = network(&config, &data);
@@ -173,6 +192,10 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         models.iter().map(|(_, _, seconds)| seconds).sum::<f64>() / 60.0,
         started.elapsed().as_secs_f64() / 60.0
     );
+    if variants.len() < VARIANTS.len() {
+        let names: Vec<String> = variants.iter().map(|k| format!("`{}`", name(*k))).collect();
+        let _ = writeln!(md, "Variants: {} only (of the six; `--variants`).\n", names.join(", "));
+    }
     let labelled =
         |rows: &[usize], p: usize| rows.iter().filter(|&&i| data.prepared.records[i].labels[p].is_some()).count();
     md.push_str("Labelled structures per property (train / test):");
@@ -290,4 +313,23 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     std::fs::write(&args.out, md).map_err(|source| Error::Write { path: args.out.clone(), source })?;
     eprintln!("wrote {}", args.out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_keep_the_table_order_and_need_cross() {
+        let names = |s: &str| s.split(',').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            chosen_variants(&names("cross,graph,text")).unwrap(),
+            [FusionKind::Graph, FusionKind::Text, FusionKind::Cross]
+        );
+        assert_eq!(chosen_variants(&names("graph,text,concat,late,matmmfuse,cross")).unwrap(), VARIANTS);
+        let err = chosen_variants(&names("graph,text")).unwrap_err().to_string();
+        assert!(err.contains("must include cross"), "{err}");
+        let err = chosen_variants(&names("graph,cros")).unwrap_err().to_string();
+        assert!(err.contains("unknown variant 'cros'"), "{err}");
+    }
 }
