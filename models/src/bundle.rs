@@ -107,6 +107,12 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// The checked manifest as `manifest.json` text (`path` only names it in errors).
+    pub fn to_json(&self, path: &Path) -> Result<String> {
+        validate(self).map_err(|message| Error::Manifest { path: path.to_path_buf(), message })?;
+        Ok(serde_json::to_string_pretty(self).expect("manifest serialises") + "\n")
+    }
+
     /// The text of this manifest's first vocabulary file, given its fetched bytes, once its
     /// sha256 matches.
     pub fn verify_vocabulary(&self, bytes: Vec<u8>) -> Result<String> {
@@ -196,10 +202,9 @@ impl Bundle {
         };
         manifest.weights = FileRef { file: "model.bpk".into(), sha256: sha256_hex(weights) };
         manifest.vocabulary = vec![FileRef { file: "vocab.txt".into(), sha256: sha256_hex(vocab_text.as_bytes()) }];
-        validate(&manifest).map_err(|message| Error::Manifest { path: dir.join(MANIFEST_FILE), message })?;
+        let json = manifest.to_json(&dir.join(MANIFEST_FILE))?;
         write("model.bpk", weights)?;
         write("vocab.txt", vocab_text.as_bytes())?;
-        let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n";
         write(MANIFEST_FILE, json.as_bytes())
     }
 }

@@ -115,14 +115,15 @@ pub fn uncertainty_metrics(actual: &[f64], predicted: &[f64], sigma: &[f64]) -> 
 mod tests {
     use super::*;
 
-    /// Deterministic standard-normal draws (Box–Muller over a fixed LCG).
+    /// Deterministic standard-normal draws (Box–Muller over the project's SplitMix64).
     fn normals(n: usize) -> Vec<f64> {
-        let mut state = 12345u64;
-        let mut uniform = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
-        (0..n).map(|_| (-2.0 * uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * uniform()).cos()).collect()
+        let mut rng = crate::rng::SplitMix64::new(12345);
+        (0..n)
+            .map(|_| {
+                let (u, v) = (1.0 - rng.next_f64(), rng.next_f64());
+                (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+            })
+            .collect()
     }
 
     #[test]

@@ -236,7 +236,11 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let raw_cross_predictions = cross_predictions.expect("cross predictions");
     // σ recalibrated on validation exactly as `train` does before it writes a bundle.
     let cross_stats = calibrated_stats(cross, &data);
-    let cross_predictions = predict(cross, &test, Modalities::BOTH, &cross_stats, 256, &device);
+    // `stats` has unit factors, so the recalibrated σ is the raw one times the factor.
+    let cross_predictions: Vec<Prediction> = raw_cross_predictions
+        .iter()
+        .map(|p| Prediction { sigma: std::array::from_fn(|k| p.sigma[k] * cross_stats.sigma_scale[k]), ..*p })
+        .collect();
     let _ = writeln!(md, "\n## 2. Missing modality: `cross` with one input removed (test MAE)\n\n`{command}`\n");
     md.push_str(
         "| inputs | formation_energy_per_atom | band_gap | energy_above_hull | efermi |\n|---|---|---|---|---|\n",

@@ -71,7 +71,8 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
             .and_then(|()| std::fs::rename(&partial, &path))
             .map_err(|source| Error::Write { path, source })
     };
-    write(models::bundle::MANIFEST_FILE, serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n")?;
+    let manifest_file = models::bundle::MANIFEST_FILE;
+    write(manifest_file, manifest.to_json(&args.model.join(manifest_file))?)?;
     let card_path = args.model.join("MODEL_CARD.md");
     let card = match std::fs::read_to_string(&card_path) {
         Ok(card) => with_uncertainty_section(&card, &uncertainty_section(&manifest)),
