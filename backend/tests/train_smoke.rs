@@ -128,13 +128,15 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
         let coverage = manifest["metrics"][property]["coverage_68"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&coverage), "{property}: coverage {coverage}");
     }
-    let factors = |manifest: &serde_json::Value| -> Vec<f64> {
-        manifest["properties"].as_array().unwrap().iter().map(|p| p["sigma_scale"].as_f64().unwrap()).collect()
+    // (σ factor, z95) per property.
+    let factors = |manifest: &serde_json::Value| -> Vec<(f64, f64)> {
+        let properties = manifest["properties"].as_array().unwrap();
+        properties.iter().map(|p| (p["sigma_scale"].as_f64().unwrap(), p["z95"].as_f64().unwrap())).collect()
     };
     let trained = factors(&manifest);
-    assert!(trained.iter().all(|f| f.is_finite() && *f > 0.0), "{trained:?}");
+    assert!(trained.iter().all(|(f, z)| f.is_finite() && *f > 0.0 && z.is_finite() && *z > 0.0), "{trained:?}");
     // ... and `matfuse calibrate` on the same 100 validation rows (the first of mp2018) through
-    // the bundle and the predictor finds the same factors: it multiplies them by ~1.
+    // the bundle and the predictor finds the same factors and 95 % interval widths.
     let (headers, rows) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
     let split = matfuse_tests::column(&headers, "split");
     let mut val = csv::Writer::from_path(tmp.join("val.csv")).unwrap();
@@ -150,20 +152,26 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     let calibrated = tmp.join("calibrated");
     copy_dir(&whole.join("bundle"), &calibrated);
     let (mp2018_arg, ehull_arg) = (tmp.join("val.csv"), tmp.join("ehull.csv"));
-    run(&[
-        "calibrate",
-        "--model",
-        calibrated.to_str().unwrap(),
-        "--mp2018",
-        mp2018_arg.to_str().unwrap(),
-        "--ehull",
-        ehull_arg.to_str().unwrap(),
-    ]);
-    let again = factors(&json(&calibrated.join("manifest.json")));
-    for (p, (a, b)) in trained.iter().zip(&again).enumerate() {
+    let calibrate = || {
+        run(&[
+            "calibrate",
+            "--model",
+            calibrated.to_str().unwrap(),
+            "--mp2018",
+            mp2018_arg.to_str().unwrap(),
+            "--ehull",
+            ehull_arg.to_str().unwrap(),
+        ]);
+        factors(&json(&calibrated.join("manifest.json")))
+    };
+    let again = calibrate();
+    for (p, ((a, za), (b, zb))) in trained.iter().zip(&again).enumerate() {
         // The bundle's weights are f16, the run's f32: one step of the factor grid (0.7 %) apart at most.
         assert!((a / b - 1.0).abs() < 0.02, "property {p}: train {a}, calibrate {b}");
+        assert!((za / zb - 1.0).abs() < 0.05, "property {p}: train z95 {za}, calibrate {zb}");
     }
+    // Calibrating a calibrated bundle changes nothing (the factors are fitted on the raw σ).
+    assert_eq!(calibrate(), again);
     assert!(std::fs::read_to_string(calibrated.join("MODEL_CARD.md")).unwrap().contains("## Uncertainty"));
     let _ = std::fs::remove_dir_all(&tmp);
 }

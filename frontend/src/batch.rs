@@ -132,6 +132,7 @@ mod tests {
                     predictions: Predictions::from_arrays(
                         [0.0, g, 0.0, 0.0],
                         [0.1; 4],
+                        [2.0; 4],
                         ["eV/atom", "eV", "eV/atom", "eV"],
                     ),
                 })
@@ -186,7 +187,7 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("name,formula,space_group,formation_energy_per_atom,"));
-        assert!(lines[1].starts_with("b,B,P1,0,0.1,2,0.1,"));
+        assert!(lines[1].starts_with("b,B,P1,0,0.1,-0.2,0.2,2,0.1,1.8,2.2,"), "{}", lines[1]);
         assert!(lines[2].starts_with("a,,,") && lines[2].ends_with(",broken"));
     }
 }

@@ -47,10 +47,18 @@ pub struct PropertySpec {
     /// 1 in bundles written before it existed.
     #[serde(default = "unit_scale")]
     pub sigma_scale: f64,
+    /// Half-width of the central 95 % interval in units of σ (the scaled one), fitted on the
+    /// validation split; Gaussian (1.96) in bundles written before it existed.
+    #[serde(default = "gaussian_z95")]
+    pub z95: f64,
 }
 
 fn unit_scale() -> f64 {
     1.0
+}
+
+fn gaussian_z95() -> f64 {
+    crate::calibration::GAUSSIAN_Z95
 }
 
 /// Where a model came from, so its numbers can be regenerated.
@@ -99,6 +107,18 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// A prediction as the API reports it: each property in this manifest's unit, with its
+    /// central 95 % interval from the manifest's `z95`.
+    pub fn in_units(&self, p: &crate::train::Prediction) -> shared::api::Predictions {
+        let spec = |i: usize| self.properties.get(i);
+        shared::api::Predictions::from_arrays(
+            p.value,
+            p.sigma,
+            std::array::from_fn(|i| spec(i).map_or(crate::calibration::GAUSSIAN_Z95, |s| s.z95)),
+            std::array::from_fn(|i| spec(i).map_or("", |s| s.unit.as_str())),
+        )
+    }
+
     /// Parses `manifest.json` (read from `path`, for messages) and checks its schema.
     pub fn from_json(bytes: &[u8], path: &Path) -> Result<Manifest> {
         let manifest: Manifest = serde_json::from_slice(bytes)
@@ -145,6 +165,7 @@ impl Manifest {
                     mean: 0.0,
                     std: 1.0,
                     sigma_scale: 1.0,
+                    z95: crate::calibration::GAUSSIAN_Z95,
                 })
                 .collect(),
             training: Provenance { data: vec![], split: String::new(), command: String::new(), seed: None },
@@ -230,6 +251,9 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
     if let Some(p) = m.properties.iter().find(|p| !p.sigma_scale.is_finite() || p.sigma_scale <= 0.0) {
         return Err(format!("property '{}' has an invalid sigma_scale {} (must be positive)", p.name, p.sigma_scale));
     }
+    if let Some(p) = m.properties.iter().find(|p| !p.z95.is_finite() || p.z95 <= 0.0) {
+        return Err(format!("property '{}' has an invalid z95 {} (must be positive)", p.name, p.z95));
+    }
     for f in m.vocabulary.iter().chain([&m.weights]) {
         if !is_plain_file_name(&f.file) {
             return Err(format!("file '{}' must be a plain file name inside the bundle", f.file));
@@ -285,6 +309,7 @@ mod tests {
                 mean: 1.0,
                 std: 1.5,
                 sigma_scale: 1.0,
+                z95: crate::calibration::GAUSSIAN_Z95,
             }],
             training: Provenance {
                 data: vec!["mp2018".into()],
@@ -364,16 +389,22 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_sigma_scale_reads_as_one_and_a_non_positive_one_is_refused() {
+    fn missing_calibration_reads_as_none_and_a_non_positive_one_is_refused() {
         let weights = b"weights-3";
         let m = manifest(&sha256_hex(weights));
         let mut json = serde_json::to_value(&m).unwrap();
         json["properties"][0].as_object_mut().unwrap().remove("sigma_scale");
+        json["properties"][0].as_object_mut().unwrap().remove("z95");
         let parsed = Manifest::from_json(json.to_string().as_bytes(), Path::new("manifest.json")).unwrap();
         assert_eq!(parsed.properties[0].sigma_scale, 1.0);
-        let mut m = m;
-        m.properties[0].sigma_scale = 0.0;
-        let err = Bundle::load(&write_bundle(&m, weights)).unwrap_err().to_string();
+        assert_eq!(parsed.properties[0].z95, crate::calibration::GAUSSIAN_Z95);
+        let mut bad_scale = m.clone();
+        bad_scale.properties[0].sigma_scale = 0.0;
+        let err = Bundle::load(&write_bundle(&bad_scale, weights)).unwrap_err().to_string();
         assert!(err.contains("band_gap") && err.contains("sigma_scale"), "{err}");
+        let mut bad_z95 = m;
+        bad_z95.properties[0].z95 = -1.0;
+        let err = Bundle::load(&write_bundle(&bad_z95, weights)).unwrap_err().to_string();
+        assert!(err.contains("band_gap") && err.contains("z95"), "{err}");
     }
 }

@@ -5,6 +5,12 @@
 //! measures it) rather than the Gaussian likelihood, which a few large errors pull far up when
 //! the errors are heavy-tailed. It leaves the predicted values, and so every error metric,
 //! unchanged, and keeps the ranking of σ.
+//!
+//! Errors are heavier-tailed than a Gaussian, so no single σ makes both ±σ cover 68 % and
+//! ±1.96σ cover 95 %. The 95 % interval therefore gets its own half-width `z95 · σ`, with `z95`
+//! the split-conformal quantile of |error| / σ on the validation split (normalised conformal
+//! prediction, Papadopoulos et al. 2008; Angelopoulos & Bates 2021): the ⌈0.95 (n + 1)⌉-th
+//! smallest ratio, which covers at least 95 % of exchangeable new points.
 
 use crate::batch::PROPERTIES;
 use crate::metrics::{coverage, spearman};
@@ -17,7 +23,10 @@ const CENTRAL_Z: [f64; 19] = [
     0.841621, 0.934589, 1.036433, 1.150349, 1.281552, 1.439531, 1.644854, 1.959964,
 ];
 
-/// Fewer labelled validation points than this and the factor stays 1.
+/// z of the Gaussian central 95 % interval: `z95` where there is nothing to fit it on.
+pub const GAUSSIAN_Z95: f64 = 1.959964;
+
+/// Fewer labelled validation points than this and the factor stays 1 (and `z95` Gaussian).
 pub const MIN_POINTS: usize = 30;
 
 /// Candidate factors: 2^k for k in [-5, 5] in steps of 1/100.
@@ -78,13 +87,39 @@ pub fn fit_sigma_scale(actual: &[f64], predicted: &[f64], sigma: &[f64]) -> f64 
     2f64.powf(f64::from(best.1) / 100.0)
 }
 
-/// Each property's factor, fitted on the labelled `(labels, prediction)` pairs of a validation
-/// split (properties without a label in a row skip that row).
-pub fn fit_sigma_scales(points: &[([Option<f32>; PROPERTIES], Prediction)]) -> [f64; PROPERTIES] {
-    std::array::from_fn(|p| {
-        let (actual, predicted, sigma) = labelled(points, p);
-        fit_sigma_scale(&actual, &predicted, &sigma)
-    })
+/// The half-width of the central 95 % interval in units of σ: the split-conformal quantile of
+/// |error| / σ on these points, within [1.96/32, 1.96·32]; Gaussian for fewer than
+/// [`MIN_POINTS`] points.
+pub fn fit_z95(actual: &[f64], predicted: &[f64], sigma: &[f64]) -> f64 {
+    let sorted = sorted_ratios(actual, predicted, sigma);
+    if sorted.len() < MIN_POINTS {
+        return GAUSSIAN_Z95;
+    }
+    let rank = ((0.95 * (sorted.len() + 1) as f64).ceil() as usize).min(sorted.len());
+    sorted[rank - 1].clamp(GAUSSIAN_Z95 / 32.0, GAUSSIAN_Z95 * 32.0)
+}
+
+/// Per property: the factor on σ and the 95 % interval's half-width in units of the scaled σ.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calibration {
+    pub sigma_scale: [f64; PROPERTIES],
+    pub z95: [f64; PROPERTIES],
+}
+
+impl Calibration {
+    /// Fitted on the labelled `(labels, prediction)` pairs of a validation split (properties
+    /// without a label in a row skip that row): first the σ factor, then `z95` on the scaled σ.
+    pub fn fit(points: &[([Option<f32>; PROPERTIES], Prediction)]) -> Calibration {
+        let mut calibration = Calibration { sigma_scale: [1.0; PROPERTIES], z95: [GAUSSIAN_Z95; PROPERTIES] };
+        for p in 0..PROPERTIES {
+            let (actual, predicted, sigma) = labelled(points, p);
+            let scale = fit_sigma_scale(&actual, &predicted, &sigma);
+            let scaled: Vec<f64> = sigma.iter().map(|s| s * scale).collect();
+            calibration.sigma_scale[p] = scale;
+            calibration.z95[p] = fit_z95(&actual, &predicted, &scaled);
+        }
+        calibration
+    }
 }
 
 /// Property `p`'s (actual, predicted, σ) over the rows that have its label.
@@ -100,13 +135,13 @@ pub fn labelled(points: &[([Option<f32>; PROPERTIES], Prediction)], p: usize) ->
     out
 }
 
-/// How well σ describes the errors: the share of points inside the central 68 % and 95 %
-/// Gaussian intervals and Spearman(σ, |error|), keyed as in a manifest's metrics.
-pub fn uncertainty_metrics(actual: &[f64], predicted: &[f64], sigma: &[f64]) -> BTreeMap<String, f64> {
+/// How well σ describes the errors: the share of points inside the central 68 % interval (±σ)
+/// and 95 % interval (±`z95`·σ) and Spearman(σ, |error|), keyed as in a manifest's metrics.
+pub fn uncertainty_metrics(actual: &[f64], predicted: &[f64], sigma: &[f64], z95: f64) -> BTreeMap<String, f64> {
     let errors: Vec<f64> = actual.iter().zip(predicted).map(|(a, p)| (a - p).abs()).collect();
     BTreeMap::from([
         ("coverage_68".to_string(), coverage(actual, predicted, sigma, 1.0)),
-        ("coverage_95".to_string(), coverage(actual, predicted, sigma, 1.96)),
+        ("coverage_95".to_string(), coverage(actual, predicted, sigma, z95)),
         ("sigma_error_spearman".to_string(), spearman(sigma, &errors)),
     ])
 }
@@ -140,6 +175,32 @@ mod tests {
         let calibrated = fit_sigma_scale(&actual, &predicted, &vec![2.0; actual.len()]);
         assert!((calibrated - 1.0).abs() < 0.05, "{calibrated}");
         assert!(miscalibration(&sorted_ratios(&actual, &predicted, &vec![2.0; actual.len()]), 1.0) < 0.02);
+    }
+
+    #[test]
+    fn z95_is_the_conformal_quantile_and_widens_for_heavy_tails() {
+        let errors = normals(4000);
+        let predicted = vec![0.0; errors.len()];
+        let sigma = vec![1.0; errors.len()];
+        // Gaussian errors with the right σ: z95 ≈ 1.96.
+        let z = fit_z95(&errors, &predicted, &sigma);
+        assert!((z - GAUSSIAN_Z95).abs() < 0.1, "{z}");
+        // Student-t-like tails (a Gaussian over a random scale): ±σ fits the body, the 95 %
+        // interval needs more than 1.96σ, and z95 covers 95 % of the points it was fitted on.
+        let scales = normals(4000);
+        let heavy: Vec<f64> = errors.iter().zip(&scales).map(|(e, s)| e * (0.5 + s.abs())).collect();
+        let calibration = Calibration::fit(
+            &heavy
+                .iter()
+                .map(|h| ([Some(*h as f32), None, None, None], Prediction { value: [0.0; 4], sigma: [1.0; 4] }))
+                .collect::<Vec<_>>(),
+        );
+        let scaled = vec![calibration.sigma_scale[0]; heavy.len()];
+        assert!(calibration.z95[0] > 1.1 * GAUSSIAN_Z95, "{:?}", calibration);
+        let covered = coverage(&heavy, &predicted, &scaled, calibration.z95[0]);
+        assert!((0.95..0.955).contains(&covered), "{covered}");
+        // Properties without labels keep the Gaussian interval and a unit factor.
+        assert_eq!((calibration.sigma_scale[1], calibration.z95[1]), (1.0, GAUSSIAN_Z95));
     }
 
     #[test]

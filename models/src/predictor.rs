@@ -115,6 +115,7 @@ impl Predictor {
             mean: std::array::from_fn(|p| manifest.properties[p].mean),
             std: std::array::from_fn(|p| manifest.properties[p].std),
             sigma_scale: std::array::from_fn(|p| manifest.properties[p].sigma_scale),
+            z95: std::array::from_fn(|p| manifest.properties[p].z95),
         };
         Ok(Predictor { manifest, network, net, vocab, stats, large, device: device.clone() })
     }

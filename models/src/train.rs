@@ -64,10 +64,18 @@ pub struct Standardizer {
     /// Multiplies each property's predicted σ (see [`crate::calibration`]); 1 until fitted.
     #[serde(default = "unit_scales")]
     pub sigma_scale: [f64; PROPERTIES],
+    /// Half-width of each property's central 95 % interval in units of the scaled σ (see
+    /// [`crate::calibration`]); Gaussian until fitted.
+    #[serde(default = "gaussian_z95")]
+    pub z95: [f64; PROPERTIES],
 }
 
 fn unit_scales() -> [f64; PROPERTIES] {
     [1.0; PROPERTIES]
+}
+
+fn gaussian_z95() -> [f64; PROPERTIES] {
+    [crate::calibration::GAUSSIAN_Z95; PROPERTIES]
 }
 
 impl Standardizer {
@@ -83,7 +91,7 @@ impl Standardizer {
                 std[p] = var.sqrt().max(1e-6);
             }
         }
-        Standardizer { mean, std, sigma_scale: unit_scales() }
+        Standardizer { mean, std, sigma_scale: unit_scales(), z95: gaussian_z95() }
     }
 
     /// The head's outputs for a batch in property units: γ and √variance × the σ scale,
@@ -102,10 +110,15 @@ impl Standardizer {
     }
 
     /// This standardisation with each property's σ factor multiplied by the one fitted on
-    /// `validation` (labels with the predictions made under this standardisation).
+    /// `validation` (labels with the predictions made under this standardisation) and the 95 %
+    /// interval's `z95` fitted on the σ so scaled.
     pub fn recalibrated(&self, validation: &[([Option<f32>; PROPERTIES], Prediction)]) -> Standardizer {
-        let factors = crate::calibration::fit_sigma_scales(validation);
-        Standardizer { sigma_scale: std::array::from_fn(|p| self.sigma_scale[p] * factors[p]), ..self.clone() }
+        let fitted = crate::calibration::Calibration::fit(validation);
+        Standardizer {
+            sigma_scale: std::array::from_fn(|p| self.sigma_scale[p] * fitted.sigma_scale[p]),
+            z95: fitted.z95,
+            ..self.clone()
+        }
     }
 
     pub fn standardize(&self, labels: [Option<f32>; PROPERTIES]) -> [Option<f32>; PROPERTIES] {

@@ -28,12 +28,17 @@ pub struct PredictRequest {
     pub model: Option<String>,
 }
 
-/// A predicted property in its unit, with the model's σ (evidential: aleatoric + epistemic).
+/// A predicted property in its unit, with the model's σ (evidential: aleatoric + epistemic,
+/// recalibrated on validation so that ±σ is a central 68 % interval).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PropertyValue {
     pub value: f64,
     pub sigma: f64,
     pub unit: String,
+    /// The central 95 % interval `[low, high]`: value ± z95·σ with the model's validation-fitted
+    /// z95 (wider than 1.96σ where errors are heavy-tailed), the low end clipped at 0 for
+    /// properties that cannot be negative.
+    pub interval_95: [f64; 2],
 }
 
 /// The four predicted properties.
@@ -49,9 +54,17 @@ impl Predictions {
     /// Property names in the order of [`Predictions::iter`] (and of the model's outputs).
     pub const NAMES: [&'static str; 4] = ["formation_energy_per_atom", "band_gap", "energy_above_hull", "efermi"];
 
-    /// Builds the four values from arrays in [`Predictions::NAMES`] order.
-    pub fn from_arrays(value: [f64; 4], sigma: [f64; 4], unit: [&str; 4]) -> Predictions {
-        let p = |i: usize| PropertyValue { value: value[i], sigma: sigma[i], unit: unit[i].to_string() };
+    /// Which of [`Predictions::NAMES`] cannot be negative (band gap, energy above hull).
+    pub const NON_NEGATIVE: [bool; 4] = [false, true, true, false];
+
+    /// Builds the four values from arrays in [`Predictions::NAMES`] order; `z95` is each 95 %
+    /// interval's half-width in units of σ.
+    pub fn from_arrays(value: [f64; 4], sigma: [f64; 4], z95: [f64; 4], unit: [&str; 4]) -> Predictions {
+        let p = |i: usize| {
+            let (low, high) = (value[i] - z95[i] * sigma[i], value[i] + z95[i] * sigma[i]);
+            let low = if Predictions::NON_NEGATIVE[i] { low.max(0.0) } else { low };
+            PropertyValue { value: value[i], sigma: sigma[i], unit: unit[i].to_string(), interval_95: [low, high] }
+        };
         Predictions { formation_energy_per_atom: p(0), band_gap: p(1), energy_above_hull: p(2), efermi: p(3) }
     }
 

@@ -127,8 +127,11 @@ PREDICTIONS = """
 const info = document.querySelector('#run-info');
 if (!info) { const e = document.querySelector('#model-error, #prediction-error'); return e ? {error: e.textContent} : null; }
 const cards = {};
-for (const c of document.querySelectorAll('.card[data-property]'))
-  cards[c.dataset.property] = {value: Number(c.dataset.value), sigma: Number(c.dataset.sigma)};
+for (const c of document.querySelectorAll('.card[data-property]')) {
+  const interval = c.querySelector('.interval');
+  cards[c.dataset.property] = {value: Number(c.dataset.value), sigma: Number(c.dataset.sigma),
+                               low95: Number(interval?.dataset.low95), high95: Number(interval?.dataset.high95)};
+}
 const removed = {};
 for (const r of document.querySelectorAll('.ablation tr[data-property]'))
   removed[r.dataset.property] = {without_text: Number(r.querySelector('.graph-only').dataset.value),

@@ -34,10 +34,14 @@ def backend_prediction(base, text, model="browser"):
 
 
 def differences(page, api):
-    """(name, |page - api|) for every value, σ, single-input value and gate weight."""
+    """(name, |page - api|) for every value, σ, 95 % interval end, single-input value and gate
+    weight (an interval the page does not show counts as an infinite difference)."""
     for name, value in api["predictions"].items():
         yield f"{name}.value", abs(page["cards"][name]["value"] - value["value"])
         yield f"{name}.sigma", abs(page["cards"][name]["sigma"] - value["sigma"])
+        for end, key in enumerate(("low95", "high95")):
+            shown = page["cards"][name].get(key)  # null (JSON's NaN) when the page shows none
+            yield f"{name}.{key}", abs(shown - value["interval_95"][end]) if shown is not None else float("inf")
         for removed in ("without_text", "without_graph"):
             yield f"{name}.{removed}", abs(page["removed"][name][removed] - api["interpretation"][removed][name]["value"])
     for key, weight in (api["interpretation"].get("gate") or {}).items():

@@ -1,4 +1,4 @@
-//! `matfuse calibrate`: fits a bundle's σ factors on the validation split and records the test
+//! `matfuse calibrate`: fits a bundle's σ factors and 95 % interval widths on the validation split and records the test
 //! split's coverage in its manifest and card. `matfuse train` does the same for every bundle it
 //! writes; this command brings bundles trained before that up to date without retraining.
 
@@ -8,7 +8,7 @@ use crate::dataset::union;
 use crate::error::{Error, Result};
 use crate::table::{TableRow, read_table};
 use models::batch::{Modalities, PROPERTIES};
-use models::calibration::{fit_sigma_scales, labelled, uncertainty_metrics};
+use models::calibration::{Calibration, labelled, uncertainty_metrics};
 use models::predictor::Predictor;
 use models::train::Prediction;
 use std::path::PathBuf;
@@ -32,28 +32,34 @@ pub struct CalibrateArgs {
 pub fn run(args: &CalibrateArgs) -> Result<()> {
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
     let rows = union(read_table(&args.mp2018)?, read_table(&args.ehull)?);
+    // The evidential head's raw σ (the bundle's factors divided out), so that the factors are
+    // fitted as `train` fits them and calibrating twice changes nothing.
+    let old_scale: [f64; PROPERTIES] = std::array::from_fn(|p| predictor.manifest.properties[p].sigma_scale);
     let points = |split: &str| -> Vec<([Option<f32>; PROPERTIES], Prediction)> {
         let rows: Vec<TableRow> = rows.iter().filter(|r| r.split.as_deref() == Some(split)).cloned().collect();
         let predicted = predictions(&predictor, &inputs(&predictor, &rows), Modalities::BOTH);
-        rows.iter().zip(predicted).filter_map(|(row, p)| p.map(|p| (row.labels, p))).collect()
+        let raw = |p: Prediction| Prediction { sigma: std::array::from_fn(|k| p.sigma[k] / old_scale[k]), ..p };
+        rows.iter().zip(predicted).filter_map(|(row, p)| p.map(|p| (row.labels, raw(p)))).collect()
     };
     let validation = points("val");
     if validation.is_empty() {
         return Err(Error::Usage(format!("no validation rows (split = val) in {}", args.mp2018.display())));
     }
-    let factors = fit_sigma_scales(&validation);
+    let fitted = Calibration::fit(&validation);
     let test = points("test");
 
     let mut manifest = predictor.manifest.clone();
     for (p, spec) in manifest.properties.iter_mut().enumerate().take(PROPERTIES) {
-        spec.sigma_scale *= factors[p];
+        spec.sigma_scale = fitted.sigma_scale[p];
+        spec.z95 = fitted.z95[p];
         let (actual, predicted, sigma) = labelled(&test, p);
-        let sigma: Vec<f64> = sigma.iter().map(|s| s * factors[p]).collect();
-        let metrics = uncertainty_metrics(&actual, &predicted, &sigma);
+        let sigma: Vec<f64> = sigma.iter().map(|s| s * fitted.sigma_scale[p]).collect();
+        let metrics = uncertainty_metrics(&actual, &predicted, &sigma, spec.z95);
         eprintln!(
-            "{}: σ factor {:.3} (from {} validation labels); test coverage 68 % {:.1} %, 95 % {:.1} % ({} labels)",
+            "{}: σ factor {:.3}, z95 {:.2} (from {} validation labels); test coverage 68 % {:.1} %, 95 % {:.1} % ({} labels)",
             spec.name,
             spec.sigma_scale,
+            spec.z95,
             labelled(&validation, p).0.len(),
             100.0 * metrics["coverage_68"],
             100.0 * metrics["coverage_95"],

@@ -193,6 +193,8 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     for (name, unit) in LABEL_COLUMNS {
         header.push(format!("{name} ({unit})"));
         header.push(format!("{name}_sigma"));
+        header.push(format!("{name}_low95"));
+        header.push(format!("{name}_high95"));
     }
     header.push("error".into());
     let lines = rows.iter().zip(&inputs).zip(&predicted).map(|((row, input), pred)| {
@@ -200,9 +202,14 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         let formula =
             shared::io::parse(&row.structure).map(|s| shared::composition::reduced_formula(&s)).unwrap_or_default();
         cells.push(formula);
-        for p in 0..PROPERTIES {
-            cells.push(pred.map(|x| format!("{:.4}", x.value[p])).unwrap_or_default());
-            cells.push(pred.map(|x| format!("{:.4}", x.sigma[p])).unwrap_or_default());
+        let in_units = pred.as_ref().map(|x| predictor.manifest.in_units(x));
+        for (_, value) in in_units.iter().flat_map(|p| p.iter()) {
+            cells.extend(
+                [value.value, value.sigma, value.interval_95[0], value.interval_95[1]].map(|v| format!("{v:.4}")),
+            );
+        }
+        if in_units.is_none() {
+            cells.extend(std::iter::repeat_n(String::new(), 4 * PROPERTIES));
         }
         cells.push(input.as_ref().err().cloned().unwrap_or_default());
         cells

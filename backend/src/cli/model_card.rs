@@ -67,15 +67,16 @@ pub fn render(m: &Manifest) -> String {
 /// test coverage the manifest records.
 pub fn uncertainty_section(m: &Manifest) -> String {
     let mut out = String::from("\n## Uncertainty\n\n");
-    out.push_str("σ is the evidential head's predictive standard deviation times one factor per property, fitted on the validation split after training so that the central Gaussian intervals ±zσ cover the share of points they claim (σ scaling; the test split plays no part). Test-split coverage with that factor:\n\n");
-    out.push_str("| property | σ factor | 68 % interval covers | 95 % interval covers | Spearman(σ, \\|error\\|) |\n|---|---|---|---|---|\n");
+    out.push_str("σ is the evidential head's predictive standard deviation times one factor per property, fitted on the validation split after training so that ±σ covers the share of points a Gaussian interval claims (σ scaling, chosen over the 5 %…95 % intervals). Errors are heavier-tailed than a Gaussian, so the central 95 % interval is ±z95·σ with z95 the split-conformal quantile of |error| / σ on the validation split, not ±1.96σ. The test split plays no part in either. Test-split coverage:\n\n");
+    out.push_str("| property | σ factor | z95 | ±σ covers (68 %) | ±z95·σ covers (95 %) | Spearman(σ, \\|error\\|) |\n|---|---|---|---|---|---|\n");
     for p in &m.properties {
         let metric = |k: &str| m.metrics.get(&p.name).and_then(|x| x.get(k)).copied();
         let percent = |k: &str| metric(k).map(|v| format!("{:.1} %", 100.0 * v)).unwrap_or_else(|| "—".into());
         out.push_str(&format!(
-            "| {} | {:.3} | {} | {} | {} |\n",
+            "| {} | {:.3} | {:.2} | {} | {} | {} |\n",
             p.name,
             p.sigma_scale,
+            p.z95,
             percent("coverage_68"),
             percent("coverage_95"),
             metric("sigma_error_spearman").map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into())
@@ -114,8 +115,9 @@ mod tests {
         let mut m = Manifest::untrained("browser", NetConfig::new(FusionKind::Cross, 100));
         let card = render(&m).replace("\n## Uncertainty", "\n## Status (hand-written)\n\nKept.\n\n## Uncertainty");
         m.properties[0].sigma_scale = 0.5;
+        m.properties[0].z95 = 2.5;
         let updated = with_uncertainty_section(&card, &uncertainty_section(&m));
-        assert!(updated.contains("| formation_energy_per_atom | 0.500 |"), "{updated}");
+        assert!(updated.contains("| formation_energy_per_atom | 0.500 | 2.50 |"), "{updated}");
         assert!(updated.contains("\n\n## Status (hand-written)\n\nKept.\n\n## Uncertainty\n"), "{updated}");
         assert_eq!(updated.matches("## Uncertainty").count(), 1);
         assert!(updated.contains("|\n\n## Caveats\n"), "{updated}");

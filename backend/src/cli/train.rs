@@ -341,7 +341,7 @@ pub fn evaluate_and_write_bundle(
     let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
     let predictions =
         models::train::predict(model, &test_samples, models::batch::Modalities::BOTH, &stats, 256, &data.device);
-    let metrics = test_metrics(&data.prepared, &predictions);
+    let metrics = test_metrics(&data.prepared, &predictions, &stats.z95);
     write_bundle(out, config, net, data, model, &Evaluation { stats, metrics }, provenance)
 }
 
@@ -376,10 +376,11 @@ pub fn read_vocab(path: &Path) -> Result<Vocabulary> {
 }
 
 /// Test-split MAE/RMSE/R²/Spearman per property, the predict-the-training-median MAE and how
-/// well σ covers and ranks the errors.
+/// well σ covers and ranks the errors (the 95 % interval as ±`z95`·σ).
 pub fn test_metrics(
     prepared: &Prepared,
     predictions: &[models::train::Prediction],
+    z95: &[f64; PROPERTIES],
 ) -> BTreeMap<String, BTreeMap<String, f64>> {
     let mut out = BTreeMap::new();
     let points = labelled_points(prepared, &prepared.test, predictions);
@@ -401,7 +402,7 @@ pub fn test_metrics(
             ("spearman".to_string(), m.spearman),
             ("median_baseline_mae".to_string(), baseline),
         ]);
-        metrics.extend(models::calibration::uncertainty_metrics(&actual, &predicted, &sigma));
+        metrics.extend(models::calibration::uncertainty_metrics(&actual, &predicted, &sigma, z95[p]));
         out.insert((*name).to_string(), metrics);
     }
     out
@@ -440,6 +441,7 @@ fn write_bundle(
                 mean: stats.mean[p],
                 std: stats.std[p],
                 sigma_scale: stats.sigma_scale[p],
+                z95: stats.z95[p],
             })
             .collect(),
         training: Provenance {

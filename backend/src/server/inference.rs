@@ -47,11 +47,9 @@ pub fn predict(
     let text_only = predictor.predict(std::slice::from_ref(&input), Modalities::TEXT_ONLY);
     let model_ms = ms(model_start);
 
-    let units: Vec<&str> = entry.manifest.properties.iter().map(|p| p.unit.as_str()).collect();
     let predictions = |p: Option<&Prediction>| -> ApiResult<Predictions> {
         let p = p.ok_or_else(|| ApiError::internal("the model returned no prediction"))?;
-        let unit = |i: usize| units.get(i).copied().unwrap_or("");
-        Ok(Predictions::from_arrays(p.value, p.sigma, [unit(0), unit(1), unit(2), unit(3)]))
+        Ok(entry.manifest.in_units(p))
     };
     let interpretation = Interpretation {
         gate: explanation.gate.as_deref().and_then(modality_weights),

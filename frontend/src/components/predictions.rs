@@ -93,7 +93,10 @@ fn PredictionView(
 }
 
 /// What the ± means, on hover.
-const SIGMA_MEANING: &str = "± σ: the predicted standard deviation, rescaled on the validation split so that about 68 % of true values fall within ± σ and 95 % within ± 2σ (the model card lists the measured test coverage).";
+const SIGMA_MEANING: &str = "± σ: the predicted standard deviation, rescaled on the validation split so that about 68 % of true values fall within ± σ (the model card lists the measured test coverage).";
+
+/// What the 95 % interval means, on hover.
+const INTERVAL_MEANING: &str = "Central 95 % interval: fitted on the validation split so that 95 % of true values fall inside it. It is wider than ± 2σ where the model's errors are heavy-tailed.";
 
 /// One property: value ± σ in its unit, what it means and its caveat; the full-fusion value
 /// under it once the backend's model has answered.
@@ -117,6 +120,9 @@ fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue, full: Signal<
                 <span class="number">{fixed(value.value, info.decimals)}</span>
                 <span class="sigma" title=SIGMA_MEANING>" ± " {fixed(value.sigma, info.decimals)}</span>
                 " " <span class="unit">{value.unit.clone()}</span>
+            </p>
+            <p class="interval" title=INTERVAL_MEANING data-low95=exact(value.interval_95[0]) data-high95=exact(value.interval_95[1])>
+                "95 % interval: " {fixed(value.interval_95[0], info.decimals)} " … " {fixed(value.interval_95[1], info.decimals)} " " {value.unit.clone()}
             </p>
             <p class="meaning">{info.meaning}</p>
             {full_value}

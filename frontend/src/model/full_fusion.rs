@@ -110,7 +110,7 @@ impl FullFusionModel {
         let start = now_ms();
         let prediction = self.predictor.predict_one_async(&input, Modalities::BOTH).await.map_err(|e| e.to_string())?;
         let inference_ms = now_ms() - start;
-        let predictions = super::local::in_units(&self.predictor.manifest, &prediction);
+        let predictions = self.predictor.manifest.in_units(&prediction);
         Ok(Arc::new(FullFusionPrediction { predictions, embed_ms, inference_ms }))
     }
 }

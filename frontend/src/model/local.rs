@@ -108,14 +108,8 @@ impl LocalModel {
     }
 
     fn in_units(&self, p: &Prediction) -> Predictions {
-        in_units(&self.predictor.manifest, p)
+        self.predictor.manifest.in_units(p)
     }
-}
-
-/// A prediction with the units its model's manifest gives each property.
-pub(crate) fn in_units(manifest: &Manifest, p: &Prediction) -> Predictions {
-    let unit = |i: usize| manifest.properties.get(i).map_or("", |p| p.unit.as_str());
-    Predictions::from_arrays(p.value, p.sigma, [unit(0), unit(1), unit(2), unit(3)])
 }
 
 fn unknown_ood() -> OodReport {

@@ -129,6 +129,8 @@ pub fn result_header() -> Vec<String> {
     for name in Predictions::NAMES {
         cells.push(name.to_string());
         cells.push(format!("{name}_sigma"));
+        cells.push(format!("{name}_low95"));
+        cells.push(format!("{name}_high95"));
     }
     cells.push("error".into());
     cells
@@ -144,11 +146,13 @@ pub fn result_row(name: &str, outcome: Result<(&str, &str, &Predictions), &str>)
             for (_, p) in predictions.iter() {
                 cells.push(p.value.to_string());
                 cells.push(p.sigma.to_string());
+                cells.push(p.interval_95[0].to_string());
+                cells.push(p.interval_95[1].to_string());
             }
             cells.push(String::new());
         }
         Err(message) => {
-            cells.extend(std::iter::repeat_n(String::new(), 2 + 2 * Predictions::NAMES.len()));
+            cells.extend(std::iter::repeat_n(String::new(), 2 + 4 * Predictions::NAMES.len()));
             cells.push(message.to_string());
         }
     }
@@ -210,12 +214,15 @@ mod tests {
 
     #[test]
     fn result_rows_line_up_with_the_header() {
-        let p = Predictions::from_arrays([1.0; 4], [0.5; 4], ["eV/atom", "eV", "eV/atom", "eV"]);
+        let p = Predictions::from_arrays([1.0; 4], [0.5; 4], [3.0; 4], ["eV/atom", "eV", "eV/atom", "eV"]);
         let ok = result_row("a, b", Ok(("NaCl", "Fm-3m", &p)));
         let bad = result_row("c", Err("no atoms"));
         assert_eq!(ok.len(), result_header().len());
         assert_eq!(bad.len(), result_header().len());
         assert_eq!(csv_record(&ok[..2]), "\"a, b\",NaCl\n");
+        // value, σ, then the 95 % interval (band gap's low end clipped at 0).
+        assert_eq!(ok[3..7], ["1", "0.5", "-0.5", "2.5"]);
+        assert_eq!(ok[7..11], ["1", "0.5", "0", "2.5"]);
         assert_eq!(bad.last().unwrap(), "no atoms");
     }
 }
