@@ -122,7 +122,7 @@ fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue, full: Signal<
                 " " <span class="unit">{value.unit.clone()}</span>
             </p>
             <p class="interval" title=INTERVAL_MEANING data-low95=exact(value.interval_95[0]) data-high95=exact(value.interval_95[1])>
-                "95 % interval: " {fixed(value.interval_95[0], info.decimals)} " … " {fixed(value.interval_95[1], info.decimals)} " " {value.unit.clone()}
+                "95 % interval: " {fixed(value.interval_95[0], info.decimals)} " to " {fixed(value.interval_95[1], info.decimals)} " " {value.unit.clone()}
             </p>
             <p class="meaning">{info.meaning}</p>
             {full_value}
