@@ -202,14 +202,13 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         let formula =
             shared::io::parse(&row.structure).map(|s| shared::composition::reduced_formula(&s)).unwrap_or_default();
         cells.push(formula);
-        let in_units = pred.as_ref().map(|x| predictor.manifest.in_units(x));
-        for (_, value) in in_units.iter().flat_map(|p| p.iter()) {
-            cells.extend(
-                [value.value, value.sigma, value.interval_95[0], value.interval_95[1]].map(|v| format!("{v:.4}")),
-            );
-        }
-        if in_units.is_none() {
-            cells.extend(std::iter::repeat_n(String::new(), 4 * PROPERTIES));
+        match pred.as_ref().map(|x| predictor.manifest.in_units(x)) {
+            Some(values) => {
+                for (_, v) in values.iter() {
+                    cells.extend([v.value, v.sigma, v.interval_95[0], v.interval_95[1]].map(|x| format!("{x:.4}")));
+                }
+            }
+            None => cells.extend(std::iter::repeat_n(String::new(), 4 * PROPERTIES)),
         }
         cells.push(input.as_ref().err().cloned().unwrap_or_default());
         cells
