@@ -310,6 +310,7 @@ fn the_ablation_writes_its_four_tables_and_reuses_finished_runs() {
         assert!(runs.join(variant).join("best.bpk").is_file(), "{variant} kept its best weights");
     }
     assert!(first.contains("| graph only (text removed) |") && first.contains("perov5: 40 cubic perovskites"));
+    assert!(first.contains("| validation score | train time |"), "table 1 shows the selection criterion:\n{first}");
 
     // Everything but the wall time is the same when the finished runs are reused.
     run(&args);

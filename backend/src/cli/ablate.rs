@@ -164,7 +164,8 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let jarvis = zero_shot(read_jarvis(&args.jarvis)?, &data, max_tokens);
     let command = std::env::args().collect::<Vec<_>>().join(" ");
 
-    let mut models: Vec<(FusionKind, FusionNet, f64)> = Vec::new();
+    // (variant, best-validation network, training seconds, best validation score)
+    let mut models: Vec<(FusionKind, FusionNet, f64, f64)> = Vec::new();
     for kind in variants.iter().copied() {
         let mut config = base.clone();
         config.model.fusion = kind;
@@ -174,7 +175,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         // The epochs' own times, so a run resumed or reused from its directory reports what
         // its training cost rather than this command's share of it.
         let seconds = state.history.iter().map(|e| e.seconds).sum();
-        models.push((kind, model, seconds));
+        models.push((kind, model, seconds, state.best_score));
     }
 
     let stats: &Standardizer = &data.stats;
@@ -190,7 +191,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         base.train.seed,
         base.train.epochs,
         super::bench::machine_description(),
-        models.iter().map(|(_, _, seconds)| seconds).sum::<f64>() / 60.0,
+        models.iter().map(|(_, _, seconds, _)| seconds).sum::<f64>() / 60.0,
         started.elapsed().as_secs_f64() / 60.0
     );
     if variants.len() < VARIANTS.len() {
@@ -205,11 +206,14 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     }
     md.push_str("\n\n");
     let _ = writeln!(md, "## 1. Ablation on the test split (MAE; R² in brackets)\n\n`{command}`\n");
+    md.push_str(
+        "Validation score: the mean over properties of validation MAE / training std at the best epoch, which early stopping and the choice of the shipped variant use (lower is better); the test columns play no part in either.\n\n",
+    );
     md.push_str("| variant |");
     for (n, u) in LABEL_COLUMNS {
         let _ = write!(md, " {n} ({u}) |");
     }
-    md.push_str(" train time |\n|---|---|---|---|---|---|\n| median of training labels |");
+    md.push_str(" validation score | train time |\n|---|---|---|---|---|---|---|\n| median of training labels |");
     for p in 0..PROPERTIES {
         let train: Vec<f64> =
             data.prepared.train.iter().filter_map(|&i| data.prepared.records[i].labels[p]).map(f64::from).collect();
@@ -217,9 +221,9 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         let m = median(&train);
         let _ = write!(md, " {:.4} |", actual.iter().map(|a| (a - m).abs()).sum::<f64>() / actual.len().max(1) as f64);
     }
-    md.push_str(" — |\n");
+    md.push_str(" — | — |\n");
     let mut cross_predictions = None;
-    for (kind, model, secs) in &models {
+    for (kind, model, secs, val_score) in &models {
         let predictions = predict(model, &test, Modalities::BOTH, stats, 256, &device);
         let _ = write!(md, "| `{}` |", name(*kind));
         for p in 0..PROPERTIES {
@@ -227,13 +231,13 @@ pub fn run(args: &AblateArgs) -> Result<()> {
             let m = regression_metrics(&a, &v);
             let _ = write!(md, " {:.4} ({:.3}) |", m.mae, m.r2);
         }
-        let _ = writeln!(md, " {:.1} min |", secs / 60.0);
+        let _ = writeln!(md, " {val_score:.4} | {:.1} min |", secs / 60.0);
         if *kind == FusionKind::Cross {
             cross_predictions = Some(predictions);
         }
     }
 
-    let (_, cross, _) = models.iter().find(|(k, _, _)| *k == FusionKind::Cross).expect("cross variant");
+    let (_, cross, _, _) = models.iter().find(|(k, _, _, _)| *k == FusionKind::Cross).expect("cross variant");
     let raw_cross_predictions = cross_predictions.expect("cross predictions");
     // σ recalibrated on validation exactly as `train` does before it writes a bundle.
     let cross_stats = calibrated_stats(cross, &data);
@@ -269,7 +273,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     );
     md.push_str("| variant | perov5 Spearman ρ | perov5 MAE (eV/atom) | JARVIS Spearman ρ | JARVIS MAE (eV/atom) |\n|---|---|---|---|---|\n");
     let mut perov5_sigma = 0.0;
-    for (kind, model, _) in &models {
+    for (kind, model, _, _) in &models {
         let mut row = format!("| `{}` |", name(*kind));
         for set in [&perov5, &jarvis] {
             let predictions = predict(model, &set.samples(), Modalities::BOTH, stats, 256, &device);
