@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -40,17 +41,25 @@ fn start_with(data_dir: &Path, static_dir: &Path, args: &[&str]) -> (Server, Str
     let mut server = Server(
         serve_command(data_dir, static_dir, args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap(),
     );
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("server exited before listening").unwrap();
-        if let Some(at) = line.find("://") {
-            let rest = &line[at + 3..];
-            break rest[..rest.find(' ').unwrap_or(rest.len())].to_string();
+    let lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    // The reader keeps the pipe drained after passing on the address; a server that hangs
+    // before listening fails the test instead of hanging it.
+    let (address, addr) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Some(at) = line.find("://") {
+                let rest = &line[at + 3..];
+                let _ = address.send(rest[..rest.find(' ').unwrap_or(rest.len())].to_string());
+            }
         }
-    };
-    std::thread::spawn(move || lines.for_each(drop)); // keep the pipe drained
+    });
+    let addr = addr.recv_timeout(STARTUP).unwrap_or_else(|e| panic!("the server did not report its address: {e}"));
     (server, addr)
 }
+
+/// How long a server may take to start listening, and a request to be answered.
+const STARTUP: Duration = Duration::from_secs(120);
+const ANSWER: Duration = Duration::from_secs(120);
 
 fn serve_command(data_dir: &Path, static_dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_matfuse"));
@@ -83,6 +92,7 @@ fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
 /// One HTTP/1.1 exchange over a fresh connection: status and body.
 fn send(addr: &str, method: &str, path: &str, content_type: &str, headers: &[&str], body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(ANSWER)).unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -95,7 +105,7 @@ fn send(addr: &str, method: &str, path: &str, content_type: &str, headers: &[&st
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(body).unwrap();
     let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    stream.read_to_string(&mut response).unwrap_or_else(|e| panic!("{method} {path}: no complete answer: {e}"));
     let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, response.split("\r\n\r\n").nth(1).unwrap_or("").to_string())
 }
@@ -141,7 +151,7 @@ fn finished_jobs_and_their_models_survive_kill_9_and_restart() {
     let id = serde_json::from_str::<serde_json::Value>(&reply).unwrap()["id"].as_str().unwrap().to_string();
     let finished = (0..1200)
         .map(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(100));
             job(&addr, &id)
         })
         .find(|j| j["state"] != "queued" && j["state"] != "running")
@@ -171,11 +181,13 @@ fn tls_serves_https_and_names_unusable_files() {
     let (server, addr) =
         start_with(&data, &site, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let response = runtime.block_on(https_get(&addr, "/healthz", &fixtures.join("ca.crt")));
+    let response = runtime
+        .block_on(async { tokio::time::timeout(ANSWER, https_get(&addr, "/healthz", &fixtures.join("ca.crt"))).await })
+        .expect("no https answer in time");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     // Plain http to the https port gets no HTTP answer.
     let mut stream = TcpStream::connect(&addr).unwrap();
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     // The server may hang up before or while the request is written: that is fine too.
     let _ = write!(stream, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     let mut plain = Vec::new();
