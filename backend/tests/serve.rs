@@ -46,10 +46,13 @@ fn start_with(data_dir: &Path, static_dir: &Path, args: &[&str]) -> (Server, Str
     // before listening fails the test instead of hanging it.
     let (address, addr) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        let mut address = Some(address);
         for line in lines.map_while(Result::ok) {
             if let Some(at) = line.find("://") {
                 let rest = &line[at + 3..];
-                let _ = address.send(rest[..rest.find(' ').unwrap_or(rest.len())].to_string());
+                if let Some(address) = address.take() {
+                    let _ = address.send(rest[..rest.find(' ').unwrap_or(rest.len())].to_string());
+                }
             }
         }
     });

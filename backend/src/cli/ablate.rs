@@ -67,6 +67,18 @@ fn chosen_variants(names: &[String]) -> Result<Vec<FusionKind>> {
     Ok(kinds)
 }
 
+/// One variant's finished run.
+struct Trained {
+    kind: FusionKind,
+    /// The network of the best validation epoch.
+    model: FusionNet,
+    /// The epochs' own times, so a run resumed or reused from its directory reports what its
+    /// training cost rather than this command's share of it.
+    seconds: f64,
+    /// The early-stopping criterion at the best epoch (lower is better).
+    val_score: f64,
+}
+
 /// An out-of-distribution set: inputs and a reference value per structure.
 struct ZeroShot {
     graphs: Vec<CrystalGraph>,
@@ -164,18 +176,15 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let jarvis = zero_shot(read_jarvis(&args.jarvis)?, &data, max_tokens);
     let command = std::env::args().collect::<Vec<_>>().join(" ");
 
-    // (variant, best-validation network, training seconds, best validation score)
-    let mut models: Vec<(FusionKind, FusionNet, f64, f64)> = Vec::new();
+    let mut models: Vec<Trained> = Vec::new();
     for kind in variants.iter().copied() {
         let mut config = base.clone();
         config.model.fusion = kind;
         let net = network(&config, &data);
         let (state, model) = fit(&config, &net, &data, &args.runs.join(name(kind)), true, None)?;
         let model = model.ok_or_else(|| Error::Usage(format!("variant {} did not finish", name(kind))))?;
-        // The epochs' own times, so a run resumed or reused from its directory reports what
-        // its training cost rather than this command's share of it.
         let seconds = state.history.iter().map(|e| e.seconds).sum();
-        models.push((kind, model, seconds, state.best_score));
+        models.push(Trained { kind, model, seconds, val_score: state.best_score });
     }
 
     let stats: &Standardizer = &data.stats;
@@ -191,7 +200,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         base.train.seed,
         base.train.epochs,
         super::bench::machine_description(),
-        models.iter().map(|(_, _, seconds, _)| seconds).sum::<f64>() / 60.0,
+        models.iter().map(|m| m.seconds).sum::<f64>() / 60.0,
         started.elapsed().as_secs_f64() / 60.0
     );
     if variants.len() < VARIANTS.len() {
@@ -223,7 +232,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     }
     md.push_str(" — | — |\n");
     let mut cross_predictions = None;
-    for (kind, model, secs, val_score) in &models {
+    for Trained { kind, model, seconds, val_score } in &models {
         let predictions = predict(model, &test, Modalities::BOTH, stats, 256, &device);
         let _ = write!(md, "| `{}` |", name(*kind));
         for p in 0..PROPERTIES {
@@ -231,13 +240,13 @@ pub fn run(args: &AblateArgs) -> Result<()> {
             let m = regression_metrics(&a, &v);
             let _ = write!(md, " {:.4} ({:.3}) |", m.mae, m.r2);
         }
-        let _ = writeln!(md, " {val_score:.4} | {:.1} min |", secs / 60.0);
+        let _ = writeln!(md, " {val_score:.4} | {:.1} min |", seconds / 60.0);
         if *kind == FusionKind::Cross {
             cross_predictions = Some(predictions);
         }
     }
 
-    let (_, cross, _, _) = models.iter().find(|(k, _, _, _)| *k == FusionKind::Cross).expect("cross variant");
+    let cross = &models.iter().find(|m| m.kind == FusionKind::Cross).expect("cross variant").model;
     let raw_cross_predictions = cross_predictions.expect("cross predictions");
     // σ recalibrated on validation exactly as `train` does before it writes a bundle.
     let cross_stats = calibrated_stats(cross, &data);
@@ -273,7 +282,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     );
     md.push_str("| variant | perov5 Spearman ρ | perov5 MAE (eV/atom) | JARVIS Spearman ρ | JARVIS MAE (eV/atom) |\n|---|---|---|---|---|\n");
     let mut perov5_sigma = 0.0;
-    for (kind, model, _, _) in &models {
+    for Trained { kind, model, .. } in &models {
         let mut row = format!("| `{}` |", name(*kind));
         for set in [&perov5, &jarvis] {
             let predictions = predict(model, &set.samples(), Modalities::BOTH, stats, 256, &device);
