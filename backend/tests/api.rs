@@ -185,13 +185,18 @@ async fn batch_reads_csv_and_answers_csv() {
     let mut rows = csv::Reader::from_reader(reply.body.as_slice());
     let headers = rows.headers().unwrap().clone();
     assert_eq!(headers.iter().take(3).collect::<Vec<_>>(), ["name", "formula", "space_group"]);
-    assert_eq!(headers.len(), 3 + 16 + 1);
+    assert_eq!(headers.len(), 3 + 16 + 3 + 1);
+    assert_eq!(
+        headers.iter().skip(19).collect::<Vec<_>>(),
+        ["ood", "ood_training_quantile", "unseen_elements", "error"]
+    );
     assert_eq!((&headers[5], &headers[6]), ("formation_energy_per_atom_low95", "formation_energy_per_atom_high95"));
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
-    assert_eq!((&rows[0][0], &rows[0][1], &rows[0][2], &rows[0][19]), ("mp-22862", "NaCl", "Fm-3m", ""));
+    assert_eq!((&rows[0][0], &rows[0][1], &rows[0][2], &rows[0][22]), ("mp-22862", "NaCl", "Fm-3m", ""));
+    assert!(["typical", "unusual"].contains(&&rows[0][19]) && rows[0][21].is_empty(), "{:?}", &rows[0]);
     assert!(rows[0][3].parse::<f64>().unwrap() < 0.0, "NaCl's formation energy is negative");
     assert_eq!(&rows[1][0], "bad");
-    assert!(!rows[1][19].is_empty());
+    assert!(rows[1][19].is_empty() && !rows[1][22].is_empty());
     let [value, low, high] = [3, 5, 6].map(|i| rows[0][i].parse::<f64>().unwrap());
     assert!(low < value && value < high, "{low} < {value} < {high}");
 }

@@ -72,3 +72,47 @@ fn device_and_encoder_flags_fail_clearly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("unknown device 'tpu' (expected cpu, wgpu or cuda)"), "{stderr}");
 }
+
+/// α-polonium (simple cubic, a = 3.359 Å): a real crystal whose element no training structure has.
+const POLONIUM: &str = "alpha-Po\n1.0\n3.359 0 0\n0 3.359 0\n0 0 3.359\nPo\n1\nDirect\n0 0 0\n";
+
+#[test]
+fn predict_flags_structures_outside_the_training_data() {
+    let dir = std::env::temp_dir().join(format!("matfuse-predict-ood-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [("NaCl.cif", rock_salt()), ("Po.vasp", POLONIUM), ("broken.cif", "data_x\n")];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let paths: Vec<String> = files.iter().map(|(name, _)| dir.join(name).display().to_string()).collect();
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser");
+    let mut args = vec!["predict", "--model", model];
+    args.extend(paths.iter().map(String::as_str));
+    let out = matfuse(&args, "");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut table = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = table.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[header.len() - 4..], ["ood", "ood_training_quantile", "unseen_elements", "error"]);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
+    let cell = |row: usize, name: &str| rows[row][column(name)].to_string();
+
+    assert_eq!(
+        (cell(0, "formula"), cell(0, "unseen_elements"), cell(0, "error")),
+        ("NaCl".into(), "".into(), "".into())
+    );
+    assert!(["typical", "unusual"].contains(&cell(0, "ood").as_str()), "{:?}", rows[0]);
+    let quantile: f64 = cell(0, "ood_training_quantile").parse().unwrap();
+    assert!((0.0..=1.0).contains(&quantile));
+
+    assert_eq!(
+        (cell(1, "formula"), cell(1, "ood"), cell(1, "unseen_elements")),
+        ("Po".into(), "out_of_distribution".into(), "Po".into())
+    );
+    assert!(cell(1, "formation_energy_per_atom (eV/atom)").parse::<f64>().unwrap().is_finite());
+
+    assert_eq!(cell(2, "ood"), "");
+    assert!(cell(2, "error").contains("_cell_length_a"), "{:?}", rows[2]);
+}

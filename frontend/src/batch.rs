@@ -2,7 +2,7 @@
 //! each item is analysed and predicted exactly as a single structure is, and the rows sort and
 //! download as the backend's batch CSV ([`shared::batch`]).
 
-use shared::api::{BatchLine, BatchOutcome, Predictions};
+use shared::api::{BatchLine, BatchOutcome, OodReport, Predictions};
 use shared::batch::{self, TableItem};
 
 /// One result row, in input order `index`.
@@ -18,6 +18,7 @@ pub struct RowResult {
     pub formula: String,
     pub space_group: String,
     pub predictions: Predictions,
+    pub ood: OodReport,
 }
 
 /// The items of dropped or picked files (`(name, bytes)`): a zip archive adds its members, a
@@ -56,6 +57,7 @@ pub fn row_from_line(line: &str) -> Result<(BatchRow, Option<String>), String> {
                 formula: r.symmetry.formula.clone(),
                 space_group: r.symmetry.space_group.symbol.clone(),
                 predictions: r.predictions.clone(),
+                ood: r.ood.clone(),
             }),
             Some(r.model.id.clone()),
         ),
@@ -109,7 +111,15 @@ pub fn to_csv(rows: &[BatchRow]) -> String {
     let mut out = batch::csv_record(&batch::result_header());
     for row in ordered {
         let cells = match &row.outcome {
-            Ok(r) => batch::result_row(&row.name, Ok((&r.formula, &r.space_group, &r.predictions))),
+            Ok(r) => batch::result_row(
+                &row.name,
+                Ok(batch::RowValues {
+                    formula: &r.formula,
+                    space_group: &r.space_group,
+                    predictions: &r.predictions,
+                    ood: &r.ood,
+                }),
+            ),
             Err(e) => batch::result_row(&row.name, Err(e)),
         };
         out.push_str(&batch::csv_record(&cells));
@@ -135,6 +145,13 @@ mod tests {
                         [2.0; 4],
                         ["eV/atom", "eV", "eV/atom", "eV"],
                     ),
+                    ood: shared::api::OodReport {
+                        score: Some(1.0),
+                        training_quantile: Some(0.5),
+                        level: shared::api::OodLevel::Typical,
+                        unseen_elements: vec![],
+                        method: "test".into(),
+                    },
                 })
                 .ok_or_else(|| "broken".to_string()),
         }
@@ -188,6 +205,7 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("name,formula,space_group,formation_energy_per_atom,"));
         assert!(lines[1].starts_with("b,B,P1,0,0.1,-0.2,0.2,2,0.1,1.8,2.2,"), "{}", lines[1]);
+        assert!(lines[1].ends_with(",typical,0.500,,"), "{}", lines[1]);
         assert!(lines[2].starts_with("a,,,") && lines[2].ends_with(",broken"));
     }
 }

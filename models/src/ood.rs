@@ -165,6 +165,21 @@ impl OodStatistics {
     }
 }
 
+/// The report for `structure` under `stats`, or level `unknown` when the model has no
+/// statistics for its weights (no `ood.json`, or one computed for other weights).
+pub fn assess(stats: Option<&OodStatistics>, structure: &Structure, embedding: &[f32]) -> OodReport {
+    match stats {
+        Some(stats) => stats.report(structure, embedding),
+        None => OodReport {
+            score: None,
+            training_quantile: None,
+            level: OodLevel::Unknown,
+            unseen_elements: vec![],
+            method: format!("no training statistics are installed for this model (no {OOD_FILE} for its weights)"),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

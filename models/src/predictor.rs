@@ -285,13 +285,21 @@ impl Predictor {
 
     /// The fused embeddings the heads read (both modalities), one per input, batched.
     pub fn embeddings(&self, inputs: &[ModelInput]) -> Vec<Vec<f32>> {
+        self.predict_with_embeddings(inputs).into_iter().map(|(_, embedding)| embedding).collect()
+    }
+
+    /// Each input's prediction (both modalities) with the fused embedding its heads read, from
+    /// one forward pass per batch of 256 (the same values as [`Predictor::predict`]).
+    pub fn predict_with_embeddings(&self, inputs: &[ModelInput]) -> Vec<(Prediction, Vec<f32>)> {
         let mut out = Vec::with_capacity(inputs.len());
         for chunk in inputs.chunks(256) {
             let samples = samples(chunk);
             let batch = Batch::new(&samples, &vec![Modalities::BOTH; chunk.len()], &self.device);
-            let flat = to_vec(self.net.forward(&batch).embedding);
+            let output = self.net.forward(&batch);
+            let predictions = self.stats.predictions(&Evidence::from_raw(output.raw));
+            let flat = to_vec(output.embedding);
             let width = flat.len() / chunk.len();
-            out.extend(flat.chunks(width.max(1)).map(<[f32]>::to_vec));
+            out.extend(predictions.into_iter().zip(flat.chunks(width.max(1)).map(<[f32]>::to_vec)));
         }
         out
     }

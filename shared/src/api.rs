@@ -166,6 +166,18 @@ pub enum OodLevel {
     Unknown,
 }
 
+impl OodLevel {
+    /// The level's serialised name (`typical`, `unusual`, `out_of_distribution`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OodLevel::Typical => "typical",
+            OodLevel::Unusual => "unusual",
+            OodLevel::OutOfDistribution => "out_of_distribution",
+            OodLevel::Unknown => "unknown",
+        }
+    }
+}
+
 /// Out-of-distribution assessment (see ARCHITECTURE.md, "Out-of-distribution score").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OodReport {

@@ -143,12 +143,16 @@ def batch_flow(browser, base):
     rows = browser.js("return document.querySelectorAll('#batch-table tbody tr').length")
     check("a batch of 20 files gives 20 rows", rows == 20, f"{rows} rows; {note}")
     check("the batch CSV has 20 rows", len(table) == 20, f"{len(table)} rows")
-    worst = 0.0
+    worst, levels = 0.0, []
     for path, row in zip(paths[:19], table[:19]):
         api = backend_prediction(base, open(path).read())
         for name, value in api["predictions"].items():
             worst = max(worst, abs(float(row[name]) - value["value"]), abs(float(row[name + "_sigma"]) - value["sigma"]))
+        if row["ood"] != api["ood"]["level"] or row["unseen_elements"] != " ".join(api["ood"]["unseen_elements"]):
+            levels.append(f"{row['name']}: {row['ood']} vs {api['ood']['level']}")
     check("batch rows equal single predictions (backend, model browser)", worst <= 1e-4, f"max |row - api| = {worst:.2e}")
+    check("batch rows carry the single predictions' out-of-distribution levels", not levels and all(r["ood"] for r in table[:19]),
+          "; ".join(levels))
     check("the broken file's row carries its error", bool(table and table[-1]["error"]) and table[-1]["name"] == "19_broken.cif",
           table[-1]["error"] if table else "")
 

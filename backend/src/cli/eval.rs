@@ -5,10 +5,13 @@ use crate::error::{Error, Result};
 use crate::table::{TableRow, read_table};
 use models::batch::{Modalities, PROPERTIES};
 use models::metrics::{Metrics, regression_metrics};
+use models::ood::OodStatistics;
 use models::predictor::{ModelInput, Predictor};
 use models::train::Prediction;
 use rayon::prelude::*;
 use serde::Serialize;
+use shared::Structure;
+use shared::batch;
 use shared::dataset::LABEL_COLUMNS;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -187,8 +190,25 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     if rows.is_empty() {
         return Err(Error::Usage("nothing to predict: give structure files or --csv".into()));
     }
-    let inputs = inputs(&predictor, &rows);
-    let predicted = predictions(&predictor, &inputs, Modalities::BOTH);
+    // Each row's reduced formula where it parses, and its structure and model input where the
+    // model can read it (else why not).
+    let parsed: Vec<(String, std::result::Result<(Structure, ModelInput), String>)> = rows
+        .par_iter()
+        .map(|row| match shared::io::parse(&row.structure) {
+            Ok(structure) => {
+                let formula = shared::composition::reduced_formula(&structure);
+                match predictor.input(&structure) {
+                    Ok(input) => (formula, Ok((structure, input))),
+                    Err(e) => (formula, Err(e.to_string())),
+                }
+            }
+            Err(e) => (String::new(), Err(e.to_string())),
+        })
+        .collect();
+    let readable: Vec<ModelInput> =
+        parsed.iter().filter_map(|(_, p)| p.as_ref().ok().map(|(_, input)| input.clone())).collect();
+    let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
+    let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
     let mut header = vec!["id".to_string(), "formula".to_string()];
     for (name, unit) in LABEL_COLUMNS {
         header.push(format!("{name} ({unit})"));
@@ -196,21 +216,24 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         header.push(format!("{name}_low95"));
         header.push(format!("{name}_high95"));
     }
+    header.extend(batch::OOD_COLUMNS.map(String::from));
     header.push("error".into());
-    let lines = rows.iter().zip(&inputs).zip(&predicted).map(|((row, input), pred)| {
-        let mut cells = vec![row.id.clone()];
-        let formula =
-            shared::io::parse(&row.structure).map(|s| shared::composition::reduced_formula(&s)).unwrap_or_default();
-        cells.push(formula);
-        match pred.as_ref().map(|x| predictor.manifest.in_units(x)) {
-            Some(values) => {
-                for (_, v) in values.iter() {
+    let lines = rows.iter().zip(&parsed).map(|(row, (formula, parsed))| {
+        let mut cells = vec![row.id.clone(), formula.clone()];
+        match parsed {
+            Ok((structure, _)) => {
+                let (prediction, embedding) = outputs.next().expect("one output per readable input");
+                for (_, v) in predictor.manifest.in_units(&prediction).iter() {
                     cells.extend([v.value, v.sigma, v.interval_95[0], v.interval_95[1]].map(|x| format!("{x:.4}")));
                 }
+                cells.extend(batch::ood_cells(&models::ood::assess(ood.as_ref(), structure, &embedding)));
+                cells.push(String::new());
             }
-            None => cells.extend(std::iter::repeat_n(String::new(), 4 * PROPERTIES)),
+            Err(e) => {
+                cells.extend(std::iter::repeat_n(String::new(), 4 * PROPERTIES + batch::OOD_COLUMNS.len()));
+                cells.push(e.clone());
+            }
         }
-        cells.push(input.as_ref().err().cloned().unwrap_or_default());
         cells
     });
     let header: Vec<&str> = header.iter().map(String::as_str).collect();

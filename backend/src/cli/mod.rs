@@ -78,7 +78,8 @@ enum Command {
     Ablate(ablate::AblateArgs),
     /// Evaluate a model on a labelled table: MAE, RMSE, R² and Spearman ρ per property.
     Eval(eval::EvalArgs),
-    /// Predict the four properties (value and σ) of structure files or a table, as CSV.
+    /// Predict the four properties (value, σ, 95 % interval) of structure files or a table, as
+    /// CSV, with each structure's out-of-distribution level and elements unseen in training.
     Predict(eval::PredictArgs),
     /// Benchmarks that write their table into BENCHMARKS.md.
     #[command(subcommand)]

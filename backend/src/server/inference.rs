@@ -9,8 +9,8 @@ use models::batch::Modalities;
 use models::predictor::{Explanation, ModelInput};
 use models::train::Prediction;
 use shared::api::{
-    AttendedAtom, AttendedToken, Interpretation, ModalityWeights, ModelInfo, OodLevel, OodReport, PredictRequest,
-    PredictResponse, Predictions, SymmetryInfo, TextSource, Timings, codes,
+    AttendedAtom, AttendedToken, Interpretation, ModalityWeights, ModelInfo, PredictRequest, PredictResponse,
+    Predictions, SymmetryInfo, TextSource, Timings, codes,
 };
 use shared::describe::{DescribeOptions, describe};
 use shared::report::SpaceGroupRef;
@@ -70,7 +70,7 @@ pub fn predict(
             symprec: DEFAULT_SYMPREC,
         },
         interpretation,
-        ood: ood_report(entry, &structure, &explanation.embedding),
+        ood: models::ood::assess(entry.ood.as_ref(), &structure, &explanation.embedding),
         timings: Timings { featurize_ms, model_ms, total_ms: ms(started) },
         model,
     })
@@ -179,21 +179,6 @@ fn top_atoms(structure: &Structure, explanation: &Explanation) -> Vec<AttendedAt
             Some(AttendedAtom { index, element: site.element.symbol().to_string(), weight })
         })
         .collect()
-}
-
-/// Elements absent from the training data, and the embedding's distance from it when the
-/// model has training statistics (see [`models::ood`]).
-fn ood_report(entry: &ModelEntry, structure: &Structure, embedding: &[f32]) -> OodReport {
-    let Some(stats) = &entry.ood else {
-        return OodReport {
-            score: None,
-            training_quantile: None,
-            level: OodLevel::Unknown,
-            unseen_elements: vec![],
-            method: "no training statistics are installed for this model (no ood.json in its bundle)".into(),
-        };
-    };
-    stats.report(structure, embedding)
 }
 
 #[cfg(test)]

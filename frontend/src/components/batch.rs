@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use leptos::{ev, prelude::*, task::spawn_local};
-use shared::api::Predictions;
+use shared::api::{OodLevel, OodReport, Predictions};
 use wasm_bindgen::JsCast;
 use web_sys::FileList;
 
@@ -163,6 +163,7 @@ pub fn BatchPanel(
                                     let label = info(name).map_or(name.to_string(), |p| p.title.to_string());
                                     header(label, SortKey::Property(i))
                                 }).collect_view()}
+                                <th scope="col" title="How close each structure is to the model's training data">"Training data"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -184,11 +185,27 @@ fn Row(row: BatchRow) -> impl IntoView {
                 .iter()
                 .map(|(_, p)| view! { <td class="num">{fixed(p.value, 3)}" ± "{fixed(p.sigma, 3)}</td> })
                 .collect_view();
-            view! { <td>{r.formula}" "<span class="muted">{r.space_group}</span></td>{values} }.into_any()
+            view! { <td>{r.formula}" "<span class="muted">{r.space_group}</span></td>{values}{ood_cell(&r.ood)} }
+                .into_any()
         }
-        Err(e) => view! { <td colspan="5" class="status bad">{e}</td> }.into_any(),
+        Err(e) => view! { <td colspan="6" class="status bad">{e}</td> }.into_any(),
     };
     view! { <tr><td class="num">{row.index + 1}</td><td>{row.name}</td>{cells}</tr> }
+}
+
+/// A row's distance from the training data in words (elements no training structure has are
+/// named), styled like the single view's note; the method is the cell's tooltip.
+fn ood_cell(report: &OodReport) -> impl IntoView + use<> {
+    let (class, text) = match report.level {
+        OodLevel::Typical => ("ood-cell typical", "typical".to_string()),
+        OodLevel::Unusual => ("ood-cell unusual", "unusual".to_string()),
+        OodLevel::OutOfDistribution if !report.unseen_elements.is_empty() => {
+            ("ood-cell out", format!("outside: no {} in training", report.unseen_elements.join(", ")))
+        }
+        OodLevel::OutOfDistribution => ("ood-cell out", "outside".to_string()),
+        OodLevel::Unknown => ("ood-cell", "not checked".to_string()),
+    };
+    view! { <td class=class title=report.method.clone()>{text}</td> }
 }
 
 /// Sends the files to the backend's batch endpoint and fills the table as its lines arrive;
@@ -241,6 +258,7 @@ async fn predict(model: &LocalModel, text: &str) -> Result<RowResult, String> {
         formula: report.formula.clone(),
         space_group: report.space_group.symbol.clone(),
         predictions: prediction.predictions.clone(),
+        ood: prediction.ood.clone(),
     })
 }
 

@@ -11,7 +11,7 @@ use models::predictor::Predictor;
 use models::train::Prediction;
 use models::{Bundle, Manifest};
 use shared::Structure;
-use shared::api::{ModalityWeights, OodLevel, OodReport, Predictions};
+use shared::api::{ModalityWeights, OodReport, Predictions};
 
 use super::{Backend, Compute};
 use crate::analysis::now_ms;
@@ -96,10 +96,7 @@ impl LocalModel {
             gate: explanation.gate.as_deref().and_then(gate_weights),
             description: input.description,
             tokens,
-            ood: match &self.ood {
-                Some(stats) => stats.report(structure, &explanation.embedding),
-                None => unknown_ood(),
-            },
+            ood: models::ood::assess(self.ood.as_ref(), structure, &explanation.embedding),
             atoms: explanation.atom_attention.unwrap_or_default().into_iter().map(f64::from).collect(),
             backend: self.compute.backend,
             inference_ms,
@@ -109,16 +106,6 @@ impl LocalModel {
 
     fn in_units(&self, p: &Prediction) -> Predictions {
         self.predictor.manifest.in_units(p)
-    }
-}
-
-fn unknown_ood() -> OodReport {
-    OodReport {
-        score: None,
-        training_quantile: None,
-        level: OodLevel::Unknown,
-        unseen_elements: vec![],
-        method: "the model was loaded without training statistics (no ood.json beside it)".into(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Batches of structures, the same in the backend (`POST /api/v1/predict/batch`) and the page:
 //! reading a structure table (a CSV with a `cif` or `poscar` column and an optional
 //! `name`/`material_id`/`id` column), the format a file name implies, and the result table's
-//! CSV layout (name, formula, space group, each property's value and σ, error). A batch file is
+//! CSV layout (name, formula, space group, each property's value, σ and 95 % interval, the
+//! out-of-distribution level, error). A batch file is
 //! one structure, a structure table or a zip archive of either ([`items_from_file`]).
 
 mod archive;
@@ -9,7 +10,7 @@ mod archive;
 pub use archive::{Member, UnpackLimits, is_zip, read_zip};
 
 use crate::Format;
-use crate::api::Predictions;
+use crate::api::{OodReport, Predictions};
 
 /// One structure of a batch: its name and text (with the format its file name or table column
 /// implies; `None` = detect from the text), or why it is unusable.
@@ -123,6 +124,21 @@ pub fn is_table(file_name: &str) -> bool {
     file_name.to_ascii_lowercase().ends_with(".csv")
 }
 
+/// Columns that say how far a structure is from the model's training data: the level
+/// (`typical`, `unusual`, `out_of_distribution`, `unknown`), the share of training structures
+/// that are closer to the training data's centre, and the elements no training structure has.
+pub const OOD_COLUMNS: [&str; 3] = ["ood", "ood_training_quantile", "unseen_elements"];
+
+/// The [`OOD_COLUMNS`] cells of one report (empty quantile when the model has no statistics;
+/// unseen elements separated by spaces).
+pub fn ood_cells(report: &OodReport) -> [String; 3] {
+    [
+        report.level.as_str().to_string(),
+        report.training_quantile.map(|q| format!("{q:.3}")).unwrap_or_default(),
+        report.unseen_elements.join(" "),
+    ]
+}
+
 /// Column names of the result table.
 pub fn result_header() -> Vec<String> {
     let mut cells = vec!["name".to_string(), "formula".into(), "space_group".into()];
@@ -132,27 +148,39 @@ pub fn result_header() -> Vec<String> {
         cells.push(format!("{name}_low95"));
         cells.push(format!("{name}_high95"));
     }
+    cells.extend(OOD_COLUMNS.map(String::from));
     cells.push("error".into());
     cells
 }
 
-/// One result row: the structure's formula, space-group symbol and predictions, or the error.
-pub fn result_row(name: &str, outcome: Result<(&str, &str, &Predictions), &str>) -> Vec<String> {
+/// What a result row holds for a structure that was predicted.
+#[derive(Clone, Copy, Debug)]
+pub struct RowValues<'a> {
+    pub formula: &'a str,
+    pub space_group: &'a str,
+    pub predictions: &'a Predictions,
+    pub ood: &'a OodReport,
+}
+
+/// One result row: the structure's formula, space-group symbol, predictions and
+/// out-of-distribution level, or the error.
+pub fn result_row(name: &str, outcome: Result<RowValues<'_>, &str>) -> Vec<String> {
     let mut cells = vec![name.to_string()];
     match outcome {
-        Ok((formula, space_group, predictions)) => {
-            cells.push(formula.to_string());
-            cells.push(space_group.to_string());
-            for (_, p) in predictions.iter() {
+        Ok(row) => {
+            cells.push(row.formula.to_string());
+            cells.push(row.space_group.to_string());
+            for (_, p) in row.predictions.iter() {
                 cells.push(p.value.to_string());
                 cells.push(p.sigma.to_string());
                 cells.push(p.interval_95[0].to_string());
                 cells.push(p.interval_95[1].to_string());
             }
+            cells.extend(ood_cells(row.ood));
             cells.push(String::new());
         }
         Err(message) => {
-            cells.extend(std::iter::repeat_n(String::new(), 2 + 4 * Predictions::NAMES.len()));
+            cells.extend(std::iter::repeat_n(String::new(), 2 + 4 * Predictions::NAMES.len() + OOD_COLUMNS.len()));
             cells.push(message.to_string());
         }
     }
@@ -215,7 +243,15 @@ mod tests {
     #[test]
     fn result_rows_line_up_with_the_header() {
         let p = Predictions::from_arrays([1.0; 4], [0.5; 4], [3.0; 4], ["eV/atom", "eV", "eV/atom", "eV"]);
-        let ok = result_row("a, b", Ok(("NaCl", "Fm-3m", &p)));
+        let ood = OodReport {
+            score: Some(4.2),
+            training_quantile: Some(0.99731),
+            level: crate::api::OodLevel::OutOfDistribution,
+            unseen_elements: vec!["Po".into(), "Rn".into()],
+            method: "test".into(),
+        };
+        let values = RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood };
+        let ok = result_row("a, b", Ok(values));
         let bad = result_row("c", Err("no atoms"));
         assert_eq!(ok.len(), result_header().len());
         assert_eq!(bad.len(), result_header().len());
@@ -223,6 +259,19 @@ mod tests {
         // value, σ, then the 95 % interval (band gap's low end clipped at 0).
         assert_eq!(ok[3..7], ["1", "0.5", "-0.5", "2.5"]);
         assert_eq!(ok[7..11], ["1", "0.5", "0", "2.5"]);
+        let header = result_header();
+        assert_eq!(header[19..22], OOD_COLUMNS);
+        assert_eq!(ok[19..22], ["out_of_distribution", "0.997", "Po Rn"]);
+        assert_eq!(ok.last().unwrap(), "");
+        assert!(bad[1..22].iter().all(String::is_empty));
         assert_eq!(bad.last().unwrap(), "no atoms");
+    }
+
+    #[test]
+    fn ood_levels_are_named_as_serialised() {
+        use crate::api::OodLevel;
+        for level in [OodLevel::Typical, OodLevel::Unusual, OodLevel::OutOfDistribution, OodLevel::Unknown] {
+            assert_eq!(serde_json::to_string(&level).unwrap(), format!("\"{}\"", level.as_str()));
+        }
     }
 }

@@ -127,7 +127,15 @@ fn csv_header() -> Bytes {
 
 fn csv_line(name: &str, outcome: &ApiResult<PredictResponse>) -> Bytes {
     let row = match outcome {
-        Ok(r) => batch::result_row(name, Ok((&r.symmetry.formula, &r.symmetry.space_group.symbol, &r.predictions))),
+        Ok(r) => batch::result_row(
+            name,
+            Ok(batch::RowValues {
+                formula: &r.symmetry.formula,
+                space_group: &r.symmetry.space_group.symbol,
+                predictions: &r.predictions,
+                ood: &r.ood,
+            }),
+        ),
         Err(e) => batch::result_row(name, Err(&e.body.message)),
     };
     Bytes::from(batch::csv_record(&row))
