@@ -9,7 +9,8 @@
 - with "Run on: the server" the same files go through the backend's batch endpoint and the rows
   equal the backend's single `/api/v1/predict` of each (its default model) within 1e-6;
 - the structure viewer draws with WebGL (SwiftShader here) and colours by attention on demand;
-- a what-if substitution (Sr → Ba) changes the formula and the predictions;
+- a what-if substitution (Sr → Ba) changes the formula and the predictions, and the note on the
+  training data carries the backend's out-of-distribution level for the new structure;
 - a screenshot of the results page is saved to ARTIFACT_DIR/results.png.
 
 Usage: app_flows.py BASE_URL ARTIFACT_DIR
@@ -120,6 +121,11 @@ def viewer_and_whatif(browser, base):
     formula = browser.js("return document.querySelector('[data-formula]').dataset.formula")
     changed = after.get("cards") != before.get("cards")
     check("what-if Sr → Ba updates the formula and the predictions", formula == "BaTiO3" and changed, formula)
+    text = browser.js("return document.querySelector('textarea').value")
+    level = backend_prediction(base, text)["ood"]["level"]
+    note = browser.js("const n = document.querySelector('#ood-note'); return n && {level: n.dataset.level, cls: n.className}")
+    check("the single view's training-data note has the backend's level", bool(note) and note["level"] == level
+          and note["cls"].startswith("ood "), f"{note} vs {level}")
 
 
 def run_batch(browser, paths, finished):

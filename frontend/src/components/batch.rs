@@ -196,15 +196,16 @@ fn Row(row: BatchRow) -> impl IntoView {
 /// A row's distance from the training data in words (elements no training structure has are
 /// named), styled like the single view's note; the method is the cell's tooltip.
 fn ood_cell(report: &OodReport) -> impl IntoView + use<> {
-    let (class, text) = match report.level {
-        OodLevel::Typical => ("ood-cell typical", "typical".to_string()),
-        OodLevel::Unusual => ("ood-cell unusual", "unusual".to_string()),
+    let text = match report.level {
+        OodLevel::Typical => "typical".to_string(),
+        OodLevel::Unusual => "unusual".to_string(),
         OodLevel::OutOfDistribution if !report.unseen_elements.is_empty() => {
-            ("ood-cell out", format!("outside: no {} in training", report.unseen_elements.join(", ")))
+            format!("outside: no {} in training", report.unseen_elements.join(", "))
         }
-        OodLevel::OutOfDistribution => ("ood-cell out", "outside".to_string()),
-        OodLevel::Unknown => ("ood-cell", "not checked".to_string()),
+        OodLevel::OutOfDistribution => "outside".to_string(),
+        OodLevel::Unknown => "not checked".to_string(),
     };
+    let class = format!("ood-cell {}", super::predictions::ood_level_class(report.level));
     view! { <td class=class title=report.method.clone()>{text}</td> }
 }
 

@@ -255,42 +255,45 @@ fn OodNote(report: OodReport) -> impl IntoView {
             if report.unseen_elements.len() == 1 { "this element" } else { "these elements" }
         )
     });
-    let (class, text) = match report.level {
-        OodLevel::Typical => (
-            "ood typical",
-            format!(
-                "Typical input: like the training data{}.",
-                quantile
-                    .as_ref()
-                    .map(|q| format!(" (farther from its centre than {q} of the training structures)"))
-                    .unwrap_or_default()
-            ),
+    let text = match report.level {
+        OodLevel::Typical => format!(
+            "Typical input: like the training data{}.",
+            quantile
+                .as_ref()
+                .map(|q| format!(" (farther from its centre than {q} of the training structures)"))
+                .unwrap_or_default()
         ),
-        OodLevel::Unusual => (
-            "ood unusual",
-            format!(
-                "Unusual input: farther from the training data than {} of the training structures. Treat the numbers with care.",
-                quantile.unwrap_or_default()
-            ),
+        OodLevel::Unusual => format!(
+            "Unusual input: farther from the training data than {} of the training structures. Treat the numbers with care.",
+            quantile.unwrap_or_default()
         ),
-        OodLevel::OutOfDistribution => (
-            "ood out",
-            format!(
-                "{}Out of distribution{}: the predictions are extrapolations and may be badly wrong.",
-                unseen.unwrap_or_default(),
-                quantile
-                    .map(|q| format!(" (farther from the training data than {q} of the training structures)"))
-                    .unwrap_or_default()
-            ),
+        OodLevel::OutOfDistribution => format!(
+            "{}Out of distribution{}: the predictions are extrapolations and may be badly wrong.",
+            unseen.unwrap_or_default(),
+            quantile
+                .map(|q| format!(" (farther from the training data than {q} of the training structures)"))
+                .unwrap_or_default()
         ),
         OodLevel::Unknown => {
-            ("ood unknown", format!("{}No out-of-distribution check: {}.", unseen.unwrap_or_default(), report.method))
+            format!("{}No out-of-distribution check: {}.", unseen.unwrap_or_default(), report.method)
         }
     };
-    let level = format!("{:?}", report.level).to_lowercase();
+    let class = format!("ood {}", ood_level_class(report.level));
+    let alert = matches!(report.level, OodLevel::OutOfDistribution | OodLevel::Unusual).then_some("alert");
     view! {
-        <p class=class id="ood-note" data-level=level title=report.method.clone() role=matches!(report.level, OodLevel::OutOfDistribution | OodLevel::Unusual).then_some("alert")>
+        <p class=class id="ood-note" data-level=report.level.as_str() title=report.method.clone() role=alert>
             {text}
         </p>
+    }
+}
+
+/// The CSS class that colours an out-of-distribution level, shared by the single view's note
+/// (`.ood.*`) and the batch table's cell (`.ood-cell.*`).
+pub(super) fn ood_level_class(level: OodLevel) -> &'static str {
+    match level {
+        OodLevel::Typical => "typical",
+        OodLevel::Unusual => "unusual",
+        OodLevel::OutOfDistribution => "out",
+        OodLevel::Unknown => "unknown",
     }
 }
