@@ -192,7 +192,7 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     }
     // Each row's reduced formula where it parses, and its structure and model input where the
     // model can read it (else why not).
-    let parsed: Vec<(String, std::result::Result<(Structure, ModelInput), String>)> = rows
+    let featurised: Vec<(String, std::result::Result<(Structure, ModelInput), String>)> = rows
         .par_iter()
         .map(|row| match shared::io::parse(&row.structure) {
             Ok(structure) => {
@@ -205,8 +205,19 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
             Err(e) => (String::new(), Err(e.to_string())),
         })
         .collect();
-    let readable: Vec<ModelInput> =
-        parsed.iter().filter_map(|(_, p)| p.as_ref().ok().map(|(_, input)| input.clone())).collect();
+    // The model inputs move out (a server model's carry the encoder's token states, ~100 kB
+    // each); the rows keep their formula and structure.
+    let mut readable = Vec::with_capacity(featurised.len());
+    let parsed: Vec<(String, std::result::Result<Structure, String>)> = featurised
+        .into_iter()
+        .map(|(formula, outcome)| {
+            let structure = outcome.map(|(structure, input)| {
+                readable.push(input);
+                structure
+            });
+            (formula, structure)
+        })
+        .collect();
     let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
     let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
     let mut header = vec!["id".to_string(), "formula".to_string()];
@@ -221,7 +232,7 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     let lines = rows.iter().zip(&parsed).map(|(row, (formula, parsed))| {
         let mut cells = vec![row.id.clone(), formula.clone()];
         match parsed {
-            Ok((structure, _)) => {
+            Ok(structure) => {
                 let (prediction, embedding) = outputs.next().expect("one output per readable input");
                 for (_, v) in predictor.manifest.in_units(&prediction).iter() {
                     cells.extend([v.value, v.sigma, v.interval_95[0], v.interval_95[1]].map(|x| format!("{x:.4}")));
