@@ -6,3 +6,4 @@ pub mod dataset;
 pub mod error;
 pub mod server;
 pub mod table;
+pub mod training;

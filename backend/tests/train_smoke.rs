@@ -305,7 +305,7 @@ fn the_ablation_writes_its_four_tables_and_reuses_finished_runs() {
         let command = after.lines().skip(1).find(|l| !l.trim().is_empty()).unwrap();
         assert!(command.contains("ablate --config configs/ablate.toml --set"), "{heading}: {command}");
     }
-    for variant in ["graph", "text", "concat", "late", "matmmfuse", "cross"] {
+    for variant in models::bundle::FusionKind::ALL.map(|kind| kind.as_str()) {
         assert_eq!(first.matches(&format!("| `{variant}` |")).count(), 2, "`{variant}` in tables 1 and 3:\n{first}");
         assert!(runs.join(variant).join("best.bpk").is_file(), "{variant} kept its best weights");
     }

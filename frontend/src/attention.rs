@@ -43,7 +43,7 @@ mod tests {
     use super::*;
 
     fn span(start: usize, end: usize, weight: f64) -> WeightedSpan {
-        WeightedSpan { start, end, weight }
+        WeightedSpan { token: String::new(), start, end, weight }
     }
 
     #[test]

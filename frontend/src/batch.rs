@@ -1,6 +1,6 @@
 //! Batches in the page: many files (each a structure, or a CSV table of them) become items,
 //! each item is analysed and predicted exactly as a single structure is, and the rows sort and
-//! download as the backend's batch CSV ([`shared::batch`]).
+//! download as the backend's batch CSV ([`shared::batch::ResultCsv`], the one layout).
 
 use shared::api::{BatchLine, BatchOutcome, OodReport, Predictions};
 use shared::batch::{self, TableItem};
@@ -72,7 +72,7 @@ pub enum SortKey {
     Index,
     Name,
     Formula,
-    /// A property, by its index in [`Predictions::NAMES`].
+    /// A property, by its position in each row's predictions (the model's task order).
     Property(usize),
 }
 
@@ -104,14 +104,21 @@ pub fn sort(rows: &mut [BatchRow], key: SortKey, ascending: bool) {
     });
 }
 
-/// The rows as CSV, in input order, in the backend's batch layout.
-pub fn to_csv(rows: &[BatchRow]) -> String {
+/// The rows as CSV, in input order, in the backend's batch layout ([`batch::ResultCsv`]): the
+/// property columns are those of the first predicted row (the model that answered), else
+/// `properties` (the page's model's, when every row failed).
+pub fn to_csv<'a>(rows: &[BatchRow], properties: impl IntoIterator<Item = &'a str>) -> String {
     let mut ordered: Vec<&BatchRow> = rows.iter().collect();
     ordered.sort_by_key(|r| r.index);
-    let mut out = batch::csv_record(&batch::result_header());
+    let answered = ordered.iter().find_map(|row| row.outcome.as_ref().ok());
+    let table = match answered {
+        Some(r) => batch::ResultCsv::new(r.predictions.names()),
+        None => batch::ResultCsv::new(properties),
+    };
+    let mut out = table.header();
     for row in ordered {
-        let cells = match &row.outcome {
-            Ok(r) => batch::result_row(
+        out.push_str(&match &row.outcome {
+            Ok(r) => table.row(
                 &row.name,
                 Ok(batch::RowValues {
                     formula: &r.formula,
@@ -120,9 +127,8 @@ pub fn to_csv(rows: &[BatchRow]) -> String {
                     ood: &r.ood,
                 }),
             ),
-            Err(e) => batch::result_row(&row.name, Err(e)),
-        };
-        out.push_str(&batch::csv_record(&cells));
+            Err(e) => table.row(&row.name, Err(e)),
+        });
     }
     out
 }
@@ -139,12 +145,14 @@ mod tests {
                 .map(|g| RowResult {
                     formula: name.to_uppercase(),
                     space_group: "P1".into(),
-                    predictions: Predictions::from_arrays(
-                        [0.0, g, 0.0, 0.0],
-                        [0.1; 4],
-                        [2.0; 4],
-                        ["eV/atom", "eV", "eV/atom", "eV"],
-                    ),
+                    predictions: shared::task::CRYSTAL_TASKS
+                        .iter()
+                        .map(|&name| {
+                            let task = shared::task::by_name(name).unwrap();
+                            let value = if name == "band_gap" { g } else { 0.0 };
+                            (name.to_string(), shared::api::PropertyValue::new(task, value, 0.1, 2.0, task.unit))
+                        })
+                        .collect(),
                     ood: shared::api::OodReport {
                         score: Some(1.0),
                         training_quantile: Some(0.5),
@@ -200,12 +208,17 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.index).collect::<Vec<_>>(), [0, 2, 1]);
         sort(&mut rows, SortKey::Name, true);
         assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
-        let csv = to_csv(&rows);
+        let csv = to_csv(&rows, []);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("name,formula,space_group,formation_energy_per_atom,"));
         assert!(lines[1].starts_with("b,B,P1,0,0.1,-0.2,0.2,2,0.1,1.8,2.2,"), "{}", lines[1]);
         assert!(lines[1].ends_with(",typical,0.500,,"), "{}", lines[1]);
         assert!(lines[2].starts_with("a,,,") && lines[2].ends_with(",broken"));
+        let failed = to_csv(&rows[..1], ["band_gap"]);
+        assert_eq!(
+            failed,
+            "name,formula,space_group,band_gap,band_gap_sigma,band_gap_low95,band_gap_high95,ood,ood_training_quantile,unseen_elements,error\na,,,,,,,,,,broken\n"
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! - [`route`]: deep links (`#example=nacl`, `#structure=<percent-encoded text>`);
 //! - [`analysis`]: parse once, then [`shared::report::report`], timed;
 //! - [`model`]: the shipped `browser` model in the page (bundle download, WebGPU or CPU, prediction);
-//! - [`properties`], [`attention`]: the words for each property, the attended-token highlighting;
+//! - [`attention`]: the attended-token highlighting (each property's words are `shared::task`'s);
 //! - [`app`]: the state (source text, selected example, last analysis, model, prediction) and the layout;
 //! - [`viewer`]: the 3D unit-cell view (scene, mesh, camera, WebGL);
 //! - [`components`]: gallery, input panel, parse-error note, results, predictions, structure viewer, sites table.
@@ -19,7 +19,6 @@ pub mod batch;
 pub mod components;
 pub mod format;
 pub mod model;
-pub mod properties;
 pub mod route;
 pub mod share;
 pub mod text;

@@ -16,7 +16,7 @@ mod fixture;
 use fixture::{Expected, FIXTURE_EXAMPLES, Fixture, Values};
 
 fn values(p: &Prediction) -> Values {
-    Values { value: p.value, sigma: p.sigma }
+    Values { value: p.value.clone(), sigma: p.sigma.clone() }
 }
 
 #[test]
@@ -29,7 +29,7 @@ fn fixture_equals_the_native_predictions() {
             let example = shared::gallery::example(id).unwrap();
             let input = predictor.input(&shared::parse(example.cif).unwrap()).unwrap();
             let explanation = predictor.explain(&input);
-            let one = |m| predictor.predict(std::slice::from_ref(&input), m)[0];
+            let one = |m| predictor.predict(std::slice::from_ref(&input), m).remove(0);
             Expected {
                 example: id.to_string(),
                 both: values(&explanation.prediction),

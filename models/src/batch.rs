@@ -5,18 +5,16 @@ use burn::prelude::*;
 use half::f16;
 use shared::graph::CrystalGraph;
 
-/// Number of predicted properties (the columns of [`shared::dataset::LABEL_COLUMNS`]).
-pub const PROPERTIES: usize = 4;
-
-/// One structure's inputs. `targets` are already standardised; `None` = no label.
-#[derive(Clone, Copy, Debug)]
+/// One structure's inputs. `targets` are already standardised, one per task of the model (in
+/// its manifest's order); `None` = no label.
+#[derive(Clone, Debug)]
 pub struct Sample<'a> {
     pub graph: &'a CrystalGraph,
     pub tokens: &'a [u32],
     /// Frozen large-encoder states of `tokens`, row-major `[tokens.len(), hidden]` (networks
     /// with a frozen text encoder); `None` for the light encoder, which reads the ids.
     pub states: Option<&'a [f16]>,
-    pub targets: [Option<f32>; PROPERTIES],
+    pub targets: Vec<Option<f32>>,
 }
 
 /// Which modalities a structure contributes (modality dropout and missing-modality evaluation).
@@ -65,19 +63,22 @@ pub struct Batch {
     /// 1 where the structure's graph / text is present, `[batch, 1]` each.
     pub has_graph: Tensor<2>,
     pub has_text: Tensor<2>,
-    /// Standardised targets (0 where missing), `[batch, 4]`.
+    /// Standardised targets (0 where missing), `[batch, tasks]`.
     pub targets: Tensor<2>,
-    /// 1 where a label exists, `[batch, 4]`.
+    /// 1 where a label exists, `[batch, tasks]`.
     pub label_mask: Tensor<2>,
 }
 
 impl Batch {
     /// Builds the tensors for `samples`; `modalities[i]` says what sample `i` contributes
-    /// (a missing text is given as an empty token list to the network).
+    /// (a missing text is given as an empty token list to the network). Every sample has one
+    /// target per task.
     pub fn new(samples: &[Sample<'_>], modalities: &[Modalities], device: &Device) -> Batch {
         assert_eq!(samples.len(), modalities.len());
         assert!(!samples.is_empty(), "a batch needs at least one structure");
         let size = samples.len();
+        let tasks = samples[0].targets.len();
+        assert!(samples.iter().all(|s| s.targets.len() == tasks), "every sample needs one target per task");
         let max_atoms = samples.iter().map(|s| s.graph.num_nodes()).max().unwrap_or(1).max(1);
         let max_tokens = samples
             .iter()
@@ -102,8 +103,8 @@ impl Batch {
         let mut inv_tokens = Vec::with_capacity(size);
         let mut has_graph = Vec::with_capacity(size);
         let mut has_text = Vec::with_capacity(size);
-        let mut targets = Vec::with_capacity(size * PROPERTIES);
-        let mut label_mask = Vec::with_capacity(size * PROPERTIES);
+        let mut targets = Vec::with_capacity(size * tasks);
+        let mut label_mask = Vec::with_capacity(size * tasks);
         let hidden = samples
             .iter()
             .filter(|s| !s.tokens.is_empty())
@@ -138,7 +139,7 @@ impl Batch {
             inv_tokens.push(if text.is_empty() { 0.0 } else { 1.0 / text.len() as f32 });
             has_graph.push(if modality.graph { 1.0f32 } else { 0.0 });
             has_text.push(if modality.text && !text.is_empty() { 1.0f32 } else { 0.0 });
-            for target in sample.targets {
+            for &target in &sample.targets {
                 targets.push(target.unwrap_or(0.0));
                 label_mask.push(if target.is_some() { 1.0f32 } else { 0.0 });
             }
@@ -166,8 +167,8 @@ impl Batch {
             inv_token_counts: column(inv_tokens),
             has_graph: column(has_graph),
             has_text: column(has_text),
-            targets: Tensor::from_data(TensorData::new(targets, [size, PROPERTIES]), device),
-            label_mask: Tensor::from_data(TensorData::new(label_mask, [size, PROPERTIES]), device),
+            targets: Tensor::from_data(TensorData::new(targets, [size, tasks]), device),
+            label_mask: Tensor::from_data(TensorData::new(label_mask, [size, tasks]), device),
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use shared::task::Task;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -10,17 +11,7 @@ use std::path::{Path, PathBuf};
 pub const SCHEMA_VERSION: u32 = 1;
 pub const MANIFEST_FILE: &str = "manifest.json";
 
-/// How the modalities are combined (SCIENCE.md §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FusionKind {
-    Graph,
-    Text,
-    Concat,
-    Late,
-    Matmmfuse,
-    Cross,
-}
+pub use crate::nn::fusion::FusionKind;
 
 pub use shared::embedding::EncoderRef;
 
@@ -107,16 +98,29 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// A prediction as the API reports it: each property in this manifest's unit, with its
-    /// central 95 % interval from the manifest's `z95`.
+    /// A prediction as the API reports it: each property in this manifest's order and unit,
+    /// with its central 95 % interval from the manifest's `z95`, inside the task's valid range.
     pub fn in_units(&self, p: &crate::train::Prediction) -> shared::api::Predictions {
-        let spec = |i: usize| self.properties.get(i);
-        shared::api::Predictions::from_arrays(
-            p.value,
-            p.sigma,
-            std::array::from_fn(|i| spec(i).map_or(crate::calibration::GAUSSIAN_Z95, |s| s.z95)),
-            std::array::from_fn(|i| spec(i).map_or("", |s| s.unit.as_str())),
-        )
+        self.properties
+            .iter()
+            .zip(&p.value)
+            .zip(&p.sigma)
+            .filter_map(|((spec, &value), &sigma)| {
+                let task = shared::task::by_name(&spec.name)?;
+                Some((spec.name.clone(), shared::api::PropertyValue::new(task, value, sigma, spec.z95, &spec.unit)))
+            })
+            .collect()
+    }
+
+    /// The registry's task of each property, in the manifest's order (every name is a
+    /// registered task: [`Manifest::from_json`] refuses others).
+    pub fn tasks(&self) -> Vec<&'static Task> {
+        self.properties.iter().filter_map(|p| shared::task::by_name(&p.name)).collect()
+    }
+
+    /// The property names, in order.
+    pub fn task_names(&self) -> Vec<&str> {
+        self.properties.iter().map(|p| p.name.as_str()).collect()
     }
 
     /// Parses `manifest.json` (read from `path`, for messages) and checks its schema.
@@ -145,7 +149,8 @@ impl Manifest {
     }
 
     /// The manifest of an untrained network of the right shape (`trained: false`, identity
-    /// standardisation): what serves before real weights exist, never passed off as trained.
+    /// standardisation) predicting the first `network.tasks` registry tasks: what serves before
+    /// real weights exist, never passed off as trained.
     pub fn untrained(id: &str, network: crate::nn::NetConfig) -> Manifest {
         Manifest {
             schema_version: SCHEMA_VERSION,
@@ -157,11 +162,12 @@ impl Manifest {
                 hidden_size: network.text.hidden,
                 sha256: String::new(),
             },
-            properties: shared::dataset::LABEL_COLUMNS
+            properties: shared::task::TASKS
                 .iter()
-                .map(|(name, unit)| PropertySpec {
-                    name: (*name).into(),
-                    unit: (*unit).into(),
+                .take(network.tasks)
+                .map(|task| PropertySpec {
+                    name: task.name.into(),
+                    unit: task.unit.into(),
                     mean: 0.0,
                     std: 1.0,
                     sigma_scale: 1.0,
@@ -244,6 +250,15 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
     }
     if m.properties.is_empty() {
         return Err("no properties".into());
+    }
+    if let Some(p) = m.properties.iter().find(|p| shared::task::by_name(&p.name).is_none()) {
+        let known: Vec<&str> = shared::task::TASKS.iter().map(|t| t.name).collect();
+        return Err(format!("property '{}' is not a known task ({})", p.name, known.join(", ")));
+    }
+    if let Some(network) = &m.network
+        && network.tasks != m.properties.len()
+    {
+        return Err(format!("{} properties, but the network predicts {} tasks", m.properties.len(), network.tasks));
     }
     if let Some(p) = m.properties.iter().find(|p| !p.std.is_finite() || p.std <= 0.0 || !p.mean.is_finite()) {
         return Err(format!("property '{}' has an invalid standardisation (mean {}, std {})", p.name, p.mean, p.std));

@@ -12,7 +12,6 @@
 //! prediction, Papadopoulos et al. 2008; Angelopoulos & Bates 2021): the ⌈0.95 (n + 1)⌉-th
 //! smallest ratio, which covers at least 95 % of exchangeable new points.
 
-use crate::batch::PROPERTIES;
 use crate::metrics::{coverage, spearman};
 use crate::train::Prediction;
 use std::collections::BTreeMap;
@@ -99,19 +98,20 @@ pub fn fit_z95(actual: &[f64], predicted: &[f64], sigma: &[f64]) -> f64 {
     sorted[rank - 1].clamp(GAUSSIAN_Z95 / 32.0, GAUSSIAN_Z95 * 32.0)
 }
 
-/// Per property: the factor on σ and the 95 % interval's half-width in units of the scaled σ.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Per task: the factor on σ and the 95 % interval's half-width in units of the scaled σ.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Calibration {
-    pub sigma_scale: [f64; PROPERTIES],
-    pub z95: [f64; PROPERTIES],
+    pub sigma_scale: Vec<f64>,
+    pub z95: Vec<f64>,
 }
 
 impl Calibration {
     /// Fitted on the labelled `(labels, prediction)` pairs of a validation split (properties
-    /// without a label in a row skip that row): first the σ factor, then `z95` on the scaled σ.
-    pub fn fit(points: &[([Option<f32>; PROPERTIES], Prediction)]) -> Calibration {
-        let mut calibration = Calibration { sigma_scale: [1.0; PROPERTIES], z95: [GAUSSIAN_Z95; PROPERTIES] };
-        for p in 0..PROPERTIES {
+    /// without a label in a row skip that row) of a model with `tasks` tasks: first the σ
+    /// factor, then `z95` on the scaled σ.
+    pub fn fit(points: &[(Vec<Option<f32>>, Prediction)], tasks: usize) -> Calibration {
+        let mut calibration = Calibration { sigma_scale: vec![1.0; tasks], z95: vec![GAUSSIAN_Z95; tasks] };
+        for p in 0..tasks {
             let (actual, predicted, sigma) = labelled(points, p);
             let scale = fit_sigma_scale(&actual, &predicted, &sigma);
             let scaled: Vec<f64> = sigma.iter().map(|s| s * scale).collect();
@@ -122,11 +122,11 @@ impl Calibration {
     }
 }
 
-/// Property `p`'s (actual, predicted, σ) over the rows that have its label.
-pub fn labelled(points: &[([Option<f32>; PROPERTIES], Prediction)], p: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// Task `p`'s (actual, predicted, σ) over the rows that have its label.
+pub fn labelled(points: &[(Vec<Option<f32>>, Prediction)], p: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let mut out = (Vec::new(), Vec::new(), Vec::new());
     for (labels, prediction) in points {
-        if let Some(label) = labels[p] {
+        if let Some(label) = labels.get(p).copied().flatten() {
             out.0.push(f64::from(label));
             out.1.push(prediction.value[p]);
             out.2.push(prediction.sigma[p]);
@@ -192,8 +192,11 @@ mod tests {
         let calibration = Calibration::fit(
             &heavy
                 .iter()
-                .map(|h| ([Some(*h as f32), None, None, None], Prediction { value: [0.0; 4], sigma: [1.0; 4] }))
+                .map(|h| {
+                    (vec![Some(*h as f32), None, None, None], Prediction { value: vec![0.0; 4], sigma: vec![1.0; 4] })
+                })
                 .collect::<Vec<_>>(),
+            4,
         );
         let scaled = vec![calibration.sigma_scale[0]; heavy.len()];
         assert!(calibration.z95[0] > 1.1 * GAUSSIAN_Z95, "{:?}", calibration);

@@ -25,6 +25,9 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
 
+    #[error("unknown fusion variant '{0}' (one of {names})", names = crate::nn::fusion::FusionKind::names())]
+    UnknownFusion(String),
+
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
 }

@@ -1,7 +1,9 @@
 //! A loaded bundle ready to predict: structure → graph + description + tokens → network →
-//! values and σ in property units, with the modality weights that explain them.
+//! values and σ in property units, with the modality weights that explain them
+//! ([`Predictor::interpret`], the one prediction-with-explanation path of the server, the page
+//! and the CLI).
 
-use crate::batch::{Batch, Modalities, PROPERTIES, Sample};
+use crate::batch::{Batch, Modalities, Sample};
 use crate::bundle::{Bundle, Manifest};
 use crate::encoder::LargeEncoder;
 use crate::error::{Error, Result};
@@ -15,7 +17,10 @@ use shared::describe::{DescribeOptions, describe_structure};
 use shared::graph::CrystalGraph;
 use std::sync::Arc;
 
+mod interpret;
 mod readback;
+
+pub use interpret::{Assessed, AttendedSpan, Interpreted, Readout};
 
 /// What the network reads for one structure.
 #[derive(Clone, Debug)]
@@ -79,11 +84,13 @@ impl Predictor {
             .network
             .clone()
             .ok_or_else(|| Error::Weights(format!("bundle '{}' does not describe its network", manifest.id)))?;
-        if manifest.properties.len() != PROPERTIES {
+        if manifest.properties.len() != network.tasks || manifest.tasks().len() != network.tasks {
             return Err(Error::Weights(format!(
-                "bundle '{}' lists {} properties, expected {PROPERTIES}",
+                "bundle '{}' lists {} properties ({}), its network predicts {} registered tasks",
                 manifest.id,
-                manifest.properties.len()
+                manifest.properties.len(),
+                manifest.task_names().join(", "),
+                network.tasks
             )));
         }
         let large = match (network.frozen_text.is_some(), text) {
@@ -111,11 +118,12 @@ impl Predictor {
             )));
         }
         let net = crate::weights::from_bytes(&network, &bundle.weights, device)?;
+        let column = |f: fn(&crate::bundle::PropertySpec) -> f64| manifest.properties.iter().map(f).collect();
         let stats = Standardizer {
-            mean: std::array::from_fn(|p| manifest.properties[p].mean),
-            std: std::array::from_fn(|p| manifest.properties[p].std),
-            sigma_scale: std::array::from_fn(|p| manifest.properties[p].sigma_scale),
-            z95: std::array::from_fn(|p| manifest.properties[p].z95),
+            mean: column(|p| p.mean),
+            std: column(|p| p.std),
+            sigma_scale: column(|p| p.sigma_scale),
+            z95: column(|p| p.z95),
         };
         Ok(Predictor { manifest, network, net, vocab, stats, large, device: device.clone() })
     }
@@ -254,7 +262,7 @@ impl Predictor {
 
     /// Predictions for many inputs (batched), with the given modalities present.
     pub fn predict(&self, inputs: &[ModelInput], modalities: Modalities) -> Vec<Prediction> {
-        let samples = samples(inputs);
+        let samples = self.samples(inputs);
         crate::train::predict(&self.net, &samples, modalities, &self.stats, 256, &self.device)
     }
 
@@ -265,13 +273,13 @@ impl Predictor {
 
     /// The network's outputs for one structure, still on the device.
     fn forward_one(&self, input: &ModelInput, modalities: Modalities) -> FusionOutput {
-        let samples = samples(std::slice::from_ref(input));
+        let samples = self.samples(std::slice::from_ref(input));
         self.net.forward(&Batch::new(&samples, &[modalities], &self.device))
     }
 
     /// Reads `output` (one structure, both modalities) into an [`Explanation`].
     fn explanation(&self, input: &ModelInput, output: FusionOutput) -> Explanation {
-        let prediction = self.stats.predictions(&Evidence::from_raw(output.raw))[0];
+        let prediction = self.stats.predictions(&Evidence::from_raw(output.raw)).swap_remove(0);
         // A batch of one has no padding: the attention axes are exactly the atoms and tokens.
         let has_text = !input.tokens.is_empty();
         Explanation {
@@ -293,7 +301,7 @@ impl Predictor {
     pub fn predict_with_embeddings(&self, inputs: &[ModelInput]) -> Vec<(Prediction, Vec<f32>)> {
         let mut out = Vec::with_capacity(inputs.len());
         for chunk in inputs.chunks(256) {
-            let samples = samples(chunk);
+            let samples = self.samples(chunk);
             let batch = Batch::new(&samples, &vec![Modalities::BOTH; chunk.len()], &self.device);
             let output = self.net.forward(&batch);
             let predictions = self.stats.predictions(&Evidence::from_raw(output.raw));
@@ -339,14 +347,17 @@ fn frozen_input(
     ModelInput { graph, description, tokens: ids[..n].to_vec(), states: Some(states) }
 }
 
-fn samples(inputs: &[ModelInput]) -> Vec<Sample<'_>> {
-    inputs
-        .iter()
-        .map(|i| Sample {
-            graph: &i.graph,
-            tokens: &i.tokens,
-            states: i.states.as_deref(),
-            targets: [None; PROPERTIES],
-        })
-        .collect()
+impl Predictor {
+    /// The network's samples for `inputs` (no labels).
+    fn samples<'a>(&self, inputs: &'a [ModelInput]) -> Vec<Sample<'a>> {
+        inputs
+            .iter()
+            .map(|i| Sample {
+                graph: &i.graph,
+                tokens: &i.tokens,
+                states: i.states.as_deref(),
+                targets: vec![None; self.stats.tasks()],
+            })
+            .collect()
+    }
 }

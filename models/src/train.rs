@@ -2,7 +2,7 @@
 //! clipping, masked multi-task evidential loss, modality dropout, early stopping on the
 //! validation split, a checkpoint after every epoch and bit-identical `--resume` on the CPU.
 
-use crate::batch::{Batch, Modalities, PROPERTIES, Sample};
+use crate::batch::{Batch, Modalities, Sample};
 use crate::error::{Error, Result};
 use crate::nn::evidential::Evidence;
 use crate::nn::{FusionNet, NetConfig};
@@ -56,34 +56,27 @@ impl Default for TrainOptions {
     }
 }
 
-/// Per-property target standardisation, fitted on the training split only.
+/// Per-task target standardisation, fitted on the training split only (one entry per task, in
+/// the model's task order).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Standardizer {
-    pub mean: [f64; PROPERTIES],
-    pub std: [f64; PROPERTIES],
-    /// Multiplies each property's predicted σ (see [`crate::calibration`]); 1 until fitted.
-    #[serde(default = "unit_scales")]
-    pub sigma_scale: [f64; PROPERTIES],
-    /// Half-width of each property's central 95 % interval in units of the scaled σ (see
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+    /// Multiplies each task's predicted σ (see [`crate::calibration`]); 1 until fitted.
+    pub sigma_scale: Vec<f64>,
+    /// Half-width of each task's central 95 % interval in units of the scaled σ (see
     /// [`crate::calibration`]); Gaussian until fitted.
-    #[serde(default = "gaussian_z95")]
-    pub z95: [f64; PROPERTIES],
-}
-
-fn unit_scales() -> [f64; PROPERTIES] {
-    [1.0; PROPERTIES]
-}
-
-fn gaussian_z95() -> [f64; PROPERTIES] {
-    [crate::calibration::GAUSSIAN_Z95; PROPERTIES]
+    pub z95: Vec<f64>,
 }
 
 impl Standardizer {
-    pub fn fit(labels: &[[Option<f32>; PROPERTIES]]) -> Standardizer {
-        let mut mean = [0.0; PROPERTIES];
-        let mut std = [1.0; PROPERTIES];
-        for p in 0..PROPERTIES {
-            let values: Vec<f64> = labels.iter().filter_map(|l| l[p]).map(f64::from).collect();
+    /// Fitted on the labels of `tasks` tasks per training structure (tasks with fewer than two
+    /// labels keep mean 0 and std 1).
+    pub fn fit(labels: &[Vec<Option<f32>>], tasks: usize) -> Standardizer {
+        let mut mean = vec![0.0; tasks];
+        let mut std = vec![1.0; tasks];
+        for p in 0..tasks {
+            let values: Vec<f64> = labels.iter().filter_map(|l| l.get(p).copied().flatten()).map(f64::from).collect();
             if values.len() > 1 {
                 let m = values.iter().sum::<f64>() / values.len() as f64;
                 let var = values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (values.len() - 1) as f64;
@@ -91,7 +84,12 @@ impl Standardizer {
                 std[p] = var.sqrt().max(1e-6);
             }
         }
-        Standardizer { mean, std, sigma_scale: unit_scales(), z95: gaussian_z95() }
+        Standardizer { mean, std, sigma_scale: vec![1.0; tasks], z95: vec![crate::calibration::GAUSSIAN_Z95; tasks] }
+    }
+
+    /// Number of tasks.
+    pub fn tasks(&self) -> usize {
+        self.mean.len()
     }
 
     /// The head's outputs for a batch in property units: γ and √variance × the σ scale,
@@ -99,12 +97,13 @@ impl Standardizer {
     pub fn predictions(&self, evidence: &Evidence) -> Vec<Prediction> {
         let gamma = evidence.gamma.clone().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
         let var = evidence.variance().into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
-        (0..gamma.len() / PROPERTIES)
+        let tasks = self.tasks();
+        (0..gamma.len() / tasks.max(1))
             .map(|i| Prediction {
-                value: std::array::from_fn(|p| f64::from(gamma[i * PROPERTIES + p]) * self.std[p] + self.mean[p]),
-                sigma: std::array::from_fn(|p| {
-                    f64::from(var[i * PROPERTIES + p]).max(0.0).sqrt() * self.std[p] * self.sigma_scale[p]
-                }),
+                value: (0..tasks).map(|p| f64::from(gamma[i * tasks + p]) * self.std[p] + self.mean[p]).collect(),
+                sigma: (0..tasks)
+                    .map(|p| f64::from(var[i * tasks + p]).max(0.0).sqrt() * self.std[p] * self.sigma_scale[p])
+                    .collect(),
             })
             .collect()
     }
@@ -112,25 +111,30 @@ impl Standardizer {
     /// This standardisation with each property's σ factor multiplied by the one fitted on
     /// `validation` (labels with the predictions made under this standardisation) and the 95 %
     /// interval's `z95` fitted on the σ so scaled.
-    pub fn recalibrated(&self, validation: &[([Option<f32>; PROPERTIES], Prediction)]) -> Standardizer {
-        let fitted = crate::calibration::Calibration::fit(validation);
+    pub fn recalibrated(&self, validation: &[(Vec<Option<f32>>, Prediction)]) -> Standardizer {
+        let fitted = crate::calibration::Calibration::fit(validation, self.tasks());
         Standardizer {
-            sigma_scale: std::array::from_fn(|p| self.sigma_scale[p] * fitted.sigma_scale[p]),
+            sigma_scale: self.sigma_scale.iter().zip(&fitted.sigma_scale).map(|(a, b)| a * b).collect(),
             z95: fitted.z95,
             ..self.clone()
         }
     }
 
-    pub fn standardize(&self, labels: [Option<f32>; PROPERTIES]) -> [Option<f32>; PROPERTIES] {
-        std::array::from_fn(|p| labels[p].map(|v| ((f64::from(v) - self.mean[p]) / self.std[p]) as f32))
+    /// `labels` (one per task) in standardised units.
+    pub fn standardize(&self, labels: &[Option<f32>]) -> Vec<Option<f32>> {
+        labels
+            .iter()
+            .enumerate()
+            .map(|(p, label)| label.map(|v| ((f64::from(v) - self.mean[p]) / self.std[p]) as f32))
+            .collect()
     }
 }
 
-/// A prediction in property units.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// A prediction in property units, one value and σ per task.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
-    pub value: [f64; PROPERTIES],
-    pub sigma: [f64; PROPERTIES],
+    pub value: Vec<f64>,
+    pub sigma: Vec<f64>,
 }
 
 /// Runs `model` (any device, no autodiff needed) over `samples` in batches.
@@ -156,8 +160,8 @@ pub struct EpochReport {
     pub epoch: usize,
     pub epochs: usize,
     pub train_loss: f64,
-    /// Validation MAE per property in property units (`None`: no labels in the split).
-    pub val_mae: [Option<f64>; PROPERTIES],
+    /// Validation MAE per task in its unit (`None`: no labels in the split).
+    pub val_mae: Vec<Option<f64>>,
     /// Mean over properties of MAE / training std (lower is better): the early-stopping score.
     pub val_score: f64,
     pub best_epoch: usize,
@@ -336,7 +340,7 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         let batches = bucketed_batches(run.train, opts.batch_size, &mut state.rng);
         let mut loss_sum = 0.0;
         for (step, chunk) in batches.iter().enumerate() {
-            let samples: Vec<Sample<'_>> = chunk.iter().map(|&i| run.train[i]).collect();
+            let samples: Vec<Sample<'_>> = chunk.iter().map(|&i| run.train[i].clone()).collect();
             let modalities: Vec<Modalities> = samples.iter().map(|_| drop_modality(&mut state.rng, dropout)).collect();
             let batch = Batch::new(&samples, &modalities, &ad);
             let evidence = Evidence::from_raw(model.forward(&batch).raw);
@@ -356,7 +360,8 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         let valid = model.valid();
         let predictions = predict(&valid, run.val, Modalities::BOTH, run.stats, 256, device);
         let val_mae = validation_mae(run.val, &predictions, run.stats);
-        let scored: Vec<f64> = (0..PROPERTIES).filter_map(|p| val_mae[p].map(|m| m / run.stats.std[p])).collect();
+        let scored: Vec<f64> =
+            val_mae.iter().zip(&run.stats.std).filter_map(|(mae, std)| mae.map(|m| m / std)).collect();
         let val_score = scored.iter().sum::<f64>() / scored.len().max(1) as f64;
         state.epoch = epoch;
         if val_score < state.best_score {
@@ -431,22 +436,20 @@ fn drop_modality(rng: &mut SplitMix64, p: f64) -> Modalities {
     }
 }
 
-/// MAE per property over the samples that have that label.
-pub fn validation_mae(
-    samples: &[Sample<'_>],
-    predictions: &[Prediction],
-    stats: &Standardizer,
-) -> [Option<f64>; PROPERTIES] {
-    std::array::from_fn(|p| {
-        let errors: Vec<f64> = samples
-            .iter()
-            .zip(predictions)
-            .filter_map(|(s, pred)| {
-                s.targets[p].map(|t| (f64::from(t) * stats.std[p] + stats.mean[p] - pred.value[p]).abs())
-            })
-            .collect();
-        (!errors.is_empty()).then(|| errors.iter().sum::<f64>() / errors.len() as f64)
-    })
+/// MAE per task over the samples that have that label.
+pub fn validation_mae(samples: &[Sample<'_>], predictions: &[Prediction], stats: &Standardizer) -> Vec<Option<f64>> {
+    (0..stats.tasks())
+        .map(|p| {
+            let errors: Vec<f64> = samples
+                .iter()
+                .zip(predictions)
+                .filter_map(|(s, pred)| {
+                    s.targets[p].map(|t| (f64::from(t) * stats.std[p] + stats.mean[p] - pred.value[p]).abs())
+                })
+                .collect();
+            (!errors.is_empty()).then(|| errors.iter().sum::<f64>() / errors.len() as f64)
+        })
+        .collect()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {

@@ -270,7 +270,7 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     assert_eq!(input.states.as_ref().unwrap().len(), input.tokens.len() * HIDDEN);
     let spans = predictor.token_spans(&input.description).unwrap();
     assert_eq!(spans.iter().map(|t| t.id).collect::<Vec<_>>(), input.tokens);
-    let prediction = predictor.predict(std::slice::from_ref(&input), models::batch::Modalities::BOTH)[0];
+    let prediction = predictor.predict(std::slice::from_ref(&input), models::batch::Modalities::BOTH).remove(0);
     assert!(prediction.value.iter().chain(&prediction.sigma).all(|v| v.is_finite()));
 
     // The page's path: the same network reading states sent by the server (`POST
@@ -292,7 +292,8 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     let remote_input = remote.input_from_embedding(input.graph.clone(), input.description.clone(), &sent).unwrap();
     assert_eq!(remote_input.tokens, input.tokens);
     assert_eq!(remote_input.states, input.states);
-    let remote_prediction = remote.predict(std::slice::from_ref(&remote_input), models::batch::Modalities::BOTH)[0];
+    let remote_prediction =
+        remote.predict(std::slice::from_ref(&remote_input), models::batch::Modalities::BOTH).remove(0);
     assert_eq!(remote_prediction.value, prediction.value);
     assert_eq!(remote_prediction.sigma, prediction.sigma);
     let err = remote.input(&structure).err().unwrap().to_string();

@@ -14,15 +14,6 @@ use shared::describe::{DescribeOptions, describe_structure};
 use shared::structure::Site;
 use std::collections::BTreeSet;
 
-const KINDS: [FusionKind; 6] = [
-    FusionKind::Graph,
-    FusionKind::Text,
-    FusionKind::Concat,
-    FusionKind::Late,
-    FusionKind::Matmmfuse,
-    FusionKind::Cross,
-];
-
 fn gallery(id: &str) -> Structure {
     shared::io::parse(shared::gallery::example(id).expect("gallery id").cif).expect("gallery parses")
 }
@@ -45,7 +36,7 @@ fn vocab_text() -> String {
 
 /// Every variant, and `cross` with each of its readouts.
 fn variants() -> impl Iterator<Item = (FusionKind, CrossReadout)> {
-    KINDS.into_iter().map(|k| (k, CrossReadout::Convex)).chain([(FusionKind::Cross, CrossReadout::Mixed)])
+    FusionKind::ALL.into_iter().map(|k| (k, CrossReadout::Convex)).chain([(FusionKind::Cross, CrossReadout::Mixed)])
 }
 
 /// An untrained bundle of `kind` written to a temporary directory and loaded back.
@@ -75,7 +66,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 fn predict_one(p: &Predictor, s: &Structure) -> Vec<f64> {
     let input = p.input(s).unwrap();
-    let pred = p.predict(std::slice::from_ref(&input), Modalities::BOTH)[0];
+    let pred = p.predict(std::slice::from_ref(&input), Modalities::BOTH).remove(0);
     pred.value.iter().chain(&pred.sigma).copied().collect()
 }
 
@@ -142,7 +133,7 @@ fn a_structure_predicts_the_same_alone_and_in_a_batch() {
         ["spinel", "rock-salt", "corundum", "hcp-magnesium"].iter().map(|id| p.input(&gallery(id)).unwrap()).collect();
     let together = p.predict(&inputs, Modalities::BOTH);
     for (input, batched) in inputs.iter().zip(&together) {
-        let alone = p.predict(std::slice::from_ref(input), Modalities::BOTH)[0];
+        let alone = p.predict(std::slice::from_ref(input), Modalities::BOTH).remove(0);
         let a: Vec<f64> = alone.value.iter().chain(&alone.sigma).copied().collect();
         let b: Vec<f64> = batched.value.iter().chain(&batched.sigma).copied().collect();
         assert_close(&a, &b, 1e-5, "alone vs batched");
@@ -166,4 +157,74 @@ fn half_precision_weights_load_and_stay_close() {
     let s = gallery("perovskite");
     assert_close(&predict_one(&a, &s), &predict_one(&b, &s), 2e-2, "f32 vs f16");
     let _ = (std::fs::remove_dir_all(dir_a), std::fs::remove_dir_all(dir_b));
+}
+
+/// The record key of every parameter, as `ModuleRecord` names them (module path joined by `.`).
+#[derive(Default)]
+struct RecordKeys {
+    path: Vec<String>,
+    keys: Vec<String>,
+}
+
+impl burn::module::ModuleVisitor for RecordKeys {
+    fn enter_module(&mut self, name: &str, _container_type: &str) {
+        self.path.push(name.to_string());
+    }
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+    fn visit_float<const D: usize>(&mut self, _param: &burn::module::Param<burn::prelude::Tensor<D>>) {
+        self.keys.push(self.path.join("."));
+    }
+}
+
+/// The record keys of `kind`'s network with the default sizes (a frozen text encoder of
+/// width 32 when `frozen`).
+fn record_keys(kind: FusionKind, readout: CrossReadout, frozen: bool) -> Vec<String> {
+    use burn::module::Module;
+    let mut net = NetConfig::new(kind, 50);
+    net.cross_readout = readout;
+    if frozen {
+        net.frozen_text = Some(models::nn::frozen_text::FrozenTextConfig::new(32));
+    }
+    let mut keys = RecordKeys::default();
+    net.init(&Device::flex()).visit(&mut keys);
+    keys.keys
+}
+
+/// Weights load by record key, so every variant keeps the keys of the bundles written before
+/// the variants were types: the same top-level names, and as many keys as then.
+#[test]
+fn record_keys_are_those_of_earlier_bundles() {
+    for (kind, readout) in variants() {
+        for frozen in [false, true] {
+            let keys = record_keys(kind, readout, frozen);
+            let top: BTreeSet<&str> = keys.iter().map(|k| k.split('.').next().unwrap()).collect();
+            let mut expected = BTreeSet::from(["head"]);
+            if kind != FusionKind::Text {
+                expected.extend(["graph", "graph_proj"]);
+            }
+            if kind != FusionKind::Graph {
+                expected.extend([if frozen { "frozen_text" } else { "text" }, "text_proj"]);
+            }
+            expected.extend(match kind {
+                FusionKind::Late => &["late_text_head", "late_logits"][..],
+                FusionKind::Matmmfuse => &["matmmfuse"],
+                FusionKind::Cross => &["cross"],
+                _ => &[],
+            });
+            assert_eq!(top, expected, "{kind} {readout:?} frozen: {frozen}");
+            let (light_count, frozen_count) = match (kind, readout) {
+                (FusionKind::Graph, _) => (34, 34),
+                (FusionKind::Text, _) => (42, 26),
+                (FusionKind::Concat, _) => (72, 56),
+                (FusionKind::Late, _) => (77, 61),
+                (FusionKind::Matmmfuse, _) => (86, 70),
+                (FusionKind::Cross, CrossReadout::Convex) => (96, 80),
+                (FusionKind::Cross, CrossReadout::Mixed) => (100, 84),
+            };
+            let count = if frozen { frozen_count } else { light_count };
+            assert_eq!(keys.len(), count, "{kind} {readout:?} frozen: {frozen}: {keys:?}");
+        }
+    }
 }

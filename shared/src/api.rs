@@ -6,6 +6,7 @@
 use crate::error::Format;
 use crate::report::SpaceGroupRef;
 use crate::symmetry::CrystalSystem;
+use crate::task::Task;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -41,41 +42,85 @@ pub struct PropertyValue {
     pub interval_95: [f64; 2],
 }
 
-/// The four predicted properties.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Predictions {
-    pub formation_energy_per_atom: PropertyValue,
-    pub band_gap: PropertyValue,
-    pub energy_above_hull: PropertyValue,
-    pub efermi: PropertyValue,
+impl PropertyValue {
+    /// `value` ± `sigma` in `unit`, with the central 95 % interval value ± `z95`·σ kept inside
+    /// `task`'s valid range (e.g. a band gap's low end clipped at 0).
+    pub fn new(task: &Task, value: f64, sigma: f64, z95: f64, unit: &str) -> PropertyValue {
+        let interval_95 = [task.clamp(value - z95 * sigma), task.clamp(value + z95 * sigma)];
+        PropertyValue { value, sigma, unit: unit.to_string(), interval_95 }
+    }
 }
 
+/// The predicted properties by task name, in the model's task order (its manifest's
+/// `properties`). Serialised as one JSON object `{"<task name>": PropertyValue, …}` in that
+/// order; read back in the order of the text (a `serde_json::Value` sorts its keys).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Predictions(Vec<(String, PropertyValue)>);
+
 impl Predictions {
-    /// Property names in the order of [`Predictions::iter`] (and of the model's outputs).
-    pub const NAMES: [&'static str; 4] = ["formation_energy_per_atom", "band_gap", "energy_above_hull", "efermi"];
-
-    /// Which of [`Predictions::NAMES`] cannot be negative (band gap, energy above hull).
-    pub const NON_NEGATIVE: [bool; 4] = [false, true, true, false];
-
-    /// Builds the four values from arrays in [`Predictions::NAMES`] order; `z95` is each 95 %
-    /// interval's half-width in units of σ.
-    pub fn from_arrays(value: [f64; 4], sigma: [f64; 4], z95: [f64; 4], unit: [&str; 4]) -> Predictions {
-        let p = |i: usize| {
-            let (low, high) = (value[i] - z95[i] * sigma[i], value[i] + z95[i] * sigma[i]);
-            let low = if Predictions::NON_NEGATIVE[i] { low.max(0.0) } else { low };
-            PropertyValue { value: value[i], sigma: sigma[i], unit: unit[i].to_string(), interval_95: [low, high] }
-        };
-        Predictions { formation_energy_per_atom: p(0), band_gap: p(1), energy_above_hull: p(2), efermi: p(3) }
+    /// `(task name, value)` pairs, in the model's task order.
+    pub fn new(entries: Vec<(String, PropertyValue)>) -> Predictions {
+        Predictions(entries)
     }
 
-    /// `(name, value)` in [`Predictions::NAMES`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &PropertyValue)> {
-        Predictions::NAMES.into_iter().zip([
-            &self.formation_energy_per_atom,
-            &self.band_gap,
-            &self.energy_above_hull,
-            &self.efermi,
-        ])
+    /// `(task name, value)` in the model's task order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &PropertyValue)> {
+        self.0.iter().map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// The task names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// The value of task `name`.
+    pub fn get(&self, name: &str) -> Option<&PropertyValue> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, PropertyValue)> for Predictions {
+    fn from_iter<I: IntoIterator<Item = (String, PropertyValue)>>(entries: I) -> Self {
+        Predictions(entries.into_iter().collect())
+    }
+}
+
+impl Serialize for Predictions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Predictions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InOrder;
+        impl<'de> serde::de::Visitor<'de> for InOrder {
+            type Value = Predictions;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of task name → predicted value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Predictions, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(entry) = map.next_entry::<String, PropertyValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Predictions(entries))
+            }
+        }
+        deserializer.deserialize_map(InOrder)
     }
 }
 
@@ -415,6 +460,20 @@ mod tests {
         assert_eq!(json["error"]["code"], "invalid_structure");
         assert!(json.get("result").is_none());
         assert_eq!(serde_json::from_value::<BatchLine>(json).unwrap(), line);
+    }
+
+    #[test]
+    fn predictions_serialise_as_one_object_in_task_order() {
+        let value = |v: f64| PropertyValue { value: v, sigma: 0.1, unit: "eV".into(), interval_95: [v - 0.2, v + 0.2] };
+        let p = Predictions::new(vec![("efermi".into(), value(3.0)), ("band_gap".into(), value(1.0))]);
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.starts_with(r#"{"efermi":{"value":3.0,"#), "{json}");
+        let back: Predictions = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(back.names().collect::<Vec<_>>(), ["efermi", "band_gap"]);
+        assert_eq!(back.get("band_gap").map(|v| v.value), Some(1.0));
+        let gap = crate::task::by_name("band_gap").unwrap();
+        assert_eq!(PropertyValue::new(gap, 0.1, 0.1, 2.0, "eV").interval_95, [0.0, 0.30000000000000004]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Rows of the labelled structure tables (`../shared/data` layout) and the featurise cache.
 //!
 //! The cache written by `matfuse featurize` is a directory holding `records.bin`: an 8-byte
-//! magic, a little-endian u32 format version, then one length-prefixed (u32) postcard-encoded
+//! magic (the record layout), a little-endian u32 version (the task registry's
+//! [`crate::task::FINGERPRINT`], so a cache made under another registry is refused), then one length-prefixed (u32) postcard-encoded
 //! [`FeaturizedRecord`] per structure, in input order. Training streams it back with
 //! [`read_records`]. Integrity: a truncated or foreign file is reported, never half-read silently.
 
@@ -9,12 +10,9 @@ use crate::graph::CrystalGraph;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
-/// Property columns recognised as labels, with their units.
-pub const LABEL_COLUMNS: [(&str, &str); 4] =
-    [("formation_energy_per_atom", "eV/atom"), ("band_gap", "eV"), ("energy_above_hull", "eV/atom"), ("efermi", "eV")];
-
-pub const CACHE_MAGIC: &[u8; 8] = b"MATFUSE\x01";
-pub const CACHE_VERSION: u32 = 1;
+pub const CACHE_MAGIC: &[u8; 8] = b"MATFUSE\x02";
+/// The cache's version: the registry's fingerprint, since labels are stored in registry order.
+pub const CACHE_VERSION: u32 = crate::task::FINGERPRINT;
 pub const RECORDS_FILE: &str = "records.bin";
 
 /// One featurised structure.
@@ -30,8 +28,9 @@ pub struct FeaturizedRecord {
     pub space_group: u16,
     pub graph: CrystalGraph,
     pub description: String,
-    /// Labels present in the row, in [`LABEL_COLUMNS`] order (`None` where missing).
-    pub labels: [Option<f32>; 4],
+    /// Labels of every task of [`crate::task::TASKS`], in registry order (`None` where the
+    /// row has none).
+    pub labels: Vec<Option<f32>>,
 }
 
 pub fn write_header(w: &mut impl Write) -> io::Result<()> {
@@ -97,7 +96,7 @@ mod tests {
                 edge_distance: vec![2.8, 2.8],
             },
             description: "NaCl is rock salt.".into(),
-            labels: [Some(-2.1), Some(5.0), None, Some(1.0)],
+            labels: vec![Some(-2.1), Some(5.0), None, Some(1.0), None],
         };
         let mut bytes = Vec::new();
         write_header(&mut bytes).unwrap();

@@ -61,6 +61,12 @@ pub enum Error {
     /// The symmetry finder failed (usually a structure far from any space group at the tolerance).
     #[error("symmetry analysis failed at tolerance {symprec} Å: {message}")]
     Symmetry { symprec: f64, message: String },
+
+    /// A structure table (CSV) that cannot be read, or one of its rows: `line` is 1-based (0 when
+    /// the problem is the table as a whole, e.g. no structure column), `column` the header of the
+    /// offending cell.
+    #[error("{table}{}{}: {message}", at_line(*line), column.as_ref().map_or(String::new(), |c| format!(", column `{c}`")))]
+    Table { table: String, line: usize, column: Option<String>, message: String },
 }
 
 impl Error {

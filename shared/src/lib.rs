@@ -21,6 +21,7 @@ pub mod neighbors;
 pub mod report;
 pub mod structure;
 pub mod symmetry;
+pub mod task;
 
 pub use element::Element;
 pub use error::{Error, Format, Result};

@@ -1,16 +1,16 @@
 //! `matfuse ablate --config …`: trains every fusion variant with the same data, epochs and seed
 //! (resumable run directories) and writes RESULTS.md: SCIENCE.md §5 tables 1–4.
 
-use super::train::{Data, TrainConfig, calibrated_stats, fit, labelled_points, network, prepare};
+use super::progress::Terminal;
 use crate::error::{Error, Result};
-use models::batch::{Modalities, PROPERTIES, Sample};
+use crate::training::{Data, DataSources, FitControl, calibrated_stats, fit, labelled_points, network, prepare};
+use models::batch::{Modalities, Sample};
 use models::bundle::FusionKind;
 use models::calibration::GAUSSIAN_Z95;
 use models::metrics::{coverage, median, regression_metrics, spearman};
 use models::nn::FusionNet;
 use models::train::{Prediction, Standardizer, predict};
 use rayon::prelude::*;
-use shared::dataset::LABEL_COLUMNS;
 use shared::graph::CrystalGraph;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,27 +40,18 @@ pub struct AblateArgs {
     pub device: models::device::DeviceChoice,
     /// Only these variants, comma-separated (tables 2 and 4 are about `cross`, so it must be
     /// among them), e.g. `graph,text,cross` when the budget does not allow all six.
-    #[arg(long, value_delimiter = ',', default_value = "graph,text,concat,late,matmmfuse,cross")]
+    #[arg(long, value_delimiter = ',', default_values_t = FusionKind::ALL.map(|kind| kind.to_string()))]
     pub variants: Vec<String>,
 }
 
-const VARIANTS: [FusionKind; 6] = [
-    FusionKind::Graph,
-    FusionKind::Text,
-    FusionKind::Concat,
-    FusionKind::Late,
-    FusionKind::Matmmfuse,
-    FusionKind::Cross,
-];
-
-/// The variants named in `names`, in the order of [`VARIANTS`].
+/// The variants named in `names`, in the order of [`FusionKind::ALL`].
 fn chosen_variants(names: &[String]) -> Result<Vec<FusionKind>> {
-    if let Some(unknown) = names.iter().find(|n| !VARIANTS.iter().any(|k| name(*k) == n.trim())) {
-        return Err(Error::Usage(format!(
-            "--variants: unknown variant '{unknown}' (one of graph, text, concat, late, matmmfuse, cross)"
-        )));
-    }
-    let kinds: Vec<FusionKind> = VARIANTS.into_iter().filter(|k| names.iter().any(|n| n.trim() == name(*k))).collect();
+    let named = names
+        .iter()
+        .map(|n| n.trim().parse::<FusionKind>())
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Usage(format!("--variants: {e}")))?;
+    let kinds: Vec<FusionKind> = FusionKind::ALL.into_iter().filter(|k| named.contains(k)).collect();
     if !kinds.contains(&FusionKind::Cross) {
         return Err(Error::Usage("--variants must include cross: tables 2 and 4 measure it".into()));
     }
@@ -87,14 +78,18 @@ struct ZeroShot {
 }
 
 impl ZeroShot {
-    fn samples(&self) -> Vec<Sample<'_>> {
+    /// The structures as unlabelled samples of a model with `tasks` tasks.
+    fn samples(&self, tasks: usize) -> Vec<Sample<'_>> {
         self.graphs
             .iter()
             .zip(&self.tokens)
-            .map(|(g, t)| Sample { graph: g, tokens: t, states: None, targets: [None; PROPERTIES] })
+            .map(|(g, t)| Sample { graph: g, tokens: t, states: None, targets: vec![None; tasks] })
             .collect()
     }
 }
+
+/// The task the zero-shot sets (perov5, JARVIS) measure.
+const ZERO_SHOT_TASK: &str = "formation_energy_per_atom";
 
 fn zero_shot(structures: Vec<(String, f64)>, data: &Data, max_tokens: usize) -> ZeroShot {
     let items: Vec<_> = structures
@@ -149,8 +144,9 @@ fn read_jarvis(dir: &Path) -> Result<Vec<(String, f64)>> {
     Ok(out)
 }
 
-fn name(kind: FusionKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+/// A Markdown table's header separator for `columns` columns.
+fn separator(columns: usize) -> String {
+    format!("|{}\n", "---|".repeat(columns))
 }
 
 /// Test-split (actual, predicted, sigma) of property `p`.
@@ -161,15 +157,22 @@ fn test_points(data: &Data, predictions: &[Prediction], p: usize) -> (Vec<f64>, 
 pub fn run(args: &AblateArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let variants = chosen_variants(&args.variants)?;
-    let base = TrainConfig::load(&args.config, &args.set)?;
+    let base = super::train::load_config(&args.config, &args.set)?;
     if base.model.frozen_text.is_some() {
         return Err(Error::Usage(format!(
             "{}: ablate compares the variants with the light text encoder; use a config without `frozen_text` (e.g. configs/browser.toml)",
             args.config.display()
         )));
     }
-    let data = prepare(&base, &args.device.device()?)?;
+    let terminal = Terminal::default();
+    let data = prepare(&base, &DataSources::from_config(&base.data)?, &args.device.device()?, &terminal)?;
     let device = data.device.clone();
+    let tasks = &data.prepared.tasks;
+    let formation = tasks.iter().position(|t| t.name == ZERO_SHOT_TASK).ok_or_else(|| {
+        Error::Usage(format!(
+            "ablate's zero-shot tables measure {ZERO_SHOT_TASK}: list it in the configuration's [data] tasks"
+        ))
+    })?;
     let test = data.prepared.samples(&data.prepared.test, &data.stats);
     let max_tokens = base.model.text.max_tokens;
     let perov5 = zero_shot(read_column(&args.perov5, "heat_ref")?, &data, max_tokens);
@@ -181,8 +184,10 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         let mut config = base.clone();
         config.model.fusion = kind;
         let net = network(&config, &data);
-        let (state, model) = fit(&config, &net, &data, &args.runs.join(name(kind)), true, None)?;
-        let model = model.ok_or_else(|| Error::Usage(format!("variant {} did not finish", name(kind))))?;
+        let resume = FitControl { resume: true, stop_after: None };
+        let fitted = fit(&config, &net, &data, &args.runs.join(kind.as_str()), resume, &terminal)?;
+        let (state, model) = (fitted.state, fitted.model);
+        let model = model.ok_or_else(|| Error::Usage(format!("variant {kind} did not finish")))?;
         let seconds = state.history.iter().map(|e| e.seconds).sum();
         models.push(Trained { kind, model, seconds, val_score: state.best_score });
     }
@@ -203,15 +208,16 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         models.iter().map(|m| m.seconds).sum::<f64>() / 60.0,
         started.elapsed().as_secs_f64() / 60.0
     );
-    if variants.len() < VARIANTS.len() {
-        let names: Vec<String> = variants.iter().map(|k| format!("`{}`", name(*k))).collect();
+    if variants.len() < FusionKind::ALL.len() {
+        let names: Vec<String> = variants.iter().map(|k| format!("`{k}`")).collect();
         let _ = writeln!(md, "Variants: {} only (of the six; `--variants`).\n", names.join(", "));
     }
     let labelled =
         |rows: &[usize], p: usize| rows.iter().filter(|&&i| data.prepared.records[i].labels[p].is_some()).count();
     md.push_str("Labelled structures per property (train / test):");
-    for (p, (n, _)) in LABEL_COLUMNS.iter().enumerate() {
-        let _ = write!(md, " {n} {} / {};", labelled(&data.prepared.train, p), labelled(&data.prepared.test, p));
+    for (p, task) in tasks.iter().enumerate() {
+        let _ =
+            write!(md, " {} {} / {};", task.name, labelled(&data.prepared.train, p), labelled(&data.prepared.test, p));
     }
     md.push_str("\n\n");
     let _ = writeln!(md, "## 1. Ablation on the test split (MAE; R² in brackets)\n\n`{command}`\n");
@@ -219,14 +225,17 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         "Validation score: the mean over properties of validation MAE / training std at the best epoch, which early stopping and the choice of the shipped variant use (lower is better); the test columns play no part in either.\n\n",
     );
     md.push_str("| variant |");
-    for (n, u) in LABEL_COLUMNS {
-        let _ = write!(md, " {n} ({u}) |");
+    for task in tasks {
+        let _ = write!(md, " {} ({}) |", task.name, task.unit);
     }
-    md.push_str(" validation score | train time |\n|---|---|---|---|---|---|---|\n| median of training labels |");
-    for p in 0..PROPERTIES {
+    md.push_str(" validation score | train time |\n");
+    md.push_str(&separator(tasks.len() + 3));
+    md.push_str("| median of training labels |");
+    for p in 0..tasks.len() {
         let train: Vec<f64> =
             data.prepared.train.iter().filter_map(|&i| data.prepared.records[i].labels[p]).map(f64::from).collect();
-        let (actual, _, _) = test_points(&data, &vec![Prediction { value: [0.0; 4], sigma: [0.0; 4] }; test.len()], p);
+        let zeros = Prediction { value: vec![0.0; tasks.len()], sigma: vec![0.0; tasks.len()] };
+        let (actual, _, _) = test_points(&data, &vec![zeros; test.len()], p);
         let m = median(&train);
         let _ = write!(md, " {:.4} |", actual.iter().map(|a| (a - m).abs()).sum::<f64>() / actual.len().max(1) as f64);
     }
@@ -234,8 +243,8 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let mut cross_predictions = None;
     for Trained { kind, model, seconds, val_score } in &models {
         let predictions = predict(model, &test, Modalities::BOTH, stats, 256, &device);
-        let _ = write!(md, "| `{}` |", name(*kind));
-        for p in 0..PROPERTIES {
+        let _ = write!(md, "| `{kind}` |");
+        for p in 0..tasks.len() {
             let (a, v, _) = test_points(&data, &predictions, p);
             let m = regression_metrics(&a, &v);
             let _ = write!(md, " {:.4} ({:.3}) |", m.mae, m.r2);
@@ -253,12 +262,18 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     // `stats` has unit factors, so the recalibrated σ is the raw one times the factor.
     let cross_predictions: Vec<Prediction> = raw_cross_predictions
         .iter()
-        .map(|p| Prediction { sigma: std::array::from_fn(|k| p.sigma[k] * cross_stats.sigma_scale[k]), ..*p })
+        .map(|p| Prediction {
+            sigma: p.sigma.iter().zip(&cross_stats.sigma_scale).map(|(s, k)| s * k).collect(),
+            ..p.clone()
+        })
         .collect();
     let _ = writeln!(md, "\n## 2. Missing modality: `cross` with one input removed (test MAE)\n\n`{command}`\n");
-    md.push_str(
-        "| inputs | formation_energy_per_atom | band_gap | energy_above_hull | efermi |\n|---|---|---|---|---|\n",
-    );
+    md.push_str("| inputs |");
+    for task in tasks {
+        let _ = write!(md, " {} |", task.name);
+    }
+    md.push('\n');
+    md.push_str(&separator(tasks.len() + 1));
     for (label, modalities) in [
         ("graph + text", Modalities::BOTH),
         ("graph only (text removed)", Modalities::GRAPH_ONLY),
@@ -266,7 +281,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     ] {
         let predictions = predict(cross, &test, modalities, stats, 256, &device);
         let _ = write!(md, "| {label} |");
-        for p in 0..PROPERTIES {
+        for p in 0..tasks.len() {
             let (a, v, _) = test_points(&data, &predictions, p);
             let _ = write!(md, " {:.4} |", regression_metrics(&a, &v).mae);
         }
@@ -283,15 +298,16 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     md.push_str("| variant | perov5 Spearman ρ | perov5 MAE (eV/atom) | JARVIS Spearman ρ | JARVIS MAE (eV/atom) |\n|---|---|---|---|---|\n");
     let mut perov5_sigma = 0.0;
     for Trained { kind, model, .. } in &models {
-        let mut row = format!("| `{}` |", name(*kind));
+        let mut row = format!("| `{kind}` |");
         for set in [&perov5, &jarvis] {
-            let predictions = predict(model, &set.samples(), Modalities::BOTH, stats, 256, &device);
-            let values: Vec<f64> = predictions.iter().map(|p| p.value[0]).collect();
+            let predictions = predict(model, &set.samples(tasks.len()), Modalities::BOTH, stats, 256, &device);
+            let values: Vec<f64> = predictions.iter().map(|p| p.value[formation]).collect();
             let mae =
                 values.iter().zip(&set.reference).map(|(v, r)| (v - r).abs()).sum::<f64>() / values.len().max(1) as f64;
             let _ = write!(row, " {:.3} | {:.3} |", spearman(&values, &set.reference), mae);
             if *kind == FusionKind::Cross && std::ptr::eq(set, &perov5) {
-                perov5_sigma = cross_stats.sigma_scale[0] * predictions.iter().map(|p| p.sigma[0]).sum::<f64>()
+                perov5_sigma = cross_stats.sigma_scale[formation]
+                    * predictions.iter().map(|p| p.sigma[formation]).sum::<f64>()
                     / predictions.len().max(1) as f64;
             }
         }
@@ -302,7 +318,8 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let _ = writeln!(md, "\n## 4. Uncertainty calibration of `cross` (evidential head, test split)\n\n`{command}`\n");
     md.push_str("σ factor and z95: fitted on the validation split, as `matfuse train` does for every bundle (σ scaling; z95 is the split-conformal quantile of |error| / σ, so the 95 % interval is ±z95·σ). Coverage is shown for the raw evidential σ (±σ, ±1.96σ) → calibrated (±σ, ±z95·σ); Spearman and mean σ are with the factor.\n\n");
     md.push_str("| property | σ factor | z95 | 68 % interval coverage | 95 % interval coverage | Spearman(σ, \\|error\\|) | mean σ |\n|---|---|---|---|---|---|---|\n");
-    for (p, (n, _)) in LABEL_COLUMNS.iter().enumerate() {
+    for (p, task) in tasks.iter().enumerate() {
+        let n = task.name;
         let (a, v, s) = test_points(&data, &cross_predictions, p);
         let (_, _, raw) = test_points(&data, &raw_cross_predictions, p);
         if a.is_empty() {
@@ -322,7 +339,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
             s.iter().sum::<f64>() / s.len() as f64
         );
     }
-    let (_, _, s) = test_points(&data, &cross_predictions, 0);
+    let (_, _, s) = test_points(&data, &cross_predictions, formation);
     let _ = writeln!(
         md,
         "\nMean σ of formation energy: {:.4} eV/atom on the mp2018 test split, {:.4} eV/atom on perov5 (out of distribution; should be higher).",
@@ -345,10 +362,10 @@ mod tests {
             chosen_variants(&names("cross,graph,text")).unwrap(),
             [FusionKind::Graph, FusionKind::Text, FusionKind::Cross]
         );
-        assert_eq!(chosen_variants(&names("graph,text,concat,late,matmmfuse,cross")).unwrap(), VARIANTS);
+        assert_eq!(chosen_variants(&names("graph, text,concat,late,matmmfuse,cross")).unwrap(), FusionKind::ALL);
         let err = chosen_variants(&names("graph,text")).unwrap_err().to_string();
         assert!(err.contains("must include cross"), "{err}");
         let err = chosen_variants(&names("graph,cros")).unwrap_err().to_string();
-        assert!(err.contains("unknown variant 'cros'"), "{err}");
+        assert!(err.contains("unknown fusion variant 'cros'"), "{err}");
     }
 }

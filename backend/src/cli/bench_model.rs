@@ -4,7 +4,7 @@
 use super::bench::{machine_description, replace_section};
 use crate::error::Result;
 use crate::table::read_table;
-use models::batch::{Modalities, PROPERTIES, Sample};
+use models::batch::{Modalities, Sample};
 use models::device::DeviceChoice;
 use models::predictor::{ModelInput, Predictor};
 use std::path::Path;
@@ -84,7 +84,7 @@ pub fn run(model: &Path, data: &Path, out: &Path, choice: DeviceChoice) -> Resul
             graph: &i.graph,
             tokens: &i.tokens,
             states: i.states.as_deref(),
-            targets: [Some(0.0); PROPERTIES],
+            targets: vec![Some(0.0); predictor.network.tasks],
         })
         .collect();
     let rate = models::train::training_throughput(&predictor.network, &samples, 64, 8, &device)?;

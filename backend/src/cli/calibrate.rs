@@ -7,7 +7,7 @@ use super::model_card::{render, uncertainty_section, with_uncertainty_section};
 use crate::dataset::union;
 use crate::error::{Error, Result};
 use crate::table::{TableRow, read_table};
-use models::batch::{Modalities, PROPERTIES};
+use models::batch::Modalities;
 use models::calibration::{Calibration, labelled, uncertainty_metrics};
 use models::predictor::Predictor;
 use models::train::Prediction;
@@ -34,22 +34,27 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
     let rows = union(read_table(&args.mp2018)?, read_table(&args.ehull)?);
     // The evidential head's raw σ (the bundle's factors divided out), so that the factors are
     // fitted as `train` fits them and calibrating twice changes nothing.
-    let old_scale: [f64; PROPERTIES] = std::array::from_fn(|p| predictor.manifest.properties[p].sigma_scale);
-    let points = |split: &str| -> Vec<([Option<f32>; PROPERTIES], Prediction)> {
+    let old_scale: Vec<f64> = predictor.manifest.properties.iter().map(|p| p.sigma_scale).collect();
+    let tasks = predictor.manifest.tasks();
+    let points = |split: &str| -> Vec<(Vec<Option<f32>>, Prediction)> {
         let rows: Vec<TableRow> = rows.iter().filter(|r| r.split.as_deref() == Some(split)).cloned().collect();
         let predicted = predictions(&predictor, &inputs(&predictor, &rows), Modalities::BOTH);
-        let raw = |p: Prediction| Prediction { sigma: std::array::from_fn(|k| p.sigma[k] / old_scale[k]), ..p };
-        rows.iter().zip(predicted).filter_map(|(row, p)| p.map(|p| (row.labels, raw(p)))).collect()
+        let raw =
+            |p: Prediction| Prediction { sigma: p.sigma.iter().zip(&old_scale).map(|(s, k)| s / k).collect(), ..p };
+        rows.iter()
+            .zip(predicted)
+            .filter_map(|(row, p)| p.map(|p| (shared::task::select(&row.labels, &tasks), raw(p))))
+            .collect()
     };
     let validation = points("val");
     if validation.is_empty() {
         return Err(Error::Usage(format!("no validation rows (split = val) in {}", args.mp2018.display())));
     }
-    let fitted = Calibration::fit(&validation);
+    let fitted = Calibration::fit(&validation, tasks.len());
     let test = points("test");
 
     let mut manifest = predictor.manifest.clone();
-    for (p, spec) in manifest.properties.iter_mut().enumerate().take(PROPERTIES) {
+    for (p, spec) in manifest.properties.iter_mut().enumerate() {
         spec.sigma_scale = fitted.sigma_scale[p];
         spec.z95 = fitted.z95[p];
         let (actual, predicted, sigma) = labelled(&test, p);

@@ -1,18 +1,20 @@
-//! `matfuse eval` (metrics against labels) and `matfuse predict` (no labels needed).
+//! `matfuse eval` (metrics against labels) and `matfuse predict` (no labels needed; the same
+//! items, featurisation and result CSV as `POST /api/v1/predict/batch?format=csv`).
 
 use super::print_stdout;
 use crate::error::{Error, Result};
 use crate::table::{TableRow, read_table};
-use models::batch::{Modalities, PROPERTIES};
+use models::batch::Modalities;
 use models::metrics::{Metrics, regression_metrics};
 use models::ood::OodStatistics;
 use models::predictor::{ModelInput, Predictor};
 use models::train::Prediction;
 use rayon::prelude::*;
 use serde::Serialize;
-use shared::Structure;
-use shared::batch;
-use shared::dataset::LABEL_COLUMNS;
+use shared::batch::{self, ResultCsv, RowValues, TableItem};
+use shared::describe::{DescribeOptions, describe};
+use shared::symmetry::DEFAULT_SYMPREC;
+use shared::{ParseOptions, Structure};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -68,7 +70,7 @@ pub struct PredictArgs {
     pub model: PathBuf,
     /// Structure files (CIF, POSCAR, extended XYZ).
     pub files: Vec<PathBuf>,
-    /// A table with a `cif` (or `poscar`) column instead of files.
+    /// A table (CSV or CSV.gz) with a `cif`, `poscar` or `structure` column instead of files.
     #[arg(long, conflicts_with = "files")]
     pub csv: Option<PathBuf>,
     /// Write the CSV here instead of standard output.
@@ -129,17 +131,19 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
 
     let mut metrics = BTreeMap::new();
     let mut parity = Vec::new();
-    for (p, (name, _)) in LABEL_COLUMNS.iter().enumerate() {
+    for (p, spec) in predictor.manifest.properties.iter().enumerate() {
+        // Table rows carry every registered task's label; the model predicts its manifest's.
+        let Some(column) = shared::task::index(&spec.name) else { continue };
         let (mut actual, mut values) = (Vec::new(), Vec::new());
         for (row, pred) in rows.iter().zip(&predicted) {
-            if let (Some(label), Some(pred)) = (row.labels[p], pred) {
+            if let (Some(label), Some(pred)) = (row.labels[column], pred) {
                 actual.push(f64::from(label));
                 values.push(pred.value[p]);
-                parity.push((row.id.clone(), *name, f64::from(label), pred.value[p], pred.sigma[p]));
+                parity.push((row.id.clone(), spec.name.as_str(), f64::from(label), pred.value[p], pred.sigma[p]));
             }
         }
         if !actual.is_empty() {
-            metrics.insert((*name).to_string(), regression_metrics(&actual, &values));
+            metrics.insert(spec.name.clone(), regression_metrics(&actual, &values));
         }
     }
     if let Some(path) = &args.parity {
@@ -166,99 +170,90 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
     print_stdout(&text)
 }
 
+/// A structure read for a result row: its formula, space-group symbol and model input.
+struct Featurised {
+    structure: Structure,
+    formula: String,
+    space_group: String,
+    input: ModelInput,
+}
+
 pub fn predict(args: &PredictArgs) -> Result<()> {
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
-    let rows: Vec<TableRow> = match &args.csv {
-        Some(path) => read_table(path)?,
-        None => args
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, path)| {
-                let structure =
-                    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.clone(), source })?;
-                Ok(TableRow {
-                    row: i as u32,
-                    id: path.display().to_string(),
-                    structure,
-                    split: None,
-                    labels: [None; PROPERTIES],
-                })
-            })
-            .collect::<Result<_>>()?,
-    };
-    if rows.is_empty() {
+    let items = prediction_items(args)?;
+    if items.is_empty() {
         return Err(Error::Usage("nothing to predict: give structure files or --csv".into()));
     }
-    // Each row's reduced formula where it parses, and its structure and model input where the
-    // model can read it (else why not).
-    let featurised: Vec<(String, std::result::Result<(Structure, ModelInput), String>)> = rows
-        .par_iter()
-        .map(|row| match shared::io::parse(&row.structure) {
-            Ok(structure) => {
-                let formula = shared::composition::reduced_formula(&structure);
-                match predictor.input(&structure) {
-                    Ok(input) => (formula, Ok((structure, input))),
-                    Err(e) => (formula, Err(e.to_string())),
-                }
-            }
-            Err(e) => (String::new(), Err(e.to_string())),
-        })
-        .collect();
-    // The model inputs move out (a server model's carry the encoder's token states, ~100 kB
-    // each); the rows keep their formula and structure.
+    let featurised: Vec<std::result::Result<Featurised, String>> =
+        items.par_iter().map(|item| featurise(&predictor, item)).collect();
+    // The model inputs move into one batched run (a server model's carry the encoder's token
+    // states, ~100 kB each); the rows keep their structure, formula and space group.
     let mut readable = Vec::with_capacity(featurised.len());
-    let parsed: Vec<(String, std::result::Result<Structure, String>)> = featurised
+    let rows: Vec<std::result::Result<(Structure, String, String), String>> = featurised
         .into_iter()
-        .map(|(formula, outcome)| {
-            let structure = outcome.map(|(structure, input)| {
-                readable.push(input);
-                structure
-            });
-            (formula, structure)
+        .map(|outcome| {
+            outcome.map(|f| {
+                readable.push(f.input);
+                (f.structure, f.formula, f.space_group)
+            })
         })
         .collect();
     let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
     let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
-    let mut header = vec!["id".to_string(), "formula".to_string()];
-    for (name, unit) in LABEL_COLUMNS {
-        header.push(format!("{name} ({unit})"));
-        header.push(format!("{name}_sigma"));
-        header.push(format!("{name}_low95"));
-        header.push(format!("{name}_high95"));
+    let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
+    let mut csv = table.header();
+    for (item, row) in items.iter().zip(&rows) {
+        let line = match (row, row.is_ok().then(|| outputs.next()).flatten()) {
+            (Ok((structure, formula, space_group)), Some((prediction, embedding))) => {
+                let assessed = predictor.assess(structure, &prediction, &embedding, ood.as_ref());
+                table.row(
+                    &item.name,
+                    Ok(RowValues { formula, space_group, predictions: &assessed.predictions, ood: &assessed.ood }),
+                )
+            }
+            (Ok(_), None) => table.row(&item.name, Err("the model returned no prediction")),
+            (Err(e), _) => table.row(&item.name, Err(e)),
+        };
+        csv.push_str(&line);
     }
-    header.extend(batch::OOD_COLUMNS.map(String::from));
-    header.push("error".into());
-    let lines = rows.iter().zip(&parsed).map(|(row, (formula, parsed))| {
-        let mut cells = vec![row.id.clone(), formula.clone()];
-        match parsed {
-            Ok(structure) => {
-                let (prediction, embedding) = outputs.next().expect("one output per readable input");
-                for (_, v) in predictor.manifest.in_units(&prediction).iter() {
-                    cells.extend([v.value, v.sigma, v.interval_95[0], v.interval_95[1]].map(|x| format!("{x:.4}")));
-                }
-                cells.extend(batch::ood_cells(&models::ood::assess(ood.as_ref(), structure, &embedding)));
-                cells.push(String::new());
-            }
-            Err(e) => {
-                cells.extend(std::iter::repeat_n(String::new(), 4 * PROPERTIES + batch::OOD_COLUMNS.len()));
-                cells.push(e.clone());
-            }
-        }
-        cells
-    });
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     match &args.out {
-        Some(path) => write_csv(path, &header, lines),
+        Some(path) => std::fs::write(path, csv).map_err(|source| Error::Write { path: path.clone(), source }),
+        None => print_stdout(&csv),
+    }
+}
+
+/// The structures `matfuse predict` was given, as the API's batch reads them: each file one
+/// structure (format from its name, else detected), a table one per row, a zip archive its
+/// members; `--csv` is read as a table whatever its name.
+fn prediction_items(args: &PredictArgs) -> Result<Vec<TableItem>> {
+    let read = |path: &PathBuf| std::fs::read(path).map_err(|source| Error::Read { path: path.clone(), source });
+    let limits = batch::UnpackLimits::default();
+    match &args.csv {
+        Some(path) => Ok(batch::table_items(&read(path)?, &path.display().to_string(), limits)?),
         None => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&header).expect("in-memory csv");
-            for line in lines {
-                w.write_record(&line).expect("in-memory csv");
+            let mut items = Vec::new();
+            for path in &args.files {
+                items.extend(batch::items_from_file(&path.display().to_string(), &read(path)?, limits));
             }
-            print_stdout(&String::from_utf8(w.into_inner().expect("in-memory csv")).expect("utf-8"))
+            Ok(items)
         }
     }
+}
+
+/// Parses, analyses and describes one item as `/api/v1/predict` does, for a result row.
+fn featurise(predictor: &Predictor, item: &TableItem) -> std::result::Result<Featurised, String> {
+    let (text, format) = item.structure.as_ref().map_err(Clone::clone)?;
+    let structure =
+        shared::parse_with(text, &ParseOptions { format: *format, ..Default::default() }).map_err(|e| e.to_string())?;
+    let symmetry = shared::symmetry::analyze(&structure, DEFAULT_SYMPREC).map_err(|e| e.to_string())?;
+    let description = describe(&structure, &symmetry, &DescribeOptions::default()).text;
+    let input = predictor.input_with_text(&structure, description).map_err(|e| e.to_string())?;
+    Ok(Featurised {
+        formula: shared::composition::reduced_formula(&structure),
+        space_group: symmetry.symbol.clone(),
+        structure,
+        input,
+    })
 }
 
 fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {

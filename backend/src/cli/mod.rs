@@ -8,9 +8,10 @@ mod calibrate;
 mod eval;
 pub mod featurize;
 mod inspect;
-mod model_card;
+pub(crate) mod model_card;
 mod ood;
 mod overrides;
+mod progress;
 mod serve;
 pub(crate) mod train;
 

@@ -9,7 +9,7 @@ pub fn render(m: &Manifest) -> String {
     out.push_str(&format!(
         "- **Trained**: {}\n- **Fusion**: `{}`\n- **Text encoder**: {} (hidden {})\n",
         if m.trained { "yes" } else { "no — an untrained network of the right shape; its numbers mean nothing" },
-        serde_json::to_value(m.fusion).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        m.fusion,
         m.text_encoder.name,
         m.text_encoder.hidden_size
     ));

@@ -1,9 +1,10 @@
 //! `matfuse ood`: the training data's embedding statistics for the out-of-distribution score,
 //! written as `ood.json` into the model's bundle (see `models::ood`).
 
-use super::train::frozen_states;
-use crate::dataset::{default_cache, load_cached, union};
+use crate::dataset::{default_cache, union};
 use crate::error::Result;
+use crate::training::data::frozen_states;
+use crate::training::featurise::load_cached;
 use models::ood::{OOD_FILE, OodStatistics};
 use models::predictor::{ModelInput, Predictor};
 use rayon::prelude::*;
@@ -33,9 +34,10 @@ pub fn run(args: &OodArgs) -> Result<()> {
     let device = burn::prelude::Device::flex();
     let predictor = Predictor::load(&args.model, &device)?;
     let cache = args.cache.clone().unwrap_or_else(default_cache);
-    let mut records = load_cached(&args.data, &cache)?;
+    let terminal = super::progress::Terminal::default();
+    let mut records = load_cached(&args.data, &cache, &terminal)?;
     if let Some(ehull) = &args.ehull {
-        records = union(records, load_cached(ehull, &cache)?);
+        records = union(records, load_cached(ehull, &cache, &terminal)?);
     }
     records.retain(|r| r.split.as_deref() == Some(args.split.as_str()));
     let inputs: Vec<ModelInput> = match &predictor.network.frozen_text {
@@ -44,7 +46,7 @@ pub fn run(args: &OodArgs) -> Result<()> {
         Some(frozen) => {
             let all: Vec<usize> = (0..records.len()).collect();
             let encoder_dir = models::encoder::default_encoder_dir();
-            let (states, _) = frozen_states(&encoder_dir, frozen, &records, &all, &cache, &device)?;
+            let (states, _) = frozen_states(&encoder_dir, frozen, &records, &all, &cache, &device, &terminal)?;
             records
                 .iter()
                 .zip(states)

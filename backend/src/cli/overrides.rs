@@ -52,7 +52,7 @@ fn parse_value(raw: &str) -> toml::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::train::TrainConfig;
+    use crate::training::TrainConfig;
 
     fn smoke() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/smoke.toml")

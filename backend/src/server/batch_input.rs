@@ -1,7 +1,8 @@
 //! The bodies `POST /api/v1/predict/batch` accepts, as a list of named structures:
 //! `multipart/form-data` (one structure per file; a `.csv` file adds its rows, a zip archive its
-//! members), `application/zip`, `text/csv` (a `cif` or `poscar` column, optional
-//! `name`/`material_id`/`id`), or a JSON array of `/predict` bodies with an optional `name`.
+//! members), `application/zip`, `text/csv` (read by `shared::batch`'s one table reader: a
+//! `cif`, `poscar` or `structure` column, optional `name`/`material_id`/`id`), or a JSON array
+//! of `/predict` bodies with an optional `name`.
 
 use super::error::{ApiError, ApiResult};
 use super::extract::bytes_rejection;
@@ -47,7 +48,7 @@ impl FromRequest<AppState> for BatchInput {
                 .map_err(|e| ApiError::new(e.status(), codes::INVALID_REQUEST, e.body_text()))?;
             multipart_items(multipart, limit, state.limits.unpack).await?
         } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
-            csv_items(&utf8(&body(request, state).await?)?, "the body")?
+            csv_items(&body(request, state).await?, "the body", state.limits.unpack)?
         } else if content_type.starts_with("application/zip") || content_type.starts_with("application/x-zip") {
             let bytes = body(request, state).await?;
             if !batch::is_zip(&bytes) {
@@ -92,10 +93,6 @@ async fn body(request: Request, state: &AppState) -> ApiResult<Bytes> {
     Bytes::from_request(request, state).await.map_err(|e| bytes_rejection(e, state.limits.max_batch_body_bytes))
 }
 
-fn utf8(bytes: &[u8]) -> ApiResult<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| ApiError::invalid_request(format!("the body is not UTF-8 text: {e}")))
-}
-
 async fn multipart_items(
     mut multipart: Multipart,
     limit: usize,
@@ -131,9 +128,10 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
     }
 }
 
-/// Rows of a structure table; a row that cannot be read becomes an item with its error.
-fn csv_items(text: &str, source: &str) -> ApiResult<Vec<BatchItem>> {
-    let items = batch::read_structure_table(text, source).map_err(ApiError::invalid_request)?;
+/// Rows of a structure table (CSV, or gzip-compressed CSV); a row that cannot be read becomes
+/// an item with its error.
+fn csv_items(bytes: &[u8], source: &str, unpack: batch::UnpackLimits) -> ApiResult<Vec<BatchItem>> {
+    let items = batch::table_items(bytes, source, unpack).map_err(|e| ApiError::invalid_request(e.to_string()))?;
     Ok(items.into_iter().map(BatchItem::from).collect())
 }
 
@@ -156,11 +154,12 @@ mod tests {
 
     #[test]
     fn table_rows_become_requests_and_bad_tables_api_errors() {
-        let items = csv_items("name,poscar\nx,POSCAR text\n", "t.csv").unwrap();
+        let unpack = batch::UnpackLimits::default();
+        let items = csv_items(b"name,poscar\nx,POSCAR text\n", "t.csv", unpack).unwrap();
         let request = items[0].request.as_ref().unwrap();
         assert_eq!((items[0].name.as_str(), request.structure.as_str()), ("x", "POSCAR text"));
         assert_eq!(request.format, Some(Format::Poscar));
-        let table = csv_items("a,b\n1,2\n", "t.csv").err().expect("no structure column");
+        let table = csv_items(b"a,b\n1,2\n", "t.csv", unpack).err().expect("no structure column");
         assert_eq!(table.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

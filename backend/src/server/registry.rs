@@ -168,7 +168,7 @@ impl ModelEntry {
             id: m.id.clone(),
             version: m.version.clone(),
             trained: m.trained,
-            fusion: serde_json::to_value(m.fusion).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            fusion: m.fusion.to_string(),
             text_encoder: m.text_encoder.name.clone(),
             weights_sha256: m.weights.sha256.clone(),
             weights_bytes: self.weights.len() as u64,

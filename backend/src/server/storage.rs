@@ -243,6 +243,7 @@ mod tests {
             created_at,
             updated_at: created_at,
             history: Vec::new(),
+            stages: Vec::new(),
             error: None,
         };
         {

@@ -6,7 +6,8 @@
 use std::rc::Rc;
 
 use leptos::{ev, prelude::*, task::spawn_local};
-use shared::api::{OodLevel, OodReport, Predictions};
+use shared::api::{OodLevel, OodReport};
+use shared::task::by_name;
 use wasm_bindgen::JsCast;
 use web_sys::FileList;
 
@@ -16,7 +17,6 @@ use crate::{
     batch::{self, BatchRow, RowResult, SortKey},
     format::fixed,
     model::LocalModel,
-    properties::info,
 };
 
 #[component]
@@ -98,8 +98,23 @@ pub fn BatchPanel(
             </th>
         }
     };
+    // The table's property columns: the answering model's tasks (the first predicted row's),
+    // else the page's model's.
+    let task_names = move || -> Vec<String> {
+        rows.with(|r| {
+            r.iter()
+                .find_map(|row| row.outcome.as_ref().ok().map(|o| o.predictions.names().map(String::from).collect()))
+        })
+        .or_else(|| model.get_value().map(|m| m.manifest().properties.iter().map(|p| p.name.clone()).collect()))
+        .unwrap_or_default()
+    };
     let download = move |_| {
-        let csv = batch::to_csv(&rows.get_untracked());
+        // Column names when no row was predicted: the page's model's properties.
+        let properties: Vec<String> = model
+            .get_value()
+            .map(|m| m.manifest().properties.iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default();
+        let csv = batch::to_csv(&rows.get_untracked(), properties.iter().map(String::as_str));
         if let Err(e) = save_text("matfuse-batch.csv", &csv) {
             note.set(Some(format!("The CSV could not be saved: {e}")));
         }
@@ -159,15 +174,18 @@ pub fn BatchPanel(
                                 {header("#".into(), SortKey::Index)}
                                 {header("Name".into(), SortKey::Name)}
                                 {header("Formula".into(), SortKey::Formula)}
-                                {Predictions::NAMES.iter().enumerate().map(|(i, name)| {
-                                    let label = info(name).map_or(name.to_string(), |p| p.title.to_string());
+                                {move || task_names().into_iter().enumerate().map(|(i, name)| {
+                                    let label = by_name(&name).map_or(name.clone(), |t| t.title.to_string());
                                     header(label, SortKey::Property(i))
                                 }).collect_view()}
                                 <th scope="col" title="How close each structure is to the model's training data">"Training data"</th>
                             </tr>
                         </thead>
                         <tbody>
-                            {move || sorted().into_iter().map(|row| view! { <Row row=row /> }).collect_view()}
+                            {move || {
+                                let properties = task_names().len();
+                                sorted().into_iter().map(|row| view! { <Row row=row properties=properties /> }).collect_view()
+                            }}
                         </tbody>
                     </table>
                 </div>
@@ -176,8 +194,9 @@ pub fn BatchPanel(
     }
 }
 
+/// One row; `properties` is the table's number of property columns.
 #[component]
-fn Row(row: BatchRow) -> impl IntoView {
+fn Row(row: BatchRow, properties: usize) -> impl IntoView {
     let cells = match row.outcome {
         Ok(r) => {
             let values = r
@@ -188,7 +207,10 @@ fn Row(row: BatchRow) -> impl IntoView {
             view! { <td>{r.formula}" "<span class="muted">{r.space_group}</span></td>{values}{ood_cell(&r.ood)} }
                 .into_any()
         }
-        Err(e) => view! { <td colspan="6" class="status bad">{e}</td> }.into_any(),
+        Err(e) => {
+            let columns = properties + 2;
+            view! { <td colspan=columns class="status bad">{e}</td> }.into_any()
+        }
     };
     view! { <tr><td class="num">{row.index + 1}</td><td>{row.name}</td>{cells}</tr> }
 }

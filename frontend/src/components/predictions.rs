@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use shared::api::{ModalityWeights, OodLevel, OodReport, PropertyValue};
+use shared::task::{Task, by_name};
 
 use crate::{
     format::{fixed, millis},
     model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary, PredictionState},
-    properties::{PropertyInfo, info},
 };
 
 /// The predictions block: loading / failure notes, or the results.
@@ -66,7 +66,7 @@ fn PredictionView(
     let cards = prediction
         .predictions
         .iter()
-        .filter_map(|(name, value)| Some((info(name)?, value.clone())))
+        .filter_map(|(name, value)| Some((by_name(name)?, value.clone())))
         .map(|(info, value)| view! { <PropertyCard info=info value=value full=full_prediction /> })
         .collect_view();
     view! {
@@ -101,7 +101,7 @@ const INTERVAL_MEANING: &str = "Central 95 % interval: fitted on the validation 
 /// One property: value ± σ in its unit, what it means and its caveat; the full-fusion value
 /// under it once the backend's model has answered.
 #[component]
-fn PropertyCard(info: &'static PropertyInfo, value: PropertyValue, full: Signal<FullFusionState>) -> impl IntoView {
+fn PropertyCard(info: &'static Task, value: PropertyValue, full: Signal<FullFusionState>) -> impl IntoView {
     let full_value = move || {
         let v = full.with(|f| {
             let p = f.as_ref()?.as_ref().ok()?;
@@ -173,7 +173,7 @@ fn Contributions(prediction: Arc<LocalPrediction>) -> impl IntoView {
         .iter()
         .zip(prediction.without_text.iter())
         .zip(prediction.without_graph.iter())
-        .filter_map(|(((name, both), (_, graph)), (_, text))| Some((info(name)?, both, graph, text)))
+        .filter_map(|(((name, both), (_, graph)), (_, text))| Some((by_name(name)?, both, graph, text)))
         .map(|(info, both, graph, text)| {
             let cell = |class: &'static str, v: &PropertyValue| {
                 view! { <td class=class data-value=exact(v.value)>{fixed(v.value, info.decimals)}</td> }

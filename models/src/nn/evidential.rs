@@ -1,12 +1,11 @@
 //! Evidential regression head (Amini et al. 2020): a Normal-Inverse-Gamma distribution per
 //! property, giving the prediction and its uncertainty from one forward pass.
 
-use crate::batch::PROPERTIES;
+use crate::nn::activation::softplus;
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::softplus;
 
-/// NIG parameters per property, each `[batch, 4]` in standardised units.
+/// NIG parameters per task, each `[batch, tasks]` in standardised units.
 #[derive(Clone, Debug)]
 pub struct Evidence {
     pub gamma: Tensor<2>,
@@ -15,7 +14,7 @@ pub struct Evidence {
     pub beta: Tensor<2>,
 }
 
-/// Two-layer MLP ending in the 4 × 4 raw NIG parameters.
+/// Two-layer MLP ending in 4 raw NIG parameters per task.
 #[derive(Module, Debug)]
 pub struct EvidentialHead {
     hidden: Linear,
@@ -23,28 +22,30 @@ pub struct EvidentialHead {
 }
 
 impl EvidentialHead {
-    pub fn new(input: usize, hidden: usize, device: &Device) -> Self {
+    /// A head for `tasks` tasks.
+    pub fn new(input: usize, hidden: usize, tasks: usize, device: &Device) -> Self {
         EvidentialHead {
             hidden: LinearConfig::new(input, hidden).init(device),
-            out: LinearConfig::new(hidden, 4 * PROPERTIES).init(device),
+            out: LinearConfig::new(hidden, 4 * tasks).init(device),
         }
     }
 
-    /// Raw (unconstrained) outputs, `[batch, 16]`.
+    /// Raw (unconstrained) outputs, `[batch, 4 × tasks]`.
     pub fn raw(&self, x: Tensor<2>) -> Tensor<2> {
-        self.out.forward(softplus(self.hidden.forward(x), 1.0))
+        self.out.forward(softplus(self.hidden.forward(x)))
     }
 }
 
 impl Evidence {
-    /// Constrains raw outputs `[batch, 16]` to valid NIG parameters.
+    /// Constrains raw outputs `[batch, 4 × tasks]` (γ, ν, α, β blocks of `tasks` columns each)
+    /// to valid NIG parameters.
     pub fn from_raw(raw: Tensor<2>) -> Evidence {
-        let p = PROPERTIES;
+        let p = raw.dims()[1] / 4;
         Evidence {
             gamma: raw.clone().narrow(1, 0, p),
-            nu: softplus(raw.clone().narrow(1, p, p), 1.0).add_scalar(1e-3),
-            alpha: softplus(raw.clone().narrow(1, 2 * p, p), 1.0).add_scalar(1.0 + 1e-3),
-            beta: softplus(raw.narrow(1, 3 * p, p), 1.0).add_scalar(1e-3),
+            nu: softplus(raw.clone().narrow(1, p, p)).add_scalar(1e-3),
+            alpha: softplus(raw.clone().narrow(1, 2 * p, p)).add_scalar(1.0 + 1e-3),
+            beta: softplus(raw.narrow(1, 3 * p, p)).add_scalar(1e-3),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The burn modules: graph encoder, light text encoder, fusion variants, evidential head.
 
+pub mod activation;
 pub mod bert;
 pub mod cgcnn;
 pub mod evidential;
@@ -7,4 +8,4 @@ pub mod frozen_text;
 pub mod fusion;
 pub mod light_text;
 
-pub use fusion::{CrossReadout, FusionNet, FusionOutput, NetConfig};
+pub use fusion::{CrossReadout, FusionKind, FusionNet, FusionOutput, NetConfig};

@@ -1,8 +1,10 @@
 //! Reading the network's outputs asynchronously, for devices that cannot read synchronously
 //! (WebGPU in a browser). The outputs are copied onto the CPU and then read by the same code as
 //! [`Predictor::explain`] and [`Predictor::predict`], so every device gives the same numbers the
-//! same way; on the CPU device the copy is the only extra work.
+//! same way (and [`Predictor::interpret`] explains them); on the CPU device the copy is the only
+//! extra work.
 
+use super::interpret::no_prediction;
 use super::{Explanation, ModelInput, Predictor};
 use crate::batch::Modalities;
 use crate::error::{Error, Result};
@@ -23,7 +25,7 @@ impl Predictor {
     pub async fn predict_one_async(&self, input: &ModelInput, modalities: Modalities) -> Result<Prediction> {
         let raw = tensor_on_cpu(self.forward_one(input, modalities).raw).await?;
         let predictions = self.stats.predictions(&Evidence::from_raw(raw));
-        predictions.into_iter().next().ok_or_else(|| Error::Config("the model returned no prediction".into()))
+        predictions.into_iter().next().ok_or_else(no_prediction)
     }
 }
 

@@ -68,6 +68,13 @@ impl LiveJob {
         record.clone()
     }
 
+    /// Sends an event that is not stored (progress within a stage) to the subscribers.
+    pub fn send(&self, event: JobEvent) {
+        let _record = self.lock();
+        // No subscriber is not an error.
+        let _ = self.events.send(event);
+    }
+
     pub fn subscribe(&self) -> Subscription {
         let record = self.lock();
         let live = (!record.state.is_terminal()).then(|| self.events.subscribe());

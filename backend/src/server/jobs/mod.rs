@@ -16,11 +16,14 @@ use super::metrics::Metrics;
 use super::registry::Registry;
 use super::storage::{Store, is_job_id, new_job_id};
 use crate::error::{Error, Result};
+use crate::training::Task;
 use auth::AdminToken;
 use axum::http::HeaderValue;
 use live::{LiveJob, Subscription};
 use models::device::DeviceChoice;
-use record::{DatasetSummary, EpochEvent, JobEvent, JobRecord, JobState, JobView, now};
+use record::{
+    DatasetSummary, EpochEvent, JobEvent, JobRecord, JobState, JobView, ProgressEvent, StageEvent, StageStatus, now,
+};
 use runner::{Hooks, Outcome, Training, Workspace};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -176,15 +179,16 @@ impl Jobs {
         let created = now();
         let record = JobRecord {
             id: upload.id.clone(),
-            name: config.id.clone(),
-            model_id: format!("{}-{}", config.id, &upload.id[..8]),
+            name: config.config.id.clone(),
+            model_id: format!("{}-{}", config.config.id, &upload.id[..8]),
             state: JobState::Queued,
             config: config_text,
             dataset,
-            epochs: config.train.epochs,
+            epochs: config.config.train.epochs,
             created_at: created,
             updated_at: created,
             history: Vec::new(),
+            stages: Vec::new(),
             error: None,
         };
         self.store.insert_job(&record)?;
@@ -284,7 +288,8 @@ impl Jobs {
             if record.state.is_terminal() || self.live_job(&record.id).is_some() {
                 continue;
             }
-            if let Some(history) = Workspace::new(&self.jobs_dir(), &record.id).checkpoint_history() {
+            if let Some(history) = Workspace::new(&self.jobs_dir(), &record.id).checkpoint_history(&record.task_names())
+            {
                 record.history = history;
             }
             record.state = JobState::Queued;
@@ -404,26 +409,61 @@ impl Jobs {
             encoder_dir: &self.settings.encoder_dir,
             device: &device,
         };
-        let mut hooks = Hooks {
-            on_epoch: |report: &models::train::EpochReport| {
-                live.update(&*self.store, |r| {
-                    let event = EpochEvent::new(report, &r.history);
-                    // A resumed run repeats no epoch; keep the history strictly increasing anyway.
-                    r.history.retain(|e| e.epoch < event.epoch);
-                    r.history.push(event.clone());
-                    r.updated_at = now();
-                    Some(JobEvent::Epoch(event))
-                });
-            },
+        // The last progress sent, in whole percent of its task.
+        let last_progress = Mutex::new(None);
+        let hooks = Hooks {
+            on_event: |event: &crate::training::Event<'_>| self.publish(live, event, &last_progress),
             stop: || live.cancel_requested() || self.stopping(),
         };
-        let outcome = runner::train(&training, &mut hooks).map_err(|e| self.public_error(&e))?;
+        let outcome = runner::train(&training, &hooks).map_err(|e| self.public_error(&e))?;
         if let Outcome::Finished(dir) = &outcome
             && self.registry.get(&record.model_id).is_none()
         {
             self.registry.install(dir, &device).map_err(|e| format!("the trained model does not load: {e}"))?;
         }
         Ok(outcome)
+    }
+
+    /// Records and sends a training event as the job's: stages and epochs are stored (a later
+    /// subscriber replays them), progress goes out live at most once per percent.
+    fn publish(
+        &self,
+        live: &LiveJob,
+        event: &crate::training::Event<'_>,
+        last_progress: &Mutex<Option<(Task, usize)>>,
+    ) {
+        use crate::training::Event;
+        let stage = |stage, status, seconds| {
+            live.update(&*self.store, |r| {
+                let event = StageEvent::new(stage, status, r.history.last().map_or(0, |e| e.epoch), seconds);
+                r.stages.push(event.clone());
+                r.updated_at = now();
+                Some(JobEvent::Stage(event))
+            });
+        };
+        match event {
+            Event::StageStarted(s) => stage(*s, StageStatus::Started, None),
+            Event::StageFinished { stage: s, seconds } => stage(*s, StageStatus::Finished, Some(*seconds)),
+            Event::Progress { task, done, total } => {
+                let percent = done * 100 / (*total).max(1);
+                let mut last = lock(last_progress);
+                if *last != Some((*task, percent)) {
+                    *last = Some((*task, percent));
+                    live.send(JobEvent::Progress(ProgressEvent::new(*task, *done, *total)));
+                }
+            }
+            Event::Epoch { report, properties } => {
+                live.update(&*self.store, |r| {
+                    let event = EpochEvent::new(report, properties, &r.history);
+                    // A resumed run repeats no epoch; keep the history strictly increasing anyway.
+                    r.history.retain(|e| e.epoch < event.epoch);
+                    r.history.push(event.clone());
+                    r.updated_at = now();
+                    Some(JobEvent::Epoch(event))
+                });
+            }
+            _ => {}
+        }
     }
 
     /// A training error as the job shows it: without the server's paths where it can.

@@ -1,8 +1,8 @@
 //! What a training job is, as stored and as the API shows it, and the events it streams.
 
+use crate::training::{Stage, Task};
 use models::train::EpochReport;
 use serde::{Deserialize, Serialize};
-use shared::dataset::LABEL_COLUMNS;
 use std::collections::BTreeMap;
 
 /// Where a job is in its life. `queued` and `running` jobs are resumed when the server starts.
@@ -68,24 +68,67 @@ pub struct EpochEvent {
 }
 
 impl EpochEvent {
-    /// The event of `report`, with the ETA from the mean epoch time of `history` and `report`.
-    pub fn new(report: &EpochReport, history: &[EpochEvent]) -> EpochEvent {
+    /// The event of `report` (whose `val_mae` entries are those of the tasks `properties`), with
+    /// the ETA from the mean epoch time of `history` and `report`.
+    pub fn new(report: &EpochReport, properties: &[String], history: &[EpochEvent]) -> EpochEvent {
         let seconds: f64 = history.iter().map(|e| e.seconds).sum::<f64>() + report.seconds;
         let mean = seconds / (history.len() + 1) as f64;
         EpochEvent {
             epoch: report.epoch,
             epochs: report.epochs,
             train_loss: report.train_loss,
-            val_mae: LABEL_COLUMNS
+            val_mae: properties
                 .iter()
-                .zip(report.val_mae)
-                .filter_map(|((name, _), mae)| mae.map(|m| ((*name).to_string(), m)))
+                .zip(report.val_mae.iter())
+                .filter_map(|(name, mae)| mae.map(|m| (name.clone(), m)))
                 .collect(),
             val_score: report.val_score,
             best_epoch: report.best_epoch,
             seconds: report.seconds,
             eta_seconds: mean * report.epochs.saturating_sub(report.epoch) as f64,
         }
+    }
+}
+
+/// A stage of the training starting or finishing (the `stage` server-sent event).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageEvent {
+    /// `prepare`, `fit`, `evaluate` or `write_bundle` ([`Stage`]).
+    pub stage: String,
+    pub status: StageStatus,
+    /// Epochs completed when it happened.
+    pub epoch: usize,
+    /// Wall time of the stage (finished stages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    Started,
+    Finished,
+}
+
+impl StageEvent {
+    pub fn new(stage: Stage, status: StageStatus, epoch: usize, seconds: Option<f64>) -> StageEvent {
+        StageEvent { stage: stage.as_str().to_string(), status, epoch, seconds }
+    }
+}
+
+/// How far a long task inside a stage is (the `progress` server-sent event; sent live, at most
+/// once per percent, and not stored).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProgressEvent {
+    /// `featurise` or `encode_text` ([`Task`]).
+    pub task: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+impl ProgressEvent {
+    pub fn new(task: Task, done: usize, total: usize) -> ProgressEvent {
+        ProgressEvent { task: task.as_str(), done, total }
     }
 }
 
@@ -101,6 +144,8 @@ pub struct EndEvent {
 /// What a job's event stream carries.
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobEvent {
+    Stage(StageEvent),
+    Progress(ProgressEvent),
     Epoch(EpochEvent),
     End(EndEvent),
 }
@@ -123,7 +168,20 @@ pub struct JobRecord {
     pub created_at: u64,
     pub updated_at: u64,
     pub history: Vec<EpochEvent>,
+    /// The stages' starts and ends, in order (a resumed job prepares and fits again).
+    #[serde(default)]
+    pub stages: Vec<StageEvent>,
     pub error: Option<String>,
+}
+
+impl JobRecord {
+    /// The tasks the job's configuration trains, in order (the crystal tasks when the stored
+    /// configuration does not parse).
+    pub fn task_names(&self) -> Vec<String> {
+        toml::from_str::<crate::training::TrainConfig>(&self.config)
+            .map(|c| c.data.tasks)
+            .unwrap_or_else(|_| shared::task::CRYSTAL_TASKS.map(String::from).to_vec())
+    }
 }
 
 impl JobRecord {
@@ -136,10 +194,16 @@ impl JobRecord {
         })
     }
 
-    /// The job's events so far: its epochs, then the end if it has ended.
+    /// The job's events so far in the order they happened: the stages and epochs (a stage
+    /// recorded after `n` epochs comes after epoch `n`), then the end if it has ended.
     pub fn events(&self) -> Vec<JobEvent> {
-        let epochs = self.history.iter().cloned().map(JobEvent::Epoch);
-        epochs.chain(self.end_event().map(JobEvent::End)).collect()
+        let mut timeline: Vec<((usize, u8), JobEvent)> = Vec::new();
+        timeline.extend(self.history.iter().map(|e| ((e.epoch, 0), JobEvent::Epoch(e.clone()))));
+        timeline.extend(self.stages.iter().map(|s| ((s.epoch, 1), JobEvent::Stage(s.clone()))));
+        // Stable: stages recorded at the same epoch keep their order.
+        timeline.sort_by_key(|(key, _)| *key);
+        let events = timeline.into_iter().map(|(_, event)| event);
+        events.chain(self.end_event().map(JobEvent::End)).collect()
     }
 
     /// The API's view; `detail` adds the whole epoch history.

@@ -1,14 +1,12 @@
-//! One job's training, on a blocking thread: the same code path as `matfuse train` (prepare,
-//! fit with checkpoints, evaluate, write the bundle) over the job's own directory.
+//! One job's training, on a blocking thread: [`crate::training::run`] (the same as `matfuse
+//! train`) over the job's own directory, its uploaded table and the server's text encoder.
 
 use super::record::EpochEvent;
 use super::submission::JobConfig;
-use crate::cli::train::{
-    BundleProvenance, DataConfig, TrainConfig, evaluate_and_write_bundle, fit_with, network, prepare,
-};
 use crate::error::{Error, Result};
+use crate::training::{DataSources, Event, FitControl, Observer, RunSettings};
 use burn::prelude::Device;
-use models::train::{EpochReport, Observer, TrainState};
+use models::train::TrainState;
 use std::path::{Path, PathBuf};
 
 /// The files of one job: `<data_dir>/jobs/<id>/` (the id is validated, never user text).
@@ -61,13 +59,13 @@ impl Workspace {
     }
 
     /// The epochs of the last checkpoint, as events (the truth when resuming: the stored
-    /// history may lack the epoch the server stopped in).
-    pub fn checkpoint_history(&self) -> Option<Vec<EpochEvent>> {
+    /// history may lack the epoch the server stopped in); `tasks` names the validation MAEs.
+    pub fn checkpoint_history(&self, tasks: &[String]) -> Option<Vec<EpochEvent>> {
         let path = models::train::RunDir(self.run_dir()).state();
         let state: TrainState = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
         let mut events: Vec<EpochEvent> = Vec::with_capacity(state.history.len());
         for report in &state.history {
-            let event = EpochEvent::new(report, &events);
+            let event = EpochEvent::new(report, tasks, &events);
             events.push(event);
         }
         Some(events)
@@ -93,19 +91,19 @@ pub struct Training<'a> {
 pub enum Outcome {
     /// The bundle is in this directory.
     Finished(PathBuf),
-    /// Stopped at an epoch boundary (cancelled, or the server is stopping).
+    /// Stopped at a stage or epoch boundary (cancelled, or the server is stopping).
     Stopped,
 }
 
-/// An [`Observer`] from two closures: one per epoch, and the stop flag.
+/// An [`Observer`] from two closures: one per event, and the stop flag.
 pub struct Hooks<E, S> {
-    pub on_epoch: E,
+    pub on_event: E,
     pub stop: S,
 }
 
-impl<E: FnMut(&EpochReport), S: Fn() -> bool> Observer for Hooks<E, S> {
-    fn on_epoch(&mut self, report: &EpochReport) {
-        (self.on_epoch)(report);
+impl<E: Fn(&Event<'_>) + Sync, S: Fn() -> bool + Sync> Observer for Hooks<E, S> {
+    fn event(&self, event: &Event<'_>) {
+        (self.on_event)(event);
     }
 
     fn should_stop(&self) -> bool {
@@ -114,47 +112,38 @@ impl<E: FnMut(&EpochReport), S: Fn() -> bool> Observer for Hooks<E, S> {
 }
 
 /// Trains (resuming from the workspace's checkpoint when there is one) and, once finished,
-/// writes the bundle into the models directory.
-pub fn train(t: &Training<'_>, observer: &mut dyn Observer) -> Result<Outcome> {
+/// moves the bundle into the models directory.
+pub fn train(t: &Training<'_>, observer: &dyn Observer) -> Result<Outcome> {
     let target = t.models_dir.join(t.model_id);
     if target.join(models::bundle::MANIFEST_FILE).is_file() {
         // The server stopped after the bundle moved into place but before the job was marked.
         return Ok(Outcome::Finished(target));
     }
     let data_file = t.workspace.data_file().ok_or_else(|| Error::Usage("the job's data file is missing".into()))?;
-    let config = TrainConfig {
-        id: t.model_id.to_string(),
-        data: DataConfig {
-            mp2018: data_file,
-            ehull: None,
-            vocab: t.vocab.to_path_buf(),
-            encoder: Some(t.encoder_dir.to_path_buf()),
-            cache: Some(t.workspace.cache_dir()),
-            max_train: t.config.data.max_train,
-            max_val: t.config.data.max_val,
-            max_test: t.config.data.max_test,
-        },
-        model: t.config.model.clone(),
-        train: t.config.train.clone(),
-    };
-    let data = prepare(&config, t.device)?;
-    if observer.should_stop() {
-        return Ok(Outcome::Stopped);
-    }
-    let net = network(&config, &data);
-    let (state, model) = fit_with(&config, &net, &data, &t.workspace.run_dir(), true, None, observer)?;
-    let Some(model) = model else { return Ok(Outcome::Stopped) };
-
+    let mut config = t.config.config.clone();
+    config.id = t.model_id.to_string();
     let staging = t.workspace.staging_bundle();
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|source| Error::Write { path: staging.clone(), source })?;
     }
-    let provenance = BundleProvenance {
-        data: vec![format!("uploaded table of training job {}", t.job_id)],
+    let settings = RunSettings {
+        sources: DataSources {
+            mp2018: data_file,
+            ehull: None,
+            vocab: t.vocab.to_path_buf(),
+            encoder: t.encoder_dir.to_path_buf(),
+            cache: t.workspace.cache_dir(),
+        },
+        run_dir: t.workspace.run_dir(),
+        bundle: staging.clone(),
+        control: FitControl { resume: true, stop_after: None },
+        provenance: vec![format!("uploaded table of training job {}", t.job_id)],
         command: format!("POST /api/v1/jobs (job {})", t.job_id),
-        best_epoch: state.best_epoch,
+        device: t.device.clone(),
     };
-    evaluate_and_write_bundle(&staging, &config, &net, &data, &model, &provenance)?;
+    if let crate::training::Outcome::Stopped = crate::training::run(&config, &settings, observer)? {
+        return Ok(Outcome::Stopped);
+    }
     std::fs::create_dir_all(t.models_dir)
         .map_err(|source| Error::Write { path: t.models_dir.to_path_buf(), source })?;
     // One rename: the models directory never holds half a bundle.

@@ -1,11 +1,11 @@
-//! What `POST /api/v1/jobs` checks before a job exists: the training configuration (the layout
-//! of `configs/*.toml` without `[data]` paths: the job supplies the data) and the uploaded table.
+//! What `POST /api/v1/jobs` checks before a job exists: the training configuration (any file of
+//! `configs/`, the same [`TrainConfig`] as `matfuse train --config`; its `[data]` file paths give
+//! way to the upload) and the uploaded table.
 
 use crate::table::read_table;
+use crate::training::TrainConfig;
 use models::nn::NetConfig;
 use models::train::TrainOptions;
-use serde::Deserialize;
-use shared::dataset::LABEL_COLUMNS;
 use std::path::Path;
 
 /// A rejected submission: what is wrong, and the field or column at fault.
@@ -25,26 +25,14 @@ impl Invalid {
     }
 }
 
-/// A job's training configuration.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A job's training configuration, checked.
+#[derive(Clone, Debug)]
 pub struct JobConfig {
-    /// Name of the model (its registered id is `<id>-<first 8 characters of the job id>`).
-    pub id: String,
-    pub model: NetConfig,
-    #[serde(default)]
-    pub train: TrainOptions,
-    #[serde(default)]
-    pub data: JobData,
-}
-
-/// The only `[data]` settings a job takes: subsets of the uploaded table.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JobData {
-    pub max_train: Option<usize>,
-    pub max_val: Option<usize>,
-    pub max_test: Option<usize>,
+    /// The configuration; its `[data]` caps (`max_train`, …) apply to the uploaded table. The
+    /// model is registered as `<id>-<first 8 characters of the job id>`.
+    pub config: TrainConfig,
+    /// The `[data]` keys naming files (`data.mp2018`, …) that the job ignores.
+    pub ignored: Vec<&'static str>,
 }
 
 /// Longest configuration `id`.
@@ -59,35 +47,45 @@ impl JobConfig {
     /// Parses and checks a configuration; `frozen_encoder` says whether the server has the large
     /// text encoder a `frozen_text` model trains with.
     pub fn parse(text: &str, frozen_encoder: bool) -> Result<JobConfig, Invalid> {
-        let config: JobConfig = toml::from_str(text).map_err(|e| {
-            let message = e.message().to_string();
-            let hint = if message.contains("unknown field") && text.contains("mp2018") {
-                " (a job's `[data]` takes only max_train, max_val and max_test: the uploaded file is the data)"
-            } else {
-                ""
-            };
-            Invalid::new(format!("the configuration is not valid TOML of the configs/*.toml layout: {message}{hint}"))
+        let config: TrainConfig = toml::from_str(text).map_err(|e| {
+            Invalid::new(format!("the configuration is not valid TOML of the configs/*.toml layout: {}", e.message()))
         })?;
-        config.check(frozen_encoder)?;
-        Ok(config)
+        check_name(&config.id)?;
+        check_net(&config.model, frozen_encoder)?;
+        check_train(&config.train)?;
+        config.data.registered_tasks().map_err(|e| Invalid::new(e.to_string()))?;
+        let ignored = config.data.source_keys();
+        Ok(JobConfig { config, ignored })
     }
 
-    fn check(&self, frozen_encoder: bool) -> Result<(), Invalid> {
-        let name_ok = self.id.len() <= MAX_NAME
-            && self.id.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            && self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-        if !name_ok {
-            return Err(Invalid::field(
-                "id",
-                format!(
-                    "'{}' must be 1 to {MAX_NAME} characters of a-z, 0-9, '-' and '_', starting with a letter or digit",
-                    self.id
-                ),
-            ));
-        }
-        check_net(&self.model, frozen_encoder)?;
-        check_train(&self.train)
+    /// What the submission's answer says about the configuration: one line per ignored key.
+    pub fn notes(&self) -> Vec<String> {
+        self.ignored
+            .iter()
+            .map(|key| {
+                let instead = match *key {
+                    "data.mp2018" | "data.ehull" => "the job trains on the uploaded table",
+                    "data.vocab" => "the job prunes the vocabulary of the server's text encoder",
+                    "data.encoder" => "the job uses the server's large text encoder",
+                    _ => "the job featurises into its own directory",
+                };
+                format!("`{key}` is ignored: {instead}")
+            })
+            .collect()
     }
+}
+
+fn check_name(id: &str) -> Result<(), Invalid> {
+    let name_ok = id.len() <= MAX_NAME
+        && id.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if name_ok {
+        return Ok(());
+    }
+    Err(Invalid::field(
+        "id",
+        format!("'{id}' must be 1 to {MAX_NAME} characters of a-z, 0-9, '-' and '_', starting with a letter or digit"),
+    ))
 }
 
 fn check_net(net: &NetConfig, frozen_encoder: bool) -> Result<(), Invalid> {
@@ -207,7 +205,7 @@ pub fn check_dataset(path: &Path) -> Result<DatasetCounts, Invalid> {
     }
     let labelled = rows.iter().any(|r| r.split.as_deref() == Some("train") && r.labels.iter().any(Option::is_some));
     if !labelled {
-        let names: Vec<&str> = LABEL_COLUMNS.iter().map(|(name, _)| *name).collect();
+        let names: Vec<&str> = shared::task::TASKS.iter().map(|task| task.column).collect();
         return Err(Invalid::new(format!(
             "the data file has no labelled train rows (label columns: {})",
             names.join(", ")
@@ -242,7 +240,8 @@ mod tests {
     #[test]
     fn configs_parse_and_bad_ones_name_the_field() {
         let ok = JobConfig::parse(&format!("id = \"tiny\"\n{NET}[train]\nepochs = 2\n"), false).unwrap();
-        assert_eq!(ok.train.epochs, 2);
+        assert_eq!(ok.config.train.epochs, 2);
+        assert!(ok.ignored.is_empty());
         let bad = |text: &str| JobConfig::parse(text, false).unwrap_err();
         assert_eq!(bad(&format!("id = \"../x\"\n{NET}")).field.as_deref(), Some("id"));
         assert_eq!(
@@ -250,7 +249,11 @@ mod tests {
             Some("model.heads")
         );
         assert_eq!(bad(&format!("id = \"x\"\n{NET}[train]\nepochs = 0\n")).field.as_deref(), Some("train.epochs"));
-        assert!(bad(&format!("id = \"x\"\n{NET}[data]\nmp2018 = \"/etc\"\n")).message.contains("[data]"));
+        let paths = JobConfig::parse(&format!("id = \"x\"\n{NET}[data]\nmp2018 = \"/etc\"\nmax_train = 9\n"), false);
+        let paths = paths.unwrap();
+        assert_eq!((paths.ignored.as_slice(), paths.config.data.max_train), (&["data.mp2018"][..], Some(9)));
+        assert!(paths.notes()[0].contains("uploaded table"), "{:?}", paths.notes());
+        assert!(bad(&format!("id = \"x\"\n{NET}[data]\nmp2019 = \"/etc\"\n")).message.contains("unknown field"));
         assert!(bad("id = ").message.contains("TOML"));
         let frozen = format!(
             "id = \"x\"\n{NET}frozen_text = {{ encoder_hidden = 0, hidden = 128, heads = 4, max_tokens = 126, max_chunks = 1 }}\n"

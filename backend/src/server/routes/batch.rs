@@ -52,11 +52,12 @@ pub async fn batch(
         }
     };
     let (entry, model) = state.registry.resolve(query.model.as_deref())?;
+    let table = batch::ResultCsv::new(entry.manifest.properties.iter().map(|p| p.name.as_str()));
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
     // Up to one item per model slot runs at once; lines still leave in input order.
     let parallel = state.limits.max_concurrent_predictions.max(1);
     tokio::spawn(async move {
-        if output == Output::Csv && tx.send(csv_header()).await.is_err() {
+        if output == Output::Csv && tx.send(Bytes::from(table.header())).await.is_err() {
             return;
         }
         let outcomes = futures_util::stream::iter(items.into_iter().enumerate())
@@ -75,7 +76,7 @@ pub async fn batch(
         while let Some((index, name, outcome)) = outcomes.next().await {
             let line = match output {
                 Output::Ndjson => ndjson_line(index, name, outcome),
-                Output::Csv => csv_line(&name, &outcome),
+                Output::Csv => csv_line(&table, &name, &outcome),
             };
             if tx.send(line).await.is_err() {
                 return; // the client went away
@@ -121,13 +122,9 @@ fn ndjson_line(index: usize, name: String, outcome: ApiResult<PredictResponse>) 
     Bytes::from(line)
 }
 
-fn csv_header() -> Bytes {
-    Bytes::from(batch::csv_record(&batch::result_header()))
-}
-
-fn csv_line(name: &str, outcome: &ApiResult<PredictResponse>) -> Bytes {
+fn csv_line(table: &batch::ResultCsv, name: &str, outcome: &ApiResult<PredictResponse>) -> Bytes {
     let row = match outcome {
-        Ok(r) => batch::result_row(
+        Ok(r) => table.row(
             name,
             Ok(batch::RowValues {
                 formula: &r.symmetry.formula,
@@ -136,7 +133,7 @@ fn csv_line(name: &str, outcome: &ApiResult<PredictResponse>) -> Bytes {
                 ood: &r.ood,
             }),
         ),
-        Err(e) => batch::result_row(name, Err(&e.body.message)),
+        Err(e) => table.row(name, Err(&e.body.message)),
     };
-    Bytes::from(batch::csv_record(&row))
+    Bytes::from(row)
 }

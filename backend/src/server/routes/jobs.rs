@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shared::api::codes;
 use std::convert::Infallible;
@@ -75,10 +76,10 @@ pub async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(view) => {
-            let location = HeaderValue::from_str(&format!("/api/v1/jobs/{}", view.id))
+        Ok(submitted) => {
+            let location = HeaderValue::from_str(&format!("/api/v1/jobs/{}", submitted.job.id))
                 .map_err(|e| ApiError::internal(e.to_string()))?;
-            Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
+            Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(submitted)).into_response())
         }
         Err(e) => {
             let dir = upload.workspace.dir.clone();
@@ -181,9 +182,20 @@ async fn save(mut field: Field<'_>, upload: &Upload, limit: usize) -> ApiResult<
     })
 }
 
+/// The answer to a submission: the job, and what the server made of the configuration.
+#[derive(Serialize)]
+struct Submitted {
+    #[serde(flatten)]
+    job: JobView,
+    /// Keys of the configuration the job ignores, and why (its `[data]` file paths: the upload
+    /// is the data).
+    notes: Vec<String>,
+}
+
 /// Checks the configuration and the table, then stores and schedules the job.
-async fn accept(state: &AppState, upload: &Upload, received: Received) -> ApiResult<JobView> {
+async fn accept(state: &AppState, upload: &Upload, received: Received) -> ApiResult<Submitted> {
     let config = JobConfig::parse(&received.config, state.jobs.frozen_encoder()).map_err(invalid_config)?;
+    let notes = config.notes();
     let workspace = upload.workspace.clone();
     let counts = blocking(move || {
         let path = workspace.keep_upload().map_err(|e| Invalid { message: format!("the upload: {e}"), field: None })?;
@@ -204,7 +216,9 @@ async fn accept(state: &AppState, upload: &Upload, received: Received) -> ApiRes
     let jobs = state.jobs.clone();
     let upload = upload.clone();
     // The store is written on a blocking thread; it schedules the job on this runtime.
-    blocking(move || jobs.submit(&upload, received.config, &config, dataset)).await?.map_err(storage_error)
+    let job =
+        blocking(move || jobs.submit(&upload, received.config, &config, dataset)).await?.map_err(storage_error)?;
+    Ok(Submitted { job, notes })
 }
 
 pub async fn list(State(state): State<AppState>, _: Operator) -> ApiResult<Json<JobList>> {
@@ -230,8 +244,10 @@ pub async fn cancel(State(state): State<AppState>, _: Operator, Path(id): Path<S
     }
 }
 
-/// One `epoch` event per epoch (those so far first), then one `end` event; the stream closes
-/// after `end` (or without it when the server stops: the job resumes on its next start).
+/// The job's `stage` events (each stage's start and end) and `epoch` events in the order they
+/// happened (those so far first), `progress` events while featurising or encoding (live only),
+/// then one `end` event; the stream closes after `end` (or without it when the server stops: the
+/// job resumes on its next start).
 pub async fn events(
     State(state): State<AppState>,
     _: Operator,
@@ -260,6 +276,8 @@ pub async fn events(
 
 fn sse_event(event: &JobEvent) -> Event {
     let (name, data) = match event {
+        JobEvent::Stage(e) => ("stage", serde_json::to_string(e)),
+        JobEvent::Progress(e) => ("progress", serde_json::to_string(e)),
         JobEvent::Epoch(e) => ("epoch", serde_json::to_string(e)),
         JobEvent::End(e) => ("end", serde_json::to_string(e)),
     };

@@ -1,0 +1,213 @@
+//! The registry of prediction tasks: one entry per property a model can learn, with its unit,
+//! valid range, the words the page shows and the table column it is read from.
+//!
+//! A new task goes here (plus a data column and a training configuration that selects it);
+//! label arrays, batches, heads, metrics, model cards and CSV columns follow the list of tasks a
+//! bundle's manifest declares. The featurise cache stores labels in registry order, so its
+//! version is [`FINGERPRINT`].
+
+/// What a task predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskKind {
+    /// A real number in the task's unit.
+    Regression,
+    /// A probability that the answer is yes (0 to 1).
+    BinaryClassification,
+}
+
+/// One prediction task.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Task {
+    /// The task's name in manifests, the `/api/v1` JSON and CSV headers.
+    pub name: &'static str,
+    /// The unit of its values (`eV/atom`, `eV`, `Å³/atom`).
+    pub unit: &'static str,
+    pub kind: TaskKind,
+    /// Smallest valid value, in `unit` (`None`: unbounded).
+    pub min: Option<f64>,
+    /// Largest valid value, in `unit` (`None`: unbounded).
+    pub max: Option<f64>,
+    /// The page's heading for it.
+    pub title: &'static str,
+    /// What it means, in plain language.
+    pub meaning: &'static str,
+    /// How far to trust it.
+    pub caveat: &'static str,
+    /// Decimals the page shows for its value and σ.
+    pub decimals: usize,
+    /// The structure-table column holding its labels.
+    pub column: &'static str,
+}
+
+impl Task {
+    /// `value` moved into the task's valid range.
+    pub fn clamp(&self, value: f64) -> f64 {
+        let value = self.min.map_or(value, |min| value.max(min));
+        self.max.map_or(value, |max| value.min(max))
+    }
+
+    /// Whether `value` is finite and inside the task's valid range.
+    pub fn is_valid(&self, value: f64) -> bool {
+        value.is_finite() && self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
+    }
+}
+
+const REGISTRY: &[Task] = &[
+    Task {
+        name: "formation_energy_per_atom",
+        unit: "eV/atom",
+        kind: TaskKind::Regression,
+        min: None,
+        max: None,
+        title: "Formation energy",
+        meaning: "Energy per atom released (negative) or needed (positive) to form the compound from its elements; more negative means more strongly bound.",
+        caveat: "A DFT (PBE, Materials Project-corrected) energy: compare compounds with it, not with calorimetry.",
+        decimals: 3,
+        column: "formation_energy_per_atom",
+    },
+    Task {
+        name: "band_gap",
+        unit: "eV",
+        kind: TaskKind::Regression,
+        min: Some(0.0),
+        max: None,
+        title: "Band gap",
+        meaning: "Energy an electron needs to cross from filled to empty states: 0 for metals, a few eV for insulators.",
+        caveat: "PBE band gaps underestimate measured gaps, often by 30–50 %.",
+        decimals: 3,
+        column: "band_gap",
+    },
+    Task {
+        name: "energy_above_hull",
+        unit: "eV/atom",
+        kind: TaskKind::Regression,
+        min: Some(0.0),
+        max: None,
+        title: "Energy above hull",
+        meaning: "How far the compound lies above the most stable mix of competing phases: 0 is stable; larger values tend to decompose.",
+        caveat: "Measured against the Materials Project 2022 convex hull; the model saw only ~1,750 such labels.",
+        decimals: 3,
+        column: "energy_above_hull",
+    },
+    Task {
+        name: "efermi",
+        unit: "eV",
+        kind: TaskKind::Regression,
+        min: None,
+        max: None,
+        title: "Fermi energy",
+        meaning: "The energy up to which electron states are filled in the calculation.",
+        caveat: "An absolute DFT level, not referenced to vacuum or a band edge: compare it only between similar calculations.",
+        decimals: 2,
+        column: "efermi",
+    },
+    Task {
+        name: "volume_per_atom",
+        unit: "Å³/atom",
+        kind: TaskKind::Regression,
+        min: Some(0.0),
+        max: None,
+        title: "Volume per atom",
+        meaning: "The unit cell's volume divided by its number of atoms: how loosely the atoms pack.",
+        caveat: "Learned from relaxed DFT cells, so it describes the relaxed structure, not necessarily the cell that was entered.",
+        decimals: 2,
+        column: "volume_per_atom",
+    },
+];
+
+/// Every known task, in registry order (the order of the featurise cache's labels).
+pub static TASKS: &[Task] = REGISTRY;
+
+/// The tasks of the crystal models (`browser`, `server`) and of a training configuration that
+/// names none, in their output order.
+pub const CRYSTAL_TASKS: [&str; 4] = ["formation_energy_per_atom", "band_gap", "energy_above_hull", "efermi"];
+
+/// The task called `name`.
+pub fn by_name(name: &str) -> Option<&'static Task> {
+    TASKS.iter().find(|t| t.name == name)
+}
+
+/// The position of task `name` in [`TASKS`].
+pub fn index(name: &str) -> Option<usize> {
+    TASKS.iter().position(|t| t.name == name)
+}
+
+/// The labels of `tasks`, in their order, from labels in registry order (a featurised or table
+/// row's); `None` where the list has none.
+pub fn select(registry_labels: &[Option<f32>], tasks: &[&Task]) -> Vec<Option<f32>> {
+    tasks.iter().map(|t| index(t.name).and_then(|k| registry_labels.get(k).copied().flatten())).collect()
+}
+
+/// FNV-1a (32-bit) of every task's name, column and kind, in registry order: changes whenever
+/// a task is added, removed, reordered or reads another column.
+pub const FINGERPRINT: u32 = fingerprint(REGISTRY);
+
+const fn fingerprint(tasks: &[Task]) -> u32 {
+    const PRIME: u32 = 0x0100_0193;
+    const fn mix(mut hash: u32, bytes: &[u8]) -> u32 {
+        let mut i = 0;
+        while i < bytes.len() {
+            hash = (hash ^ bytes[i] as u32).wrapping_mul(PRIME);
+            i += 1;
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        (hash ^ 0xff).wrapping_mul(PRIME)
+    }
+    let mut hash = 0x811c_9dc5;
+    let mut i = 0;
+    while i < tasks.len() {
+        hash = mix(hash, tasks[i].name.as_bytes());
+        hash = mix(hash, tasks[i].column.as_bytes());
+        hash = mix(
+            hash,
+            match tasks[i].kind {
+                TaskKind::Regression => b"regression",
+                TaskKind::BinaryClassification => b"binary_classification",
+            },
+        );
+        i += 1;
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_the_crystal_tasks_are_registered_in_order() {
+        for (i, task) in TASKS.iter().enumerate() {
+            assert_eq!(index(task.name), Some(i), "{} is registered twice", task.name);
+            assert!(!task.unit.is_empty() && !task.meaning.is_empty() && !task.caveat.is_empty());
+        }
+        let positions: Vec<usize> = CRYSTAL_TASKS.iter().map(|n| index(n).unwrap()).collect();
+        assert_eq!(positions, [0, 1, 2, 3]);
+        assert_eq!(by_name("band_gap").unwrap().unit, "eV");
+        assert!(by_name("colour").is_none());
+        let labels = [Some(-1.0), Some(2.0), None, Some(4.0), Some(11.5)];
+        let chosen = [by_name("volume_per_atom").unwrap(), by_name("band_gap").unwrap()];
+        assert_eq!(select(&labels, &chosen), [Some(11.5), Some(2.0)]);
+        assert_eq!(select(&labels[..2], &chosen), [None, Some(2.0)]);
+    }
+
+    #[test]
+    fn ranges_clamp_and_validate() {
+        let gap = by_name("band_gap").unwrap();
+        assert_eq!((gap.clamp(-0.2), gap.clamp(1.5)), (0.0, 1.5));
+        assert!(gap.is_valid(0.0) && !gap.is_valid(-0.1) && !gap.is_valid(f64::NAN));
+        let formation = by_name("formation_energy_per_atom").unwrap();
+        assert_eq!(formation.clamp(-3.0), -3.0);
+        let probability = Task { kind: TaskKind::BinaryClassification, min: Some(0.0), max: Some(1.0), ..*gap };
+        assert_eq!(probability.clamp(1.2), 1.0);
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_registry() {
+        assert_eq!(FINGERPRINT, fingerprint(TASKS));
+        assert_ne!(fingerprint(&REGISTRY[..4]), FINGERPRINT);
+        let mut renamed = REGISTRY.to_vec();
+        renamed[0].column = "e_form";
+        assert_ne!(fingerprint(&renamed), FINGERPRINT);
+        assert_eq!(fingerprint(&REGISTRY.to_vec()), FINGERPRINT);
+    }
+}
