@@ -70,11 +70,15 @@ def main():
     label = sys.argv[1] if len(sys.argv) > 1 else "run"
     counts = collections.Counter()
     total_process = 0
+    workers = collections.Counter()
     for frames in stacks(sys.stdin):
         total_process += 1
-        if not has(frames, "models::train::train"):
-            continue
-        counts[classify(frames)] += 1
+        if has(frames, "models::train::train"):
+            counts[classify(frames)] += 1
+        elif has(frames, "rayon_core::registry::WorkerThread", "rayon_core::registry::main_loop"):
+            # The second core's share of a parallel kernel: its stack starts in rayon, so the
+            # phase (training step, validation, final evaluation) cannot be told; the kernel can.
+            workers["matrix products" if leaf_is(frames, ("gemm",)) else "gathers, reductions, other"] += 1
     loop = sum(counts.values())
     if loop == 0:
         sys.exit("no sample inside models::train::train: was the binary built with symbols?")
@@ -83,6 +87,10 @@ def main():
     for row, n in counts.most_common():
         print(f"| {row} | {100 * n / loop:.1f} % |")
     print(f"| **training loop, all** ({loop} samples; {100 * loop / total_process:.0f} % of the process) | 100 % |")
+    if workers:
+        parts = ", ".join(f"{k} {100 * n / sum(workers.values()):.0f} %" for k, n in workers.most_common())
+        print(f"\nOn rayon worker threads (any phase): {sum(workers.values())} samples, "
+              f"{100 * sum(workers.values()) / total_process:.0f} % of the process ({parts}).")
 
 
 if __name__ == "__main__":
