@@ -44,14 +44,7 @@ for entry in "${trials[@]}"; do
   # shellcheck disable=SC2086
   nice -n 5 "$bin" train --config configs/ablate.toml "${before[@]}" $settings --run-dir "$dir" --out "$dir/bundle" --resume \
     > "$dir.log" 2>&1 || { echo "trial '$label' failed: see $dir.log" >&2; exit 1; }
-  python3 - "$dir/checkpoint/state.json" "$label" "$settings" >> "$out.tmp" <<'EOF'
-import json, sys
-state = json.load(open(sys.argv[1]))
-best = next(e for e in state["history"] if e["epoch"] == state["best_epoch"])
-mae = " | ".join("—" if v is None else f"{v:.3f}" for v in best["val_mae"])
-settings = sys.argv[3].replace("--set ", "")
-print(f"| {sys.argv[2]} | `{settings}` | {mae} | {best['val_score']:.4f} |")
-EOF
+  python3 scripts/trial_row.py "$dir/checkpoint/state.json" "$label" "$settings" >> "$out.tmp"
 done
 cat >> "$out.tmp" <<'TEXT'
 

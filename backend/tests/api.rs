@@ -54,6 +54,33 @@ async fn predict_reads_a_user_description_and_a_forced_format() {
 }
 
 #[tokio::test]
+async fn predict_reads_a_symbol_only_cif_with_a_defect_and_says_what_it_repaired() {
+    // No operation loop (Fm-3m from the symbol) and a tag given twice (line 3).
+    let cif = "data_NaCl\n_cell_length_a 5.64\n_cell_length_a 5.65\n_cell_length_b 5.64\n_cell_length_c 5.64\n\
+        _cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n_symmetry_space_group_name_H-M 'F m -3 m'\n\
+        loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nNa1 0 0 0\nCl1 0.5 0.5 0.5\n";
+    let state = state();
+    let reply = post_json(&state, "/api/v1/predict", &json!({ "structure": cif })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(
+        (body["symmetry"]["natoms"].as_u64(), body["symmetry"]["space_group"]["number"].as_u64()),
+        (Some(8), Some(225))
+    );
+    let warnings = body["warnings"].as_array().expect("a warnings list");
+    let has = |line: u64, text: &str| {
+        warnings.iter().any(|w| w["line"] == line && w["message"].as_str().unwrap_or_default().contains(text))
+    };
+    assert!(has(3, "appears twice") && has(9, "F m -3 m"), "{warnings:?}");
+    // Strict mode refuses the duplicate; a clean file has no `warnings` key at all.
+    let strict = post_json(&state, "/api/v1/predict", &json!({ "structure": cif, "strict": true })).await;
+    assert_eq!(strict.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", strict.text());
+    assert!(strict.text().contains("appears twice"), "{}", strict.text());
+    let clean = post_json(&state, "/api/v1/predict", &predict_body("rock-salt")).await.json();
+    assert!(clean.get("warnings").is_none());
+}
+
+#[tokio::test]
 async fn ood_scores_typical_structures_and_flags_unseen_elements() {
     let state = state();
     let salt = post_json(&state, "/api/v1/predict", &predict_body("rock-salt")).await.json();
@@ -235,6 +262,31 @@ async fn batch_reads_multipart_files() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["name"], "NaCl.cif");
     assert_eq!(lines[1]["result"]["symmetry"]["formula"], "Cu");
+}
+
+#[tokio::test]
+async fn predict_and_batch_read_pymatgen_and_optimade_json() {
+    let (nacl, cu) = (shared::parse(structure("rock-salt")).unwrap(), shared::parse(structure("fcc-copper")).unwrap());
+    let body = json!({ "structure": shared::io::write_pymatgen_json(&nacl) });
+    let reply = post_json(&state(), "/api/v1/predict", &body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["symmetry"]["formula"], "NaCl");
+    // An OPTIMADE response listing two structures is two rows, named by the entries' ids.
+    let entry = |id: &str, s: &shared::Structure| {
+        let mut entry: Value = serde_json::from_str(&shared::io::write_optimade_json(s)).unwrap();
+        entry["id"] = json!(id);
+        entry
+    };
+    let response = json!({ "data": [entry("mp-22862", &nacl), entry("mp-30", &cu)], "meta": {} }).to_string();
+    let body = form::body(&[form::Part::file("files", "query.json", "application/json", response.as_bytes())]);
+    let reply = post(&state(), "/api/v1/predict/batch", &form::content_type(), body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let lines: Vec<Value> = reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["name"].as_str().unwrap(), l["result"]["symmetry"]["formula"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [("mp-22862", "NaCl"), ("mp-30", "Cu")]);
 }
 
 #[tokio::test]

@@ -51,6 +51,18 @@ fn describe_reads_standard_input() {
 }
 
 #[test]
+fn repaired_defects_are_warned_on_standard_error_and_refused_with_strict() {
+    let doubled = rock_salt().replacen("_cell_length_a", "_cell_length_a 5.64\n_cell_length_a", 1);
+    let out = matfuse(&["inspect", "-"], &doubled);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("warning: -: line ") && err.contains("appears twice"), "{err}");
+    let out = matfuse(&["inspect", "-", "--strict"], &doubled);
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("appears twice"));
+}
+
+#[test]
 fn a_broken_file_fails_with_the_line_and_the_problem() {
     let broken = rock_salt().replace("_cell_length_b", "_cell_length_b 5.6x\n#");
     let out = matfuse(&["inspect", "-"], &broken);

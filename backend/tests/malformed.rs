@@ -211,3 +211,43 @@ async fn error_payloads_snapshot() {
     }
     insta::assert_json_snapshot!("errors", serde_json::Value::Object(errors));
 }
+
+/// An internal error (here: a listed model file that has become a directory) answers 500 with
+/// a generic body quoting the request id, never the internal text; every response carries its
+/// `x-request-id`, and a client's own id is kept.
+#[tokio::test]
+async fn an_internal_error_answers_a_generic_500_with_the_request_id() {
+    let models = temp_dir("broken-models");
+    let bundle = models.join("browser");
+    std::fs::create_dir_all(&bundle).unwrap();
+    for entry in std::fs::read_dir(workspace().join("models/weights/browser")).unwrap() {
+        let path = entry.unwrap().path();
+        std::os::unix::fs::symlink(&path, bundle.join(path.file_name().unwrap())).unwrap();
+    }
+    let mut config = config(temp_dir("data"), Limits::default());
+    config.model_dirs = vec![models];
+    let state = backend::server::ServerState::new(&config).unwrap();
+    // After loading, the file the route reads becomes a directory: reading it fails inside.
+    std::fs::remove_file(bundle.join("ood.json")).unwrap();
+    std::fs::create_dir(bundle.join("ood.json")).unwrap();
+
+    let reply = get(&state, "/api/v1/models/browser/files/ood.json").await;
+    let error = reply.error(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    let id = reply.headers["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    assert_eq!(error["message"], format!("internal error; quote request id {id} when reporting it"));
+    assert_eq!(error["detail"]["request_id"], id.as_str());
+    let text = reply.text();
+    assert!(!text.contains("ood.json") && !text.contains("directory"), "no internal text: {text}");
+
+    let request = Request::get("/api/v1/models/browser/files/ood.json").header("x-request-id", "from-the-proxy-7");
+    let reply = send(&state, request.body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.headers["x-request-id"], "from-the-proxy-7");
+    assert!(reply.text().contains("quote request id from-the-proxy-7"), "{}", reply.text());
+
+    let healthy = get(&state, "/healthz").await;
+    assert!(healthy.headers.contains_key("x-request-id"), "every response has an id");
+    let not_found = get(&state, "/api/v1/models/browser/files/nope.txt").await;
+    let error = not_found.error(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(error["message"], "model 'browser' has no file 'nope.txt'", "client errors keep their text");
+}

@@ -56,5 +56,12 @@ fn check_bundle(bundle: &Path) {
             card["metrics"][property]["mae"].as_f64().unwrap(),
         );
         assert!((m - c).abs() <= 0.05 * c, "{}: {property}: eval MAE {m} vs card {c}", bundle.display());
+        // The per-class breakdown partitions the same structures.
+        let classes = measured["by_class"].as_array().unwrap();
+        let n: u64 = classes.iter().filter_map(|c| c["metrics"][property]["n"].as_u64()).sum();
+        assert_eq!(n, measured["metrics"][property]["n"].as_u64().unwrap(), "{property}: by_class n");
     }
+    let names: Vec<&str> =
+        measured["by_class"].as_array().unwrap().iter().map(|c| c["class"].as_str().unwrap()).collect();
+    assert!(names.contains(&"binaries") && names.contains(&"ternaries"), "{names:?}");
 }

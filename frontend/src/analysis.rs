@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use shared::{
     Structure,
+    io::{ParseOptions, ParseWarning, Parsed, parse_with_warnings},
     report::{InspectOptions, Report, report},
 };
 
@@ -13,6 +14,8 @@ pub struct Analysis {
     pub outcome: Result<Arc<Report>, shared::Error>,
     /// The parsed structure (what the model reads), when it could be read.
     pub structure: Option<Arc<Structure>>,
+    /// What the reader repaired or assumed (shown beside the editor); empty on failure.
+    pub warnings: Arc<[ParseWarning]>,
     /// Wall-clock time the analysis took, in milliseconds.
     pub elapsed_ms: f64,
 }
@@ -25,12 +28,15 @@ pub fn options() -> InspectOptions {
 /// Parses `text` (format auto-detected), finds its symmetry and describes it.
 pub fn analyse(text: &str) -> Analysis {
     let start = now_ms();
-    let analysed = shared::parse(text).and_then(|structure| Ok((report(&structure, &options())?, structure)));
-    let (outcome, structure) = match analysed {
-        Ok((report, structure)) => (Ok(Arc::new(report)), Some(Arc::new(structure))),
-        Err(e) => (Err(e), None),
+    let analysed = parse_with_warnings(text, &ParseOptions::default())
+        .and_then(|parsed| Ok((report(&parsed.structure, &options())?, parsed)));
+    let (outcome, structure, warnings) = match analysed {
+        Ok((report, Parsed { structure, warnings })) => {
+            (Ok(Arc::new(report)), Some(Arc::new(structure)), warnings.into())
+        }
+        Err(e) => (Err(e), None, Arc::from([])),
     };
-    Analysis { outcome, structure, elapsed_ms: now_ms() - start }
+    Analysis { outcome, structure, warnings, elapsed_ms: now_ms() - start }
 }
 
 /// A monotonic clock in milliseconds since the page started loading (`performance.now()` in

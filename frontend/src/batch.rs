@@ -1,6 +1,6 @@
 //! Batches in the page: many files (each a structure, or a CSV table of them) become items,
 //! each item is analysed and predicted exactly as a single structure is, and the rows sort and
-//! download as the backend's batch CSV ([`shared::batch::ResultCsv`], the one layout).
+//! download as the server's batch CSV ([`shared::batch::ResultCsv`], the one layout).
 
 use shared::api::{BatchLine, BatchOutcome, OodReport, Predictions};
 use shared::batch::{self, TableItem};
@@ -28,7 +28,7 @@ pub fn items_from_files(files: Vec<(String, Vec<u8>)>) -> Vec<TableItem> {
     files.iter().flat_map(|(name, bytes)| batch::items_from_file(name, bytes, batch::UnpackLimits::default())).collect()
 }
 
-/// A `multipart/form-data` body holding `files` as `files` parts (what the backend's
+/// A `multipart/form-data` body holding `files` as `files` parts (what the server's
 /// `POST /api/v1/predict/batch` reads), with its content type.
 pub fn multipart_body(files: &[(String, Vec<u8>)]) -> (Vec<u8>, String) {
     let boundary = "matfuse-batch-7d4c1f0e9a2b";
@@ -47,7 +47,7 @@ pub fn multipart_body(files: &[(String, Vec<u8>)]) -> (Vec<u8>, String) {
     (body, format!("multipart/form-data; boundary={boundary}"))
 }
 
-/// A row from one NDJSON line of the backend's batch answer, and the model that answered.
+/// A row from one NDJSON line of the server's batch answer, and the model that answered.
 pub fn row_from_line(line: &str) -> Result<(BatchRow, Option<String>), String> {
     let line: BatchLine =
         serde_json::from_str(line).map_err(|e| format!("the server sent an unreadable line ({e})"))?;
@@ -104,7 +104,7 @@ pub fn sort(rows: &mut [BatchRow], key: SortKey, ascending: bool) {
     });
 }
 
-/// The rows as CSV, in input order, in the backend's batch layout ([`batch::ResultCsv`]): the
+/// The rows as CSV, in input order, in the server's batch layout ([`batch::ResultCsv`]): the
 /// property columns are those of the first predicted row (the model that answered), else
 /// `properties` (the page's model's, when every row failed).
 pub fn to_csv<'a>(rows: &[BatchRow], properties: impl IntoIterator<Item = &'a str>) -> String {

@@ -6,21 +6,24 @@
 //! - [`route`]: deep links (`#example=nacl`, `#structure=<percent-encoded text>`);
 //! - [`analysis`]: parse once, then [`shared::report::report`], timed;
 //! - [`model`]: the shipped `browser` model in the page (bundle download, WebGPU or CPU, prediction);
+//! - [`server_api`]: the matfuse server's HTTP API, when the server serves the page;
 //! - [`attention`]: the attended-token highlighting (each property's words are `shared::task`'s);
-//! - [`app`]: the state (source text, selected example, last analysis, model, prediction) and the layout;
+//! - [`state`]: the page's state (structure, models and predictions, page) and deep links;
+//! - [`app`]: the layout;
 //! - [`viewer`]: the 3D unit-cell view (scene, mesh, camera, WebGL);
 //! - [`components`]: gallery, input panel, parse-error note, results, predictions, structure viewer, sites table.
 
 pub mod analysis;
 pub mod app;
 pub mod attention;
-pub mod backend;
 pub mod batch;
 pub mod components;
 pub mod format;
 pub mod model;
 pub mod route;
+pub mod server_api;
 pub mod share;
+pub mod state;
 pub mod text;
 pub mod viewer;
 pub mod whatif;

@@ -2,8 +2,8 @@
 //! without clicking (tests, shared links):
 //! - `#example=<id>` opens a gallery example ([`shared::gallery::examples`]; see [`find_example`]);
 //! - `#structure=<percent-encoded text>` analyses the given structure file text;
-//! - `#state=<…>` restores a shared view with no backend ([`crate::share`]);
-//! - `#share=<id>` restores a view stored by the backend (what `/s/{id}` redirects to).
+//! - `#state=<…>` restores a shared view with no server ([`crate::share`]);
+//! - `#share=<id>` restores a view stored by the server (what `/s/{id}` redirects to).
 
 use shared::gallery::{self, Example};
 
@@ -16,7 +16,7 @@ pub enum Route {
     Structure(String),
     /// A shared state, encoded by [`crate::share::encode`].
     State(String),
-    /// The id of a state stored by the backend.
+    /// The id of a state stored by the server.
     Share(String),
 }
 

@@ -1,6 +1,6 @@
 //! Share links. The whole state ([`ShareState`]: structure text, model id and weights sha256,
 //! and the view) travels in the URL fragment as `#state=<base64url(deflate(JSON))>`, so a link
-//! works from a static host with no backend; with the backend there, `POST /api/v1/share`
+//! works from a static host with no server; with the matfuse server there, `POST /api/v1/share`
 //! gives a short `/s/{id}` link, which opens the page at `#share=<id>`.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

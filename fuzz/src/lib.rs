@@ -1,22 +1,19 @@
 //! The check every fuzz target runs: parsing never panics, and whatever parses survives a trip
 //! through the writer of the same format with its atom count intact.
 //!
-//! Run with `cargo +nightly fuzz run parse_cif` (or `parse_poscar`, `parse_xyz`) from `fuzz/`;
+//! Run with `cargo +nightly fuzz run parse_cif` (or `parse_poscar`, `parse_xyz`,
+//! `parse_pymatgen_json`, `parse_optimade_json`) from `fuzz/`;
 //! seeds are in `corpus/<target>/`. `shared/tests/io_fuzz_corpus.rs` replays them as a test.
 
 use shared::Format;
-use shared::io::{ParseOptions, detect_format, parse_with, write_cif, write_poscar, write_xyz};
+use shared::io::{ParseOptions, detect_format, parse_with, write};
 
 pub fn check(data: &[u8], format: Format) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let _ = detect_format(text);
     let opts = ParseOptions { format: Some(format), ..ParseOptions::default() };
     let Ok(structure) = parse_with(text, &opts) else { return };
-    let written = match format {
-        Format::Cif => write_cif(&structure),
-        Format::Poscar => write_poscar(&structure),
-        Format::Xyz => write_xyz(&structure),
-    };
+    let written = write(&structure, format);
     // Re-parsing may still fail at the edges of validity (an atom pair at exactly 0.5 Å, a cell
     // at the volume limit) because of rounding in the Cartesian / cell-parameter conversions.
     if let Ok(again) = parse_with(&written, &opts) {

@@ -98,16 +98,20 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// A prediction as the API reports it: each property in this manifest's order and unit,
-    /// with its central 95 % interval from the manifest's `z95`, inside the task's valid range.
-    pub fn in_units(&self, p: &crate::train::Prediction) -> shared::api::Predictions {
+    /// A prediction as the API reports it for a structure of `elements` distinct elements:
+    /// each property in this manifest's order and unit, the value and its central 95 % interval
+    /// (from the manifest's `z95`) inside the task's physical limits ([`Task::limit`]).
+    pub fn in_units(&self, p: &crate::train::Prediction, elements: usize) -> shared::api::Predictions {
         self.properties
             .iter()
             .zip(&p.value)
             .zip(&p.sigma)
             .filter_map(|((spec, &value), &sigma)| {
                 let task = shared::task::by_name(&spec.name)?;
-                Some((spec.name.clone(), shared::api::PropertyValue::new(task, value, sigma, spec.z95, &spec.unit)))
+                let mut property =
+                    shared::api::PropertyValue::new(task, task.limit(value, elements), sigma, spec.z95, &spec.unit);
+                property.interval_95 = property.interval_95.map(|end| task.limit(end, elements));
+                Some((spec.name.clone(), property))
             })
             .collect()
     }

@@ -32,8 +32,9 @@ pub struct ModelInput {
     pub states: Option<Vec<half::f16>>,
 }
 
-/// Where a network's text input comes from.
-enum TextSource {
+/// Which text encoder gives a network its token states (not [`shared::api::TextSource`], whose
+/// text the model read).
+enum TextEncoderKind {
     /// Its own light encoder's vocabulary.
     Light,
     /// A frozen large encoder in this process (shared, e.g. with the server's `/embed`).
@@ -56,7 +57,7 @@ pub struct Predictor {
 impl Predictor {
     /// Builds the network of a verified bundle with a light text encoder on `device`.
     pub fn new(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
-        Predictor::build(bundle, vocab_text, TextSource::Light, device)
+        Predictor::build(bundle, vocab_text, TextEncoderKind::Light, device)
     }
 
     /// Builds a network that reads a frozen large encoder's token states; `encoder` must be
@@ -68,17 +69,17 @@ impl Predictor {
         device: &Device,
     ) -> Result<Predictor> {
         encoder.check(&bundle.manifest.id, &bundle.manifest.text_encoder)?;
-        Predictor::build(bundle, vocab_text, TextSource::Encoder(encoder), device)
+        Predictor::build(bundle, vocab_text, TextEncoderKind::Encoder(encoder), device)
     }
 
     /// Builds a network that reads a frozen large encoder's token states computed elsewhere
     /// (the page: the server's `POST /api/v1/embed`); its inputs come from
     /// [`Predictor::input_from_embedding`], which checks the encoder that produced them.
     pub fn with_remote_encoder(bundle: &Bundle, vocab_text: &str, device: &Device) -> Result<Predictor> {
-        Predictor::build(bundle, vocab_text, TextSource::Remote, device)
+        Predictor::build(bundle, vocab_text, TextEncoderKind::Remote, device)
     }
 
-    fn build(bundle: &Bundle, vocab_text: &str, text: TextSource, device: &Device) -> Result<Predictor> {
+    fn build(bundle: &Bundle, vocab_text: &str, text: TextEncoderKind, device: &Device) -> Result<Predictor> {
         let manifest = bundle.manifest.clone();
         let network = manifest
             .network
@@ -94,9 +95,9 @@ impl Predictor {
             )));
         }
         let large = match (network.frozen_text.is_some(), text) {
-            (true, TextSource::Encoder(encoder)) => Some(encoder),
-            (true, TextSource::Remote) | (false, TextSource::Light) => None,
-            (true, TextSource::Light) => {
+            (true, TextEncoderKind::Encoder(encoder)) => Some(encoder),
+            (true, TextEncoderKind::Remote) | (false, TextEncoderKind::Light) => None,
+            (true, TextEncoderKind::Light) => {
                 return Err(Error::Config(format!(
                     "model '{}' reads the large text encoder {}: load it with that encoder installed",
                     manifest.id, manifest.text_encoder
@@ -263,7 +264,7 @@ impl Predictor {
     /// Predictions for many inputs (batched), with the given modalities present.
     pub fn predict(&self, inputs: &[ModelInput], modalities: Modalities) -> Vec<Prediction> {
         let samples = self.samples(inputs);
-        crate::train::predict(&self.net, &samples, modalities, &self.stats, 256, &self.device)
+        crate::train::predict(&self.net, &samples, modalities, &self.stats, &self.manifest.tasks(), 256, &self.device)
     }
 
     /// One structure's prediction with what explains it (both modalities present).

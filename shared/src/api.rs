@@ -16,9 +16,10 @@ pub const API_PREFIX: &str = "/api/v1";
 /// `POST /api/v1/predict`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictRequest {
-    /// The structure file's text (CIF, POSCAR/CONTCAR or extended XYZ).
+    /// The structure file's text (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON).
     pub structure: String,
-    /// Forces the format instead of recognising it.
+    /// Forces the format instead of recognising it: `cif`, `poscar`, `xyz`, `pymatgen-json`,
+    /// `optimade-json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Format>,
     /// A description of the user's own instead of the generated one.
@@ -27,6 +28,10 @@ pub struct PredictRequest {
     /// Model id (`GET /api/v1/models`); the default model when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// Refuse the file's defects instead of repairing them with a warning
+    /// ([`ParseOptions::strict`](crate::io::ParseOptions::strict)).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
 }
 
 /// A predicted property in its unit, with the model's σ (evidential: aleatoric + epistemic,
@@ -275,6 +280,9 @@ pub struct PredictResponse {
     pub ood: OodReport,
     pub timings: Timings,
     pub model: ModelInfo,
+    /// What the reader repaired or assumed in the structure file (absent when nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::io::ParseWarning>,
 }
 
 /// One NDJSON line of `POST /api/v1/predict/batch`: `{"index","name","result"}` or
@@ -440,6 +448,9 @@ mod tests {
     fn request_defaults_and_format_names() {
         let r: PredictRequest = serde_json::from_str(r#"{"structure":"x","format":"poscar"}"#).unwrap();
         assert_eq!(r.format, Some(Format::Poscar));
+        let r: PredictRequest = serde_json::from_str(r#"{"structure":"{}","format":"optimade-json"}"#).unwrap();
+        assert_eq!(r.format, Some(Format::OptimadeJson));
+        assert_eq!(serde_json::to_string(&Format::PymatgenJson).unwrap(), r#""pymatgen-json""#);
         assert_eq!((r.text, r.model), (None, None));
         assert!(serde_json::from_str::<PredictRequest>(r#"{"structure":"x","format":"pdb"}"#).is_err());
     }

@@ -97,7 +97,7 @@ fn special_formula(reduced: &str) -> Option<&'static str> {
     })
 }
 
-fn gcd(a: usize, b: usize) -> usize {
+pub(crate) fn gcd(a: usize, b: usize) -> usize {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 

@@ -13,6 +13,12 @@ pub enum Format {
     Cif,
     Poscar,
     Xyz,
+    /// pymatgen's `Structure.as_dict()` (what the Materials Project API returns).
+    #[serde(rename = "pymatgen-json")]
+    PymatgenJson,
+    /// An OPTIMADE `structures` entry, alone or in a response's `data`.
+    #[serde(rename = "optimade-json")]
+    OptimadeJson,
 }
 
 impl fmt::Display for Format {
@@ -21,6 +27,8 @@ impl fmt::Display for Format {
             Format::Cif => "CIF",
             Format::Poscar => "POSCAR",
             Format::Xyz => "extended XYZ",
+            Format::PymatgenJson => "pymatgen JSON",
+            Format::OptimadeJson => "OPTIMADE JSON",
         })
     }
 }

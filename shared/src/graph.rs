@@ -24,6 +24,12 @@ pub struct CrystalGraph {
 }
 
 impl CrystalGraph {
+    /// Number of distinct elements among the nodes.
+    pub fn element_count(&self) -> usize {
+        let mut seen = [false; 256];
+        self.atomic_numbers.iter().filter(|&&z| !std::mem::replace(&mut seen[usize::from(z)], true)).count()
+    }
+
     /// Builds the graph with the standard cutoff (8 Å) and 12 neighbours.
     pub fn from_structure(structure: &Structure) -> CrystalGraph {
         Self::with_params(structure, CUTOFF, MAX_NEIGHBORS)

@@ -27,6 +27,10 @@ pub struct Task {
     pub min: Option<f64>,
     /// Largest valid value, in `unit` (`None`: unbounded).
     pub max: Option<f64>,
+    /// Smallest valid value for a structure of a single element, when that is stricter than
+    /// `min` (formation energy: an element's ground state defines 0, so none of its polymorphs
+    /// lies below it).
+    pub elemental_min: Option<f64>,
     /// The page's heading for it.
     pub title: &'static str,
     /// What it means, in plain language.
@@ -46,6 +50,17 @@ impl Task {
         self.max.map_or(value, |max| value.min(max))
     }
 
+    /// `value` moved into the range valid for a structure of `elements` distinct elements
+    /// (the physical limits: a band gap ≥ 0, an element's formation energy ≥ 0). A prediction so
+    /// limited is never farther from a valid label than before.
+    pub fn limit(&self, value: f64, elements: usize) -> f64 {
+        let value = self.clamp(value);
+        match self.elemental_min {
+            Some(min) if elements == 1 => value.max(min),
+            _ => value,
+        }
+    }
+
     /// Whether `value` is finite and inside the task's valid range.
     pub fn is_valid(&self, value: f64) -> bool {
         value.is_finite() && self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
@@ -59,6 +74,7 @@ const REGISTRY: &[Task] = &[
         kind: TaskKind::Regression,
         min: None,
         max: None,
+        elemental_min: Some(0.0),
         title: "Formation energy",
         meaning: "Energy per atom released (negative) or needed (positive) to form the compound from its elements; more negative means more strongly bound.",
         caveat: "A DFT (PBE, Materials Project-corrected) energy: compare compounds with it, not with calorimetry.",
@@ -71,6 +87,7 @@ const REGISTRY: &[Task] = &[
         kind: TaskKind::Regression,
         min: Some(0.0),
         max: None,
+        elemental_min: None,
         title: "Band gap",
         meaning: "Energy an electron needs to cross from filled to empty states: 0 for metals, a few eV for insulators.",
         caveat: "PBE band gaps underestimate measured gaps, often by 30–50 %.",
@@ -83,6 +100,7 @@ const REGISTRY: &[Task] = &[
         kind: TaskKind::Regression,
         min: Some(0.0),
         max: None,
+        elemental_min: None,
         title: "Energy above hull",
         meaning: "How far the compound lies above the most stable mix of competing phases: 0 is stable; larger values tend to decompose.",
         caveat: "Measured against the Materials Project 2022 convex hull; the model saw only ~1,750 such labels.",
@@ -95,6 +113,7 @@ const REGISTRY: &[Task] = &[
         kind: TaskKind::Regression,
         min: None,
         max: None,
+        elemental_min: None,
         title: "Fermi energy",
         meaning: "The energy up to which electron states are filled in the calculation.",
         caveat: "An absolute DFT level, not referenced to vacuum or a band edge: compare it only between similar calculations.",
@@ -107,6 +126,7 @@ const REGISTRY: &[Task] = &[
         kind: TaskKind::Regression,
         min: Some(0.0),
         max: None,
+        elemental_min: None,
         title: "Volume per atom",
         meaning: "The unit cell's volume divided by its number of atoms: how loosely the atoms pack.",
         caveat: "Learned from relaxed DFT cells, so it describes the relaxed structure, not necessarily the cell that was entered.",
@@ -197,6 +217,8 @@ mod tests {
         assert!(gap.is_valid(0.0) && !gap.is_valid(-0.1) && !gap.is_valid(f64::NAN));
         let formation = by_name("formation_energy_per_atom").unwrap();
         assert_eq!(formation.clamp(-3.0), -3.0);
+        assert_eq!((formation.limit(-3.0, 2), formation.limit(-0.1, 1), formation.limit(0.2, 1)), (-3.0, 0.0, 0.2));
+        assert_eq!((gap.limit(-0.2, 1), gap.limit(-0.2, 3)), (0.0, 0.0));
         let probability = Task { kind: TaskKind::BinaryClassification, min: Some(0.0), max: Some(1.0), ..*gap };
         assert_eq!(probability.clamp(1.2), 1.0);
     }

@@ -2,7 +2,7 @@
 //! (`case: message` lines). Review changes with `cargo insta review`.
 
 use shared::Format;
-use shared::io::{ParseOptions, detect_format, parse_with};
+use shared::io::{ParseOptions, detect_format, parse_with_warnings};
 
 const CIF: &str = "data_NaCl
 _symmetry_space_group_name_H-M 'P 1'
@@ -48,9 +48,17 @@ Cl 2.82 2.82 2.82
 ";
 
 fn message(text: &str, format: Format, block: Option<&str>) -> String {
-    let opts = ParseOptions { format: Some(format), block: block.map(str::to_string), ..ParseOptions::default() };
-    match parse_with(text, &opts) {
-        Ok(s) => format!("(parsed, {} atoms)", s.len()),
+    outcome(text, &ParseOptions { format: Some(format), block: block.map(str::to_string), ..ParseOptions::default() })
+}
+
+/// The error, or the atom count and the warnings.
+fn outcome(text: &str, opts: &ParseOptions) -> String {
+    match parse_with_warnings(text, opts) {
+        Ok(p) if p.warnings.is_empty() => format!("(parsed, {} atoms)", p.structure.len()),
+        Ok(p) => {
+            let warnings: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+            format!("(parsed, {} atoms; warnings: {})", p.structure.len(), warnings.join(" | "))
+        }
         Err(e) => e.to_string(),
     }
 }
@@ -103,12 +111,28 @@ fn cif_errors() {
         ("value without a tag", CIF.replace("_cell_length_a 5.64", "_cell_length_a 5.64 Å\nstray")),
         ("loop with a missing value", CIF.replace("Na1 Na 0 0 0 1", "Na1 Na 0 0 1")),
         ("duplicate tag", CIF.replace("_cell_angle_gamma 90", "_cell_angle_gamma 90\n_cell_angle_GAMMA 90")),
+        ("unclosed quote", CIF.replace("'P 1'", "'P 1")),
+        ("text before data_", format!("Exported by a program\n{CIF}")),
         ("no data block", "_cell_length_a 5\n".to_string()),
         ("empty", String::new()),
     ];
     let mut out = report(Format::Cif, &cases);
     out += &format!("missing block name: {}\n", message(&two_blocks, Format::Cif, Some("KBr")));
     out += &format!("second block by name: {}\n", message(&two_blocks, Format::Cif, Some("kcl")));
+    // Strict mode refuses what is otherwise repaired with a warning.
+    let strict = ParseOptions { format: Some(Format::Cif), strict: true, ..ParseOptions::default() };
+    let repaired = [
+        ("duplicate tag", CIF.replace("_cell_angle_gamma 90", "_cell_angle_gamma 90\n_cell_angle_GAMMA 90")),
+        ("unclosed quote", CIF.replace("'P 1'", "'P 1")),
+        ("text before data_", format!("Exported by a program\n{CIF}")),
+        (
+            "site too close to its image",
+            CIF.replace("'x, y, z'", "'x, y, z'\n'-x, y, z'").replace("Na1 Na 0 0 0", "Na1 Na 0.02 0 0"),
+        ),
+    ];
+    for (name, text) in &repaired {
+        out += &format!("{name}, strict: {}\n", outcome(text, &strict));
+    }
     insta::assert_snapshot!(out);
 }
 
@@ -165,6 +189,8 @@ fn unknown_format_errors() {
         ("prose", "Sodium chloride, rock salt structure, a = 5.64 Å"),
         ("plain XYZ", "2\nwater fragment\nO 0 0 0\nH 0 0 1\n"),
         ("JSON", "{\"lattice\": [[1, 0, 0]]}"),
+        ("other JSON", "{\"name\": \"NaCl\"}"),
+        ("broken JSON", "{ name: NaCl"),
     ];
     let mut out = String::new();
     for (name, text) in cases {

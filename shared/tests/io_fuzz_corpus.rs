@@ -1,9 +1,9 @@
 //! Replays the fuzz corpora (`fuzz/corpus/<target>/*`) through the parsers, as the fuzz targets
 //! do: no input may panic, and what parses must survive its writer. Seeds named like a structure
-//! file (`.cif`, `.vasp`, `.xyz`) and not starting with `bad_` must parse.
+//! file (`.cif`, `.vasp`, `.xyz`, `.json`) and not starting with `bad_` must parse.
 
 use shared::Format;
-use shared::io::{ParseOptions, detect_format, parse_with, write_cif, write_poscar, write_xyz};
+use shared::io::{ParseOptions, detect_format, parse_with, write};
 use std::path::Path;
 
 /// The same check as `fuzz/src/lib.rs`.
@@ -11,11 +11,7 @@ fn check(text: &str, format: Format) -> Result<(), String> {
     let _ = detect_format(text);
     let opts = ParseOptions { format: Some(format), ..ParseOptions::default() };
     let structure = parse_with(text, &opts).map_err(|e| e.to_string())?;
-    let written = match format {
-        Format::Cif => write_cif(&structure),
-        Format::Poscar => write_poscar(&structure),
-        Format::Xyz => write_xyz(&structure),
-    };
+    let written = write(&structure, format);
     if let Ok(again) = parse_with(&written, &opts) {
         assert_eq!(again.len(), structure.len(), "atom count changed through the writer:\n{written}");
     }
@@ -26,7 +22,14 @@ fn check(text: &str, format: Format) -> Result<(), String> {
 fn fuzz_corpora_do_not_panic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
     let mut replayed = 0;
-    for (target, format) in [("parse_cif", Format::Cif), ("parse_poscar", Format::Poscar), ("parse_xyz", Format::Xyz)] {
+    let targets = [
+        ("parse_cif", Format::Cif),
+        ("parse_poscar", Format::Poscar),
+        ("parse_xyz", Format::Xyz),
+        ("parse_pymatgen_json", Format::PymatgenJson),
+        ("parse_optimade_json", Format::OptimadeJson),
+    ];
+    for (target, format) in targets {
         let dir = root.join(target);
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
@@ -36,7 +39,8 @@ fn fuzz_corpora_do_not_panic() {
             let result = std::panic::catch_unwind(|| check(text, format));
             let result = result.unwrap_or_else(|_| panic!("{} panicked", path.display()));
             let name = path.file_name().unwrap().to_string_lossy();
-            let seed = [".cif", ".vasp", ".xyz"].iter().any(|ext| name.ends_with(ext)) && !name.starts_with("bad_");
+            let seed =
+                [".cif", ".vasp", ".xyz", ".json"].iter().any(|ext| name.ends_with(ext)) && !name.starts_with("bad_");
             if let (true, Err(e)) = (seed, result) {
                 panic!("{}: valid seed failed to parse: {e}", path.display());
             }

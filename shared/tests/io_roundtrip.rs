@@ -1,8 +1,11 @@
-//! Property tests: parse(write(s)) gives back `s` for the three formats, on random valid
+//! Property tests: parse(write(s)) gives back `s` for the five formats, on random valid
 //! structures (random and skewed cells, 1–20 atoms at least 0.6 Å apart).
 
 use proptest::prelude::*;
-use shared::io::{ParseOptions, detect_format, parse_with, write_cif, write_poscar, write_xyz};
+use shared::io::{
+    ParseOptions, detect_format, parse_with, write_cif, write_optimade_json, write_poscar, write_pymatgen_json,
+    write_xyz,
+};
 use shared::lattice::{Vec3, norm};
 use shared::{Element, Format, Lattice, Site, Structure};
 
@@ -56,6 +59,12 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * (1.0 + a.abs().max(b.abs()))
 }
 
+/// The same lattice rows within what JSON's decimal numbers keep (serde_json reads a float to
+/// within one unit in the last place).
+fn same_rows(a: &Lattice, b: &Lattice) -> bool {
+    a.matrix.iter().flatten().zip(b.matrix.iter().flatten()).all(|(&x, &y)| close(x, y, 1e-12))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -80,6 +89,32 @@ proptest! {
         prop_assert_eq!(back.lattice(), s.lattice());
         prop_assert_eq!(back.species().collect::<Vec<_>>(), s.species().collect::<Vec<_>>());
         for (a, b) in back.sites().iter().zip(s.sites()) {
+            prop_assert!((0..3).all(|k| close(a.frac[k], b.frac[k], 1e-9)), "{:?} vs {:?}", a.frac, b.frac);
+        }
+    }
+
+    #[test]
+    fn pymatgen_json_round_trip(s in structure()) {
+        let text = write_pymatgen_json(&s);
+        prop_assert_eq!(detect_format(&text).unwrap(), Format::PymatgenJson);
+        let back = parse_with(&text, &forced(Format::PymatgenJson)).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert!(same_rows(back.lattice(), s.lattice()), "{:?} vs {:?}", back.lattice(), s.lattice());
+        prop_assert_eq!(back.len(), s.len());
+        for (a, b) in back.sites().iter().zip(s.sites()) {
+            prop_assert_eq!((a.element, a.display_label()), (b.element, b.display_label()));
+            prop_assert!((0..3).all(|k| close(a.frac[k], b.frac[k], 1e-12)), "{:?} vs {:?}", a.frac, b.frac);
+        }
+    }
+
+    #[test]
+    fn optimade_json_round_trip(s in structure()) {
+        let text = write_optimade_json(&s);
+        prop_assert_eq!(detect_format(&text).unwrap(), Format::OptimadeJson);
+        let back = parse_with(&text, &forced(Format::OptimadeJson)).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert!(same_rows(back.lattice(), s.lattice()), "{:?} vs {:?}", back.lattice(), s.lattice());
+        prop_assert_eq!(back.len(), s.len());
+        for (a, b) in back.sites().iter().zip(s.sites()) {
+            prop_assert_eq!(a.element, b.element);
             prop_assert!((0..3).all(|k| close(a.frac[k], b.frac[k], 1e-9)), "{:?} vs {:?}", a.frac, b.frac);
         }
     }

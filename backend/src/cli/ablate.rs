@@ -50,10 +50,10 @@ fn chosen_variants(names: &[String]) -> Result<Vec<FusionKind>> {
         .iter()
         .map(|n| n.trim().parse::<FusionKind>())
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::Usage(format!("--variants: {e}")))?;
+        .map_err(|e| Error::CommandLine(format!("--variants: {e}")))?;
     let kinds: Vec<FusionKind> = FusionKind::ALL.into_iter().filter(|k| named.contains(k)).collect();
     if !kinds.contains(&FusionKind::Cross) {
-        return Err(Error::Usage("--variants must include cross: tables 2 and 4 measure it".into()));
+        return Err(Error::CommandLine("--variants must include cross: tables 2 and 4 measure it".into()));
     }
     Ok(kinds)
 }
@@ -159,19 +159,20 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     let variants = chosen_variants(&args.variants)?;
     let base = super::train::load_config(&args.config, &args.set)?;
     if base.model.frozen_text.is_some() {
-        return Err(Error::Usage(format!(
-            "{}: ablate compares the variants with the light text encoder; use a config without `frozen_text` (e.g. configs/browser.toml)",
-            args.config.display()
-        )));
+        return Err(Error::Config {
+            key: "model.frozen_text",
+            message:
+                "must be absent: ablate compares the variants with the light text encoder (e.g. configs/browser.toml)"
+                    .into(),
+        });
     }
     let terminal = Terminal::default();
     let data = prepare(&base, &DataSources::from_config(&base.data)?, &args.device.device()?, &terminal)?;
     let device = data.device.clone();
     let tasks = &data.prepared.tasks;
-    let formation = tasks.iter().position(|t| t.name == ZERO_SHOT_TASK).ok_or_else(|| {
-        Error::Usage(format!(
-            "ablate's zero-shot tables measure {ZERO_SHOT_TASK}: list it in the configuration's [data] tasks"
-        ))
+    let formation = tasks.iter().position(|t| t.name == ZERO_SHOT_TASK).ok_or_else(|| Error::Config {
+        key: "data.tasks",
+        message: format!("must list {ZERO_SHOT_TASK}: ablate's zero-shot tables measure it"),
     })?;
     let test = data.prepared.samples(&data.prepared.test, &data.stats);
     let max_tokens = base.model.text.max_tokens;
@@ -185,9 +186,10 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         config.model.fusion = kind;
         let net = network(&config, &data);
         let resume = FitControl { resume: true, stop_after: None };
-        let fitted = fit(&config, &net, &data, &args.runs.join(kind.as_str()), resume, &terminal)?;
+        let run_dir = args.runs.join(kind.as_str());
+        let fitted = fit(&config, &net, &data, &run_dir, resume, &terminal)?;
         let (state, model) = (fitted.state, fitted.model);
-        let model = model.ok_or_else(|| Error::Usage(format!("variant {kind} did not finish")))?;
+        let model = model.ok_or(Error::Unfinished { run_dir })?;
         let seconds = state.history.iter().map(|e| e.seconds).sum();
         models.push(Trained { kind, model, seconds, val_score: state.best_score });
     }
@@ -242,7 +244,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     md.push_str(" — | — |\n");
     let mut cross_predictions = None;
     for Trained { kind, model, seconds, val_score } in &models {
-        let predictions = predict(model, &test, Modalities::BOTH, stats, 256, &device);
+        let predictions = predict(model, &test, Modalities::BOTH, stats, tasks, 256, &device);
         let _ = write!(md, "| `{kind}` |");
         for p in 0..tasks.len() {
             let (a, v, _) = test_points(&data, &predictions, p);
@@ -279,7 +281,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         ("graph only (text removed)", Modalities::GRAPH_ONLY),
         ("text only (graph removed)", Modalities::TEXT_ONLY),
     ] {
-        let predictions = predict(cross, &test, modalities, stats, 256, &device);
+        let predictions = predict(cross, &test, modalities, stats, tasks, 256, &device);
         let _ = write!(md, "| {label} |");
         for p in 0..tasks.len() {
             let (a, v, _) = test_points(&data, &predictions, p);
@@ -300,7 +302,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
     for Trained { kind, model, .. } in &models {
         let mut row = format!("| `{kind}` |");
         for set in [&perov5, &jarvis] {
-            let predictions = predict(model, &set.samples(tasks.len()), Modalities::BOTH, stats, 256, &device);
+            let predictions = predict(model, &set.samples(tasks.len()), Modalities::BOTH, stats, tasks, 256, &device);
             let values: Vec<f64> = predictions.iter().map(|p| p.value[formation]).collect();
             let mae =
                 values.iter().zip(&set.reference).map(|(v, r)| (v - r).abs()).sum::<f64>() / values.len().max(1) as f64;

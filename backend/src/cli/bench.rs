@@ -57,10 +57,7 @@ fn featurize(data: &Path, limit: Option<usize>, threads: Option<usize>, out: &Pa
     let mut rows = read_table(data)?;
     rows.truncate(limit.unwrap_or(usize::MAX));
     let texts: Vec<&str> = rows.iter().map(|r| r.structure.as_str()).collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(e.to_string()))?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
     let nthreads = pool.current_num_threads();
     let symprec = shared::symmetry::DEFAULT_SYMPREC;
 

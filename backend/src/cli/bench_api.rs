@@ -35,9 +35,12 @@ pub fn run(args: &ApiBenchArgs) -> Result<()> {
     config.model_dirs = vec![args.models_dir.clone()];
     let state = ServerState::new(&config)?;
     if state.registry.is_empty() {
-        return Err(Error::Usage(format!("no model bundles in {}", args.models_dir.display())));
+        return Err(Error::CommandLine(format!("--models-dir: no model bundles in {}", args.models_dir.display())));
     }
-    let (_, model) = state.registry.resolve(args.model.as_deref()).map_err(|e| Error::Usage(e.body.message))?;
+    let (_, model) = state
+        .registry
+        .resolve(args.model.as_deref())
+        .map_err(|e| Error::CommandLine(format!("--model: {}", e.body.message)))?;
     let workers = config.limits.max_concurrent_predictions;
     let bodies: Arc<Vec<String>> = Arc::new(
         shared::gallery::examples()
@@ -105,7 +108,11 @@ pub fn run(args: &ApiBenchArgs) -> Result<()> {
         replace_section(&args.out, &format!("api-{}", model.id), &table)?;
     }
     if !failures.is_empty() {
-        return Err(Error::Usage(format!("{} requests failed, e.g. {}", failures.len(), failures[0])));
+        return Err(Error::BenchmarkFailed {
+            failed: failures.len(),
+            requests: args.requests,
+            example: failures[0].clone(),
+        });
     }
     Ok(())
 }

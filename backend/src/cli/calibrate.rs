@@ -3,10 +3,10 @@
 //! writes; this command brings bundles trained before that up to date without retraining.
 
 use super::eval::{inputs, predictions};
-use super::model_card::{render, uncertainty_section, with_uncertainty_section};
 use crate::dataset::union;
 use crate::error::{Error, Result};
 use crate::table::{TableRow, read_table};
+use crate::training::model_card::{render, uncertainty_section, with_uncertainty_section};
 use models::batch::Modalities;
 use models::calibration::{Calibration, labelled, uncertainty_metrics};
 use models::predictor::Predictor;
@@ -48,7 +48,7 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
     };
     let validation = points("val");
     if validation.is_empty() {
-        return Err(Error::Usage(format!("no validation rows (split = val) in {}", args.mp2018.display())));
+        return Err(Error::Table { path: args.mp2018.clone(), message: "no validation rows (split = val)".into() });
     }
     let fitted = Calibration::fit(&validation, tasks.len());
     let test = points("test");

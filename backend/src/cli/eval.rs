@@ -68,7 +68,8 @@ pub struct PredictArgs {
     /// Model bundle directory.
     #[arg(long)]
     pub model: PathBuf,
-    /// Structure files (CIF, POSCAR, extended XYZ).
+    /// Structure files (CIF, POSCAR, extended XYZ, pymatgen or OPTIMADE JSON; an OPTIMADE
+    /// response listing several structures gives a row per entry).
     pub files: Vec<PathBuf>,
     /// A table (CSV or CSV.gz) with a `cif`, `poscar` or `structure` column instead of files.
     #[arg(long, conflicts_with = "files")]
@@ -87,6 +88,46 @@ struct EvalReport {
     n: usize,
     failed: usize,
     metrics: BTreeMap<String, Metrics>,
+    /// The same metrics per chemical class ([`ChemicalClass`]), in class order.
+    by_class: Vec<ClassMetrics>,
+}
+
+#[derive(Serialize)]
+struct ClassMetrics {
+    class: &'static str,
+    metrics: BTreeMap<String, Metrics>,
+}
+
+/// Structures grouped by their number of distinct elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ChemicalClass {
+    Element,
+    Binary,
+    Ternary,
+    FourOrMore,
+}
+
+impl ChemicalClass {
+    const ALL: [ChemicalClass; 4] =
+        [ChemicalClass::Element, ChemicalClass::Binary, ChemicalClass::Ternary, ChemicalClass::FourOrMore];
+
+    fn of(elements: usize) -> ChemicalClass {
+        match elements {
+            0 | 1 => ChemicalClass::Element,
+            2 => ChemicalClass::Binary,
+            3 => ChemicalClass::Ternary,
+            _ => ChemicalClass::FourOrMore,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ChemicalClass::Element => "elements",
+            ChemicalClass::Binary => "binaries",
+            ChemicalClass::Ternary => "ternaries",
+            ChemicalClass::FourOrMore => "4+ elements",
+        }
+    }
 }
 
 /// Each row's model input (with its reduced formula), or why it could not be read.
@@ -129,23 +170,38 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
     let predicted = predictions(&predictor, &inputs, args.modalities.into());
     let failed = predicted.iter().filter(|p| p.is_none()).count();
 
+    let classes: Vec<Option<ChemicalClass>> = inputs
+        .iter()
+        .map(|i| i.as_ref().ok().map(|(_, input)| ChemicalClass::of(input.graph.element_count())))
+        .collect();
     let mut metrics = BTreeMap::new();
+    let mut class_metrics: BTreeMap<ChemicalClass, BTreeMap<String, Metrics>> = BTreeMap::new();
     let mut parity = Vec::new();
     for (p, spec) in predictor.manifest.properties.iter().enumerate() {
         // Table rows carry every registered task's label; the model predicts its manifest's.
         let Some(column) = shared::task::index(&spec.name) else { continue };
-        let (mut actual, mut values) = (Vec::new(), Vec::new());
-        for (row, pred) in rows.iter().zip(&predicted) {
-            if let (Some(label), Some(pred)) = (row.labels[column], pred) {
-                actual.push(f64::from(label));
-                values.push(pred.value[p]);
+        let mut points: Vec<(ChemicalClass, f64, f64)> = Vec::new();
+        for ((row, pred), class) in rows.iter().zip(&predicted).zip(&classes) {
+            if let (Some(label), Some(pred), Some(class)) = (row.labels[column], pred, class) {
+                points.push((*class, f64::from(label), pred.value[p]));
                 parity.push((row.id.clone(), spec.name.as_str(), f64::from(label), pred.value[p], pred.sigma[p]));
             }
         }
-        if !actual.is_empty() {
-            metrics.insert(spec.name.clone(), regression_metrics(&actual, &values));
+        if points.is_empty() {
+            continue;
+        }
+        let (actual, values): (Vec<f64>, Vec<f64>) = points.iter().map(|&(_, a, v)| (a, v)).unzip();
+        metrics.insert(spec.name.clone(), regression_metrics(&actual, &values));
+        for class in ChemicalClass::ALL {
+            let (actual, values): (Vec<f64>, Vec<f64>) =
+                points.iter().filter(|(c, ..)| *c == class).map(|&(_, a, v)| (a, v)).unzip();
+            if !actual.is_empty() {
+                class_metrics.entry(class).or_default().insert(spec.name.clone(), regression_metrics(&actual, &values));
+            }
         }
     }
+    let by_class =
+        class_metrics.into_iter().map(|(class, metrics)| ClassMetrics { class: class.name(), metrics }).collect();
     if let Some(path) = &args.parity {
         write_csv(
             path,
@@ -155,7 +211,7 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
             }),
         )?;
     }
-    let report = EvalReport { model: predictor.manifest.id.clone(), n: rows.len(), failed, metrics };
+    let report = EvalReport { model: predictor.manifest.id.clone(), n: rows.len(), failed, metrics, by_class };
     if args.json {
         return print_stdout(&format!("{}\n", serde_json::to_string(&report).expect("report serialises")));
     }
@@ -167,6 +223,18 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
             m.n, m.mae, m.rmse, m.r2, m.spearman
         ));
     }
+    text.push_str(&format!("\nMAE by chemical class (n in brackets)\n{:<14}", "class"));
+    for name in report.metrics.keys() {
+        text.push_str(&format!("{name:>28}"));
+    }
+    for class in &report.by_class {
+        text.push_str(&format!("\n{:<14}", class.class));
+        for name in report.metrics.keys() {
+            let cell = class.metrics.get(name).map_or("—".to_string(), |m| format!("{:.4} ({})", m.mae, m.n));
+            text.push_str(&format!("{cell:>28}"));
+        }
+    }
+    text.push('\n');
     print_stdout(&text)
 }
 
@@ -182,7 +250,7 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
     let items = prediction_items(args)?;
     if items.is_empty() {
-        return Err(Error::Usage("nothing to predict: give structure files or --csv".into()));
+        return Err(Error::CommandLine("nothing to predict: give structure files or --csv".into()));
     }
     let featurised: Vec<std::result::Result<Featurised, String>> =
         items.par_iter().map(|item| featurise(&predictor, item)).collect();

@@ -5,10 +5,10 @@ mod bench;
 mod bench_api;
 mod bench_model;
 mod calibrate;
+mod curves;
 mod eval;
 pub mod featurize;
 mod inspect;
-pub(crate) mod model_card;
 mod ood;
 mod overrides;
 mod progress;
@@ -35,17 +35,23 @@ pub struct Cli {
 /// Options shared by the commands that read one structure file.
 #[derive(clap::Args, Debug)]
 struct StructureArgs {
-    /// Structure file (CIF, POSCAR/CONTCAR or extended XYZ); `-` reads standard input.
+    /// Structure file (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON); `-` reads
+    /// standard input.
     file: PathBuf,
     /// Force the format instead of detecting it.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// CIF data block to read (default: the first).
+    /// CIF data block to read (default: the first); for an OPTIMADE response listing several
+    /// structures, the id of the entry to read.
     #[arg(long)]
     block: Option<String>,
     /// Symmetry tolerance in Å (0.1 suits DFT-relaxed cells; use ~0.01 for precise experimental data).
     #[arg(long, default_value_t = shared::symmetry::DEFAULT_SYMPREC)]
     symprec: f64,
+    /// Refuse the file's defects instead of repairing them with a warning (a CIF tag given
+    /// twice, an unclosed quote, symmetry images of an atom slightly apart).
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -53,6 +59,10 @@ enum FormatArg {
     Cif,
     Poscar,
     Xyz,
+    /// pymatgen's `Structure.as_dict()` (the Materials Project API's structures).
+    PymatgenJson,
+    /// An OPTIMADE structures entry or response.
+    OptimadeJson,
 }
 
 #[derive(Subcommand, Debug)]
@@ -89,6 +99,9 @@ enum Command {
     Serve(ServeArgs),
     /// Out-of-distribution statistics of a model's training data (writes ood.json into the bundle).
     Ood(ood::OodArgs),
+    /// Draw learning curves (validation MAE per property against epoch and training time) of
+    /// training runs as one SVG.
+    Curves(curves::CurvesArgs),
     /// Fit a bundle's σ factors on the validation split and record the test coverage (bundles
     /// trained before `train` did this itself).
     Calibrate(calibrate::CalibrateArgs),
@@ -112,6 +125,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => crate::server::serve(args.config()),
         Command::Ood(args) => ood::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Curves(args) => curves::run(&args),
     }
 }
 
@@ -145,9 +159,16 @@ fn read_structure(input: &StructureArgs) -> Result<shared::Structure> {
             FormatArg::Cif => shared::Format::Cif,
             FormatArg::Poscar => shared::Format::Poscar,
             FormatArg::Xyz => shared::Format::Xyz,
+            FormatArg::PymatgenJson => shared::Format::PymatgenJson,
+            FormatArg::OptimadeJson => shared::Format::OptimadeJson,
         }),
         block: input.block.clone(),
+        strict: input.strict,
         ..Default::default()
     };
-    Ok(shared::io::parse_with(&text, &options)?)
+    let parsed = shared::io::parse_with_warnings(&text, &options)?;
+    for warning in &parsed.warnings {
+        eprintln!("warning: {}: {warning}", input.file.display());
+    }
+    Ok(parsed.structure)
 }

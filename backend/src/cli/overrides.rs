@@ -11,17 +11,22 @@ use std::path::Path;
 /// Reads the TOML file at `path`, applies `assignments` in order and deserialises the result.
 pub fn load<T: DeserializeOwned>(path: &Path, assignments: &[String]) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.into(), source })?;
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let mut table: toml::Table = toml::from_str(&text).map_err(|source| Error::ConfigFile {
+        path: path.into(),
+        overrides: String::new(),
+        source,
+    })?;
     for assignment in assignments {
         apply(&mut table, assignment)?;
     }
-    let with = if assignments.is_empty() { String::new() } else { format!(" with --set {}", assignments.join(", ")) };
-    table.try_into().map_err(|e| Error::Usage(format!("{}{with}: {e}", path.display())))
+    let overrides =
+        if assignments.is_empty() { String::new() } else { format!(" with --set {}", assignments.join(", ")) };
+    table.try_into().map_err(|source| Error::ConfigFile { path: path.into(), overrides, source })
 }
 
 /// Sets the dotted `KEY` of `assignment` (`KEY=VALUE`) in `table`, creating missing tables.
 pub fn apply(table: &mut toml::Table, assignment: &str) -> Result<()> {
-    let bad = |why: &str| Error::Usage(format!("--set {assignment}: {why}"));
+    let bad = |why: &str| Error::Override { assignment: assignment.to_string(), message: why.to_string() };
     let (key, raw) = assignment.split_once('=').ok_or_else(|| bad("expected KEY=VALUE, e.g. train.epochs=1"))?;
     let path: Vec<&str> = key.trim().split('.').collect();
     if path.iter().any(|part| part.is_empty()) {
@@ -89,5 +94,12 @@ mod tests {
         assert_eq!(config.data.max_train, Some(50));
         let err = load::<TrainConfig>(&smoke(), &["train.epoch=2".into()]).unwrap_err().to_string();
         assert!(err.contains("with --set train.epoch=2") && err.contains("epoch"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let err = load::<TrainConfig>(Path::new("configs/absent.toml"), &[]).unwrap_err();
+        assert!(matches!(err, Error::Read { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("cannot read configs/absent.toml: "), "{err}");
     }
 }

@@ -46,7 +46,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let mut config = load_config(&args.config, &args.set)?;
     if let Some(encoder) = &args.encoder {
         if config.model.frozen_text.is_none() {
-            return Err(Error::Usage(format!(
+            return Err(Error::CommandLine(format!(
                 "--encoder needs a model with a frozen text encoder; {} has none (see configs/server.toml)",
                 args.config.display()
             )));

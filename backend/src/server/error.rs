@@ -1,4 +1,6 @@
 //! API errors: a status plus the JSON body `{ "error": { "code", "message", "detail" } }`.
+//! An internal error's own text is never sent: it travels beside the body, is logged with the
+//! request id ([`super::request_id`]), and the client reads a generic message quoting that id.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +29,17 @@ pub struct ApiError {
     pub body: ErrorBody,
     /// Seconds for `Retry-After` (503 only).
     pub retry_after: Option<u64>,
+    /// What went wrong inside the server (500 only): logged, never sent.
+    pub internal: Option<String>,
 }
+
+/// An internal error's text, carried in the response's extensions from [`ApiError::into_response`]
+/// to [`super::request_id::report_internal_errors`], which logs it.
+#[derive(Clone, Debug)]
+pub struct InternalDetail(pub String);
+
+/// The message of a 500 whose request id is not known (a handler called outside the router).
+const INTERNAL_MESSAGE: &str = "internal error";
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -37,6 +49,7 @@ impl ApiError {
             status,
             body: ErrorBody { code: code.into(), message: message.into(), detail: serde_json::Value::Null },
             retry_after: None,
+            internal: None,
         }
     }
 
@@ -77,8 +90,27 @@ impl ApiError {
         e
     }
 
-    pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, message)
+    /// A 500 whose `detail` (what failed inside, e.g. a file and its I/O error) is logged with
+    /// the request id; the client reads only a generic message.
+    pub fn internal(detail: impl Into<String>) -> ApiError {
+        ApiError {
+            internal: Some(detail.into()),
+            ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, INTERNAL_MESSAGE)
+        }
+    }
+
+    /// Logs an internal error at error level with `request_id` and returns what the client
+    /// sees: the generic message quoting the id (`detail.request_id`). Other errors pass
+    /// unchanged.
+    pub fn reported(self, request_id: &str) -> ApiError {
+        let Some(detail) = &self.internal else { return self };
+        tracing::error!(request_id, status = self.status.as_u16(), "{detail}");
+        ApiError::new(
+            self.status,
+            codes::INTERNAL,
+            format!("internal error; quote request id {request_id} when reporting it"),
+        )
+        .with_detail(serde_json::json!({ "request_id": request_id }))
     }
 }
 
@@ -102,6 +134,32 @@ impl IntoResponse for ApiError {
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
+        if let Some(detail) = self.internal {
+            response.extensions_mut().insert(InternalDetail(detail));
+        }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_is_answered_without_its_text() {
+        let error = ApiError::internal("reading /srv/models/x/ood.json: Is a directory");
+        assert_eq!(error.body.message, "internal error");
+        let reported = error.reported("abc-123");
+        assert_eq!(reported.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(reported.body.code, codes::INTERNAL);
+        assert_eq!(reported.body.message, "internal error; quote request id abc-123 when reporting it");
+        assert_eq!(reported.body.detail["request_id"], "abc-123");
+        assert!(reported.internal.is_none(), "reported once");
+    }
+
+    #[test]
+    fn client_errors_pass_unchanged() {
+        let error = ApiError::not_found("no share 'x'").reported("abc-123");
+        assert_eq!((error.status, error.body.message.as_str()), (StatusCode::NOT_FOUND, "no share 'x'"));
     }
 }

@@ -6,11 +6,12 @@
 use super::config::Limits;
 use super::error::{ApiError, ApiResult};
 use super::registry::ModelEntry;
+use shared::ParseOptions;
 use shared::api::{ModelInfo, PredictRequest, PredictResponse, SymmetryInfo, TextSource, Timings, codes};
 use shared::describe::{DescribeOptions, describe};
+use shared::io::Parsed;
 use shared::report::SpaceGroupRef;
 use shared::symmetry::DEFAULT_SYMPREC;
-use shared::{ParseOptions, Structure};
 use std::time::Instant;
 
 /// Tokens and atoms listed in the interpretation.
@@ -26,7 +27,7 @@ pub fn predict(
 ) -> ApiResult<PredictResponse> {
     let featurize_start = Instant::now();
     let user_text = check_text(request.text.as_deref(), limits)?;
-    let structure = parse(request, limits)?;
+    let Parsed { structure, warnings } = parse(request, limits)?;
     let symmetry = shared::symmetry::analyze(&structure, DEFAULT_SYMPREC)?;
     let (text, source) = match user_text {
         Some(text) => (text.to_string(), TextSource::User),
@@ -56,23 +57,24 @@ pub fn predict(
         ood: interpreted.ood,
         timings: Timings { featurize_ms, model_ms, total_ms: ms(started) },
         model,
+        warnings,
     })
 }
 
-/// Parses the request's structure. The parser stops at its own ceiling (5,000 atoms) with a
-/// parse error; below that the server's limit is checked on the parsed count, so the error can
-/// give it.
-fn parse(request: &PredictRequest, limits: &Limits) -> ApiResult<Structure> {
+/// Parses the request's structure, keeping the reader's warnings. The parser stops at its own
+/// ceiling (5,000 atoms) with a parse error; below that the server's limit is checked on the
+/// parsed count, so the error can give it.
+fn parse(request: &PredictRequest, limits: &Limits) -> ApiResult<Parsed> {
     let max_atoms = limits.max_atoms.max(shared::structure::DEFAULT_MAX_ATOMS);
-    let structure = shared::parse_with(
+    let parsed = shared::io::parse_with_warnings(
         &request.structure,
-        &ParseOptions { format: request.format, max_atoms, ..Default::default() },
+        &ParseOptions { format: request.format, max_atoms, strict: request.strict, ..Default::default() },
     )?;
-    let natoms = structure.sites().len();
+    let natoms = parsed.structure.sites().len();
     if natoms > limits.max_atoms {
         return Err(shared::Error::TooManyAtoms { natoms, max: limits.max_atoms }.into());
     }
-    Ok(structure)
+    Ok(parsed)
 }
 
 /// The user's description if there is one; refuses empty and over-long texts.

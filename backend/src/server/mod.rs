@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod registry;
+pub mod request_id;
 pub mod routes;
 pub mod state;
 pub mod storage;
@@ -57,9 +58,12 @@ pub fn app(state: AppState) -> Router {
     api.layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limits::request_timeout))
         .fallback_service(ServeDir::new(&state.static_dir).fallback(ServeFile::new(index)))
+        .layer(axum::middleware::from_fn(request_id::report_internal_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(cors)
+        .layer(request_id::propagate_layer())
+        .layer(request_id::set_layer())
         .with_state(state)
 }
 
@@ -83,10 +87,10 @@ pub fn serve(config: ServerConfig) -> Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     if !config.static_dir.join("index.html").is_file() {
-        return Err(Error::Usage(format!(
-            "{} has no index.html: build the web app first (scripts/build-frontend.sh) or pass --static-dir",
-            config.static_dir.display()
-        )));
+        return Err(Error::MissingFile {
+            path: config.static_dir.join("index.html"),
+            needed_for: "the web app; build it first (scripts/build-frontend.sh) or pass --static-dir".into(),
+        });
     }
     let state = ServerState::new(&config)?;
     if state.registry.is_empty() {

@@ -38,7 +38,7 @@ impl ServerState {
             .iter()
             .map(|origin| {
                 axum::http::HeaderValue::from_str(origin.trim_end_matches('/'))
-                    .map_err(|_| Error::Usage(format!("--cors-origin '{origin}' is not a valid origin")))
+                    .map_err(|_| Error::CommandLine(format!("--cors-origin '{origin}' is not a valid origin")))
             })
             .collect::<Result<Vec<_>>>()?;
         let device = config.device.device()?;

@@ -172,7 +172,7 @@ impl Store for SqliteStore {
 /// Training jobs use the same scheme ([`is_share_id`] validates both).
 pub fn new_share_id() -> Result<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Usage(format!("no random numbers: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(Error::Random)?;
     Ok(data_encoding::BASE32_NOPAD.encode(&bytes).to_ascii_lowercase())
 }
 

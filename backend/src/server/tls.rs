@@ -20,28 +20,22 @@ impl TlsFiles {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let cert = read_pem(&self.cert, "certificate", "CERTIFICATE")?;
         let key = read_pem(&self.key, "private key", "PRIVATE KEY")?;
-        RustlsConfig::from_pem(cert, key).await.map_err(|e| {
-            Error::Usage(format!(
-                "the TLS certificate {} and key {} cannot be used together: {e}",
-                self.cert.display(),
-                self.key.display()
-            ))
+        RustlsConfig::from_pem(cert, key).await.map_err(|source| Error::TlsPair {
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            source,
         })
     }
 }
 
 /// The file's bytes if it is readable PEM holding a block whose label ends with `label`.
-fn read_pem(path: &Path, what: &str, label: &str) -> Result<Vec<u8>> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read the TLS {what} {}: {e}", path.display())))?;
+fn read_pem(path: &Path, what: &'static str, label: &'static str) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).map_err(|source| Error::TlsRead { what, path: path.into(), source })?;
     let text = String::from_utf8_lossy(&bytes);
     let has_block =
         text.lines().any(|l| l.starts_with("-----BEGIN ") && l.trim_end().ends_with(&format!("{label}-----")));
     if !has_block {
-        return Err(Error::Usage(format!(
-            "the TLS {what} {} holds no PEM '{label}' block (expected '-----BEGIN ...{label}-----')",
-            path.display()
-        )));
+        return Err(Error::TlsPem { what, path: path.into(), label });
     }
     Ok(bytes)
 }

@@ -71,16 +71,19 @@ impl DataConfig {
     /// a name the registry does not know.
     pub fn registered_tasks(&self) -> Result<Vec<&'static Task>> {
         if self.tasks.is_empty() {
-            return Err(Error::Usage("the configuration's [data] tasks is empty: name at least one task".into()));
+            return Err(Error::Config { key: "data.tasks", message: "is empty: name at least one task".into() });
         }
         let mut tasks: Vec<&'static Task> = Vec::with_capacity(self.tasks.len());
         for name in &self.tasks {
             let task = shared::task::by_name(name).ok_or_else(|| {
                 let known: Vec<&str> = shared::task::TASKS.iter().map(|t| t.name).collect();
-                Error::Usage(format!("[data] tasks: unknown task '{name}' (known: {})", known.join(", ")))
+                Error::Config {
+                    key: "data.tasks",
+                    message: format!("names an unknown task '{name}' (known: {})", known.join(", ")),
+                }
             })?;
             if tasks.iter().any(|t| t.name == task.name) {
-                return Err(Error::Usage(format!("[data] tasks: '{name}' is listed twice")));
+                return Err(Error::Config { key: "data.tasks", message: format!("lists '{name}' twice") });
             }
             tasks.push(task);
         }
@@ -118,13 +121,13 @@ impl DataSources {
     /// The sources a configuration names (`matfuse train`, `ablate`): `data.mp2018` and
     /// `data.vocab` are required; the encoder and the cache have defaults.
     pub fn from_config(data: &DataConfig) -> Result<DataSources> {
-        let required = |value: &Option<PathBuf>, key: &str, what: &str| {
-            value.clone().ok_or_else(|| Error::Usage(format!("the configuration's [data] needs `{key}` ({what})")))
+        let required = |value: &Option<PathBuf>, key: &'static str, what: &str| {
+            value.clone().ok_or_else(|| Error::Config { key, message: format!("is required ({what})") })
         };
         Ok(DataSources {
-            mp2018: required(&data.mp2018, "mp2018", "the mp2018-layout training table")?,
+            mp2018: required(&data.mp2018, "data.mp2018", "the mp2018-layout training table")?,
             ehull: data.ehull.clone(),
-            vocab: required(&data.vocab, "vocab", "the BERT vocab.txt the light encoder is pruned from")?,
+            vocab: required(&data.vocab, "data.vocab", "the BERT vocab.txt the light encoder is pruned from")?,
             encoder: data.encoder.clone().unwrap_or_else(models::encoder::default_encoder_dir),
             cache: data.cache.clone().unwrap_or_else(crate::dataset::default_cache),
         })
@@ -172,6 +175,6 @@ mod tests {
         let err = other.registered_tasks().unwrap_err().to_string();
         assert!(err.contains("unknown task 'colour'") && err.contains("volume_per_atom"), "{err}");
         let err = DataSources::from_config(&config.data).unwrap_err().to_string();
-        assert!(err.contains("`mp2018`"), "{err}");
+        assert!(err.contains("`data.mp2018`"), "{err}");
     }
 }

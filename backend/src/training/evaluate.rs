@@ -40,7 +40,8 @@ impl Evaluation {
 pub fn evaluate(model: &FusionNet, data: &Data) -> Evaluation {
     let stats = calibrated_stats(model, data);
     let test_samples = data.prepared.samples(&data.prepared.test, &data.stats);
-    let predictions = models::train::predict(model, &test_samples, Modalities::BOTH, &stats, 256, &data.device);
+    let predictions =
+        models::train::predict(model, &test_samples, Modalities::BOTH, &stats, &data.prepared.tasks, 256, &data.device);
     let metrics = test_metrics(&data.prepared, &predictions, &stats.z95);
     Evaluation { tasks: data.prepared.tasks.clone(), stats, metrics }
 }
@@ -49,7 +50,8 @@ pub fn evaluate(model: &FusionNet, data: &Data) -> Evaluation {
 /// the validation split ([`models::calibration`]); the test split plays no part.
 pub fn calibrated_stats(model: &FusionNet, data: &Data) -> Standardizer {
     let val = data.prepared.samples(&data.prepared.val, &data.stats);
-    let predictions = models::train::predict(model, &val, Modalities::BOTH, &data.stats, 256, &data.device);
+    let predictions =
+        models::train::predict(model, &val, Modalities::BOTH, &data.stats, &data.prepared.tasks, 256, &data.device);
     data.stats.recalibrated(&labelled_points(&data.prepared, &data.prepared.val, &predictions))
 }
 

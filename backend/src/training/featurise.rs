@@ -76,10 +76,7 @@ pub fn featurise_table(table: &Path, out: &Path, options: &FeaturiseOptions, obs
     if let Some(limit) = options.limit {
         rows.truncate(limit);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(e.to_string()))?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads.unwrap_or(0)).build()?;
     let (done, total) = (AtomicUsize::new(0), rows.len());
     observer.event(&Event::Progress { task: Task::Featurise, done: 0, total });
     let results: Vec<_> = pool.install(|| {

@@ -60,6 +60,7 @@ pub fn fit(
         train: &train_samples,
         val: &val_samples,
         stats: &data.stats,
+        tasks: &data.prepared.tasks,
         dir: run_dir,
         resume: control.resume,
         stop_after: control.stop_after,

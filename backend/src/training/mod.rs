@@ -4,10 +4,12 @@
 //! `matfuse ablate` calls the stages one by one to train several variants on the same data.
 
 pub mod config;
+pub mod curves;
 pub mod data;
 pub mod evaluate;
 pub mod featurise;
 pub mod fit;
+pub mod model_card;
 pub mod observer;
 pub mod write;
 

@@ -68,7 +68,7 @@ pub fn write_bundle(
         caveats: models::bundle::standard_caveats(),
         network: Some(net.clone()),
     };
-    let card = crate::cli::model_card::render(&manifest);
+    let card = super::model_card::render(&manifest);
     models::Bundle::write(out, manifest, &weights, &vocab_text)?;
     std::fs::write(out.join("MODEL_CARD.md"), card)
         .map_err(|source| Error::Write { path: out.join("MODEL_CARD.md"), source })

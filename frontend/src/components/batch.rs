@@ -1,7 +1,7 @@
 //! The batch panel: drop or pick many structure files (or CSV tables or zip archives of them),
 //! predict each in the page with the same model and code path as a single structure (or, when
-//! the backend is there and the user asks, on the server through its batch endpoint), watch the
-//! progress, sort the table by any column and download it as CSV.
+//! the matfuse server is there and the user asks, on the server through its batch endpoint),
+//! watch the progress, sort the table by any column and download it as CSV.
 
 use std::rc::Rc;
 
@@ -13,16 +13,16 @@ use web_sys::FileList;
 
 use crate::{
     analysis::analyse,
-    backend,
     batch::{self, BatchRow, RowResult, SortKey},
     format::fixed,
     model::LocalModel,
+    server_api,
 };
 
 #[component]
 pub fn BatchPanel(
     model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>,
-    #[prop(into)] backend_available: Signal<bool>,
+    #[prop(into)] server_available: Signal<bool>,
 ) -> impl IntoView {
     let rows = RwSignal::new(Vec::<BatchRow>::new());
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -38,7 +38,7 @@ pub fn BatchPanel(
         if files.is_empty() {
             return;
         }
-        let server = on_server.get_untracked() && backend_available.get_untracked();
+        let server = on_server.get_untracked() && server_available.get_untracked();
         let model = model.get_value();
         if model.is_none() && !server {
             note.set(Some("The model is still loading; try again in a moment.".into()));
@@ -123,8 +123,8 @@ pub fn BatchPanel(
     view! {
         <section class="panel batch-panel" aria-labelledby="batch-heading">
             <h2 id="batch-heading">"Batch"</h2>
-            <p class="muted">"Predict many structures at once: drop files here or pick them (CIF, POSCAR, extended XYZ, a CSV with a "<code>"cif"</code>" column, or a zip of any of these). Each row is the same prediction the page makes for that structure alone."</p>
-            {move || backend_available.get().then(|| view! {
+            <p class="muted">"Predict many structures at once: drop files here or pick them (CIF, POSCAR, extended XYZ, pymatgen or OPTIMADE JSON (a response gives a row per entry), a CSV with a "<code>"cif"</code>" column, or a zip of any of these). Each row is the same prediction the page makes for that structure alone."</p>
+            {move || server_available.get().then(|| view! {
                 <fieldset class="batch-where">
                     <legend>"Run on"</legend>
                     <label><input type="radio" name="batch-where" id="batch-where-browser"
@@ -148,7 +148,7 @@ pub fn BatchPanel(
             >
                 <label class="file-pick">
                     "Choose files…"
-                    <input type="file" id="batch-files" multiple accept=".cif,.vasp,.poscar,.xyz,.extxyz,.csv,.zip,.txt" on:change=move |e: ev::Event| {
+                    <input type="file" id="batch-files" multiple accept=".cif,.vasp,.poscar,.xyz,.extxyz,.json,.csv,.zip,.txt" on:change=move |e: ev::Event| {
                         let input = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
                         start(input.as_ref().and_then(|i| i.files()));
                         if let Some(input) = input { input.set_value(""); }
@@ -231,7 +231,7 @@ fn ood_cell(report: &OodReport) -> impl IntoView + use<> {
     view! { <td class=class title=report.method.clone()>{text}</td> }
 }
 
-/// Sends the files to the backend's batch endpoint and fills the table as its lines arrive;
+/// Sends the files to the server's batch endpoint and fills the table as its lines arrive;
 /// `current` says whether this run is still the latest one.
 async fn on_the_server(
     files: Vec<(String, Vec<u8>)>,
@@ -243,7 +243,7 @@ async fn on_the_server(
     note.set(Some("Sent to the server; rows appear as they are predicted…".into()));
     let mut answered_by = None::<String>;
     let mut unreadable = None::<String>;
-    let sent = backend::predict_batch(body, &content_type, |line| {
+    let sent = server_api::predict_batch(body, &content_type, |line| {
         if !current() {
             return;
         }

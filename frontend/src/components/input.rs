@@ -1,12 +1,12 @@
 //! The editor: a labelled textarea for the structure file (paste, type, or drop a file on it),
-//! a file picker, the Analyse button (also Ctrl+Enter), the status line and, when parsing
-//! failed, the error note.
+//! a file picker, the Analyse button (also Ctrl+Enter), the status line, the reader's warnings
+//! and, when parsing failed, the error note.
 
 use leptos::{ev, html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 use web_sys::{FileList, HtmlTextAreaElement};
 
-use super::{ParseErrorNote, Status};
+use super::{ParseErrorNote, ParseWarningsNote, Status};
 use crate::{analysis::Analysis, text::line_range_utf16};
 
 #[component]
@@ -62,7 +62,7 @@ pub fn StructureInput(
         <div class="field">
             <div class="field-head">
                 <label for="structure-text" class="label">"Structure file"</label>
-                <span id="structure-hint" class="hint">"CIF, POSCAR or extended XYZ; the format is detected."</span>
+                <span id="structure-hint" class="hint">"CIF, POSCAR, extended XYZ, pymatgen or OPTIMADE JSON; the format is detected."</span>
             </div>
             <textarea
                 id="structure-text"
@@ -77,7 +77,7 @@ pub fn StructureInput(
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
-                placeholder="Paste a CIF, POSCAR or extended XYZ file here, drop a file on it, or pick an example above."
+                placeholder="Paste a CIF, POSCAR, extended XYZ or JSON (pymatgen, OPTIMADE) file here, drop a file on it, or pick an example above."
                 aria-describedby="structure-hint structure-status structure-error"
                 aria-invalid=move || error().is_some().then_some("true")
                 prop:value=move || source.get()
@@ -96,11 +96,15 @@ pub fn StructureInput(
                 <span class="shortcut" aria-hidden="true"><kbd>"Ctrl"</kbd>" + "<kbd>"Enter"</kbd></span>
                 <label class="file-pick">
                     "Open a file…"
-                    <input type="file" id="structure-file" accept=".cif,.vasp,.poscar,.contcar,.xyz,.extxyz,.txt" on:change=on_pick />
+                    <input type="file" id="structure-file" accept=".cif,.vasp,.poscar,.contcar,.xyz,.extxyz,.json,.txt" on:change=on_pick />
                 </label>
                 <Status analysis=analysis waiting=waiting />
             </div>
             {move || file_note.get().map(|note| view! { <p class="muted" id="file-note" role="status">{note}</p> })}
+            {move || {
+                let warnings = analysis.get().map(|a| a.warnings).filter(|w| !w.is_empty())?;
+                Some(view! { <ParseWarningsNote warnings=warnings on_show_line=show_line /> })
+            }}
             {move || error().map(|error| view! {
                 <ParseErrorNote error=error source=source on_show_line=show_line />
             })}

@@ -1,5 +1,5 @@
 //! The model's predictions for the current structure: where and how fast it ran, one card per
-//! property (value ± σ, meaning, caveat, and the backend's full-fusion value beside it), the
+//! property (value ± σ, meaning, caveat, and the server's full-fusion value beside it), the
 //! modality gate and the predictions with one input removed.
 
 use std::sync::Arc;
@@ -10,19 +10,16 @@ use shared::task::{Task, by_name};
 
 use crate::{
     format::{fixed, millis},
-    model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary, PredictionState},
+    model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary},
+    state::ModelState,
 };
 
 /// The predictions block: loading / failure notes, or the results.
 #[component]
-pub fn PredictionPanel(
-    #[prop(into)] model: Signal<ModelStatus>,
-    #[prop(into)] prediction: Signal<PredictionState>,
-    #[prop(into)] full_status: Signal<FullFusionStatus>,
-    #[prop(into)] full_prediction: Signal<FullFusionState>,
-) -> impl IntoView {
+pub fn PredictionPanel(models: ModelState) -> impl IntoView {
+    let ModelState { status, prediction, full_status, full_prediction, .. } = models;
     let body = move || {
-        match (model.get(), prediction.get()) {
+        match (status.get(), prediction.get()) {
         (ModelStatus::Loading, _) => view! { <p class="muted" id="model-loading">"Loading the model…"</p> }.into_any(),
         (ModelStatus::Failed(message), _) => view! {
             <p class="status bad" id="model-error">"The model could not be loaded: " {message}</p>
@@ -51,8 +48,8 @@ pub fn PredictionPanel(
 fn PredictionView(
     summary: ModelSummary,
     prediction: Arc<LocalPrediction>,
-    full_status: Signal<FullFusionStatus>,
-    full_prediction: Signal<FullFusionState>,
+    #[prop(into)] full_status: Signal<FullFusionStatus>,
+    #[prop(into)] full_prediction: Signal<FullFusionState>,
 ) -> impl IntoView {
     let fallback = summary
         .fallback_reason
@@ -73,12 +70,12 @@ fn PredictionView(
         <p
             class="run-info"
             id="run-info"
-            data-device=prediction.backend.id()
+            data-device=prediction.device.id()
             data-inference-ms=format!("{:.3}", prediction.inference_ms)
             data-total-ms=format!("{:.3}", prediction.total_ms)
             data-load-ms=format!("{:.1}", summary.load_ms)
         >
-            "Ran in this page on " <strong>{prediction.backend.label()}</strong> " in "
+            "Ran in this page on " <strong>{prediction.device.label()}</strong> " in "
             {millis(prediction.inference_ms)} " (" {millis(prediction.total_ms)}
             " with the single-input predictions)." {fallback}
         </p>
@@ -99,7 +96,7 @@ const SIGMA_MEANING: &str = "± σ: the predicted standard deviation, rescaled o
 const INTERVAL_MEANING: &str = "Central 95 % interval: fitted on the validation split so that 95 % of true values fall inside it. It is wider than ± 2σ where the model's errors are heavy-tailed.";
 
 /// One property: value ± σ in its unit, what it means and its caveat; the full-fusion value
-/// under it once the backend's model has answered.
+/// under it once the server's model has answered.
 #[component]
 fn PropertyCard(info: &'static Task, value: PropertyValue, full: Signal<FullFusionState>) -> impl IntoView {
     let full_value = move || {
@@ -131,13 +128,13 @@ fn PropertyCard(info: &'static Task, value: PropertyValue, full: Signal<FullFusi
     }
 }
 
-/// Where the backend's full-fusion model stands: loading, unavailable (and why), or what ran
+/// Where the server's full-fusion model stands: loading, unavailable (and why), or what ran
 /// where and how long it took. Nothing on a static host.
 #[component]
 fn FullFusionNote(status: Signal<FullFusionStatus>, prediction: Signal<FullFusionState>) -> impl IntoView {
     move || {
         let (state, text) = match (status.get(), prediction.get()) {
-            (FullFusionStatus::NoBackend, _) => return None,
+            (FullFusionStatus::NoServer, _) => return None,
             (FullFusionStatus::Loading, _) => ("loading", "Loading the server's full-fusion model…".to_string()),
             (FullFusionStatus::Unavailable(reason), _) => {
                 ("unavailable", format!("No full-fusion prediction: {reason}."))
@@ -155,7 +152,7 @@ fn FullFusionNote(status: Signal<FullFusionStatus>, prediction: Signal<FullFusio
                     if m.trained { "" } else { " (untrained: its numbers are meaningless)" },
                     m.encoder,
                     millis(p.embed_ms),
-                    m.backend.label(),
+                    m.device.label(),
                     millis(p.inference_ms)
                 ),
             ),

@@ -11,7 +11,8 @@ use crate::{
     analysis::Analysis,
     attention::highlighted,
     format::{fixed, millis},
-    model::{FullFusionState, FullFusionStatus, ModelStatus, PredictionState},
+    model::PredictionState,
+    state::ModelState,
 };
 
 /// Tokens highlighted in the description.
@@ -22,10 +23,7 @@ const TOP_TOKENS: usize = 8;
 pub fn Results(
     #[prop(into)] analysis: Signal<Option<Analysis>>,
     #[prop(into)] example: Signal<Option<&'static Example>>,
-    #[prop(into)] model: Signal<ModelStatus>,
-    #[prop(into)] prediction: Signal<PredictionState>,
-    #[prop(into)] full_status: Signal<FullFusionStatus>,
-    #[prop(into)] full_prediction: Signal<FullFusionState>,
+    models: ModelState,
 ) -> impl IntoView {
     move || {
         match analysis.get() {
@@ -46,10 +44,7 @@ pub fn Results(
                 report=report
                 elapsed_ms=elapsed_ms
                 example=example.get()
-                model=model
-                prediction=prediction
-                full_status=full_status
-                full_prediction=full_prediction
+                models=models
             />
         }
         .into_any(),
@@ -63,10 +58,7 @@ fn ReportView(
     report: Arc<Report>,
     elapsed_ms: f64,
     example: Option<&'static Example>,
-    model: Signal<ModelStatus>,
-    prediction: Signal<PredictionState>,
-    full_status: Signal<FullFusionStatus>,
-    full_prediction: Signal<FullFusionState>,
+    models: ModelState,
 ) -> impl IntoView {
     let about = example.map(|ex| {
         view! {
@@ -82,10 +74,10 @@ fn ReportView(
                 <p class="timing">"Analysed in " {millis(elapsed_ms)}</p>
             </header>
             {about}
-            <PredictionPanel model=model prediction=prediction full_status=full_status full_prediction=full_prediction />
+            <PredictionPanel models=models />
             <Facts report=report.clone() />
             <LatticeTable lattice=report.lattice />
-            {report.description.clone().map(|text| view! { <Description text=text prediction=prediction /> })}
+            {report.description.clone().map(|text| view! { <Description text=text prediction=models.prediction /> })}
             <SitesTable report=report />
         </article>
     }
@@ -150,7 +142,7 @@ fn LatticeTable(lattice: LatticeParameters) -> impl IntoView {
 /// The generated text description, one paragraph per blank-line-separated block; once the
 /// model has read it, the tokens it attended to most are highlighted.
 #[component]
-fn Description(text: String, prediction: Signal<PredictionState>) -> impl IntoView {
+fn Description(text: String, #[prop(into)] prediction: Signal<PredictionState>) -> impl IntoView {
     let body = move || match prediction.get().and_then(Result::ok).filter(|p| p.description == text) {
         Some(prediction) => {
             let pieces = highlighted(&prediction.description, &prediction.tokens, TOP_TOKENS)

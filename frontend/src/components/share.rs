@@ -1,17 +1,17 @@
 //! Share the current view: a link that carries the whole state in its fragment (works from a
-//! static host, no backend), and, when the backend is there, a short `/s/{id}` link.
+//! static host, no server), and, when the matfuse server is there, a short `/s/{id}` link.
 
 use leptos::{prelude::*, task::spawn_local};
 use shared::api::{ShareCreated, ShareState};
 
-use crate::{backend, model::ModelStatus, share};
+use crate::{model::ModelStatus, server_api, share};
 
 #[component]
 pub fn SharePanel(
     #[prop(into)] source: Signal<String>,
     #[prop(into)] model: Signal<ModelStatus>,
     #[prop(into)] view: Signal<share::View>,
-    #[prop(into)] backend_available: Signal<bool>,
+    #[prop(into)] server_available: Signal<bool>,
 ) -> impl IntoView {
     let state = move || -> Option<ShareState> {
         let ModelStatus::Ready(summary) = model.get() else { return None };
@@ -49,7 +49,7 @@ pub fn SharePanel(
     let make_short = move |_| {
         let Some(state) = state() else { return };
         spawn_local(async move {
-            let made = backend::post_json::<_, ShareCreated>("api/v1/share", &state).await;
+            let made = server_api::post_json::<_, ShareCreated>("api/v1/share", &state).await;
             short.set(Some(made.map(|c| {
                 let origin = window().location().origin().unwrap_or_default();
                 format!("{origin}{}", c.url)
@@ -84,7 +84,7 @@ pub fn SharePanel(
                     .into_any()
                 }
             }}
-            {move || backend_available.get().then(|| view! {
+            {move || server_available.get().then(|| view! {
                 <div class="share-row">
                     <button type="button" id="share-short" on:click=make_short>"Make a short link"</button>
                     {move || match short.get() {

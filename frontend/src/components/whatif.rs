@@ -3,31 +3,24 @@
 //! the usual analysis → prediction pipeline updates the page live; "Back to the original"
 //! restores it.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
-use shared::{Element, Structure};
+use shared::Element;
 
+use crate::state::StructureState;
 use crate::whatif::{self, MAX_STRAIN_PERCENT};
 
+/// Edits `structure.original` (the last structure typed, pasted or picked) with
+/// `structure.substitution` and `structure.strain`, showing each result in the editor.
 #[component]
-pub fn WhatIf(
-    /// The structure the edits start from (the last one typed, pasted or picked).
-    #[prop(into)]
-    original: Signal<Option<Arc<Structure>>>,
-    substitution: RwSignal<Option<(Element, Element)>>,
-    strain: RwSignal<f64>,
-    /// Called with the edited structure's CIF text.
-    on_edit: Callback<String>,
-    on_reset: Callback<()>,
-) -> impl IntoView {
+pub fn WhatIf(structure: StructureState) -> impl IntoView {
+    let StructureState { original, substitution, strain, .. } = structure;
     let failure = RwSignal::new(None::<String>);
     let apply = move || {
-        let Some(structure) = original.get_untracked() else { return };
-        match whatif::apply(&structure, substitution.get_untracked(), strain.get_untracked()) {
+        let Some(start) = original.get_untracked() else { return };
+        match whatif::apply(&start, substitution.get_untracked(), strain.get_untracked()) {
             Ok(cif) => {
                 failure.set(None);
-                on_edit.run(cif);
+                structure.show_edited(cif);
             }
             Err(e) => failure.set(Some(e)),
         }
@@ -53,7 +46,7 @@ pub fn WhatIf(
                 .set(Some(format!("{:?} is not an element symbol (e.g. Ba, Zr, O)", to_text.get_untracked().trim()))),
         }
     };
-    let edited = move || substitution.get().is_some() || strain.get() != 0.0;
+    let edited = move || structure.is_edited();
 
     view! {
         <section class="block whatif" aria-labelledby="whatif-heading">
@@ -103,7 +96,7 @@ pub fn WhatIf(
                 {move || (!edited()).then_some("Edits rewrite the structure in the editor; the predictions follow.")}
             </p>
             {move || failure.get().map(|e| view! { <p class="whatif-error" role="alert">{e}</p> })}
-            <button type="button" prop:disabled=move || !edited() on:click=move |_| { failure.set(None); on_reset.run(()) }>
+            <button type="button" prop:disabled=move || !edited() on:click=move |_| { failure.set(None); structure.reset_edits() }>
                 "Back to the original"
             </button>
         </section>

@@ -1,5 +1,5 @@
-//! The backend's `server` model (crystal graph + the large text encoder, fused) run in the
-//! page beside the `browser` one: its bundle comes from the backend
+//! The matfuse server's `server` model (crystal graph + the large text encoder, fused) run in
+//! the page beside the `browser` one: its bundle comes from the server
 //! (`api/v1/models/server/files/`, verified like the page's own), and the large encoder's token
 //! states for each description from `POST api/v1/embed`. Only the encoder runs on the server;
 //! the fusion runs here on the same device as the local model.
@@ -13,13 +13,13 @@ use shared::api::Predictions;
 use shared::embedding::EmbedRequest;
 use shared::graph::CrystalGraph;
 
-use super::{Backend, Compute, fetch};
-use crate::{analysis::now_ms, backend};
+use super::{ComputeDevice, DeviceKind, fetch};
+use crate::{analysis::now_ms, server_api};
 
-/// The model the page asks the backend for.
+/// The model the page asks the server for.
 pub const MODEL_ID: &str = "server";
 
-/// Where the backend serves that model's files, laid out like a static bundle.
+/// Where the server serves that model's files, laid out like a static bundle.
 fn bundle_url() -> String {
     format!("api/v1/models/{MODEL_ID}/files/")
 }
@@ -27,10 +27,10 @@ fn bundle_url() -> String {
 /// Whether the full-fusion prediction can be shown, and why not.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FullFusionStatus {
-    /// The page has no backend (a static host): nothing is shown.
-    NoBackend,
+    /// No matfuse server answers beside the page (a static host): nothing is shown.
+    NoServer,
     Loading,
-    /// The backend does not offer the model (its large encoder is not installed, or no such
+    /// The server does not offer the model (its large encoder is not installed, or no such
     /// model is trained yet): said once, the local prediction stands alone.
     Unavailable(String),
     Ready(FullFusionSummary),
@@ -44,7 +44,8 @@ pub struct FullFusionSummary {
     pub trained: bool,
     /// The large text encoder's name (from the model's manifest).
     pub encoder: String,
-    pub backend: Backend,
+    /// What the fusion computes on in the page.
+    pub device: DeviceKind,
 }
 
 /// One structure's full-fusion prediction.
@@ -65,9 +66,9 @@ pub struct FullFusionModel {
 }
 
 impl FullFusionModel {
-    /// Downloads and verifies the backend's `server` bundle and builds its network on
-    /// `compute`'s device. `Err(Unavailable)` when the backend does not serve it.
-    pub async fn load(compute: &Compute) -> Result<(FullFusionModel, FullFusionSummary), FullFusionStatus> {
+    /// Downloads and verifies the server's `server` bundle and builds its network on
+    /// `compute`'s device. `Err(Unavailable)` when the server does not serve it.
+    pub async fn load(compute: &ComputeDevice) -> Result<(FullFusionModel, FullFusionSummary), FullFusionStatus> {
         let failed = |e: String| {
             FullFusionStatus::Unavailable(format!("the server's '{MODEL_ID}' model could not be loaded: {e}"))
         };
@@ -86,7 +87,7 @@ impl FullFusionModel {
             weights_sha256: m.weights.sha256.clone(),
             trained: m.trained,
             encoder: m.text_encoder.name.clone(),
-            backend: compute.backend,
+            device: compute.kind,
         };
         Ok((FullFusionModel { predictor }, summary))
     }
@@ -100,7 +101,7 @@ impl FullFusionModel {
         let max_chunks = self.predictor.network.frozen_text.as_ref().map(|f| f.max_chunks);
         let start = now_ms();
         let request = EmbedRequest { text: description.clone(), max_chunks };
-        let body = backend::post_for_bytes("api/v1/embed", &request).await?;
+        let body = server_api::post_for_bytes("api/v1/embed", &request).await?;
         let embedding = shared::embedding::decode(&body).map_err(|e| format!("api/v1/embed: {e}"))?;
         let embed_ms = now_ms() - start;
         let input = self
@@ -110,7 +111,7 @@ impl FullFusionModel {
         let start = now_ms();
         let prediction = self.predictor.predict_one_async(&input, Modalities::BOTH).await.map_err(|e| e.to_string())?;
         let inference_ms = now_ms() - start;
-        let predictions = self.predictor.manifest.in_units(&prediction);
+        let predictions = self.predictor.manifest.in_units(&prediction, input.graph.element_count());
         Ok(Arc::new(FullFusionPrediction { predictions, embed_ms, inference_ms }))
     }
 }

@@ -12,13 +12,13 @@ use models::predictor::{Interpreted, Predictor, Readout};
 use models::{Bundle, Manifest};
 use shared::Structure;
 
-use super::{Backend, Compute};
+use super::{ComputeDevice, DeviceKind};
 use crate::analysis::now_ms;
 
 /// The loaded model on its device.
 pub struct LocalModel {
     predictor: Predictor,
-    pub compute: Compute,
+    pub compute: ComputeDevice,
     /// The training data's statistics, for the out-of-distribution warning.
     ood: Option<OodStatistics>,
 }
@@ -33,7 +33,7 @@ pub use models::predictor::AttendedSpan as WeightedSpan;
 #[derive(Clone, Debug, PartialEq)]
 pub struct LocalPrediction {
     pub interpreted: Interpreted,
-    pub backend: Backend,
+    pub device: DeviceKind,
     /// The prediction with σ (one forward pass and its read-back), ms.
     pub inference_ms: f64,
     /// Featurising, the prediction and the two single-modality predictions, ms.
@@ -50,7 +50,7 @@ impl std::ops::Deref for LocalPrediction {
 
 impl LocalModel {
     /// Builds the network of a verified bundle on `compute`'s device.
-    pub fn new(bundle: &Bundle, vocab: &str, compute: Compute) -> Result<LocalModel, String> {
+    pub fn new(bundle: &Bundle, vocab: &str, compute: ComputeDevice) -> Result<LocalModel, String> {
         let predictor = Predictor::new(bundle, vocab, &compute.device).map_err(|e| e.to_string())?;
         Ok(LocalModel { predictor, compute, ood: None })
     }
@@ -80,7 +80,7 @@ impl LocalModel {
         };
         Ok(Arc::new(LocalPrediction {
             interpreted: self.predictor.interpret(structure, &input, &readout, self.ood.as_ref()),
-            backend: self.compute.backend,
+            device: self.compute.kind,
             inference_ms,
             total_ms: now_ms() - start,
         }))

@@ -1,6 +1,6 @@
 //! The shipped `browser` model running in the page: fetch and verify its bundle, pick the
-//! device (WebGPU or the CPU), predict one structure with what explains the prediction; and,
-//! when the backend serves it, the full-fusion `server` model beside it.
+//! compute device (WebGPU or the CPU), predict one structure with what explains the prediction;
+//! and, when the matfuse server serves it, the full-fusion `server` model beside it.
 
 pub mod device;
 pub mod fetch;
@@ -8,7 +8,7 @@ pub mod full_fusion;
 pub mod local;
 pub mod status;
 
-pub use device::{Backend, Compute};
+pub use device::{ComputeDevice, DeviceKind};
 pub use full_fusion::{FullFusionModel, FullFusionState, FullFusionStatus};
 pub use local::{LocalModel, LocalPrediction, WeightedSpan};
 pub use status::{ModelStatus, ModelSummary, PredictionState};
@@ -18,7 +18,7 @@ use crate::analysis::now_ms;
 /// Chooses the device, downloads and verifies the bundle under `base` and builds the network.
 pub async fn load(base: &str, cpu_only: bool) -> Result<(LocalModel, ModelSummary), String> {
     let start = now_ms();
-    let compute = Compute::choose(cpu_only).await;
+    let compute = ComputeDevice::choose(cpu_only).await;
     let (bundle, vocab, ood) = fetch::bundle(base).await?;
     let model = LocalModel::new(&bundle, &vocab, compute)?.with_ood(ood);
     let manifest = model.manifest();
@@ -27,7 +27,7 @@ pub async fn load(base: &str, cpu_only: bool) -> Result<(LocalModel, ModelSummar
         version: manifest.version.clone(),
         weights_sha256: manifest.weights.sha256.clone(),
         trained: manifest.trained,
-        backend: model.compute.backend,
+        device: model.compute.kind,
         fallback_reason: model.compute.fallback_reason.clone(),
         load_ms: now_ms() - start,
     };

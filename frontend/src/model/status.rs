@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{Backend, LocalPrediction};
+use super::{DeviceKind, LocalPrediction};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelStatus {
@@ -20,7 +20,8 @@ pub struct ModelSummary {
     pub weights_sha256: String,
     /// False for an untrained network of the right shape: its numbers are meaningless.
     pub trained: bool,
-    pub backend: Backend,
+    /// What it computes on.
+    pub device: DeviceKind,
     /// Why WebGPU was not used, when it was not.
     pub fallback_reason: Option<String>,
     /// Download, verification and set-up of the model, ms.

@@ -101,15 +101,10 @@ impl Cgcnn {
 
         let edges = gaussian_edges(batch.edge_distance.clone());
         for conv in &self.convs {
-            let self_part = conv.self_term.forward(h.clone()).select(0, batch.edge_src.clone());
-            let neighbor_part = conv.neighbor_term.forward(h.clone()).select(0, batch.edge_dst.clone());
-            let mut z = self_part + neighbor_part + conv.edge_term.forward(edges.clone());
-            if let Some(norm) = &conv.edge_norm {
-                z = norm.forward(z);
-            }
-            let gate = sigmoid(z.clone().narrow(1, 0, self.hidden));
-            let core = softplus(z.narrow(1, self.hidden, self.hidden));
-            let messages = gate * core;
+            let messages = match &conv.edge_norm {
+                None => conv.messages(&h, &edges, batch, self.hidden),
+                Some(norm) => conv.normalised_messages(norm, &h, &edges, batch, self.hidden),
+            };
             let summed = Tensor::zeros([n, self.hidden], &device).select_assign(
                 0,
                 batch.edge_src.clone(),
@@ -121,6 +116,44 @@ impl Cgcnn {
         let pooled = mean_pool(h.clone(), batch);
         GraphEncoding { nodes: h, pooled }
     }
+}
+
+impl ConvLayer {
+    /// `σ(z_gate) ⊙ softplus(z_core)` per edge, `[edges, hidden]`. The gate and core halves of
+    /// `z` are computed apart from column slices of each weight (a few kB) rather than by
+    /// slicing the `[edges, 2·hidden]` result: the same sums, without two strided copies of
+    /// every edge's row and their gradients.
+    fn messages(&self, h: &Tensor<2>, edges: &Tensor<2>, batch: &Batch, hidden: usize) -> Tensor<2> {
+        let half = |start: usize| {
+            let self_part = affine(h, &self.self_term, start, hidden).select(0, batch.edge_src.clone());
+            let neighbor_part = affine(h, &self.neighbor_term, start, hidden).select(0, batch.edge_dst.clone());
+            self_part + neighbor_part + affine(edges, &self.edge_term, start, hidden)
+        };
+        sigmoid(half(0)) * softplus(half(hidden))
+    }
+
+    /// [`ConvLayer::messages`] with the whole `[edges, 2·hidden]` pre-activation
+    /// batch-normalised before the split ([`CgcnnConfig::edge_norm`]).
+    fn normalised_messages(
+        &self,
+        norm: &BatchNorm,
+        h: &Tensor<2>,
+        edges: &Tensor<2>,
+        batch: &Batch,
+        hidden: usize,
+    ) -> Tensor<2> {
+        let self_part = self.self_term.forward(h.clone()).select(0, batch.edge_src.clone());
+        let neighbor_part = self.neighbor_term.forward(h.clone()).select(0, batch.edge_dst.clone());
+        let z = norm.forward(self_part + neighbor_part + self.edge_term.forward(edges.clone()));
+        sigmoid(z.clone().narrow(1, 0, hidden)) * softplus(z.narrow(1, hidden, hidden))
+    }
+}
+
+/// Output columns `start..start + width` of `linear` applied to `x`.
+fn affine(x: &Tensor<2>, layer: &Linear, start: usize, width: usize) -> Tensor<2> {
+    let weight = layer.weight.val().narrow(1, start, width);
+    let bias = layer.bias.as_ref().map(|b| b.val().narrow(0, start, width));
+    burn::tensor::module::linear(x.clone(), weight, bias)
 }
 
 /// Gaussian expansion of `[edges, 1]` distances onto centres 0..R every 0.2 Å (width 0.2 Å),

@@ -88,7 +88,11 @@ impl Predictor {
         embedding: &[f32],
         ood: Option<&OodStatistics>,
     ) -> Assessed {
-        Assessed { predictions: self.manifest.in_units(prediction), ood: crate::ood::assess(ood, structure, embedding) }
+        let elements = shared::composition::composition(structure).len();
+        Assessed {
+            predictions: self.manifest.in_units(prediction, elements),
+            ood: crate::ood::assess(ood, structure, embedding),
+        }
     }
 
     /// What `readout` (of `input`, built from `structure`) says, in the terms the API and the
@@ -105,8 +109,8 @@ impl Predictor {
             self.assess(structure, &explanation.prediction, &explanation.embedding, ood);
         Interpreted {
             predictions,
-            without_text: self.manifest.in_units(&readout.without_text),
-            without_graph: self.manifest.in_units(&readout.without_graph),
+            without_text: self.manifest.in_units(&readout.without_text, input.graph.element_count()),
+            without_graph: self.manifest.in_units(&readout.without_graph, input.graph.element_count()),
             gate: explanation.gate.as_deref().and_then(modality_weights),
             description: input.description.clone(),
             tokens: self.attended_spans(input, explanation),
@@ -250,7 +254,7 @@ mod tests {
         assert!((gate.graph + gate.text + gate.cross.unwrap() - 1.0).abs() < 1e-4);
         assert_eq!(interpreted.atoms.len(), structure.sites().len());
         let batched = predictor.predict(std::slice::from_ref(&input), Modalities::GRAPH_ONLY).remove(0);
-        assert_eq!(interpreted.without_text, predictor.manifest.in_units(&batched));
+        assert_eq!(interpreted.without_text, predictor.manifest.in_units(&batched, 2));
         let api = interpreted.to_api(&structure, 8);
         assert_eq!(api.top_tokens.len(), 8);
         assert!(api.top_tokens.iter().all(|t| input.description[t.start..t.end] == t.word));

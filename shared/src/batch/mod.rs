@@ -28,7 +28,9 @@ impl TableItem {
 }
 
 /// The structures of one uploaded file named `name`: a zip archive (by content) gives the
-/// items of each member, a table ([`is_table`]) one item per row, any other file one structure.
+/// items of each member, a table ([`is_table`]) one item per row, an OPTIMADE response listing
+/// several structures one item per entry (named by its `id`, else `name/data[i]`), any other file
+/// one structure.
 /// Nothing here fails the batch: an unusable file, member or row becomes an item carrying its
 /// error.
 pub fn items_from_file(name: &str, bytes: &[u8], limits: UnpackLimits) -> Vec<TableItem> {
@@ -52,7 +54,17 @@ fn items_from_plain_file(name: &str, bytes: &[u8], limits: UnpackLimits) -> Vec<
         return table_items(bytes, name, limits).unwrap_or_else(|e| vec![TableItem::failed(name, e.to_string())]);
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => vec![TableItem { name: name.to_string(), structure: Ok((text.to_string(), format_of(name))) }],
+        Ok(text) => match crate::io::optimade_entries(text) {
+            Some(entries) => entries
+                .into_iter()
+                .enumerate()
+                .map(|(i, entry)| TableItem {
+                    name: entry.id.unwrap_or_else(|| format!("{name}/data[{i}]")),
+                    structure: Ok((entry.text, Some(Format::OptimadeJson))),
+                })
+                .collect(),
+            None => vec![TableItem { name: name.to_string(), structure: Ok((text.to_string(), format_of(name))) }],
+        },
         Err(e) => vec![TableItem::failed(name, format!("{name}: not UTF-8 text ({e})"))],
     }
 }
@@ -72,7 +84,7 @@ pub fn table_items(bytes: &[u8], source: &str, limits: UnpackLimits) -> crate::R
 }
 
 /// The format a file's name implies (`.cif`, `.xyz`/`.extxyz`, `.vasp`/`.poscar`, `POSCAR*`,
-/// `CONTCAR*`), if any.
+/// `CONTCAR*`), if any. A `.json` file is one of two formats, told apart by its keys.
 pub fn format_of(file_name: &str) -> Option<Format> {
     let lower = file_name.to_ascii_lowercase();
     let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
@@ -135,6 +147,14 @@ mod tests {
         assert_eq!(items[4].structure, Ok(("text".into(), None)));
         let broken = items_from_file("cut.zip", b"PK\x03\x04", limits);
         assert!(broken[0].structure.as_ref().unwrap_err().starts_with("cut.zip: not a readable zip archive"));
+        let entry = |id: &str| format!(r#"{{"id": "{id}", "type": "structures", "attributes": {{}}}}"#);
+        let response = format!(r#"{{"data": [{}, {{"attributes": {{}}}}], "meta": {{}}}}"#, entry("mp-149"));
+        let items = items_from_file("q.json", response.as_bytes(), limits);
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["mp-149", "q.json/data[1]"]);
+        assert_eq!(items[0].structure.as_ref().unwrap().1, Some(Format::OptimadeJson));
+        let single = format!(r#"{{"data": [{}]}}"#, entry("mp-1"));
+        assert_eq!(items_from_file("one.json", single.as_bytes(), limits)[0].name, "one.json");
     }
 
     #[test]
@@ -143,6 +163,7 @@ mod tests {
         assert_eq!(format_of("dir/POSCAR"), Some(Format::Poscar));
         assert_eq!(format_of("x.extxyz"), Some(Format::Xyz));
         assert_eq!(format_of("structure.txt"), None);
+        assert_eq!(format_of("mp-149.json"), None);
         assert!(is_table("Batch.CSV"));
     }
 }

@@ -1,12 +1,15 @@
-//! CIF → [`Structure`]: picks a data block, reads the cell, the symmetry operations and the atom
-//! sites, expands the sites by the operations and validates the result.
+//! CIF → [`Structure`]: picks a data block, reads the cell, the symmetry operations (listed, or
+//! generated from the declared space group) and the atom sites, expands the sites by the
+//! operations and validates the result.
 
 use super::ParseOptions;
 use super::cif_syntax::{self, Block, Column, Value, preview};
-use super::expand::{AsymSite, Expanded, expand};
+use super::declared_group::{self, DeclaredGroup};
+use super::expand::{AsymSite, Expanded, expand, merge_limit};
 use super::number::parse_cif_number;
 use super::species;
 use super::symop::{MAX_SYMOPS, SymOp};
+use super::warning::Warnings;
 use crate::error::{Error, Format, Result};
 use crate::lattice::{Lattice, MAX_LENGTH};
 use crate::structure::{MIN_INTERATOMIC_DISTANCE, Structure};
@@ -14,20 +17,33 @@ use crate::structure::{MIN_INTERATOMIC_DISTANCE, Structure};
 /// Occupancies this far below 1 count as partial.
 const OCCUPANCY_TOLERANCE: f64 = 1e-3;
 
-/// Parses the selected data block (see [`ParseOptions::block`]) of a CIF file.
-pub fn parse(text: &str, opts: &ParseOptions) -> Result<Structure> {
-    let blocks = cif_syntax::parse(text)?;
+/// Parses the selected data block (see [`ParseOptions::block`]) of a CIF file; repaired
+/// defects and assumptions go to `warnings`.
+pub fn parse(text: &str, opts: &ParseOptions, warnings: &mut Warnings) -> Result<Structure> {
+    let blocks = cif_syntax::parse(text, warnings)?;
     let block = select_block(&blocks, opts.block.as_deref())?;
     let lattice = read_cell(block)?;
-    let ops = read_symops(block)?;
+    let listed = read_symops(block)?;
+    let declared = match &listed {
+        Some(ops) => {
+            declared_group::check_listed(block, ops.len(), warnings);
+            None
+        }
+        None => declared_group::read(block, &lattice, warnings)?,
+    };
     let asym = read_sites(block, &lattice)?;
-    let expanded = expand(&lattice, &asym, &ops, opts.merge_tolerance, opts.max_atoms)?;
+    let expanded = match (listed, declared) {
+        (Some(ops), _) => expand(&lattice, &asym, &ops, opts.merge_tolerance, opts.max_atoms, warnings)?,
+        (None, Some(group)) => expand_declared(&lattice, &asym, group, opts, warnings)?,
+        (None, None) => expand(&lattice, &asym, &[SymOp::IDENTITY], opts.merge_tolerance, opts.max_atoms, warnings)?,
+    };
     build(lattice, expanded, &asym, opts)
 }
 
 /// Names of the data blocks (without `data_`), in file order.
 pub fn block_names(text: &str) -> Result<Vec<String>> {
-    Ok(cif_syntax::parse(text)?.iter().map(|b| b.name.to_string()).collect())
+    let mut ignored = Warnings::new(Format::Cif, false);
+    Ok(cif_syntax::parse(text, &mut ignored)?.iter().map(|b| b.name.to_string()).collect())
 }
 
 fn err(line: usize, message: impl Into<String>) -> Error {
@@ -109,15 +125,11 @@ fn number(value: &Value, tag: &str) -> Result<f64> {
 
 /// Tags holding the operations, in order of preference (modern first).
 const SYMOP_TAGS: [&str; 2] = ["_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"];
-const SPACE_GROUP_NAME_TAGS: [&str; 2] = ["_space_group_name_h-m_alt", "_symmetry_space_group_name_h-m"];
-const SPACE_GROUP_NUMBER_TAGS: [&str; 2] = ["_space_group_it_number", "_symmetry_int_tables_number"];
 
-/// The symmetry operations; without any, the identity alone, unless the block declares a space
-/// group other than P1 (expanding nothing would then silently lose atoms).
-fn read_symops(block: &Block) -> Result<Vec<SymOp>> {
+/// The listed symmetry operations; `None` when the block lists none.
+fn read_symops(block: &Block) -> Result<Option<Vec<SymOp>>> {
     let Some((tag, column)) = SYMOP_TAGS.iter().find_map(|t| block.column(t).map(|c| (t, c))) else {
-        check_declared_p1(block)?;
-        return Ok(vec![SymOp::IDENTITY]);
+        return Ok(None);
     };
     if column.values.len() > MAX_SYMOPS {
         return Err(err(
@@ -125,7 +137,7 @@ fn read_symops(block: &Block) -> Result<Vec<SymOp>> {
             format!("'{tag}' lists {} operations, but a space group has at most {MAX_SYMOPS}", column.values.len()),
         ));
     }
-    column
+    let ops = column
         .values
         .iter()
         .map(|v| {
@@ -134,23 +146,61 @@ fn read_symops(block: &Block) -> Result<Vec<SymOp>> {
             }
             SymOp::parse(&v.text).map_err(|m| err(v.line, m))
         })
-        .collect()
+        .collect::<Result<Vec<SymOp>>>()?;
+    Ok(Some(ops))
 }
 
-fn check_declared_p1(block: &Block) -> Result<()> {
-    let given = |tags: [&str; 2]| tags.iter().find_map(|t| block.value(t).filter(|v| !v.is_null()));
-    let name = given(SPACE_GROUP_NAME_TAGS).filter(|v| !v.text.replace([' ', '_'], "").eq_ignore_ascii_case("p1"));
-    let number = given(SPACE_GROUP_NUMBER_TAGS).filter(|v| v.text.trim() != "1");
-    match name.or(number) {
-        None => Ok(()),
-        Some(v) => Err(err(
-            v.line,
-            format!(
-                "the file gives space group '{}' but lists no symmetry operations; add a '_symmetry_equiv_pos_as_xyz' (or '_space_group_symop_operation_xyz') loop, or list every atom of the cell in P1",
-                preview(&v.text)
-            ),
-        )),
+/// Expands the sites by the operations of a declared space group. Where the symbol leaves the
+/// origin choice open, the choice that puts the atoms on fewer positions is taken (atoms written
+/// for the other origin land off its special positions and multiply), the conventional origin
+/// choice 1 on a tie; the warning says which and how to choose.
+fn expand_declared(
+    lattice: &Lattice,
+    asym: &[AsymSite],
+    group: DeclaredGroup,
+    opts: &ParseOptions,
+    warnings: &mut Warnings,
+) -> Result<Expanded> {
+    let mut outcomes: Vec<(Result<Expanded>, Warnings, usize)> = group
+        .candidates
+        .iter()
+        .map(|candidate| {
+            let ops = candidate.operations();
+            let mut notes = Warnings::new(Format::Cif, warnings.is_strict());
+            let expanded = expand(lattice, asym, &ops, opts.merge_tolerance, opts.max_atoms, &mut notes);
+            (expanded, notes, ops.len())
+        })
+        .collect();
+    let atoms = |o: &(Result<Expanded>, Warnings, usize)| o.0.as_ref().map_or(usize::MAX, |e| e.sites.len());
+    let counts: Vec<usize> = outcomes.iter().map(atoms).collect();
+    let Some(chosen) =
+        (0..outcomes.len()).filter(|&i| counts[i] != usize::MAX).min_by_key(|&i| (counts[i], outcomes[i].1.len(), i))
+    else {
+        return outcomes.swap_remove(0).0;
+    };
+    let (expanded, notes, nops) = outcomes.swap_remove(chosen);
+    let setting = &group.candidates[chosen];
+    let mut message = format!(
+        "no symmetry operations are listed; the {nops} operations of space group {} were generated from {}",
+        setting.describe(),
+        group.source
+    );
+    if let (Some(origin), &[first, second]) = (setting.origin_choice(), counts.as_slice()) {
+        let (other, other_atoms) = (3 - origin, if chosen == 0 { second } else { first });
+        let why = if other_atoms == counts[chosen] {
+            format!("the conventional default; origin choice {other} gives as many atoms")
+        } else if other_atoms == usize::MAX {
+            format!("origin choice {other} gives no valid cell")
+        } else {
+            format!("it puts the atoms on {} positions, origin choice {other} on {other_atoms}", counts[chosen])
+        };
+        message += &format!(
+            ". The symbol leaves the origin open: origin choice {origin} was used ({why}); write ':{other}' after the symbol to use origin choice {other}"
+        );
     }
+    warnings.note(Some(group.line), message);
+    warnings.extend(notes);
+    expanded
 }
 
 /// The columns of the atom-site loop this parser uses.
@@ -291,7 +341,7 @@ fn build(lattice: Lattice, expanded: Expanded, asym: &[AsymSite], opts: &ParseOp
                     format!(
                         "site '{}' comes {distance:.3} Å from its own symmetry image; its coordinates do not fit the symmetry operations (images closer than {} Å are merged as one atom)",
                         name(a),
-                        opts.merge_tolerance
+                        merge_limit(opts.merge_tolerance, opts.strict)
                     ),
                 );
             }
@@ -321,6 +371,11 @@ mod tests {
 
     const HEAD: &str = "data_t\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n\
         _cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n";
+
+    /// The CIF reader through the public entry point (tolerant, warnings dropped).
+    fn parse(text: &str, opts: &ParseOptions) -> Result<Structure> {
+        crate::io::parse_with(text, &ParseOptions { format: Some(Format::Cif), ..opts.clone() })
+    }
 
     fn cif(body: &str) -> Result<Structure> {
         parse(&format!("{HEAD}{body}"), &ParseOptions::default())

@@ -4,7 +4,12 @@
 //! `loop_`, bare / 'single' / "double" quoted values (a quote closes only before whitespace),
 //! `;` text fields, `#` comments, `?` and `.` nulls. Save frames are skipped; `global_` and
 //! `stop_` are refused.
+//!
+//! Defects other readers accept are repaired with a warning (refused in strict mode): a tag given
+//! twice in a block keeps its first value, a quote left open at the end of a line closes there,
+//! and text before the first `data_` line is skipped.
 
+use super::warning::Warnings;
 use crate::error::{Error, Format, Result};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -41,7 +46,7 @@ pub struct Block<'a> {
     pub line: usize,
     pairs: Vec<(String, Value<'a>)>,
     loops: Vec<Loop<'a>>,
-    /// Every tag of the block and its line, to refuse duplicates.
+    /// Every tag of the block and its first line, to find duplicates.
     seen: HashMap<String, usize>,
 }
 
@@ -85,14 +90,15 @@ impl<'a> Block<'a> {
         Block { name, line, pairs: Vec::new(), loops: Vec::new(), seen: HashMap::new() }
     }
 
-    fn declare(&mut self, tag: String, line: usize) -> Result<()> {
-        if let Some(first) = self.seen.insert(tag.clone(), line) {
-            return Err(err(
-                line,
-                format!("'{tag}' appears twice in data block '{}' (lines {first} and {line})", self.name),
-            ));
-        }
-        Ok(())
+    /// Records a tag; `false` when the block already has it (the first value is the one kept).
+    fn declare(&mut self, tag: &str, line: usize, warnings: &mut Warnings) -> Result<bool> {
+        let Some(&first) = self.seen.get(tag) else {
+            self.seen.insert(tag.to_string(), line);
+            return Ok(true);
+        };
+        let twice = format!("'{tag}' appears twice in data block '{}' (lines {first} and {line})", self.name);
+        warnings.repair(line, twice.clone(), || format!("{twice}; the first value is used"))?;
+        Ok(false)
     }
 }
 
@@ -101,9 +107,10 @@ pub fn normalize_tag(tag: &str) -> String {
     tag.to_ascii_lowercase().replace('.', "_")
 }
 
-/// Parses a whole CIF file into its data blocks.
-pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
-    let tokens = tokenize(text)?;
+/// Parses a whole CIF file into its data blocks; repaired defects go to `warnings`.
+pub fn parse<'a>(text: &'a str, warnings: &mut Warnings) -> Result<Vec<Block<'a>>> {
+    let mut tokens = tokenize(text, warnings)?;
+    skip_preamble(&mut tokens, warnings)?;
     let mut blocks: Vec<Block> = Vec::new();
     let mut it = tokens.into_iter().peekable();
     while let Some(Token { kind, line }) = it.next() {
@@ -128,8 +135,9 @@ pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
                     value.text = Cow::Owned(format!("{} {}", value.text, more.text));
                 }
                 let tag = normalize_tag(tag);
-                block.declare(tag.clone(), line)?;
-                block.pairs.push((tag, value));
+                if block.declare(&tag, line, warnings)? {
+                    block.pairs.push((tag, value));
+                }
             }
             Kind::Loop => {
                 let block = current_block(&mut blocks, line, "loop_")?;
@@ -138,7 +146,9 @@ pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
                     it.next_if(|t| matches!(t.kind, Kind::Tag(_)))
                 {
                     let tag = normalize_tag(tag);
-                    block.declare(tag.clone(), tag_line)?;
+                    // A repeated column stays in the loop (its values fill the rows); lookups
+                    // find the tag's first occurrence.
+                    block.declare(&tag, tag_line, warnings)?;
                     tags.push(tag);
                 }
                 if tags.is_empty() {
@@ -154,15 +164,7 @@ pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
                 check_whole_rows(line, &tags, &values)?;
                 block.loops.push(Loop { tags, values });
             }
-            Kind::Value(v) => {
-                return Err(err(
-                    v.line,
-                    format!(
-                        "unexpected value '{}'; expected a tag (like '_cell_length_a'), 'loop_' or 'data_'. Values with spaces must be quoted",
-                        preview(&v.text)
-                    ),
-                ));
-            }
+            Kind::Value(v) => return Err(err(v.line, unexpected_value(&v))),
             Kind::Save(name) => {
                 if name.is_empty() {
                     return Err(err(line, "'save_' closes a save frame that was never opened"));
@@ -183,10 +185,44 @@ pub fn parse(text: &str) -> Result<Vec<Block<'_>>> {
     Ok(blocks)
 }
 
+/// Text before the first `data_` line (a title, a program's banner) is not CIF; other readers
+/// ignore it. A file without any `data_` line keeps its error.
+fn skip_preamble(tokens: &mut Vec<Token<'_>>, warnings: &mut Warnings) -> Result<()> {
+    let Some(first_block) = tokens.iter().position(|t| matches!(t.kind, Kind::Data(_))) else {
+        return Ok(());
+    };
+    if first_block == 0 {
+        return Ok(());
+    }
+    let (first, last) = (tokens[0].line, tokens[first_block - 1].line);
+    let refusal = match &tokens[0].kind {
+        Kind::Value(v) => unexpected_value(v),
+        Kind::Tag(what) => before_any_block(what),
+        Kind::Loop => before_any_block("loop_"),
+        Kind::Save(name) => before_any_block(&format!("save_{name}")),
+        _ => "'global_' and 'stop_' are not part of CIF 1.1 crystal files".to_string(),
+    };
+    let lines = if first == last { format!("line {first}") } else { format!("lines {first}–{last}") };
+    warnings.repair(first, refusal, || {
+        format!("the text before the first 'data_' line ({lines}) is not CIF and was skipped")
+    })?;
+    tokens.drain(..first_block);
+    Ok(())
+}
+
+fn unexpected_value(v: &Value) -> String {
+    format!(
+        "unexpected value '{}'; expected a tag (like '_cell_length_a'), 'loop_' or 'data_'. Values with spaces must be quoted",
+        preview(&v.text)
+    )
+}
+
+fn before_any_block(what: &str) -> String {
+    format!("'{}' comes before any data block header (a line like 'data_NaCl')", preview(what))
+}
+
 fn current_block<'b, 'a>(blocks: &'b mut [Block<'a>], line: usize, what: &str) -> Result<&'b mut Block<'a>> {
-    blocks.last_mut().ok_or_else(|| {
-        err(line, format!("'{}' comes before any data block header (a line like 'data_NaCl')", preview(what)))
-    })
+    blocks.last_mut().ok_or_else(|| err(line, before_any_block(what)))
 }
 
 /// A loop's values must fill whole rows; point at the first line whose row looks short or long.
@@ -236,7 +272,7 @@ struct Token<'a> {
 }
 
 /// Splits the text into tokens, line by line (each line is scanned once: no quadratic cases).
-fn tokenize(text: &str) -> Result<Vec<Token<'_>>> {
+fn tokenize<'a>(text: &'a str, warnings: &mut Warnings) -> Result<Vec<Token<'a>>> {
     let mut tokens = Vec::new();
     let mut field: Option<(usize, String)> = None;
     for (index, line) in text.lines().enumerate() {
@@ -246,7 +282,7 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>> {
                 Some(rest) => {
                     let value = Value { text: Cow::Owned(content), line: start, quoted: true };
                     tokens.push(Token { kind: Kind::Value(value), line: start });
-                    tokenize_line(rest, lineno, &mut tokens)?;
+                    tokenize_line(rest, lineno, &mut tokens, warnings)?;
                 }
                 None => {
                     content.push('\n');
@@ -257,7 +293,7 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>> {
         } else if let Some(rest) = line.strip_prefix(';') {
             field = Some((lineno, rest.to_string()));
         } else {
-            tokenize_line(line, lineno, &mut tokens)?;
+            tokenize_line(line, lineno, &mut tokens, warnings)?;
         }
     }
     if let Some((start, _)) = field {
@@ -269,7 +305,7 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>> {
     Ok(tokens)
 }
 
-fn tokenize_line<'a>(line: &'a str, lineno: usize, tokens: &mut Vec<Token<'a>>) -> Result<()> {
+fn tokenize_line<'a>(line: &'a str, lineno: usize, tokens: &mut Vec<Token<'a>>, warnings: &mut Warnings) -> Result<()> {
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -282,12 +318,21 @@ fn tokenize_line<'a>(line: &'a str, lineno: usize, tokens: &mut Vec<Token<'a>>) 
         }
         if b[i] == b'\'' || b[i] == b'"' {
             let quote = b[i];
-            let end = (i + 1..b.len())
-                .find(|&j| b[j] == quote && b.get(j + 1).is_none_or(|c| c.is_ascii_whitespace()))
-                .ok_or_else(|| err(lineno, format!("the quoted value {} is never closed", preview(&line[i..]))))?;
-            let value = Value { text: Cow::Borrowed(&line[i + 1..end]), line: lineno, quoted: true };
+            let closing =
+                (i + 1..b.len()).find(|&j| b[j] == quote && b.get(j + 1).is_none_or(|c| c.is_ascii_whitespace()));
+            let (text, next) = match closing {
+                Some(end) => (&line[i + 1..end], end + 1),
+                None => {
+                    let open = preview(&line[i..]);
+                    warnings.repair(lineno, format!("the quoted value {open} is never closed"), || {
+                        format!("the quoted value {open} is never closed; it was read to the end of the line")
+                    })?;
+                    (line[i + 1..].trim_end(), b.len())
+                }
+            };
+            let value = Value { text: Cow::Borrowed(text), line: lineno, quoted: true };
             tokens.push(Token { kind: Kind::Value(value), line: lineno });
-            i = end + 1;
+            i = next;
             continue;
         }
         let start = i;
@@ -334,6 +379,18 @@ pub fn preview(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::ParseWarning;
+
+    fn strict(text: &str) -> Result<Vec<Block<'_>>> {
+        parse(text, &mut Warnings::new(Format::Cif, true))
+    }
+
+    /// The blocks and warnings of a tolerant parse.
+    fn tolerant(text: &str) -> (Vec<Block<'_>>, Vec<ParseWarning>) {
+        let mut warnings = Warnings::new(Format::Cif, false);
+        let blocks = parse(text, &mut warnings).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        (blocks, warnings.into_vec())
+    }
 
     const TEXT: &str = "# comment\n\
         data_first\n\
@@ -353,7 +410,8 @@ mod tests {
 
     #[test]
     fn reads_pairs_loops_quotes_and_text_fields() {
-        let blocks = parse(TEXT).unwrap();
+        let (blocks, warnings) = tolerant(TEXT);
+        assert!(warnings.is_empty());
         assert_eq!(blocks.iter().map(|b| b.name).collect::<Vec<_>>(), ["first", "second"]);
         let b = &blocks[0];
         assert_eq!(b.value("_cell_length_a").unwrap().text, "5.43(2)");
@@ -383,7 +441,7 @@ mod tests {
             ("# nothing\n", 1, "no data block"),
         ];
         for (text, line, want) in cases {
-            let e = parse(text).unwrap_err();
+            let e = strict(text).unwrap_err();
             assert_eq!(e.line(), Some(line), "{text:?}: {e}");
             assert!(e.to_string().contains(want), "{text:?}: {e}");
         }
@@ -391,7 +449,27 @@ mod tests {
 
     #[test]
     fn skips_save_frames() {
-        let blocks = parse("data_a\nsave_x\n_y 1\nsave_\n_z 2\n").unwrap();
+        let blocks = strict("data_a\nsave_x\n_y 1\nsave_\n_z 2\n").unwrap();
         assert!(!blocks[0].has("_y") && blocks[0].has("_z"));
+    }
+
+    #[test]
+    fn repairs_what_other_readers_accept_with_a_warning_naming_the_line() {
+        let (blocks, warnings) = tolerant("data_a\n_x 1\n_X 2\nloop_\n_x\n3\n");
+        assert_eq!(blocks[0].value("_x").unwrap().text, "1");
+        assert_eq!(warnings.iter().map(|w| w.line).collect::<Vec<_>>(), [Some(3), Some(5)]);
+        assert!(warnings[0].message.contains("appears twice") && warnings[0].message.contains("first value"));
+
+        let (blocks, warnings) = tolerant("data_a\n_name 'P 21/c\n_y \"ok\"\n");
+        assert_eq!(blocks[0].value("_name").unwrap().text, "P 21/c");
+        assert_eq!(blocks[0].value("_y").unwrap().text, "ok");
+        assert_eq!((warnings.len(), warnings[0].line), (1, Some(2)));
+        assert!(warnings[0].message.contains("never closed"), "{}", warnings[0]);
+
+        let (blocks, warnings) = tolerant("Made by a program\nversion 2\ndata_a\n_x 1\n");
+        assert_eq!(blocks[0].value("_x").unwrap().text, "1");
+        assert_eq!(warnings[0].line, Some(1));
+        assert!(warnings[0].message.contains("lines 1–2"), "{}", warnings[0]);
+        assert!(strict("Made by a program\ndata_a\n_x 1\n").is_err());
     }
 }

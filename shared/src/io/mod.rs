@@ -1,21 +1,34 @@
-//! Structure files: text → [`Structure`] (CIF, POSCAR/CONTCAR, extended XYZ) and back.
+//! Structure files: text → [`Structure`] (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen and
+//! OPTIMADE JSON) and back.
 //!
 //! [`parse`] recognises the format; [`parse_with`] takes [`ParseOptions`] (forced format, CIF data
-//! block, merge tolerance, atom limit). Every failure is an [`Error`] whose message names the
-//! line and what was expected there. No input panics, hangs or allocates in proportion to a
+//! block, merge tolerance, atom limit, strictness); [`parse_with_warnings`] also returns the
+//! [`ParseWarning`]s: defects repaired the way other readers do (refused in strict mode) and
+//! assumptions made (operations generated from a space-group symbol). Every failure is an
+//! [`Error`] whose message names the line and what was expected there. No input panics, hangs or allocates in proportion to a
 //! number it declares: counts are checked against the atom limit first.
 
 mod cif;
 mod cif_syntax;
+mod declared_group;
 mod expand;
+mod json;
 mod number;
+mod optimade;
 mod poscar;
+mod pymatgen_json;
+mod space_group;
 mod species;
 mod symop;
+mod warning;
 mod write;
 mod xyz;
 
-pub use write::{write_cif, write_poscar, write_xyz};
+pub use expand::NEAR_IMAGE_TOLERANCE;
+pub use optimade::{OptimadeEntry, optimade_entries, write_optimade_json};
+pub use pymatgen_json::write_pymatgen_json;
+pub use warning::ParseWarning;
+pub use write::{write, write_cif, write_poscar, write_xyz};
 
 use crate::error::{Error, Format, Result};
 use crate::lattice::Lattice;
@@ -34,14 +47,19 @@ pub const DEFAULT_MERGE_TOLERANCE: f64 = 0.05;
 pub struct ParseOptions {
     /// The format; `None` recognises it ([`detect_format`]).
     pub format: Option<Format>,
-    /// CIF only: the data block to read (name without `data_`, case-insensitive). `None`: the
-    /// first block that lists atom sites.
+    /// CIF: the data block to read (name without `data_`, case-insensitive). `None`: the
+    /// first block that lists atom sites. OPTIMADE JSON: the `id` of the entry to read from a
+    /// response listing several (case-insensitive); `None`: the first.
     pub block: Option<String>,
     /// CIF only: symmetry images of a site closer than this (Å, periodic Cartesian distance) are
     /// merged into one atom. Default [`DEFAULT_MERGE_TOLERANCE`]; negative or NaN count as 0.
     pub merge_tolerance: f64,
     /// Most atoms accepted in the cell (after symmetry expansion).
     pub max_atoms: usize,
+    /// Refuse the defects that are otherwise repaired with a warning (a CIF tag given twice, a
+    /// quote never closed, text before the first `data_` line, an unknown space-group symbol
+    /// beside a known one, symmetry images up to [`NEAR_IMAGE_TOLERANCE`] apart).
+    pub strict: bool,
 }
 
 impl Default for ParseOptions {
@@ -51,6 +69,7 @@ impl Default for ParseOptions {
             block: None,
             merge_tolerance: DEFAULT_MERGE_TOLERANCE,
             max_atoms: DEFAULT_MAX_ATOMS,
+            strict: false,
         }
     }
 }
@@ -60,8 +79,22 @@ pub fn parse(text: &str) -> Result<Structure> {
     parse_with(text, &ParseOptions::default())
 }
 
-/// Parses a structure file with the given options.
+/// A structure read from a file, with what the reader repaired or assumed on the way.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub structure: Structure,
+    /// In file order of discovery; lines count from the top of the given text.
+    pub warnings: Vec<ParseWarning>,
+}
+
+/// Parses a structure file with the given options; the warnings are dropped (see
+/// [`parse_with_warnings`]).
 pub fn parse_with(text: &str, opts: &ParseOptions) -> Result<Structure> {
+    parse_with_warnings(text, opts).map(|parsed| parsed.structure)
+}
+
+/// Parses a structure file with the given options, keeping the warnings.
+pub fn parse_with_warnings(text: &str, opts: &ParseOptions) -> Result<Parsed> {
     let text = clean(text);
     let (text, skipped) = skip_blank_lines(&text);
     let format = match opts.format {
@@ -69,15 +102,23 @@ pub fn parse_with(text: &str, opts: &ParseOptions) -> Result<Structure> {
         None => detect_format(text)?,
     };
     let opts = ParseOptions { merge_tolerance: opts.merge_tolerance.max(0.0), ..opts.clone() };
+    let mut warnings = warning::Warnings::new(format, opts.strict);
     let parsed = match format {
-        Format::Cif => cif::parse(text, &opts),
+        Format::Cif => cif::parse(text, &opts, &mut warnings),
         Format::Poscar => poscar::parse(text, &opts),
         Format::Xyz => xyz::parse(text, &opts),
+        Format::PymatgenJson => pymatgen_json::parse(text, &opts),
+        Format::OptimadeJson => optimade::parse(text, &opts, &mut warnings),
     };
-    parsed.map_err(|e| match e {
-        Error::Parse { format, line, message } => Error::Parse { format, line: line + skipped, message },
+    let structure = parsed.map_err(|e| match e {
+        Error::Parse { format, line, message } if line > 0 => Error::Parse { format, line: line + skipped, message },
         other => other,
-    })
+    })?;
+    let mut warnings = warnings.into_vec();
+    for w in &mut warnings {
+        w.line = w.line.map(|line| line + skipped);
+    }
+    Ok(Parsed { structure, warnings })
 }
 
 /// Drops leading blank lines (pasted text often starts with one; POSCAR and XYZ count lines from
@@ -99,16 +140,21 @@ pub fn cif_block_names(text: &str) -> Result<Vec<String>> {
     cif::block_names(&clean(text))
 }
 
-/// Recognises the format: extended XYZ (an atom count, then `Lattice=` on line 2), CIF (a line
-/// starting with `data_`, `loop_` or `_cell_`), else POSCAR if lines 2–5 hold a scale and three
-/// vectors.
+/// Recognises the format: pymatgen or OPTIMADE JSON (a `{`, told apart by the top-level keys),
+/// extended XYZ (an atom count, then `Lattice=` on line 2), CIF (a line starting with `data_`,
+/// `loop_` or `_cell_`), else POSCAR if lines 2–5 hold a scale and three vectors.
 pub fn detect_format(text: &str) -> Result<Format> {
     let text = clean(text);
     let (text, _) = skip_blank_lines(&text);
     let mut lines = text.lines();
     let Some(first) = lines.next().filter(|l| !l.trim().is_empty()) else {
-        return Err(Error::UnknownFormat("the text is empty; paste a CIF, POSCAR/CONTCAR or extended XYZ file".into()));
+        return Err(Error::UnknownFormat(
+            "the text is empty; paste a CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON file".into(),
+        ));
     };
+    if json::is_json_object(text) {
+        return json::detect(text);
+    }
     let counted = number::parse_count(first.trim()).is_some();
     if counted && lines.next().is_some_and(|l| l.to_ascii_lowercase().contains("lattice=")) {
         return Ok(Format::Xyz);
@@ -125,7 +171,7 @@ pub fn detect_format(text: &str) -> Result<Format> {
         ));
     }
     Err(Error::UnknownFormat(
-        "expected a CIF (with 'data_…' and '_cell_length_a'), a POSCAR/CONTCAR (comment, scale, three lattice vectors, species, counts, positions) or an extended XYZ file (atom count, then a line with Lattice=\"…\")".into(),
+        "expected a CIF (with 'data_…' and '_cell_length_a'), a POSCAR/CONTCAR (comment, scale, three lattice vectors, species, counts, positions), an extended XYZ file (atom count, then a line with Lattice=\"…\") or JSON (pymatgen's Structure.as_dict(), OPTIMADE)".into(),
     ))
 }
 

@@ -3,6 +3,21 @@
 
 use crate::element::Element;
 
+/// Occupancies this far from 1 count as partial (or more than full).
+pub const OCCUPANCY_TOLERANCE: f64 = 1e-3;
+
+/// Why a site with this occupancy cannot be read, as a phrase to follow the site's name
+/// (`None`: full within [`OCCUPANCY_TOLERANCE`]).
+pub fn occupancy_problem(occupancy: f64) -> Option<String> {
+    if occupancy.is_nan() || occupancy < 1.0 - OCCUPANCY_TOLERANCE {
+        Some(format!("occupancy {occupancy}; partially occupied or disordered sites are not supported"))
+    } else if occupancy > 1.0 + OCCUPANCY_TOLERANCE {
+        Some(format!("occupancy {occupancy}, more than 1"))
+    } else {
+        None
+    }
+}
+
 /// The element of a CIF `_atom_site_type_symbol`, ignoring an oxidation state or other
 /// decoration: `Fe`, `FE`, `Fe2+`, `O2-`, `Fe3+1`, `Ow`. Refuses symbols naming two species
 /// (`Fe0.5Mg0.5`). The error is a phrase for a chemist.
@@ -71,6 +86,13 @@ mod tests {
         assert_eq!(from_label("1Fe"), None);
         assert_eq!(from_label("Q1"), None);
         assert_eq!(from_label("é1"), None);
+    }
+
+    #[test]
+    fn occupancies() {
+        assert_eq!(occupancy_problem(0.9995), None);
+        assert!(occupancy_problem(0.5).unwrap().contains("partially occupied"));
+        assert!(occupancy_problem(1.2).unwrap().contains("more than 1"));
     }
 
     #[test]

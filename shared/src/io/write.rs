@@ -1,13 +1,26 @@
-//! [`Structure`] → CIF (P1), POSCAR (VASP 5, Direct) and extended XYZ text.
+//! [`Structure`] → CIF (P1), POSCAR (VASP 5, Direct) and extended XYZ text; [`write`] picks the
+//! writer of any format (the JSON writers live beside their readers).
 //!
 //! Numbers are written in the shortest form that reads back to the same `f64` (so a round trip
 //! through any writer and its parser is exact up to the Cartesian ↔ fractional conversions).
 
 use crate::composition::reduced_formula;
+use crate::error::Format;
 use crate::lattice::det;
 use crate::structure::Structure;
 use std::collections::HashSet;
 use std::fmt::Write;
+
+/// `s` as a file of `format` (the writer of that format).
+pub fn write(s: &Structure, format: Format) -> String {
+    match format {
+        Format::Cif => write_cif(s),
+        Format::Poscar => write_poscar(s),
+        Format::Xyz => write_xyz(s),
+        Format::PymatgenJson => super::write_pymatgen_json(s),
+        Format::OptimadeJson => super::write_optimade_json(s),
+    }
+}
 
 /// A P1 CIF with cell parameters, the identity operation and one row per atom (type symbol,
 /// unique label, fractional coordinates, occupancy 1). The cell is written in the standard

@@ -156,10 +156,10 @@ impl Jobs {
     /// A new job id and its (empty) workspace, for an upload to be received into.
     pub fn new_upload(&self) -> Result<Upload> {
         if !self.vocab().is_file() {
-            return Err(Error::Usage(format!(
-                "training needs the text vocabulary {} (scripts/fetch-encoder.sh installs it)",
-                self.vocab().display()
-            )));
+            return Err(Error::MissingFile {
+                path: self.vocab(),
+                needed_for: "training needs this text vocabulary (scripts/fetch-encoder.sh installs it)".into(),
+            });
         }
         let id = new_job_id()?;
         let workspace = Workspace::new(&self.jobs_dir(), &id);

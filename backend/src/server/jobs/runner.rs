@@ -119,7 +119,10 @@ pub fn train(t: &Training<'_>, observer: &dyn Observer) -> Result<Outcome> {
         // The server stopped after the bundle moved into place but before the job was marked.
         return Ok(Outcome::Finished(target));
     }
-    let data_file = t.workspace.data_file().ok_or_else(|| Error::Usage("the job's data file is missing".into()))?;
+    let data_file = t.workspace.data_file().ok_or_else(|| Error::MissingFile {
+        path: t.workspace.dir.join(DATA_GZ),
+        needed_for: format!("the job trains on its uploaded table ({DATA_GZ} or {DATA_CSV})"),
+    })?;
     let mut config = t.config.config.clone();
     config.id = t.model_id.to_string();
     let staging = t.workspace.staging_bundle();

@@ -138,6 +138,7 @@ fn check_train(t: &TrainOptions) -> Result<(), Invalid> {
     finite("train.evidential_lambda", t.evidential_lambda, t.evidential_lambda >= 0.0)?;
     finite("train.l1_weight", t.l1_weight, t.l1_weight >= 0.0)?;
     finite("train.modality_dropout", t.modality_dropout, (0.0..=0.5).contains(&t.modality_dropout))?;
+    finite("train.ema_decay", t.ema_decay, (0.0..1.0).contains(&t.ema_decay))?;
     finite("train.grad_clip", f64::from(t.grad_clip), t.grad_clip > 0.0)
 }
 

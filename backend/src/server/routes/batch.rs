@@ -8,6 +8,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::inference;
 use crate::server::limits::run_blocking;
 use crate::server::registry::ModelEntry;
+use crate::server::request_id::CurrentRequestId;
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -39,6 +40,7 @@ enum Output {
 
 pub async fn batch(
     State(state): State<AppState>,
+    CurrentRequestId(request_id): CurrentRequestId,
     query: Result<Query<BatchQuery>, QueryRejection>,
     BatchInput(items): BatchInput,
 ) -> ApiResult<Response> {
@@ -74,6 +76,8 @@ pub async fn batch(
             .buffered(parallel);
         futures_util::pin_mut!(outcomes);
         while let Some((index, name, outcome)) = outcomes.next().await {
+            // The stream has answered 200: an item's internal error is reported here.
+            let outcome = outcome.map_err(|e| e.reported(&request_id));
             let line = match output {
                 Output::Ndjson => ndjson_line(index, name, outcome),
                 Output::Csv => csv_line(&table, &name, &outcome),

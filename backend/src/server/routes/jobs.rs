@@ -66,9 +66,11 @@ pub async fn create(
         )
     })?;
     let jobs = state.jobs.clone();
-    let upload = blocking(move || jobs.new_upload()).await?.map_err(|e| {
-        tracing::error!("job upload: {e}");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, job_codes::JOBS_UNAVAILABLE, e.to_string())
+    let upload = blocking(move || jobs.new_upload()).await?.map_err(|e| match e {
+        crate::error::Error::MissingFile { .. } => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, job_codes::JOBS_UNAVAILABLE, e.to_string())
+        }
+        other => ApiError::internal(format!("job upload: {other}")),
     })?;
     let result = receive(&state, &upload, &mut multipart).await;
     let result = match result {
@@ -176,10 +178,7 @@ async fn save(mut field: Field<'_>, upload: &Upload, limit: usize) -> ApiResult<
     drop(tx);
     let written = writer.await.map_err(|e| ApiError::internal(e.to_string()))?;
     read?;
-    written.map_err(|e| {
-        tracing::error!("job upload: {e}");
-        ApiError::internal("the upload could not be stored")
-    })
+    written.map_err(|e| ApiError::internal(format!("the upload could not be stored: {e}")))
 }
 
 /// The answer to a submission: the job, and what the server made of the configuration.
@@ -316,6 +315,5 @@ fn job_error(e: JobError, id: &str) -> ApiError {
 }
 
 fn storage_error(e: crate::error::Error) -> ApiError {
-    tracing::error!("jobs: {e}");
-    ApiError::internal("the job store failed")
+    ApiError::internal(format!("the job store failed: {e}"))
 }

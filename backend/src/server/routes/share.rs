@@ -72,6 +72,5 @@ async fn load(state: &AppState, id: &str) -> ApiResult<ShareState> {
 }
 
 fn storage_error(e: crate::error::Error) -> ApiError {
-    tracing::error!("storage: {e}");
-    ApiError::internal("the share store failed")
+    ApiError::internal(format!("the share store failed: {e}"))
 }

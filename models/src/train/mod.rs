@@ -1,6 +1,13 @@
-//! The training loop (SCIENCE.md §5): AdamW with warm-up and cosine decay, per-tensor gradient
-//! clipping, masked multi-task evidential loss, modality dropout, early stopping on the
-//! validation split, a checkpoint after every epoch and bit-identical `--resume` on the CPU.
+//! The training loop (SCIENCE.md §5): AdamW with a learning-rate [`Schedule`], per-tensor
+//! gradient clipping, masked multi-task evidential loss, modality dropout, optional weight
+//! averaging ([`WeightAverage`]), early stopping on the validation split, a checkpoint after every
+//! epoch and bit-identical `--resume` on the CPU.
+
+mod average;
+mod schedule;
+
+pub use average::WeightAverage;
+pub use schedule::Schedule;
 
 use crate::batch::{Batch, Modalities, Sample};
 use crate::error::{Error, Result};
@@ -13,6 +20,7 @@ use burn::module::Module;
 use burn::optim::{AdamWConfig, GradientsParams};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
+use shared::task::Task;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -22,8 +30,11 @@ use std::time::Instant;
 pub struct TrainOptions {
     pub epochs: usize,
     pub batch_size: usize,
+    /// Peak learning rate.
     pub lr: f64,
     pub weight_decay: f64,
+    pub schedule: Schedule,
+    /// Warm-up of the warm-up–cosine schedule.
     pub warmup_epochs: f64,
     /// Epochs without a better validation score before stopping.
     pub patience: usize,
@@ -36,6 +47,9 @@ pub struct TrainOptions {
     /// Probability of dropping each modality of a training structure (`cross` only; never both).
     pub modality_dropout: f64,
     pub grad_clip: f32,
+    /// Decay of the exponential moving average of the weights that is validated and shipped
+    /// (0: none, the last step's weights).
+    pub ema_decay: f64,
 }
 
 impl Default for TrainOptions {
@@ -45,6 +59,7 @@ impl Default for TrainOptions {
             batch_size: 64,
             lr: 1e-3,
             weight_decay: 1e-4,
+            schedule: Schedule::WarmupCosine,
             warmup_epochs: 1.0,
             patience: 30,
             seed: 20_261_125,
@@ -52,6 +67,7 @@ impl Default for TrainOptions {
             l1_weight: 0.0,
             modality_dropout: 0.15,
             grad_clip: 1.0,
+            ema_decay: 0.0,
         }
     }
 }
@@ -137,19 +153,34 @@ pub struct Prediction {
     pub sigma: Vec<f64>,
 }
 
-/// Runs `model` (any device, no autodiff needed) over `samples` in batches.
+impl Prediction {
+    /// Each value moved inside its task's physical limits for a structure of `elements`
+    /// distinct elements ([`Task::limit`]: band gap and energy above hull ≥ 0, an element's
+    /// formation energy ≥ 0); `tasks` in the prediction's order.
+    pub fn limited(mut self, tasks: &[&Task], elements: usize) -> Prediction {
+        for (value, task) in self.value.iter_mut().zip(tasks) {
+            *value = task.limit(*value, elements);
+        }
+        self
+    }
+}
+
+/// Runs `model` (any device, no autodiff needed) over `samples` in batches; `tasks` (the
+/// model's, in output order) set the physical limits each prediction is kept within.
 pub fn predict(
     model: &FusionNet,
     samples: &[Sample<'_>],
     modalities: Modalities,
     stats: &Standardizer,
+    tasks: &[&Task],
     batch_size: usize,
     device: &Device,
 ) -> Vec<Prediction> {
     let mut out = Vec::with_capacity(samples.len());
     for chunk in samples.chunks(batch_size.max(1)) {
         let batch = Batch::new(chunk, &vec![modalities; chunk.len()], device);
-        out.extend(stats.predictions(&Evidence::from_raw(model.forward(&batch).raw)));
+        let predictions = stats.predictions(&Evidence::from_raw(model.forward(&batch).raw));
+        out.extend(predictions.into_iter().zip(chunk).map(|(p, s)| p.limited(tasks, s.graph.element_count())));
     }
     out
 }
@@ -191,6 +222,9 @@ pub struct TrainState {
     pub best_epoch: usize,
     pub history: Vec<EpochReport>,
     pub finished: bool,
+    /// Optimiser steps folded into the weight average (0 without one).
+    #[serde(default)]
+    pub averaged_steps: u64,
 }
 
 /// Files of a run directory.
@@ -199,6 +233,10 @@ pub struct RunDir(pub PathBuf);
 impl RunDir {
     pub fn checkpoint_model(&self) -> PathBuf {
         self.0.join("checkpoint").join("model.bpk")
+    }
+    /// The weight average's parameters (when `ema_decay` > 0).
+    pub fn checkpoint_average(&self) -> PathBuf {
+        self.0.join("checkpoint").join("average.bpk")
     }
     pub fn checkpoint_optimizer(&self) -> PathBuf {
         self.0.join("checkpoint").join("optimizer.bpk")
@@ -286,6 +324,8 @@ pub struct TrainRun<'a> {
     pub val: &'a [Sample<'a>],
     /// Label scale per property (to report MAE in property units).
     pub stats: &'a Standardizer,
+    /// The tasks, in the network's output order (their physical limits apply to validation).
+    pub tasks: &'a [&'static Task],
     pub dir: &'a Path,
     /// Continue from the run directory's checkpoint.
     pub resume: bool,
@@ -299,6 +339,9 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
     let opts = run.options;
     if run.train.is_empty() || run.val.is_empty() {
         return Err(Error::Config("training needs structures in both the train and val splits".into()));
+    }
+    if !(0.0..1.0).contains(&opts.ema_decay) {
+        return Err(Error::Config(format!("train.ema_decay must be in [0, 1), got {}", opts.ema_decay)));
     }
     let dir = RunDir(run.dir.to_path_buf());
     std::fs::create_dir_all(dir.0.join("checkpoint")).map_err(|source| Error::Write { path: dir.0.clone(), source })?;
@@ -316,6 +359,7 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         best_epoch: 0,
         history: Vec::new(),
         finished: false,
+        averaged_steps: 0,
     };
     check_identity(&dir, &RunIdentity::of(run), run.resume)?;
     if run.resume && dir.state().exists() {
@@ -324,6 +368,14 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         model = weights::from_bytes(run.net, &read(&dir.checkpoint_model())?, &ad)?;
         optimizer = optimizer.load(dir.checkpoint_optimizer()).map_err(|e| Error::Weights(e.to_string()))?;
     }
+    let mut average = match opts.ema_decay {
+        d if d <= 0.0 => None,
+        d if state.averaged_steps > 0 => {
+            let averaged = weights::from_bytes(run.net, &read(&dir.checkpoint_average())?, device)?;
+            Some(WeightAverage::resume(&averaged, d, state.averaged_steps))
+        }
+        d => Some(WeightAverage::new(&model, d)),
+    };
 
     let steps_per_epoch = run.train.len().div_ceil(opts.batch_size);
     let total_steps = (opts.epochs * steps_per_epoch).max(1);
@@ -353,12 +405,19 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
             loss_sum += loss_value * samples.len() as f64;
             let grads = GradientsParams::from_grads(loss.backward(), &model);
             let global_step = state.epoch * steps_per_epoch + step;
-            model = optimizer.step(learning_rate(opts.lr, global_step, warmup_steps, total_steps), model, grads);
+            let lr = opts.schedule.rate(opts.lr, global_step, warmup_steps, total_steps);
+            model = optimizer.step(lr, model, grads);
+            if let Some(average) = &mut average {
+                average.update(&model);
+            }
             observer.on_step(epoch, step + 1, batches.len(), loss_value);
         }
 
-        let valid = model.valid();
-        let predictions = predict(&valid, run.val, Modalities::BOTH, run.stats, 256, device);
+        let valid = match &average {
+            Some(average) => average.apply(model.valid()),
+            None => model.valid(),
+        };
+        let predictions = predict(&valid, run.val, Modalities::BOTH, run.stats, run.tasks, 256, device);
         let val_mae = validation_mae(run.val, &predictions, run.stats);
         let scored: Vec<f64> =
             val_mae.iter().zip(&run.stats.std).filter_map(|(mae, std)| mae.map(|m| m / std)).collect();
@@ -389,6 +448,10 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         }
         write(&dir.checkpoint_model(), &weights::to_bytes(&model, false)?)?;
         optimizer.save(dir.checkpoint_optimizer()).map_err(|e| Error::Weights(e.to_string()))?;
+        if let Some(average) = &average {
+            write(&dir.checkpoint_average(), &weights::to_bytes(&valid, false)?)?;
+            state.averaged_steps = average.updates();
+        }
         write(&dir.state(), &serde_json::to_vec_pretty(&state).expect("state serialises"))?;
         observer.on_epoch(&report);
         if run.stop_after.is_some_and(|n| epoch >= n) || observer.should_stop() {
@@ -410,16 +473,6 @@ pub fn bucketed_batches(samples: &[Sample<'_>], batch_size: usize, rng: &mut Spl
     }
     rng.shuffle(&mut batches);
     batches
-}
-
-/// Linear warm-up, then cosine decay to 1 % of `peak`.
-pub fn learning_rate(peak: f64, step: usize, warmup: usize, total: usize) -> f64 {
-    if step < warmup {
-        return peak * (step + 1) as f64 / warmup as f64;
-    }
-    let progress = ((step - warmup) as f64 / (total.saturating_sub(warmup)).max(1) as f64).min(1.0);
-    let floor = 0.01 * peak;
-    floor + (peak - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
 }
 
 fn drop_modality(rng: &mut SplitMix64, p: f64) -> Modalities {

@@ -1,12 +1,13 @@
-//! Talking to the matfuse backend when the page is served by it (same origin); a static host
-//! has none, and everything that uses these calls is optional.
+//! The HTTP client of the matfuse server's API, for when the server serves the page (same
+//! origin): health, share links, batches, text embeddings, one `fetch` and one error reading
+//! for all. A static host has no server, and everything that uses these calls is optional.
 
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-/// Whether `healthz` beside the page answers like the matfuse backend.
+/// Whether `healthz` beside the page answers like the matfuse server.
 pub async fn available() -> bool {
     get_json::<shared::api::Health>("healthz").await.is_ok_and(|h| h.status == "ok")
 }
@@ -48,7 +49,7 @@ async fn fetch(url: &str, method: &str, body: Option<(JsValue, &str)>) -> Result
     JsFuture::from(window.fetch_with_request(&request)).await.map_err(failed(url))?.dyn_into().map_err(failed(url))
 }
 
-/// The response when it succeeded, else the backend's error message (its errors are
+/// The response when it succeeded, else the server's error message (its errors are
 /// `{ "error": { "code", "message", … } }`).
 async fn ok(url: &str, response: Response) -> Result<Response, String> {
     if response.ok() {
@@ -72,7 +73,7 @@ async fn json_of<T: DeserializeOwned>(url: &str, response: Response) -> Result<T
     serde_json::from_str(&text).map_err(|e| format!("{url}: unexpected answer ({e})"))
 }
 
-/// Sends `files` to the backend's `POST api/v1/predict/batch` and calls `on_line` with each
+/// Sends `files` to the server's `POST api/v1/predict/batch` and calls `on_line` with each
 /// NDJSON line as it arrives (the server streams them in input order). The response body is
 /// read through its `ReadableStream` so a long batch shows progress before it ends.
 pub async fn predict_batch(body: Vec<u8>, content_type: &str, mut on_line: impl FnMut(&str)) -> Result<(), String> {

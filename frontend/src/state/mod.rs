@@ -1,0 +1,14 @@
+//! The page's state as three groups of signals, each a `Copy` struct that components take
+//! whole or in part: the structure ([`StructureState`]: editor text, example, analysis,
+//! what-if edits), the models ([`ModelState`]: loading and predictions) and the page
+//! ([`PageState`]: viewer settings, shared-link pinning, server availability). [`links`]
+//! opens deep links into them.
+
+pub mod links;
+mod models;
+mod page;
+mod structure;
+
+pub use models::ModelState;
+pub use page::PageState;
+pub use structure::StructureState;
