@@ -348,13 +348,33 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         s.iter().sum::<f64>() / s.len().max(1) as f64,
         perov5_sigma
     );
+    if let Ok(old) = std::fs::read_to_string(&args.out) {
+        md.push_str(later_sections(&old));
+    }
     std::fs::write(&args.out, md).map_err(|source| Error::Write { path: args.out.clone(), source })?;
     eprintln!("wrote {}", args.out.display());
     Ok(())
 }
 
+/// Where the sections other commands regenerate begin (learning curves, per-class errors).
+const LATER_SECTIONS: &str =
+    "\n<!-- The sections below are not written by `matfuse ablate`; each names its own command. -->\n";
+
+/// The part of an existing RESULTS.md from [`LATER_SECTIONS`] on, kept when ablate rewrites
+/// its tables (empty when there is none).
+fn later_sections(old: &str) -> &str {
+    old.find(LATER_SECTIONS).map_or("", |start| &old[start..])
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rewriting_keeps_the_sections_other_commands_wrote() {
+        let old = format!("# Results\n\nold tables\n{LATER_SECTIONS}\n## 5. Learning curves\n");
+        assert_eq!(later_sections(&old), format!("{LATER_SECTIONS}\n## 5. Learning curves\n"));
+        assert_eq!(later_sections("# Results\n\nold tables\n"), "");
+    }
+
     use super::*;
 
     #[test]

@@ -88,6 +88,9 @@ pub fn test_metrics(prepared: &Prepared, predictions: &[Prediction], z95: &[f64]
             ("median_baseline_mae".to_string(), baseline),
         ]);
         metrics.extend(models::calibration::uncertainty_metrics(&actual, &predicted, &sigma, z95[p]));
+        // An undefined metric (a rank correlation of constant predictions, e.g. a smoke model's
+        // energies above hull all at the physical limit 0) is left out, not written as null.
+        metrics.retain(|_, value| value.is_finite());
         out.insert(name, metrics);
     }
     out
