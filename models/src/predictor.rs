@@ -280,7 +280,11 @@ impl Predictor {
 
     /// Reads `output` (one structure, both modalities) into an [`Explanation`].
     fn explanation(&self, input: &ModelInput, output: FusionOutput) -> Explanation {
-        let prediction = self.stats.predictions(&Evidence::from_raw(output.raw)).swap_remove(0);
+        let prediction = self
+            .stats
+            .predictions(&Evidence::from_raw(output.raw))
+            .swap_remove(0)
+            .limited(&self.manifest.tasks(), input.graph.element_count());
         // A batch of one has no padding: the attention axes are exactly the atoms and tokens.
         let has_text = !input.tokens.is_empty();
         Explanation {
@@ -305,7 +309,13 @@ impl Predictor {
             let samples = self.samples(chunk);
             let batch = Batch::new(&samples, &vec![Modalities::BOTH; chunk.len()], &self.device);
             let output = self.net.forward(&batch);
-            let predictions = self.stats.predictions(&Evidence::from_raw(output.raw));
+            let tasks = self.manifest.tasks();
+            let predictions = self
+                .stats
+                .predictions(&Evidence::from_raw(output.raw))
+                .into_iter()
+                .zip(chunk)
+                .map(|(p, input)| p.limited(&tasks, input.graph.element_count()));
             let flat = to_vec(output.embedding);
             let width = flat.len() / chunk.len();
             out.extend(predictions.into_iter().zip(flat.chunks(width.max(1)).map(<[f32]>::to_vec)));

@@ -25,7 +25,8 @@ impl Predictor {
     pub async fn predict_one_async(&self, input: &ModelInput, modalities: Modalities) -> Result<Prediction> {
         let raw = tensor_on_cpu(self.forward_one(input, modalities).raw).await?;
         let predictions = self.stats.predictions(&Evidence::from_raw(raw));
-        predictions.into_iter().next().ok_or_else(no_prediction)
+        let prediction = predictions.into_iter().next().ok_or_else(no_prediction)?;
+        Ok(prediction.limited(&self.manifest.tasks(), input.graph.element_count()))
     }
 }
 
