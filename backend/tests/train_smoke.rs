@@ -63,10 +63,21 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     let Some(data) = matfuse_tests::data_dir("smoke training") else { return };
     let Some(vocab) = vocab() else { return };
     let tmp = scratch("matfuse-smoke");
+    // configs/smoke.toml reads the first 300/100/300 rows of each split: only those are featurised.
+    let (mp2018, ehull) = matfuse_tests::first_rows_of_each_split(&data, &tmp, [300, 100, 300]);
     let config = std::fs::read_to_string(workspace().join("configs/smoke.toml"))
         .unwrap()
-        .replace("../shared/data", &data.display().to_string())
-        .replace(".matfuse/encoders/all-MiniLM-L6-v2/vocab.txt", &vocab.display().to_string());
+        .replace("../shared/data/mp2018/mp2018.csv.gz", &mp2018.display().to_string())
+        .replace("../shared/data/mp2022_ehull/mp2022_ehull.csv.gz", &ehull.display().to_string())
+        .replace(
+            "vocab = \".matfuse/encoders/all-MiniLM-L6-v2/vocab.txt\"",
+            &format!(
+                "vocab = {:?}\ncache = {:?}",
+                vocab.display().to_string(),
+                tmp.join("cache").display().to_string()
+            ),
+        );
+    assert!(config.contains(&mp2018.display().to_string()) && config.contains("cache = "), "{config}");
     let config_path = tmp.join("smoke.toml");
     std::fs::write(&config_path, config).unwrap();
     let config_arg = config_path.to_str().unwrap();
@@ -103,20 +114,26 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     let metrics = |dir: &Path| json(&dir.join("bundle/manifest.json"))["metrics"].clone();
     assert_eq!(metrics(&whole), metrics(&halves), "resumed model's test metrics differ");
 
-    // The bundle evaluates with the same numbers its manifest reports.
+    // The bundle evaluates with the same numbers its manifest reports on the same 300 test
+    // structures (configs/smoke.toml's `max_test`: the first 300 of the test split).
     let manifest = json(&whole.join("bundle/manifest.json"));
     assert_eq!(manifest["trained"], true);
+    let (headers, rows) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
+    let (split, id) = (matfuse_tests::column(&headers, "split"), matfuse_tests::column(&headers, "material_id"));
+    let test_ids: Vec<&str> = rows.iter().filter(|r| &r[split] == "test").take(300).map(|r| &r[id][..]).collect();
+    std::fs::write(tmp.join("test-ids.txt"), test_ids.join("\n")).unwrap();
     let out = run(&[
         "eval",
         "--model",
         whole.join("bundle").to_str().unwrap(),
         "--data",
-        data.join("mp2018/mp2018.csv.gz").to_str().unwrap(),
-        "--split",
-        "test",
+        mp2018.to_str().unwrap(),
+        "--ids",
+        tmp.join("test-ids.txt").to_str().unwrap(),
         "--json",
     ]);
     let report: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(report["n"], 300);
     let (card, measured) = (
         manifest["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap(),
         report["metrics"]["formation_energy_per_atom"]["mae"].as_f64().unwrap(),
@@ -137,8 +154,6 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     assert!(trained.iter().all(|(f, z)| f.is_finite() && *f > 0.0 && z.is_finite() && *z > 0.0), "{trained:?}");
     // ... and `matfuse calibrate` on the same 100 validation rows (the first of mp2018) through
     // the bundle and the predictor finds the same factors and 95 % interval widths.
-    let (headers, rows) = matfuse_tests::read_csv(&data.join("mp2018/mp2018.csv.gz"));
-    let split = matfuse_tests::column(&headers, "split");
     let mut val = csv::Writer::from_path(tmp.join("val.csv")).unwrap();
     val.write_record(&headers).unwrap();
     for row in rows.iter().filter(|r| &r[split] == "val").take(100) {
@@ -197,9 +212,10 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
     let config = workspace().join("configs/server.toml");
     let run_dir = tmp.join("run");
     let set = |key: &str, value: &Path| format!("{key}={}", value.display());
+    let (mp2018, ehull) = matfuse_tests::first_rows_of_each_split(&data, &tmp, [120, 40, 40]);
     let overrides = [
-        set("data.mp2018", &data.join("mp2018/mp2018.csv.gz")),
-        set("data.ehull", &data.join("mp2022_ehull/mp2022_ehull.csv.gz")),
+        set("data.mp2018", &mp2018),
+        set("data.ehull", &ehull),
         set("data.vocab", &vocab),
         set("data.encoder", &encoder),
         set("data.cache", &tmp.join("cache")),
@@ -237,7 +253,7 @@ fn server_smoke_training_uses_the_frozen_encoder_and_its_cache() {
         "--model",
         run_dir.join("bundle").to_str().unwrap(),
         "--data",
-        data.join("mp2018/mp2018.csv.gz").to_str().unwrap(),
+        mp2018.to_str().unwrap(),
         "--ids",
         tmp.join("ids.txt").to_str().unwrap(),
         "--json",
@@ -276,10 +292,12 @@ fn the_ablation_writes_its_four_tables_and_reuses_finished_runs() {
     }
     subset.flush().unwrap();
     let set = |key: &str, value: &Path| format!("{key}={}", value.display());
+    let (mp2018, ehull) = matfuse_tests::first_rows_of_each_split(&data, &tmp, [160, 40, 120]);
     let overrides = [
-        set("data.mp2018", &data.join("mp2018/mp2018.csv.gz")),
-        set("data.ehull", &data.join("mp2022_ehull/mp2022_ehull.csv.gz")),
+        set("data.mp2018", &mp2018),
+        set("data.ehull", &ehull),
         set("data.vocab", &vocab),
+        set("data.cache", &tmp.join("cache")),
         "data.max_train=160".into(),
         "data.max_val=40".into(),
         "data.max_test=120".into(),

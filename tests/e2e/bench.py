@@ -76,7 +76,7 @@ def main():
     rows = sizes(dist)
     raw, gz = sum(r[1] for r in rows), sum(r[2] for r in rows)
     out = ["<!-- bench:web-app -->",
-           f"Command: `scripts/bench-frontend.sh` (release build with wasm-opt -Oz; headless Chromium "
+           f"Command: `scripts/bench-frontend.sh` (release build with wasm-opt -O1; headless Chromium "
            f"via chromedriver; static files from `python3 -m http.server`). Machine: {platform.processor() or platform.machine()}, "
            f"{os.cpu_count()} cores. Structures: " + ", ".join(f"`{s}` ({n} atoms)" for s, n in zip(structures, natoms)) + ".", "",
            "| first-visit file | raw (bytes) | gzip -9 (bytes) |", "|---|---:|---:|"]

@@ -53,7 +53,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Model evaluations running at once (each on a blocking thread).
     pub max_concurrent_predictions: usize,
-    /// How long a request waits for a model slot before a 503 with `Retry-After`.
+    /// How long a request waits for a model slot before a 503 with `Retry-After`. Long enough that
+    /// a class predicting at once (32 requests on 2 slots, ~5 s in line on a loaded 2-core
+    /// machine) queues rather than fails; shorter than `request_timeout`.
     pub queue_wait: Duration,
     /// What one zip archive in a batch may unpack into.
     pub unpack: shared::batch::UnpackLimits,
@@ -70,7 +72,7 @@ impl Default for Limits {
             max_text_chars: 20_000,
             request_timeout: Duration::from_secs(30),
             max_concurrent_predictions: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            queue_wait: Duration::from_secs(5),
+            queue_wait: Duration::from_secs(20),
             unpack: shared::batch::UnpackLimits::default(),
         }
     }
