@@ -17,11 +17,12 @@ setup_wasm_target() {
 setup_wasm_bindgen() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
     echo "== installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (one-off, ~5 min)"
-    # Not --locked: its lockfile pins a crate version the registry no longer serves.
+    # Not --locked: its lockfile pins a crate version the registry no longer serves. --force: a
+    # binary that is missing or of another version is replaced even where cargo records it.
     # opt-level 1: the tool only rewrites one module per build, and compiles in about half the
     # time of its default opt-level 3.
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_DEBUG=false \
-      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+      cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
 
