@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Frontend tests (also run by scripts/test.sh): native unit tests, then the component tests (frontend/tests/) in headless
+# Frontend tests: native unit tests (also in scripts/test.sh), then the component tests (frontend/tests/app.rs; not in scripts/test.sh, whose end-to-end tests check the same flows on the release build) in headless
 # Chromium through wasm-bindgen-test-runner and chromedriver (browser flags: frontend/webdriver.json).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: unit, property, snapshot, whole-data (needs ../shared/data; fails under
-# CI=true without it), fuzz-corpus replay, the web app's component tests and the end-to-end
-# browser test of the served app. Installs what it needs first (scripts/setup.sh).
+# CI=true without it), fuzz-corpus replay and the end-to-end browser tests of the served app.
+# Installs what it needs first (scripts/setup.sh). The web app's wasm-bindgen component tests
+# (frontend/tests/app.rs, scripts/test-frontend.sh) are not run here: their own fat-LTO build of
+# the page took ~7 of a cold run's CPU-minutes, and the end-to-end tests check the same things
+# on the release build (tests/e2e/app_flows.py: the editor, the viewer, what-if, share links;
+# predictions.py: the page's predictions equal the backend's).
 # Usage: scripts/test.sh
 #
 # The three builds run side by side: the native tests, the web app's WebAssembly (its fat-LTO
-# links and wasm-opt use one core each) and the tools (wasm-bindgen-cli compiles from source on a
+# link and wasm-opt use one core each) and the tools (wasm-bindgen-cli compiles from source on a
 # fresh machine). Their logs are in target/ci-logs/; a failed one is printed. The cargo tests
 # start as soon as the native build is done; the browser tests once the web app is. A table of
 # the steps' times ends the output.
@@ -37,7 +41,8 @@ rustup component list --installed | grep -q '^rustfmt' || rustup component add r
 cargo fmt --all --check
 setup_wasm_target
 setup_encoder   # the cargo tests read its vocabulary and weights
-step "formatting, wasm32 target, text encoder" "$t"
+scripts/fetch-cif-suites.sh   # the public CIF suites compared with pymatgen
+step "formatting, wasm32 target, text encoder, CIF suites" "$t"
 
 echo "== building side by side: tools, web app (log: $logs/web.log), native tests"
 t=$(date +%s)
@@ -50,7 +55,6 @@ tools=$!
 (
   set -e
   cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm --locked
-  cargo test -p frontend --profile wasm --target wasm32-unknown-unknown --test app --no-run --locked
   # wasm-bindgen comes from the tools job.
   while [ ! -f "$logs/tools.done" ]; do
     kill -0 "$tools" 2>/dev/null || { echo "the tools job failed"; exit 1; }
@@ -78,13 +82,6 @@ finish "$tools" tools
 finish "$web" web
 grep -E 'Finished|built the|bytes' "$logs/web.log"
 step "waiting for the tools and the web app" "$t"
-
-echo "== web-app component tests in headless Chromium (wasm-bindgen-test)"
-t=$(date +%s)
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test -p frontend --profile wasm --target wasm32-unknown-unknown --test app --locked
-step "component tests" "$t"
 
 echo "== end-to-end: the served app in headless Chromium"
 t=$(date +%s)

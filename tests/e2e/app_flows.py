@@ -13,6 +13,10 @@
   training data carries the backend's out-of-distribution level for the new structure;
 - a screenshot of the results page is saved to ARTIFACT_DIR/results.png.
 
+- the editor starts empty, an example button analyses its structure, typing is analysed after
+  a pause with the bad line of a broken file pointed at (and selected by the note's button), and
+  Ctrl+Enter analyses at once;
+
 Usage: app_flows.py BASE_URL ARTIFACT_DIR
 Prints one line per check and exits non-zero if any failed."""
 
@@ -67,6 +71,59 @@ def batch_files(directory):
         f.write("data_broken\n_cell_length_a 4.0\n_cell_length_b oops\n")
     paths.append(broken)
     return paths
+
+
+NACL_POSCAR = "NaCl\n1.0\n0 2.82 2.82\n2.82 0 2.82\n2.82 2.82 0\nNa Cl\n1 1\nDirect\n0 0 0\n0.5 0.5 0.5\n"
+
+# Puts arguments[0] in the editor and fires `input`, as typing does.
+TYPE = """
+const editor = document.querySelector('textarea');
+editor.value = arguments[0];
+editor.dispatchEvent(new Event('input', {bubbles: true}));
+"""
+
+
+def editor_flows(browser, base):
+    """The editor: an empty start, an example button, analysis after a pause in typing with the
+    bad line pointed at, and Ctrl+Enter analysing at once."""
+    browser.open(base + "/")
+    browser.wait("return document.querySelector('textarea')", 60)
+    empty = browser.js("return {text: document.body.textContent.includes('Nothing analysed yet'),"
+                       " report: !!document.querySelector('.report')}")
+    check("the page starts empty", empty == {"text": True, "report": False}, str(empty))
+
+    browser.js("document.querySelector('button[data-example=\"diamond\"]').click()")
+    example = browser.wait("const sg = document.querySelector('[data-space-group]');"
+                           "return sg && {sg: sg.dataset.spaceGroup, text: document.body.textContent.includes('Fd-3m'),"
+                           " pressed: document.querySelector('button[data-example=\"diamond\"]').getAttribute('aria-pressed'),"
+                           " cif: document.querySelector('textarea').value.includes('_cell_length_a')}", 30)
+    check("clicking an example analyses it", example == {"sg": "227", "text": True, "pressed": "true", "cif": True}, str(example))
+
+    browser.open(base + "/")
+    browser.wait("return document.querySelector('textarea')", 60)
+    # The page waits 350 ms after the last keystroke (frontend/src/state/structure.rs).
+    browser.js(TYPE, "data_x\n_cell_length_a 4.0\n_cell_length_b oops\n")
+    at_once = browser.wait("return document.body.textContent.includes('Analysing when you pause typing')"
+                           " && {note: !!document.querySelector('.error-note'), pause: true}", 0.3)
+    note = browser.wait("const n = document.querySelector('.error-note');"
+                        "return n && {line: n.dataset.line, text: n.textContent.includes('_cell_length_b oops'),"
+                        " invalid: document.querySelector('textarea').getAttribute('aria-invalid')}", 10)
+    selected = browser.js("document.querySelector('.error-note button').click();"
+                          "const e = document.querySelector('textarea');"
+                          "return e.value.slice(e.selectionStart, e.selectionEnd)")
+    check("typing analyses after a pause and points at the bad line",
+          at_once == {"note": False, "pause": True} and note == {"line": "3", "text": True, "invalid": "true"}
+          and selected == "_cell_length_b oops", f"{at_once} {note} {selected!r}")
+
+    browser.open(base + "/")
+    browser.wait("return document.querySelector('textarea')", 60)
+    prevented = browser.js(TYPE + "const event = new KeyboardEvent('keydown', {key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true});"
+                           "document.querySelector('textarea').dispatchEvent(event); return event.defaultPrevented", NACL_POSCAR)
+    report = browser.wait("const f = document.querySelector('[data-formula]');"
+                          "return f && {formula: f.dataset.formula, sg: document.body.textContent.includes('Fm-3m'),"
+                          " read: document.body.textContent.includes('Read 2 atoms')}", 5)
+    check("Ctrl+Enter analyses at once", prevented is True and report == {"formula": "NaCl", "sg": True, "read": True},
+          f"{prevented} {report}")
 
 
 def share_flows(browser, base):
@@ -187,6 +244,7 @@ def main():
     os.makedirs(artifacts, exist_ok=True)
     with Browser(webgl=True) as browser:
         browser.resize(1280, 1800)
+        editor_flows(browser, base)
         share_flows(browser, base)
         viewer_and_whatif(browser, base)
         screenshot = os.path.join(artifacts, "results.png")

@@ -31,7 +31,7 @@ pub fn parse(text: &str, opts: &ParseOptions, warnings: &mut Warnings) -> Result
         }
         None => declared_group::read(block, &lattice, warnings)?,
     };
-    let asym = read_sites(block, &lattice)?;
+    let asym = read_sites(block, &lattice, warnings)?;
     let expanded = match (listed, declared) {
         (Some(ops), _) => expand(&lattice, &asym, &ops, opts.merge_tolerance, opts.max_atoms, warnings)?,
         (None, Some(group)) => expand_declared(&lattice, &asym, group, opts, warnings)?,
@@ -267,7 +267,10 @@ fn site_columns<'b, 'a>(block: &'b Block<'a>) -> Result<SiteColumns<'b, 'a>> {
 }
 
 /// The asymmetric unit: one site per row of the atom-site loop.
-fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
+/// The listed sites. A site of occupancy 0 (a placeholder some files keep for an empty position)
+/// is left out with a warning, as pymatgen does; in strict mode it is refused like any partial
+/// occupancy.
+fn read_sites(block: &Block, lattice: &Lattice, warnings: &mut Warnings) -> Result<Vec<AsymSite>> {
     let columns = site_columns(block)?;
     let n = columns.coords[0].values.len();
     let mut sites = Vec::with_capacity(n);
@@ -285,6 +288,13 @@ fn read_sites(block: &Block, lattice: &Lattice) -> Result<Vec<AsymSite>> {
         };
         if let Some(v) = at(&columns.occupancy) {
             let occupancy = number(v, "_atom_site_occupancy")?;
+            if occupancy.abs() <= OCCUPANCY_TOLERANCE {
+                let refusal = format!(
+                    "site '{name}' has occupancy {occupancy}; partially occupied or disordered sites are not supported"
+                );
+                warnings.repair(v.line, refusal, || format!("site '{name}' has occupancy 0 and is left out"))?;
+                continue;
+            }
             if occupancy < 1.0 - OCCUPANCY_TOLERANCE {
                 return Err(err(
                     v.line,
@@ -388,6 +398,19 @@ mod tests {
         let e = cif("_atom_sites_Cartn_tran_matrix_11 4\nloop_\n_atom_site_label\n_atom_site_Cartn_x\n_atom_site_Cartn_y\n_atom_site_Cartn_z\nCs1 0 0 0\n")
             .unwrap_err();
         assert!(e.to_string().contains("convert them to fractional"), "{e}");
+    }
+
+    #[test]
+    fn a_site_of_occupancy_zero_is_left_out_with_a_warning_or_refused_when_strict() {
+        let text = format!(
+            "{HEAD}loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\nNa1 0 0 0 1.0\nNa2 0.5 0.5 0.5 0.0\n"
+        );
+        let opts = ParseOptions { format: Some(Format::Cif), ..ParseOptions::default() };
+        let parsed = crate::io::parse_with_warnings(&text, &opts).unwrap();
+        assert_eq!(parsed.structure.len(), 1);
+        assert_eq!(parsed.warnings[0].to_string(), "line 15: site 'Na2' has occupancy 0 and is left out");
+        let strict = crate::io::parse_with_warnings(&text, &ParseOptions { strict: true, ..opts }).unwrap_err();
+        assert!(strict.to_string().contains("site 'Na2' has occupancy 0; partially occupied"), "{strict}");
     }
 
     #[test]
