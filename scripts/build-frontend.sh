@@ -9,7 +9,10 @@
 # target/tools/ on first use; skipped with a note when npm cannot install it). Measured on one
 # build of the module (2026-12-05, 2 cores): -O1 takes 116 s and gives 17.7 MB raw, 4.02 MB gzip;
 # -Os 430 s, 16.4 MB, 4.32 MB; -Oz ~7 min, 15.0 MB, 4.31 MB. The server sends it compressed, so
-# -O1 is also the smallest download.
+# -O1 is also the smallest download. Regenerate: wasm-bindgen --target web --no-typescript --out-dir /tmp/wb
+# target/wasm32-unknown-unknown/wasm/frontend.wasm, then for o in -O1 -Os -Oz: /usr/bin/time
+# target/tools/node_modules/.bin/wasm-opt $o <the --enable flags below> -o /tmp/wb/o.wasm /tmp/wb/frontend_bg.wasm
+# and gzip -9 -c /tmp/wb/o.wasm | wc -c.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
