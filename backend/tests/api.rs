@@ -212,10 +212,10 @@ async fn batch_reads_csv_and_answers_csv() {
     let mut rows = csv::Reader::from_reader(reply.body.as_slice());
     let headers = rows.headers().unwrap().clone();
     assert_eq!(headers.iter().take(3).collect::<Vec<_>>(), ["name", "formula", "space_group"]);
-    assert_eq!(headers.len(), 3 + 16 + 3 + 1);
+    assert_eq!(headers.len(), 3 + 16 + 3 + 2);
     assert_eq!(
         headers.iter().skip(19).collect::<Vec<_>>(),
-        ["ood", "ood_training_quantile", "unseen_elements", "error"]
+        ["ood", "ood_training_quantile", "unseen_elements", "error", "warnings"]
     );
     assert_eq!((&headers[5], &headers[6]), ("formation_energy_per_atom_low95", "formation_energy_per_atom_high95"));
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
@@ -281,6 +281,26 @@ async fn predict_and_batch_read_pymatgen_and_optimade_json() {
     let body = form::body(&[form::Part::file("files", "query.json", "application/json", response.as_bytes())]);
     let reply = post(&state(), "/api/v1/predict/batch", &form::content_type(), body).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let lines: Vec<Value> = reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["name"].as_str().unwrap(), l["result"]["symmetry"]["formula"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [("mp-22862", "NaCl"), ("mp-30", "Cu")]);
+
+    // A Materials Project API response: one structure per document under `structure`.
+    let document = |id: &str, s: &shared::Structure| {
+        let structure: Value = serde_json::from_str(&shared::io::write_pymatgen_json(s)).unwrap();
+        json!({ "material_id": id, "formula_pretty": shared::composition::reduced_formula(s), "structure": structure })
+    };
+    let response = json!({ "data": [document("mp-22862", &nacl), document("mp-30", &cu)], "meta": {} }).to_string();
+    let single = post_json(&state(), "/api/v1/predict", &json!({ "structure": response })).await;
+    assert_eq!(single.status, StatusCode::OK, "{}", single.text());
+    assert_eq!(single.json()["symmetry"]["formula"], "NaCl");
+    let warning = single.json()["warnings"][0]["message"].as_str().unwrap().to_string();
+    assert!(warning.starts_with("the file lists 2 structures; the first (mp-22862) was read"), "{warning}");
+    let body = form::body(&[form::Part::file("files", "summary.json", "application/json", response.as_bytes())]);
+    let reply = post(&state(), "/api/v1/predict/batch", &form::content_type(), body).await;
     let lines: Vec<Value> = reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let rows: Vec<(&str, &str)> = lines
         .iter()

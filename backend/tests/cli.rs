@@ -92,7 +92,11 @@ const POLONIUM: &str = "alpha-Po\n1.0\n3.359 0 0\n0 3.359 0\n0 0 3.359\nPo\n1\nD
 fn predict_flags_structures_outside_the_training_data() {
     let dir = std::env::temp_dir().join(format!("matfuse-predict-ood-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let files = [("NaCl.cif", rock_salt()), ("Po.vasp", POLONIUM), ("broken.cif", "data_x\n")];
+    // The same rock salt with its first tag given twice: read with a warning (kept in the
+    // `warnings` column and printed on stderr), refused under `--strict`.
+    let repeated = rock_salt().replacen('\n', "\n_cell_angle_alpha 90\n", 1);
+    let files =
+        [("NaCl.cif", rock_salt()), ("Po.vasp", POLONIUM), ("broken.cif", "data_x\n"), ("repeated.cif", &repeated)];
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
     }
@@ -101,12 +105,16 @@ fn predict_flags_structures_outside_the_training_data() {
     let mut args = vec!["predict", "--model", model];
     args.extend(paths.iter().map(String::as_str));
     let out = matfuse(&args, "");
+    let strict = matfuse(&["predict", "--strict", "--model", model, &paths[3]], "");
     let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("repeated.cif: line ") && stderr.contains("'_cell_angle_alpha' appears twice"), "{stderr}");
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
 
     let mut table = csv::Reader::from_reader(out.stdout.as_slice());
     let header: Vec<String> = table.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header[header.len() - 4..], ["ood", "ood_training_quantile", "unseen_elements", "error"]);
+    assert_eq!(header[header.len() - 5..], ["ood", "ood_training_quantile", "unseen_elements", "error", "warnings"]);
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
     let cell = |row: usize, name: &str| rows[row][column(name)].to_string();
@@ -127,4 +135,14 @@ fn predict_flags_structures_outside_the_training_data() {
 
     assert_eq!(cell(2, "ood"), "");
     assert!(cell(2, "error").contains("_cell_length_a"), "{:?}", rows[2]);
+
+    assert_eq!((cell(3, "formula"), cell(3, "error")), ("NaCl".into(), "".into()));
+    assert!(cell(3, "warnings").starts_with("line ") && cell(3, "warnings").contains("'_cell_angle_alpha' appears twice"));
+    assert_eq!(cell(0, "warnings"), "");
+    assert_eq!(cell(3, "formation_energy_per_atom"), cell(0, "formation_energy_per_atom"));
+    let mut strict = csv::Reader::from_reader(strict.stdout.as_slice());
+    let refused: Vec<csv::StringRecord> = strict.records().map(Result::unwrap).collect();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(&refused[0][column("formula")], "", "{:?}", refused[0]);
+    assert!(refused[0][column("error")].contains("'_cell_angle_alpha' appears twice"), "{:?}", refused[0]);
 }

@@ -4,6 +4,7 @@
 
 use shared::api::{BatchLine, BatchOutcome, OodReport, Predictions};
 use shared::batch::{self, TableItem};
+use shared::io::ParseWarning;
 
 /// One result row, in input order `index`.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +20,8 @@ pub struct RowResult {
     pub space_group: String,
     pub predictions: Predictions,
     pub ood: OodReport,
+    /// What the reader repaired in the file.
+    pub warnings: Vec<ParseWarning>,
 }
 
 /// The items of dropped or picked files (`(name, bytes)`): a zip archive adds its members, a
@@ -58,6 +61,7 @@ pub fn row_from_line(line: &str) -> Result<(BatchRow, Option<String>), String> {
                 space_group: r.symmetry.space_group.symbol.clone(),
                 predictions: r.predictions.clone(),
                 ood: r.ood.clone(),
+                warnings: r.warnings.clone(),
             }),
             Some(r.model.id.clone()),
         ),
@@ -125,6 +129,7 @@ pub fn to_csv<'a>(rows: &[BatchRow], properties: impl IntoIterator<Item = &'a st
                     space_group: &r.space_group,
                     predictions: &r.predictions,
                     ood: &r.ood,
+                    warnings: &r.warnings,
                 }),
             ),
             Err(e) => table.row(&row.name, Err(e)),
@@ -160,6 +165,7 @@ mod tests {
                         unseen_elements: vec![],
                         method: "test".into(),
                     },
+                    warnings: vec![ParseWarning { line: Some(3), message: "a tag given twice".into() }],
                 })
                 .ok_or_else(|| "broken".to_string()),
         }
@@ -213,12 +219,12 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("name,formula,space_group,formation_energy_per_atom,"));
         assert!(lines[1].starts_with("b,B,P1,0,0.1,-0.2,0.2,2,0.1,1.8,2.2,"), "{}", lines[1]);
-        assert!(lines[1].ends_with(",typical,0.500,,"), "{}", lines[1]);
-        assert!(lines[2].starts_with("a,,,") && lines[2].ends_with(",broken"));
+        assert!(lines[1].ends_with(",typical,0.500,,,line 3: a tag given twice"), "{}", lines[1]);
+        assert!(lines[2].starts_with("a,,,") && lines[2].ends_with(",broken,"));
         let failed = to_csv(&rows[..1], ["band_gap"]);
         assert_eq!(
             failed,
-            "name,formula,space_group,band_gap,band_gap_sigma,band_gap_low95,band_gap_high95,ood,ood_training_quantile,unseen_elements,error\na,,,,,,,,,,broken\n"
+            "name,formula,space_group,band_gap,band_gap_sigma,band_gap_low95,band_gap_high95,ood,ood_training_quantile,unseen_elements,error,warnings\na,,,,,,,,,,broken,\n"
         );
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use shared::batch::{self, ResultCsv, RowValues, TableItem};
 use shared::describe::{DescribeOptions, describe};
 use shared::symmetry::DEFAULT_SYMPREC;
+use shared::io::{ParseWarning, Parsed};
 use shared::{ParseOptions, Structure};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -77,6 +78,10 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Refuse a file's defects instead of repairing them with a warning (a CIF tag given twice,
+    /// an unclosed quote, nearly coincident sites); the row then holds the error.
+    #[arg(long)]
+    pub strict: bool,
     /// Where to run the model: cpu (default), wgpu or cuda.
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
@@ -244,6 +249,8 @@ struct Featurised {
     formula: String,
     space_group: String,
     input: ModelInput,
+    /// What the reader repaired in the item's file.
+    warnings: Vec<ParseWarning>,
 }
 
 pub fn predict(args: &PredictArgs) -> Result<()> {
@@ -253,16 +260,21 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         return Err(Error::CommandLine("nothing to predict: give structure files or --csv".into()));
     }
     let featurised: Vec<std::result::Result<Featurised, String>> =
-        items.par_iter().map(|item| featurise(&predictor, item)).collect();
+        items.par_iter().map(|item| featurise(&predictor, item, args.strict)).collect();
+    for (item, outcome) in items.iter().zip(&featurised) {
+        for warning in outcome.iter().flat_map(|f| &f.warnings) {
+            eprintln!("warning: {}: {warning}", item.name);
+        }
+    }
     // The model inputs move into one batched run (a server model's carry the encoder's token
     // states, ~100 kB each); the rows keep their structure, formula and space group.
     let mut readable = Vec::with_capacity(featurised.len());
-    let rows: Vec<std::result::Result<(Structure, String, String), String>> = featurised
+    let rows: Vec<std::result::Result<(Structure, String, String, Vec<ParseWarning>), String>> = featurised
         .into_iter()
         .map(|outcome| {
             outcome.map(|f| {
                 readable.push(f.input);
-                (f.structure, f.formula, f.space_group)
+                (f.structure, f.formula, f.space_group, f.warnings)
             })
         })
         .collect();
@@ -272,11 +284,17 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     let mut csv = table.header();
     for (item, row) in items.iter().zip(&rows) {
         let line = match (row, row.is_ok().then(|| outputs.next()).flatten()) {
-            (Ok((structure, formula, space_group)), Some((prediction, embedding))) => {
+            (Ok((structure, formula, space_group, warnings)), Some((prediction, embedding))) => {
                 let assessed = predictor.assess(structure, &prediction, &embedding, ood.as_ref());
                 table.row(
                     &item.name,
-                    Ok(RowValues { formula, space_group, predictions: &assessed.predictions, ood: &assessed.ood }),
+                    Ok(RowValues {
+                        formula,
+                        space_group,
+                        predictions: &assessed.predictions,
+                        ood: &assessed.ood,
+                        warnings,
+                    }),
                 )
             }
             (Ok(_), None) => table.row(&item.name, Err("the model returned no prediction")),
@@ -308,11 +326,13 @@ fn prediction_items(args: &PredictArgs) -> Result<Vec<TableItem>> {
     }
 }
 
-/// Parses, analyses and describes one item as `/api/v1/predict` does, for a result row.
-fn featurise(predictor: &Predictor, item: &TableItem) -> std::result::Result<Featurised, String> {
+/// Parses (keeping the reader's warnings), analyses and describes one item as
+/// `/api/v1/predict` does, for a result row.
+fn featurise(predictor: &Predictor, item: &TableItem, strict: bool) -> std::result::Result<Featurised, String> {
     let (text, format) = item.structure.as_ref().map_err(Clone::clone)?;
-    let structure =
-        shared::parse_with(text, &ParseOptions { format: *format, ..Default::default() }).map_err(|e| e.to_string())?;
+    let Parsed { structure, warnings } =
+        shared::io::parse_with_warnings(text, &ParseOptions { format: *format, strict, ..Default::default() })
+            .map_err(|e| e.to_string())?;
     let symmetry = shared::symmetry::analyze(&structure, DEFAULT_SYMPREC).map_err(|e| e.to_string())?;
     let description = describe(&structure, &symmetry, &DescribeOptions::default()).text;
     let input = predictor.input_with_text(&structure, description).map_err(|e| e.to_string())?;
@@ -321,6 +341,7 @@ fn featurise(predictor: &Predictor, item: &TableItem) -> std::result::Result<Fea
         space_group: symmetry.symbol.clone(),
         structure,
         input,
+        warnings,
     })
 }
 

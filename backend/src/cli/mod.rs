@@ -41,8 +41,9 @@ struct StructureArgs {
     /// Force the format instead of detecting it.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// CIF data block to read (default: the first); for an OPTIMADE response listing several
-    /// structures, the id of the entry to read.
+    /// CIF data block to read (default: the first); for a JSON file listing several structures
+    /// (an OPTIMADE or Materials Project response, an array of pymatgen structures), the entry's
+    /// id or `material_id`, or its 0-based index.
     #[arg(long)]
     block: Option<String>,
     /// Symmetry tolerance in Å (0.1 suits DFT-relaxed cells; use ~0.01 for precise experimental data).

@@ -282,6 +282,7 @@ async fn predict(model: &LocalModel, text: &str) -> Result<RowResult, String> {
         space_group: report.space_group.symbol.clone(),
         predictions: prediction.predictions.clone(),
         ood: prediction.ood.clone(),
+        warnings: analysis.warnings.to_vec(),
     })
 }
 

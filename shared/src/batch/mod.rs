@@ -28,8 +28,9 @@ impl TableItem {
 }
 
 /// The structures of one uploaded file named `name`: a zip archive (by content) gives the
-/// items of each member, a table ([`is_table`]) one item per row, an OPTIMADE response listing
-/// several structures one item per entry (named by its `id`, else `name/data[i]`), any other file
+/// items of each member, a table ([`is_table`]) one item per row, a JSON text listing several
+/// structures (an OPTIMADE or Materials Project response, an array of pymatgen structures) one
+/// item per entry (named by its `id` or `material_id`, else `name/data[i]` or `name/[i]`), any other file
 /// one structure.
 /// Nothing here fails the batch: an unusable file, member or row becomes an item carrying its
 /// error.
@@ -54,13 +55,12 @@ fn items_from_plain_file(name: &str, bytes: &[u8], limits: UnpackLimits) -> Vec<
         return table_items(bytes, name, limits).unwrap_or_else(|e| vec![TableItem::failed(name, e.to_string())]);
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => match crate::io::optimade_entries(text) {
+        Ok(text) => match crate::io::json_entries(text) {
             Some(entries) => entries
                 .into_iter()
-                .enumerate()
-                .map(|(i, entry)| TableItem {
-                    name: entry.id.unwrap_or_else(|| format!("{name}/data[{i}]")),
-                    structure: Ok((entry.text, Some(Format::OptimadeJson))),
+                .map(|entry| TableItem {
+                    name: entry.id.unwrap_or_else(|| format!("{name}/{}", entry.path)),
+                    structure: Ok((entry.text, Some(entry.format))),
                 })
                 .collect(),
             None => vec![TableItem { name: name.to_string(), structure: Ok((text.to_string(), format_of(name))) }],
@@ -155,6 +155,11 @@ mod tests {
         assert_eq!(items[0].structure.as_ref().unwrap().1, Some(Format::OptimadeJson));
         let single = format!(r#"{{"data": [{}]}}"#, entry("mp-1"));
         assert_eq!(items_from_file("one.json", single.as_bytes(), limits)[0].name, "one.json");
+        let dict = r#"{"lattice": {"matrix": [[3, 0, 0], [0, 3, 0], [0, 0, 3]]}, "sites": []}"#;
+        let items = items_from_file("set.json", format!("[{dict}, {dict}]").as_bytes(), limits);
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["set.json/[0]", "set.json/[1]"]);
+        assert_eq!(items[1].structure.as_ref().unwrap().1, Some(Format::PymatgenJson));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The one batch-result CSV layout, written by `matfuse predict`, the API's
 //! `POST /api/v1/predict/batch?format=csv` and the page's download: `name`, `formula`,
 //! `space_group`, then for each of the model's properties its value, `_sigma`, `_low95` and
-//! `_high95` (in the property's unit), then the [`OOD_COLUMNS`] and `error`.
+//! `_high95` (in the property's unit), then the [`OOD_COLUMNS`], `error` and `warnings` (what
+//! the structure reader repaired, `; `-separated, each with its line).
 
 use crate::api::{OodReport, Predictions};
+use crate::io::ParseWarning;
 
 /// Columns that say how far a structure is from the model's training data: the level
 /// (`typical`, `unusual`, `out_of_distribution`, `unknown`), the share of training structures
@@ -20,6 +22,8 @@ pub struct RowValues<'a> {
     pub space_group: &'a str,
     pub predictions: &'a Predictions,
     pub ood: &'a OodReport,
+    /// What the reader repaired in this structure's file (empty for a clean file).
+    pub warnings: &'a [ParseWarning],
 }
 
 /// The result table of a model predicting `properties` (in the model's output order).
@@ -40,7 +44,7 @@ impl ResultCsv {
             cells.extend([name.clone(), format!("{name}_sigma"), format!("{name}_low95"), format!("{name}_high95")]);
         }
         cells.extend(OOD_COLUMNS.map(String::from));
-        cells.push("error".into());
+        cells.extend(["error".into(), "warnings".into()]);
         cells
     }
 
@@ -50,7 +54,8 @@ impl ResultCsv {
     }
 
     /// One row's cells: the structure's formula, space-group symbol, each property's value
-    /// (empty where the prediction lacks it) and out-of-distribution level, or the error.
+    /// (empty where the prediction lacks it), out-of-distribution level and the reader's
+    /// warnings, or the error.
     pub fn row_cells(&self, name: &str, outcome: Result<RowValues<'_>, &str>) -> Vec<String> {
         let mut cells = vec![name.to_string()];
         match outcome {
@@ -67,11 +72,13 @@ impl ResultCsv {
                 }
                 cells.extend(ood_cells(row.ood));
                 cells.push(String::new());
+                cells.push(row.warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
             }
             Err(message) => {
                 let empty = 2 + CELLS_PER_PROPERTY * self.properties.len() + OOD_COLUMNS.len();
                 cells.extend(std::iter::repeat_n(String::new(), empty));
                 cells.push(message.to_string());
+                cells.push(String::new());
             }
         }
         cells
@@ -128,7 +135,11 @@ mod tests {
             unseen_elements: vec!["Po".into(), "Rn".into()],
             method: "test".into(),
         };
-        let values = RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood };
+        let warnings = [
+            ParseWarning { line: Some(7), message: "`_cell_length_a` is given twice; the first value is kept".into() },
+            ParseWarning { line: None, message: "two sites 0.12 Å apart were merged".into() },
+        ];
+        let values = RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood, warnings: &warnings };
         let ok = table.row_cells("a, b", Ok(values));
         let bad = table.row_cells("c", Err("no atoms"));
         let header = table.header_cells();
@@ -149,9 +160,14 @@ mod tests {
         assert_eq!(ok[7..11], ["1", "0.5", "0", "2.5"]);
         assert_eq!(header[19..22], OOD_COLUMNS);
         assert_eq!(ok[19..22], ["out_of_distribution", "0.997", "Po Rn"]);
-        assert_eq!(ok.last().unwrap(), "");
+        assert_eq!(header[22..], ["error", "warnings"]);
+        assert_eq!(ok[22], "");
+        assert_eq!(
+            ok[23],
+            "line 7: `_cell_length_a` is given twice; the first value is kept; two sites 0.12 Å apart were merged"
+        );
         assert!(bad[1..22].iter().all(String::is_empty));
-        assert_eq!(bad.last().unwrap(), "no atoms");
+        assert_eq!(bad[22..], ["no atoms", ""]);
     }
 
     #[test]
@@ -165,11 +181,12 @@ mod tests {
             method: "test".into(),
         };
         let table = ResultCsv::new(["band_gap", "volume_per_atom"]);
-        assert_eq!(table.header_cells().len(), 3 + 8 + 3 + 1);
-        let values = RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood };
+        assert_eq!(table.header_cells().len(), 3 + 8 + 3 + 2);
+        let values = RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood, warnings: &[] };
         let cells = table.row_cells("x", Ok(values));
         assert_eq!(cells[3..11], ["1", "0.5", "0", "2.5", "", "", "", ""]);
-        assert_eq!(table.row("x", Err("bad")), "x,,,,,,,,,,,,,,bad\n");
+        assert_eq!(cells.last().unwrap(), "");
+        assert_eq!(table.row("x", Err("bad")), "x,,,,,,,,,,,,,,bad,\n");
     }
 
     #[test]

@@ -11,33 +11,74 @@ use crate::structure::{MIN_INTERATOMIC_DISTANCE, Site, Structure};
 use serde::de::{DeserializeOwned, Error as _, IgnoredAny};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Whether a text is a JSON object: its first non-blank character is `{` (no CIF, POSCAR or XYZ
-/// file starts so).
-pub(super) fn is_json_object(text: &str) -> bool {
-    text.trim_start().starts_with('{')
+/// Whether a text is a JSON object or array: its first non-blank character is `{` or `[` (no
+/// CIF, POSCAR or XYZ file starts so).
+pub(super) fn is_json_document(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
 }
 
-/// The top-level keys that tell the formats apart; values are skipped unread.
+/// One structure of a JSON text listing several, for batches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonEntry {
+    /// The entry's `id` (OPTIMADE) or `material_id` (Materials Project), when it has one.
+    pub id: Option<String>,
+    /// Where it sits in the text: `data[2]`, or `[2]` in a top-level array.
+    pub path: String,
+    /// The structure alone, as a text of `format`.
+    pub text: String,
+    pub format: Format,
+}
+
+/// The top-level keys that tell the formats apart; values are skipped unread, except that
+/// `data` is looked into.
 #[derive(Deserialize)]
 struct TopLevelKeys {
     #[serde(rename = "@class")]
     class: Option<IgnoredAny>,
     lattice: Option<IgnoredAny>,
     sites: Option<IgnoredAny>,
+    structure: Option<IgnoredAny>,
     attributes: Option<IgnoredAny>,
-    data: Option<IgnoredAny>,
+    data: Option<DataKeys>,
 }
 
-/// The format of a text that [`is_json_object`]: pymatgen when its top level has `lattice`,
-/// `sites` or `@class`, OPTIMADE when it has `attributes` (one entry) or `data` (a response).
-/// JSON that does not parse is told by the same keys anywhere in the text, so that the format's
-/// reader then reports the line of the defect.
+/// The keys of a response's first entry: Materials Project documents carry a `structure`,
+/// OPTIMADE entries `attributes`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DataKeys {
+    Many(Vec<EntryKeys>),
+    Other(IgnoredAny),
+}
+
+#[derive(Deserialize)]
+struct EntryKeys {
+    structure: Option<IgnoredAny>,
+    attributes: Option<IgnoredAny>,
+}
+
+impl DataKeys {
+    fn is_materials_project(&self) -> bool {
+        matches!(self, DataKeys::Many(entries) if entries.first().is_some_and(|e| e.structure.is_some() && e.attributes.is_none()))
+    }
+}
+
+/// The format of a text that [`is_json_document`]: pymatgen when it is an array (of
+/// `Structure.as_dict()`s or documents carrying one), or its top level has `lattice`, `sites`,
+/// `@class`, `structure` (a Materials Project document) or `data` listing such documents (a
+/// Materials Project response); OPTIMADE when it has `attributes` (one entry) or another `data`
+/// (a response). JSON that does not parse is told by the same keys anywhere in the text, so that
+/// the format's reader then reports the line of the defect.
 pub(super) fn detect(text: &str) -> Result<Format> {
-    let pymatgen = ["\"lattice\"", "\"sites\"", "\"@class\""];
+    let pymatgen = ["\"lattice\"", "\"sites\"", "\"@class\"", "\"structure\""];
     let optimade = ["\"attributes\"", "\"data\"", "\"species_at_sites\""];
+    if text.trim_start().starts_with('[') {
+        return Ok(Format::PymatgenJson);
+    }
     let found = match serde_json::from_str::<TopLevelKeys>(text) {
         Ok(keys) => {
-            if keys.class.is_some() || keys.lattice.is_some() || keys.sites.is_some() {
+            let materials_project = keys.structure.is_some() || keys.data.as_ref().is_some_and(DataKeys::is_materials_project);
+            if keys.class.is_some() || keys.lattice.is_some() || keys.sites.is_some() || materials_project {
                 Some(Format::PymatgenJson)
             } else if keys.attributes.is_some() || keys.data.is_some() {
                 Some(Format::OptimadeJson)
@@ -55,7 +96,7 @@ pub(super) fn detect(text: &str) -> Result<Format> {
     };
     found.ok_or_else(|| {
         Error::UnknownFormat(
-            "a JSON object, but neither a pymatgen Structure.as_dict() (keys `lattice` and `sites`) nor an OPTIMADE structure (an entry with `attributes`, or a response with `data`)".into(),
+            "a JSON object, but not a structure: expected pymatgen's Structure.as_dict() (`lattice`, `sites`), a Materials Project document (`structure`) or response (`data` of documents), or OPTIMADE (`attributes`, or `data` of entries)".into(),
         )
     })
 }
@@ -177,6 +218,10 @@ mod tests {
         assert_eq!(detect(r#"{"@module": "x", "lattice": {}, "sites": []}"#), Ok(Format::PymatgenJson));
         assert_eq!(detect(r#"{"data": [], "meta": {}}"#), Ok(Format::OptimadeJson));
         assert_eq!(detect(r#"{"id": "1", "attributes": {}}"#), Ok(Format::OptimadeJson));
+        assert_eq!(detect(r#"{"data": [{"id": "1", "attributes": {}}]}"#), Ok(Format::OptimadeJson));
+        assert_eq!(detect(r#"{"data": [{"material_id": "mp-1", "structure": {}}], "meta": {}}"#), Ok(Format::PymatgenJson));
+        assert_eq!(detect(r#"{"material_id": "mp-1", "structure": {}}"#), Ok(Format::PymatgenJson));
+        assert_eq!(detect(r#" [{"lattice": {}, "sites": []}]"#), Ok(Format::PymatgenJson));
         assert_eq!(detect(r#"{"sites": [ oops"#), Ok(Format::PymatgenJson));
         assert!(matches!(detect(r#"{"name": "x"}"#), Err(Error::UnknownFormat(_))));
         assert!(matches!(detect("{ broken"), Err(Error::UnknownFormat(m)) if m.contains("not JSON")));

@@ -16,6 +16,7 @@ mod json;
 mod number;
 mod optimade;
 mod poscar;
+mod pymatgen_collection;
 mod pymatgen_json;
 mod space_group;
 mod species;
@@ -25,7 +26,8 @@ mod write;
 mod xyz;
 
 pub use expand::NEAR_IMAGE_TOLERANCE;
-pub use optimade::{OptimadeEntry, optimade_entries, write_optimade_json};
+pub use json::JsonEntry;
+pub use optimade::write_optimade_json;
 pub use pymatgen_json::write_pymatgen_json;
 pub use warning::ParseWarning;
 pub use write::{write, write_cif, write_poscar, write_xyz};
@@ -48,8 +50,9 @@ pub struct ParseOptions {
     /// The format; `None` recognises it ([`detect_format`]).
     pub format: Option<Format>,
     /// CIF: the data block to read (name without `data_`, case-insensitive). `None`: the
-    /// first block that lists atom sites. OPTIMADE JSON: the `id` of the entry to read from a
-    /// response listing several (case-insensitive); `None`: the first.
+    /// first block that lists atom sites. JSON listing several structures (an OPTIMADE or
+    /// Materials Project response, an array of pymatgen structures): the entry's `id` or
+    /// `material_id` (case-insensitive), or a 0-based index for pymatgen JSON; `None`: the first.
     pub block: Option<String>,
     /// CIF only: symmetry images of a site closer than this (Å, periodic Cartesian distance) are
     /// merged into one atom. Default [`DEFAULT_MERGE_TOLERANCE`]; negative or NaN count as 0.
@@ -107,7 +110,7 @@ pub fn parse_with_warnings(text: &str, opts: &ParseOptions) -> Result<Parsed> {
         Format::Cif => cif::parse(text, &opts, &mut warnings),
         Format::Poscar => poscar::parse(text, &opts),
         Format::Xyz => xyz::parse(text, &opts),
-        Format::PymatgenJson => pymatgen_json::parse(text, &opts),
+        Format::PymatgenJson => pymatgen_collection::parse(text, &opts, &mut warnings),
         Format::OptimadeJson => optimade::parse(text, &opts, &mut warnings),
     };
     let structure = parsed.map_err(|e| match e {
@@ -135,6 +138,17 @@ fn skip_blank_lines(text: &str) -> (&str, usize) {
     (rest, skipped)
 }
 
+/// The structures of a JSON text listing more than one (an OPTIMADE or Materials Project
+/// response, an array of pymatgen structures), each as a text of its own; `None` for any other
+/// text (one structure, which a batch reads whole, or not such JSON).
+pub fn json_entries(text: &str) -> Option<Vec<JsonEntry>> {
+    match detect_format(text).ok()? {
+        Format::OptimadeJson => optimade::optimade_entries(text),
+        Format::PymatgenJson => pymatgen_collection::pymatgen_entries(text),
+        _ => None,
+    }
+}
+
 /// The names of the data blocks of a CIF (without `data_`), in file order.
 pub fn cif_block_names(text: &str) -> Result<Vec<String>> {
     cif::block_names(&clean(text))
@@ -152,7 +166,7 @@ pub fn detect_format(text: &str) -> Result<Format> {
             "the text is empty; paste a CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON file".into(),
         ));
     };
-    if json::is_json_object(text) {
+    if json::is_json_document(text) {
         return json::detect(text);
     }
     let counted = number::parse_count(first.trim()).is_some();

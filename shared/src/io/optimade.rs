@@ -11,7 +11,7 @@
 //! and `assemblies`, are refused as disordered sites are in CIF files.
 
 use super::ParseOptions;
-use super::json::{self, ElementSymbol, join};
+use super::json::{self, ElementSymbol, JsonEntry, join};
 use super::species::occupancy_problem;
 use super::warning::Warnings;
 use crate::composition::{composition, gcd, reduced_formula};
@@ -286,33 +286,24 @@ fn preview(text: &str) -> String {
     super::cif_syntax::preview(text)
 }
 
-/// One structure of an OPTIMADE response, for batches.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OptimadeEntry {
-    /// The entry's `id`, when it has one.
-    pub id: Option<String>,
-    /// The entry alone, as an OPTIMADE JSON text.
-    pub text: String,
-}
-
 /// The entries of an OPTIMADE response whose `data` lists more than one, each as a text of its
 /// own; `None` for any other text (one structure, which a batch reads whole, or not such JSON).
-pub fn optimade_entries(text: &str) -> Option<Vec<OptimadeEntry>> {
+pub(super) fn optimade_entries(text: &str) -> Option<Vec<JsonEntry>> {
     #[derive(Deserialize)]
     struct Response {
         data: Vec<Value>,
-    }
-    if !json::is_json_object(text) {
-        return None;
     }
     let response: Response = serde_json::from_str(text).ok()?;
     (response.data.len() > 1).then(|| {
         response
             .data
             .into_iter()
-            .map(|entry| OptimadeEntry {
+            .enumerate()
+            .map(|(i, entry)| JsonEntry {
                 id: entry.get("id").and_then(Value::as_str).map(str::to_string),
+                path: format!("data[{i}]"),
                 text: entry.to_string(),
+                format: FORMAT,
             })
             .collect()
     })

@@ -20,7 +20,7 @@ const FORMAT: Format = Format::PymatgenJson;
 
 /// `Structure.as_dict()`, keys in pymatgen's order.
 #[derive(Serialize, Deserialize)]
-struct StructureDict {
+pub(super) struct StructureDict {
     #[serde(rename = "@module", default, skip_serializing_if = "Option::is_none")]
     module: Option<String>,
     #[serde(rename = "@class", default, skip_serializing_if = "Option::is_none")]
@@ -72,37 +72,39 @@ fn full() -> f64 {
     1.0
 }
 
-pub fn parse(text: &str, opts: &ParseOptions) -> Result<Structure> {
-    let dict: StructureDict = json::read(text, FORMAT)?;
+/// The structure of one dict found at `path` (empty at the top level; `data[2].structure` in a
+/// Materials Project response), errors naming the paths below it.
+pub(super) fn read_dict(dict: StructureDict, path: &str, opts: &ParseOptions) -> Result<Structure> {
+    let at = |field: &str, message: String| json::at(FORMAT, &json::join(path, field), message);
     if let Some(class) = dict.class.as_deref().filter(|c| c.contains("Molecule")) {
-        return Err(at(
-            FORMAT,
-            "@class",
-            format!("a pymatgen {class} has no periodic cell; a crystal (Structure) is needed"),
-        ));
+        return Err(at("@class", format!("a pymatgen {class} has no periodic cell; a crystal (Structure) is needed")));
     }
     let Some(lattice) = dict.lattice else {
-        return Err(at(FORMAT, "lattice", "missing: a crystal needs its periodic cell (`lattice.matrix`)"));
+        return Err(at("lattice", "missing: a crystal needs its periodic cell (`lattice.matrix`)".into()));
     };
     if let Some(pbc) = lattice.pbc.filter(|pbc| pbc != &[true; 3]) {
         let periodic = pbc.iter().filter(|&&p| p).count();
         return Err(at(
-            FORMAT,
             "lattice.pbc",
             format!(
                 "{pbc:?}: periodic along {periodic} of 3 directions; only crystals periodic in all three can be read (no molecules, wires or slabs)"
             ),
         ));
     }
-    let lattice = json::lattice(FORMAT, "lattice.matrix", lattice.matrix)?;
-    json::check_site_count(FORMAT, "sites", dict.sites.len(), opts.max_atoms)?;
-    let sites =
-        dict.sites.into_iter().enumerate().map(|(i, site)| read_site(i, site, &lattice)).collect::<Result<_>>()?;
-    json::build(FORMAT, lattice, sites, |i| format!("sites[{i}]"), opts.max_atoms)
+    let lattice = json::lattice(FORMAT, &json::join(path, "lattice.matrix"), lattice.matrix)?;
+    let sites_path = json::join(path, "sites");
+    json::check_site_count(FORMAT, &sites_path, dict.sites.len(), opts.max_atoms)?;
+    let site_path = |i: usize| format!("{sites_path}[{i}]");
+    let sites = dict
+        .sites
+        .into_iter()
+        .enumerate()
+        .map(|(i, site)| read_site(&site_path(i), site, &lattice))
+        .collect::<Result<_>>()?;
+    json::build(FORMAT, lattice, sites, site_path, opts.max_atoms)
 }
 
-fn read_site(i: usize, site: SiteDict, lattice: &Lattice) -> Result<Site> {
-    let path = format!("sites[{i}]");
+fn read_site(path: &str, site: SiteDict, lattice: &Lattice) -> Result<Site> {
     let species = match site.species.as_slice() {
         [one] => one,
         [] => return Err(at(FORMAT, &format!("{path}.species"), "no species on this site")),
@@ -122,7 +124,7 @@ fn read_site(i: usize, site: SiteDict, lattice: &Lattice) -> Result<Site> {
         (Some(abc), _) => abc,
         (None, Some(xyz)) => lattice.to_fractional(xyz),
         (None, None) => {
-            return Err(at(FORMAT, &path, "no coordinates (expected `abc`, fractional, or `xyz`, Cartesian Å)"));
+            return Err(at(FORMAT, path, "no coordinates (expected `abc`, fractional, or `xyz`, Cartesian Å)"));
         }
     };
     let label = site.label.filter(|l| !l.trim().is_empty());
@@ -165,7 +167,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<Structure> {
-        parse(text, &ParseOptions::default())
+        read_dict(json::read(text, FORMAT)?, "", &ParseOptions::default())
     }
 
     const ROCK_SALT: &str = r#"{"lattice": {"matrix": [[0, 2.82, 2.82], [2.82, 0, 2.82], [2.82, 2.82, 0]]},

@@ -135,6 +135,7 @@ fn csv_line(table: &batch::ResultCsv, name: &str, outcome: &ApiResult<PredictRes
                 space_group: &r.symmetry.space_group.symbol,
                 predictions: &r.predictions,
                 ood: &r.ood,
+                warnings: &r.warnings,
             }),
         ),
         Err(e) => table.row(name, Err(&e.body.message)),
