@@ -75,6 +75,38 @@ pub enum Error {
     /// offending cell.
     #[error("{table}{}{}: {message}", at_line(*line), column.as_ref().map_or(String::new(), |c| format!(", column `{c}`")))]
     Table { table: String, line: usize, column: Option<String>, message: String },
+
+    /// A chemical formula that cannot be read (see [`crate::composition::parse_formula`]).
+    #[error("cannot read the formula `{formula}`: {message}")]
+    InvalidFormula { formula: String, message: String },
+
+    /// A symbol that names no element.
+    #[error("`{symbol}` is not an element symbol")]
+    UnknownElement { symbol: String },
+
+    /// An element's amount in a composition that is negative, NaN or infinite.
+    #[error("the amount of {element} is {amount}; amounts must be finite and ≥ 0")]
+    InvalidAmount { element: String, amount: f64 },
+
+    /// A composition without any atoms.
+    #[error("the composition is empty (no element with a positive amount)")]
+    EmptyComposition,
+
+    /// A chemical system larger than the convex hull accepts ([`crate::stability::MAX_ELEMENTS`]).
+    #[error("the composition has {count} elements; the convex hull is computed for at most {max}")]
+    TooManyElements { count: usize, max: usize },
+
+    /// A standard deviation that is negative, NaN or infinite.
+    #[error("the standard deviation σ = {sigma} eV/atom must be finite and ≥ 0")]
+    InvalidSigma { sigma: f64 },
+
+    /// Bytes that are not a serialised [`crate::stability::PhaseTable`].
+    #[error("not a phase table: {message}")]
+    InvalidPhaseTable { message: String },
+
+    /// The convex hull's linear program failed (a numerical failure; not expected for valid input).
+    #[error("the convex hull could not be computed: {message}")]
+    HullSolver { message: String },
 }
 
 impl Error {

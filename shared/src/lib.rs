@@ -19,6 +19,7 @@ pub mod io;
 pub mod lattice;
 pub mod neighbors;
 pub mod report;
+pub mod stability;
 pub mod structure;
 pub mod symmetry;
 pub mod task;
