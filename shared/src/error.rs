@@ -107,6 +107,10 @@ pub enum Error {
     /// The convex hull's linear program failed (a numerical failure; not expected for valid input).
     #[error("the convex hull could not be computed: {message}")]
     HullSolver { message: String },
+
+    /// A SMILES string that cannot be read; the error holds the 0-based character position.
+    #[error("SMILES: {0}")]
+    Smiles(#[from] crate::molecule::SmilesError),
 }
 
 impl Error {
