@@ -137,7 +137,9 @@ fn predict_flags_structures_outside_the_training_data() {
     assert!(cell(2, "error").contains("_cell_length_a"), "{:?}", rows[2]);
 
     assert_eq!((cell(3, "formula"), cell(3, "error")), ("NaCl".into(), "".into()));
-    assert!(cell(3, "warnings").starts_with("line ") && cell(3, "warnings").contains("'_cell_angle_alpha' appears twice"));
+    assert!(
+        cell(3, "warnings").starts_with("line ") && cell(3, "warnings").contains("'_cell_angle_alpha' appears twice")
+    );
     assert_eq!(cell(0, "warnings"), "");
     assert_eq!(cell(3, "formation_energy_per_atom"), cell(0, "formation_energy_per_atom"));
     let mut strict = csv::Reader::from_reader(strict.stdout.as_slice());

@@ -42,7 +42,10 @@ fn errors_serialise_for_the_api() {
     let error = shared::Error::from(error);
     assert_eq!(error.to_string(), "SMILES: unclosed ring 1 at position 1");
     let json = serde_json::to_value(&error).unwrap();
-    assert_eq!(json, serde_json::json!({"kind": "smiles", "position": 1, "problem": {"type": "unclosed_ring", "number": 1}}));
+    assert_eq!(
+        json,
+        serde_json::json!({"kind": "smiles", "position": 1, "problem": {"type": "unclosed_ring", "number": 1}})
+    );
 }
 
 #[test]
@@ -50,5 +53,8 @@ fn an_overlong_smiles_is_refused_before_it_is_read() {
     use shared::molecule::{MAX_SMILES_CHARS, Molecule};
     assert!(Molecule::from_smiles(&"C".repeat(MAX_SMILES_CHARS)).is_ok());
     let error = Molecule::from_smiles(&"C".repeat(MAX_SMILES_CHARS + 1)).unwrap_err();
-    assert_eq!(error.to_string(), "the SMILES has 1001 characters, more than the limit of 1000 (about 500 atoms) at position 0");
+    assert_eq!(
+        error.to_string(),
+        "the SMILES has 1001 characters, more than the limit of 1000 (about 500 atoms) at position 0"
+    );
 }

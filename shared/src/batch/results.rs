@@ -139,7 +139,8 @@ mod tests {
             ParseWarning { line: Some(7), message: "`_cell_length_a` is given twice; the first value is kept".into() },
             ParseWarning { line: None, message: "two sites 0.12 Å apart were merged".into() },
         ];
-        let values = RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood, warnings: &warnings };
+        let values =
+            RowValues { formula: "NaCl", space_group: "Fm-3m", predictions: &p, ood: &ood, warnings: &warnings };
         let ok = table.row_cells("a, b", Ok(values));
         let bad = table.row_cells("c", Err("no atoms"));
         let header = table.header_cells();

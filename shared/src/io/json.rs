@@ -77,7 +77,8 @@ pub(super) fn detect(text: &str) -> Result<Format> {
     }
     let found = match serde_json::from_str::<TopLevelKeys>(text) {
         Ok(keys) => {
-            let materials_project = keys.structure.is_some() || keys.data.as_ref().is_some_and(DataKeys::is_materials_project);
+            let materials_project =
+                keys.structure.is_some() || keys.data.as_ref().is_some_and(DataKeys::is_materials_project);
             if keys.class.is_some() || keys.lattice.is_some() || keys.sites.is_some() || materials_project {
                 Some(Format::PymatgenJson)
             } else if keys.attributes.is_some() || keys.data.is_some() {
@@ -219,7 +220,10 @@ mod tests {
         assert_eq!(detect(r#"{"data": [], "meta": {}}"#), Ok(Format::OptimadeJson));
         assert_eq!(detect(r#"{"id": "1", "attributes": {}}"#), Ok(Format::OptimadeJson));
         assert_eq!(detect(r#"{"data": [{"id": "1", "attributes": {}}]}"#), Ok(Format::OptimadeJson));
-        assert_eq!(detect(r#"{"data": [{"material_id": "mp-1", "structure": {}}], "meta": {}}"#), Ok(Format::PymatgenJson));
+        assert_eq!(
+            detect(r#"{"data": [{"material_id": "mp-1", "structure": {}}], "meta": {}}"#),
+            Ok(Format::PymatgenJson)
+        );
         assert_eq!(detect(r#"{"material_id": "mp-1", "structure": {}}"#), Ok(Format::PymatgenJson));
         assert_eq!(detect(r#" [{"lattice": {}, "sites": []}]"#), Ok(Format::PymatgenJson));
         assert_eq!(detect(r#"{"sites": [ oops"#), Ok(Format::PymatgenJson));

@@ -137,7 +137,9 @@ fn choose(ids: &[Option<&str>], path: &str, opts: &ParseOptions, warnings: &mut 
 pub fn pymatgen_entries(text: &str) -> Option<Vec<JsonEntry>> {
     let (values, path): (Vec<Value>, &str) = match shape(text) {
         Shape::Dicts | Shape::Documents => (serde_json::from_str(text).ok()?, ""),
-        Shape::Response => (serde_json::from_str::<Value>(text).ok()?.get_mut("data")?.take().as_array()?.clone(), "data"),
+        Shape::Response => {
+            (serde_json::from_str::<Value>(text).ok()?.get_mut("data")?.take().as_array()?.clone(), "data")
+        }
         Shape::Dict | Shape::Document => return None,
     };
     (values.len() > 1).then(|| {
@@ -208,7 +210,9 @@ mod tests {
         let message = |text: &str, block: Option<&str>| read(text, block).0.unwrap_err().to_string();
         let broken = NACL.replace("\"Cl\"", "\"Qq\"");
         let response = format!(r#"{{"data": [{{"material_id": "mp-1", "structure": {broken}}}]}}"#);
-        assert!(message(&response, None).contains("data[0].structure.sites[1].species[0].element: unknown element \"Qq\""));
+        assert!(
+            message(&response, None).contains("data[0].structure.sites[1].species[0].element: unknown element \"Qq\"")
+        );
         let overlap = NACL.replace("[0.5, 0.5, 0.5]", "[0.01, 0, 0]");
         let array = format!("[{NACL}, {overlap}]");
         assert!(message(&array, Some("1")).contains("[1].sites[1]: Cl is 0."), "{}", message(&array, Some("1")));
@@ -222,10 +226,8 @@ mod tests {
 
     #[test]
     fn batches_get_every_structure_with_its_id() {
-        let response = format!(
-            r#"{{"data": [{{"material_id": "mp-22862", "structure": {NACL}}}, {{"structure": {}}}]}}"#,
-            kcl()
-        );
+        let response =
+            format!(r#"{{"data": [{{"material_id": "mp-22862", "structure": {NACL}}}, {{"structure": {}}}]}}"#, kcl());
         let entries = pymatgen_entries(&response).unwrap();
         assert_eq!(entries.iter().map(|e| e.id.as_deref()).collect::<Vec<_>>(), [Some("mp-22862"), None]);
         assert_eq!(entries[1].path, "data[1]");
