@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the structure-file parsers with cargo-fuzz (libFuzzer, AddressSanitizer) and prints a
+# Fuzzes the structure-file parsers and the SMILES reader with cargo-fuzz (libFuzzer, AddressSanitizer) and prints a
 # Markdown table of the runs: target, wall and CPU seconds (user + system of the fuzzer: on a
 # shared machine the CPU time is what was spent), inputs executed, executions per CPU second,
 # coverage edges and features at the end, corpus size, peak memory and the outcome.
@@ -18,11 +18,11 @@ seconds="${1:-720}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(parse_cif parse_poscar parse_xyz parse_pymatgen_json parse_optimade_json)
+    targets=(parse_cif parse_poscar parse_xyz parse_pymatgen_json parse_optimade_json parse_smiles)
 fi
 declare -A dict=(
     [parse_cif]=cif.dict [parse_poscar]=poscar.dict [parse_xyz]=xyz.dict
-    [parse_pymatgen_json]=json.dict [parse_optimade_json]=json.dict
+    [parse_pymatgen_json]=json.dict [parse_optimade_json]=json.dict [parse_smiles]=smiles.dict
 )
 work="$PWD/.matfuse/fuzz"
 mkdir -p "$work/logs"

@@ -20,3 +20,19 @@ pub fn check(data: &[u8], format: Format) {
         assert_eq!(again.len(), structure.len(), "atom count changed through the writer:\n{written}");
     }
 }
+
+/// The check of `parse_smiles`: reading a SMILES never panics, and a molecule that reads gets its
+/// graph, fingerprint, tokens and drawing, with one token per atom at most as many as characters.
+pub fn check_smiles(data: &[u8]) {
+    use shared::molecule::{Molecule, depict::Depiction, fingerprint::MorganFingerprint, graph::MolecularGraph};
+    use shared::molecule::{svg, tokens::SmilesTokens};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(molecule) = Molecule::from_smiles(text) else { return };
+    let graph = MolecularGraph::from_molecule(&molecule);
+    assert_eq!(graph.num_atoms(), molecule.atoms().len());
+    let _ = MorganFingerprint::new(&molecule);
+    let tokens = SmilesTokens::from_molecule(&molecule);
+    assert!(tokens.ids.len() <= text.len() + 2, "more tokens than characters");
+    let depiction = Depiction::new(&molecule);
+    let _ = svg::to_svg(&molecule, &depiction, &svg::SvgOptions::default());
+}

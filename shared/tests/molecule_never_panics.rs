@@ -42,3 +42,23 @@ proptest! {
         check(&text);
     }
 }
+
+/// Replays `fuzz/corpus/parse_smiles/` as the fuzz target does; seeds named `*.smi` and not
+/// starting with `bad_` must read, `bad_*.smi` must be refused.
+#[test]
+fn smiles_fuzz_corpus_replays() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/parse_smiles");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let read = std::panic::catch_unwind(|| shared::molecule::Molecule::from_smiles(&text).is_ok())
+            .unwrap_or_else(|_| panic!("{} panicked", path.display()));
+        if name.ends_with(".smi") {
+            assert_eq!(read, !name.starts_with("bad_"), "{name}: {text}");
+        }
+        replayed += 1;
+    }
+    assert!(replayed >= 20, "only {replayed} corpus files found");
+}
