@@ -78,7 +78,7 @@ pub fn parse(text: &str, opts: &ParseOptions, warnings: &mut Warnings) -> Result
         }
         Shape::Dicts => {
             let dicts: Vec<StructureDict> = json::read(text, FORMAT)?;
-            let index = choose(&dicts.iter().map(|_| None).collect::<Vec<_>>(), "", opts, warnings)?;
+            let index = choose(dicts.len(), |_| None, "", opts, warnings)?;
             read_dict(dicts.into_iter().nth(index).expect("chosen index is in range"), &format!("[{index}]"), opts)
         }
         several @ (Shape::Documents | Shape::Response) => {
@@ -87,45 +87,48 @@ pub fn parse(text: &str, opts: &ParseOptions, warnings: &mut Warnings) -> Result
             } else {
                 (json::read::<Vec<Document>>(text, FORMAT)?, "")
             };
-            let ids: Vec<Option<&str>> = documents.iter().map(|d| d.material_id.as_deref()).collect();
-            let index = choose(&ids, path, opts, warnings)?;
+            let index = choose(documents.len(), |i| documents[i].material_id.as_deref(), path, opts, warnings)?;
             let document = documents.into_iter().nth(index).expect("chosen index is in range");
             read_dict(document.structure, &format!("{path}[{index}].structure"), opts)
         }
     }
 }
 
-/// The index of the structure to read among several with these ids: the one whose id (or
-/// 0-based index) is [`ParseOptions::block`], else the first, with a warning when there are more.
-fn choose(ids: &[Option<&str>], path: &str, opts: &ParseOptions, warnings: &mut Warnings) -> Result<usize> {
+/// The index of the structure to read among `count`, the `i`-th having the id `id(i)`: the one
+/// whose id (or 0-based index) is [`ParseOptions::block`], else the first, with a warning when
+/// there are more.
+fn choose<'a>(
+    count: usize,
+    id: impl Fn(usize) -> Option<&'a str>,
+    path: &str,
+    opts: &ParseOptions,
+    warnings: &mut Warnings,
+) -> Result<usize> {
     let list = if path.is_empty() { "the array" } else { path };
     match opts.block.as_deref() {
-        _ if ids.is_empty() => Err(json::at(FORMAT, list, "lists no structures")),
+        _ if count == 0 => Err(json::at(FORMAT, list, "lists no structures")),
         None => {
-            if ids.len() > 1 {
-                let id = ids[0].map_or(String::new(), |id| format!(" ({})", super::cif_syntax::preview(id)));
+            if count > 1 {
+                let id = id(0).map_or(String::new(), |id| format!(" ({})", super::cif_syntax::preview(id)));
                 warnings.note(
                     None,
                     format!(
-                        "the file lists {} structures; the first{id} was read (name another by its material_id or 0-based index as the data block, or read the file as a batch for all)",
-                        ids.len()
+                        "the file lists {count} structures; the first{id} was read (name another by its material_id or 0-based index as the data block, or read the file as a batch for all)",
                     ),
                 );
             }
             Ok(0)
         }
-        Some(wanted) => ids
-            .iter()
-            .position(|id| id.is_some_and(|id| id.eq_ignore_ascii_case(wanted)))
-            .or_else(|| wanted.parse::<usize>().ok().filter(|&i| i < ids.len()))
+        Some(wanted) => (0..count)
+            .find(|&i| id(i).is_some_and(|id| id.eq_ignore_ascii_case(wanted)))
+            .or_else(|| wanted.parse::<usize>().ok().filter(|&i| i < count))
             .ok_or_else(|| {
                 json::at(
                     FORMAT,
                     list,
                     format!(
-                        "no structure has the material_id \"{}\" and it is not an index below {}",
+                        "no structure has the material_id \"{}\" and it is not an index below {count}",
                         super::cif_syntax::preview(wanted),
-                        ids.len()
                     ),
                 )
             }),
@@ -138,7 +141,10 @@ pub fn pymatgen_entries(text: &str) -> Option<Vec<JsonEntry>> {
     let (values, path): (Vec<Value>, &str) = match shape(text) {
         Shape::Dicts | Shape::Documents => (serde_json::from_str(text).ok()?, ""),
         Shape::Response => {
-            (serde_json::from_str::<Value>(text).ok()?.get_mut("data")?.take().as_array()?.clone(), "data")
+            let Value::Array(documents) = serde_json::from_str::<Value>(text).ok()?.get_mut("data")?.take() else {
+                return None;
+            };
+            (documents, "data")
         }
         Shape::Dict | Shape::Document => return None,
     };
