@@ -340,30 +340,49 @@ impl Layout<'_> {
     }
 
     /// Spreads a crowded (bridged or caged) ring system with a few hundred steps of springs on
-    /// its bonds (rest length 1) and repulsion between atoms closer than 1.4 bond lengths.
+    /// its bonds (rest length 1) and repulsion between atoms closer than 1.4 bond lengths. The
+    /// close pairs of each step are found through a grid of 1.4-wide cells, so a step costs time
+    /// in proportion to the atoms, not their square (a macrocycle of hundreds of atoms included).
     fn relax(&mut self, atoms: &[usize]) {
+        const REACH: f64 = 1.4;
+        let mut member = vec![false; self.coordinates.len()];
+        atoms.iter().for_each(|&a| member[a] = true);
         let bonded = |a: usize, b: usize| self.molecule.neighbours(a).iter().any(|&(n, _)| n == b);
-        let pairs: Vec<(usize, usize, bool)> = atoms
+        let bonds: Vec<(usize, usize)> = atoms
             .iter()
-            .enumerate()
-            .flat_map(|(i, &a)| atoms[i + 1..].iter().map(move |&b| (a, b)))
-            .map(|(a, b)| (a, b, bonded(a, b)))
+            .flat_map(|&a| self.molecule.neighbours(a).iter().map(move |&(b, _)| (a, b)))
+            .filter(|&(a, b)| a < b && member[b])
             .collect();
+        let mut push: Vec<Point> = vec![[0.0, 0.0]; self.coordinates.len()];
+        let mut cells: std::collections::HashMap<(i64, i64), Vec<usize>> = std::collections::HashMap::new();
+        let cell = |p: Point| ((p[0] / REACH).floor() as i64, (p[1] / REACH).floor() as i64);
         for _ in 0..300 {
-            let mut push: Vec<Point> = vec![[0.0, 0.0]; self.coordinates.len()];
-            for &(a, b, bond) in &pairs {
-                let d = sub(self.coordinates[b], self.coordinates[a]);
-                let length = distance(self.coordinates[a], self.coordinates[b]).max(1e-3);
-                let force = if bond {
-                    length - 1.0
-                } else if length < 1.4 {
-                    (length - 1.4) * 0.5
-                } else {
-                    continue;
-                };
+            push.iter_mut().for_each(|p| *p = [0.0, 0.0]);
+            let mut pull = |a: usize, b: usize, force: f64, coordinates: &[Point]| {
+                let d = sub(coordinates[b], coordinates[a]);
+                let length = distance(coordinates[a], coordinates[b]).max(1e-3);
                 let f = scale(d, 0.25 * force / length);
                 push[a] = add(push[a], f);
                 push[b] = sub(push[b], f);
+            };
+            for &(a, b) in &bonds {
+                let length = distance(self.coordinates[a], self.coordinates[b]).max(1e-3);
+                pull(a, b, length - 1.0, self.coordinates);
+            }
+            cells.values_mut().for_each(Vec::clear);
+            for &a in atoms {
+                cells.entry(cell(self.coordinates[a])).or_default().push(a);
+            }
+            for &a in atoms {
+                let (x, y) = cell(self.coordinates[a]);
+                for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+                    for &b in cells.get(&(x + dx, y + dy)).map_or(&[][..], Vec::as_slice) {
+                        let length = distance(self.coordinates[a], self.coordinates[b]).max(1e-3);
+                        if a < b && length < REACH && !bonded(a, b) {
+                            pull(a, b, (length - REACH) * 0.5, self.coordinates);
+                        }
+                    }
+                }
             }
             for &a in atoms {
                 self.coordinates[a] = add(self.coordinates[a], push[a]);
