@@ -146,7 +146,7 @@ for _ in $(seq 60); do
     sleep 1
 done
 scontrol update JobId="${ARRAY}_${KILL}" StartTime=now
-say "task ${ARRAY}_${KILL} requeued while writing ($(stat -c %s "$PARTIAL") bytes of $(basename "$PARTIAL"))"
+say "task ${ARRAY}_${KILL} requeued while writing $(basename "$PARTIAL")"
 
 job_state() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2; }
 while true; do
@@ -162,7 +162,6 @@ while true; do
 done
 say "array job and merge done in $(($(date +%s) - start)) s"
 grep -h "rows" "$WORK"/screen-"$ARRAY"_*.out | sort
-grep -c "already there" "$WORK"/screen-"$ARRAY"_*.out >/dev/null || true
 cat "$WORK"/merge-*.out
 scontrol show job "${ARRAY}_${KILL}" | grep -o 'Restarts=[0-9]*'
 

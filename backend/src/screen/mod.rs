@@ -92,7 +92,9 @@ pub fn screen_shard(inputs: &Inputs, options: &ScreenOptions, predictor: &impl R
     }
     std::fs::create_dir_all(&options.out_dir)
         .map_err(|source| Error::Write { path: options.out_dir.clone(), source })?;
-    let blocks = partition::block_atoms(row_atoms(inputs)?, options.batch);
+    let batch = options.batch.max(1);
+    let block_of = |position: u64| (position / batch as u64) as usize;
+    let blocks = partition::block_atoms(row_atoms(inputs)?, batch);
     let shard_of = partition::assign_blocks(&blocks, options.shard.count);
     let mine = |block: usize| shard_of.get(block).is_some_and(|&s| s as usize == options.shard.index);
     let atoms = (0..blocks.len()).filter(|&b| mine(b)).map(|b| blocks[b]).sum();
@@ -102,7 +104,7 @@ pub fn screen_shard(inputs: &Inputs, options: &ScreenOptions, predictor: &impl R
     let mut writer =
         TableWriter::create(&path, options.format, &result_header(inputs.header(), &table.header_cells()))?;
     let (mut rows, mut failed) = (0u64, 0u64);
-    let mut block: Vec<InputRecord> = Vec::with_capacity(options.batch);
+    let mut block: Vec<InputRecord> = Vec::with_capacity(batch);
     let mut write_block = |block: &mut Vec<InputRecord>, writer: &mut TableWriter| -> Result<()> {
         for (cells, ok) in predict_block(block, table, predictor, width) {
             failed += u64::from(!ok);
@@ -114,13 +116,10 @@ pub fn screen_shard(inputs: &Inputs, options: &ScreenOptions, predictor: &impl R
     };
     for record in inputs.records() {
         let record = record?;
-        if !mine((record.position / options.batch.max(1) as u64) as usize) {
+        if !mine(block_of(record.position)) {
             continue;
         }
-        if block
-            .first()
-            .is_some_and(|first| first.position / options.batch as u64 != record.position / options.batch as u64)
-        {
+        if block.first().is_some_and(|first| block_of(first.position) != block_of(record.position)) {
             write_block(&mut block, &mut writer)?;
         }
         block.push(record);
