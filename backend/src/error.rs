@@ -57,6 +57,12 @@ pub enum Error {
     #[error("the TLS certificate {cert} and key {key} cannot be used together: {source}")]
     TlsPair { cert: PathBuf, key: PathBuf, source: std::io::Error },
 
+    /// A screen's merge that lacks shard results (`missing`: their indices, comma-separated).
+    #[error(
+        "{dir} lacks the results of shards {missing} of 0..{count}; run them (a rerun redoes only unfinished shards)"
+    )]
+    MissingShards { dir: PathBuf, count: usize, missing: String },
+
     #[error("server: {0}")]
     Serve(std::io::Error),
 

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod dataset;
 pub mod error;
+pub mod screen;
 pub mod server;
 pub mod table;
 pub mod training;

@@ -259,11 +259,36 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     if items.is_empty() {
         return Err(Error::CommandLine("nothing to predict: give structure files or --csv".into()));
     }
+    let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
+    let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
+    let mut csv = table.header();
+    let on_warning = |item: &TableItem, warning: &ParseWarning| eprintln!("warning: {}: {warning}", item.name);
+    for cells in result_rows(&predictor, ood.as_ref(), &table, &items, args.strict, on_warning) {
+        csv.push_str(&shared::batch::csv_record(&cells));
+    }
+    match &args.out {
+        Some(path) => std::fs::write(path, csv).map_err(|source| Error::Write { path: path.clone(), source }),
+        None => print_stdout(&csv),
+    }
+}
+
+/// The rows of the result table `table` for `items`, as `matfuse predict` and `matfuse screen`
+/// write them: each item parsed, described and predicted as `/api/v1/predict` does (one batched
+/// model run), then assessed against the training data `ood`; an item that fails is a row with
+/// its error. `on_warning` hears what the reader repaired in each item.
+pub(super) fn result_rows(
+    predictor: &Predictor,
+    ood: Option<&OodStatistics>,
+    table: &ResultCsv,
+    items: &[TableItem],
+    strict: bool,
+    on_warning: impl Fn(&TableItem, &ParseWarning),
+) -> Vec<Vec<String>> {
     let featurised: Vec<std::result::Result<Featurised, String>> =
-        items.par_iter().map(|item| featurise(&predictor, item, args.strict)).collect();
+        items.par_iter().map(|item| featurise(predictor, item, strict)).collect();
     for (item, outcome) in items.iter().zip(&featurised) {
         for warning in outcome.iter().flat_map(|f| &f.warnings) {
-            eprintln!("warning: {}: {warning}", item.name);
+            on_warning(item, warning);
         }
     }
     // The model inputs move into one batched run (a server model's carry the encoder's token
@@ -279,14 +304,13 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         })
         .collect();
     let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
-    let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
-    let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
-    let mut csv = table.header();
-    for (item, row) in items.iter().zip(&rows) {
-        let line = match (row, row.is_ok().then(|| outputs.next()).flatten()) {
+    items
+        .iter()
+        .zip(&rows)
+        .map(|(item, row)| match (row, row.is_ok().then(|| outputs.next()).flatten()) {
             (Ok((structure, formula, space_group, warnings)), Some((prediction, embedding))) => {
-                let assessed = predictor.assess(structure, &prediction, &embedding, ood.as_ref());
-                table.row(
+                let assessed = predictor.assess(structure, &prediction, &embedding, ood);
+                table.row_cells(
                     &item.name,
                     Ok(RowValues {
                         formula,
@@ -297,15 +321,10 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
                     }),
                 )
             }
-            (Ok(_), None) => table.row(&item.name, Err("the model returned no prediction")),
-            (Err(e), _) => table.row(&item.name, Err(e)),
-        };
-        csv.push_str(&line);
-    }
-    match &args.out {
-        Some(path) => std::fs::write(path, csv).map_err(|source| Error::Write { path: path.clone(), source }),
-        None => print_stdout(&csv),
-    }
+            (Ok(_), None) => table.row_cells(&item.name, Err("the model returned no prediction")),
+            (Err(e), _) => table.row_cells(&item.name, Err(e)),
+        })
+        .collect()
 }
 
 /// The structures `matfuse predict` was given, as the API's batch reads them: each file one

@@ -12,6 +12,7 @@ mod inspect;
 mod ood;
 mod overrides;
 mod progress;
+mod screen;
 mod serve;
 pub(crate) mod train;
 
@@ -96,6 +97,9 @@ enum Command {
     /// Benchmarks that write their table into BENCHMARKS.md.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Screen shard i of N of large structure tables (Slurm array / Kubernetes Indexed Job
+    /// task), or `screen merge` the shards' results (README: Screening at scale).
+    Screen(screen::ScreenArgs),
     /// Serve the web app and the prediction API (README: API).
     Serve(ServeArgs),
     /// Out-of-distribution statistics of a model's training data (writes ood.json into the bundle).
@@ -123,6 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ablate(args) => ablate::run(&args),
         Command::Predict(args) => eval::predict(&args),
         Command::Bench(cmd) => bench::run(cmd),
+        Command::Screen(args) => screen::run(&args),
         Command::Serve(args) => crate::server::serve(args.config()),
         Command::Ood(args) => ood::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),

@@ -8,8 +8,8 @@ mod results;
 mod table;
 
 pub use archive::{Member, UnpackLimits, is_zip, read_zip};
-pub use results::{OOD_COLUMNS, ResultCsv, RowValues};
-pub use table::{TableRow, TableRows, read_table};
+pub use results::{OOD_COLUMNS, ResultCsv, RowValues, csv_record};
+pub use table::{TableLayout, TableRecord, TableRow, TableRows, TableStream, read_table};
 
 use crate::Format;
 

@@ -101,7 +101,7 @@ fn ood_cells(report: &OodReport) -> [String; 3] {
 }
 
 /// One CSV record (quoted as needed), ending in a newline.
-fn csv_record(cells: &[String]) -> String {
+pub fn csv_record(cells: &[String]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail, and the cells are `String`s, so the bytes are UTF-8.
     let _ = writer.write_record(cells);

@@ -71,45 +71,129 @@ pub fn read_table(bytes: &[u8], table: &str, labels: &[&str], max_unpacked_bytes
     } else {
         std::borrow::Cow::Borrowed(bytes)
     };
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_ref());
-    let headers = reader.headers().map_err(|e| whole(format!("unreadable CSV header: {e}")))?.clone();
-    let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-    let (structure_column, format) = STRUCTURE_COLUMNS
-        .iter()
-        .find_map(|&(name, format)| column(name).map(|c| (c, format)))
-        .ok_or_else(|| whole("the table has no `cif`, `poscar` or `structure` column".into()))?;
-    let columns = Columns {
-        structure: structure_column,
-        format,
-        name: column("name"),
-        id: column("material_id").or_else(|| column("id")),
-        split: column("split"),
-        labels: labels.iter().map(|&name| (name.to_string(), column(name))).collect(),
-        width: headers.len(),
-    };
-    Ok(reader
-        .records()
-        .enumerate()
-        .map(|(index, record)| {
-            let fallback_line = index + 2;
-            let record = record.map_err(|e| Error::Table {
-                table: table.to_string(),
-                line: e.position().map_or(fallback_line, |p| p.line() as usize),
-                column: None,
-                message: format!("unreadable CSV row: {e}"),
-            })?;
-            let line = record.position().map_or(fallback_line, |p| p.line() as usize);
-            columns.row(&record, index, line, &headers).map_err(|(column, message)| Error::Table {
-                table: table.to_string(),
-                line,
-                column,
-                message,
-            })
+    Ok(TableStream::new(text.as_ref(), table, labels)?.map(|record| record.row).collect())
+}
+
+/// One record of a [`TableStream`]: every cell as written (for carrying the row through) and
+/// the row read from them, or the error naming its line and column.
+#[derive(Debug, Clone)]
+pub struct TableRecord {
+    /// The record's cells in header order (empty when the CSV record itself is unreadable).
+    pub cells: Vec<String>,
+    pub row: Result<TableRow, Error>,
+}
+
+/// A structure table read one record at a time from any reader (plain CSV text; unpack gzip
+/// before), so a table of millions of rows is never held whole. [`read_table`] collects one.
+pub struct TableStream<R: Read> {
+    records: csv::StringRecordsIntoIter<R>,
+    layout: TableLayout,
+    next_index: usize,
+}
+
+impl<R: Read> TableStream<R> {
+    /// Reads the header of `reader` (named `table` in messages), with the label columns `labels`.
+    pub fn new(reader: R, table: &str, labels: &[&str]) -> Result<TableStream<R>, Error> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+        let headers = reader.headers().map_err(|e| Error::Table {
+            table: table.to_string(),
+            line: 0,
+            column: None,
+            message: format!("unreadable CSV header: {e}"),
+        })?;
+        let header: Vec<String> = headers.iter().map(str::to_string).collect();
+        let layout = TableLayout::new(header, table, labels)?;
+        Ok(TableStream { records: reader.into_records(), layout, next_index: 0 })
+    }
+
+    /// The header's cells as written.
+    pub fn header(&self) -> &[String] {
+        &self.layout.header
+    }
+}
+
+impl<R: Read> Iterator for TableStream<R> {
+    type Item = TableRecord;
+
+    fn next(&mut self) -> Option<TableRecord> {
+        let record = self.records.next()?;
+        let index = self.next_index;
+        self.next_index += 1;
+        let fallback_line = index + 2;
+        Some(match record {
+            Ok(record) => {
+                let line = record.position().map_or(fallback_line, |p| p.line() as usize);
+                let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                let row = self.layout.row(&cells, index, line);
+                TableRecord { cells, row }
+            }
+            Err(e) => TableRecord {
+                cells: Vec::new(),
+                row: Err(Error::Table {
+                    table: self.layout.table.clone(),
+                    line: e.position().map_or(fallback_line, |p| p.line() as usize),
+                    column: None,
+                    message: format!("unreadable CSV row: {e}"),
+                }),
+            },
         })
-        .collect())
+    }
+}
+
+/// Where a table's fields are, found from its header: what turns one record's cells into a
+/// [`TableRow`], whatever the records come from (a CSV stream, a Parquet file's columns).
+#[derive(Debug, Clone)]
+pub struct TableLayout {
+    table: String,
+    header: Vec<String>,
+    columns: Columns,
+}
+
+impl TableLayout {
+    /// The layout of the header `header` of the table named `table`, with the label columns
+    /// `labels`; fails when no column holds structures.
+    pub fn new(header: Vec<String>, table: &str, labels: &[&str]) -> Result<TableLayout, Error> {
+        let column = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+        let (structure_column, format) = STRUCTURE_COLUMNS
+            .iter()
+            .find_map(|&(name, format)| column(name).map(|c| (c, format)))
+            .ok_or_else(|| Error::Table {
+                table: table.to_string(),
+                line: 0,
+                column: None,
+                message: "the table has no `cif`, `poscar` or `structure` column".into(),
+            })?;
+        let columns = Columns {
+            structure: structure_column,
+            format,
+            name: column("name"),
+            id: column("material_id").or_else(|| column("id")),
+            split: column("split"),
+            labels: labels.iter().map(|&name| (name.to_string(), column(name))).collect(),
+            width: header.len(),
+        };
+        Ok(TableLayout { table: table.to_string(), header, columns })
+    }
+
+    /// The header's cells as written.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The record `cells`, the table's row `index` (0-based) starting on line `line`, as a row,
+    /// or the error naming its line and column.
+    pub fn row(&self, cells: &[String], index: usize, line: usize) -> Result<TableRow, Error> {
+        self.columns.row(cells, index, line, &self.header).map_err(|(column, message)| Error::Table {
+            table: self.table.clone(),
+            line,
+            column,
+            message,
+        })
+    }
 }
 
 /// Where each of a table's fields is.
+#[derive(Debug, Clone)]
 struct Columns {
     structure: usize,
     format: Option<Format>,
@@ -126,15 +210,15 @@ impl Columns {
     /// One record as a row, or the column (if one) and the problem.
     fn row(
         &self,
-        record: &csv::StringRecord,
+        record: &[String],
         index: usize,
         line: usize,
-        headers: &csv::StringRecord,
+        headers: &[String],
     ) -> Result<TableRow, (Option<String>, String)> {
         if record.len() != self.width {
             return Err((None, format!("{} fields where the header has {}", record.len(), self.width)));
         }
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty());
         let labels = self
             .labels
             .iter()
@@ -146,7 +230,7 @@ impl Columns {
                 },
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let structure = record.get(self.structure).unwrap_or_default();
+        let structure = record.get(self.structure).map_or("", String::as_str);
         if structure.trim().is_empty() {
             return Err((headers.get(self.structure).map(|h| h.trim().to_string()), "no structure in the cell".into()));
         }
@@ -198,6 +282,20 @@ mod tests {
         assert!(message(3).starts_with("t.csv, line 5"), "{}", message(3));
         let whole = read("a,b\n1,2\n", &[]).unwrap_err().to_string();
         assert_eq!(whole, "t.csv: the table has no `cif`, `poscar` or `structure` column");
+    }
+
+    #[test]
+    fn streams_carry_every_cell_with_the_row() {
+        let text = "id,note,poscar\nx,\"a, b\",P1\ny,c\n";
+        let mut stream = TableStream::new(text.as_bytes(), "t.csv", &[]).unwrap();
+        assert_eq!(stream.header(), ["id", "note", "poscar"]);
+        let first = stream.next().unwrap();
+        assert_eq!(first.cells, ["x", "a, b", "P1"]);
+        assert_eq!(first.row.unwrap().display_name(), "x");
+        let second = stream.next().unwrap();
+        assert_eq!(second.cells, ["y", "c"]);
+        assert_eq!(second.row.unwrap_err().to_string(), "t.csv, line 3: 2 fields where the header has 3");
+        assert!(stream.next().is_none());
     }
 
     #[test]
