@@ -7,7 +7,7 @@ use crate::table::{TableRow, read_table};
 use models::batch::Modalities;
 use models::metrics::{Metrics, regression_metrics};
 use models::ood::OodStatistics;
-use models::predictor::{ModelInput, Predictor};
+use models::predictor::{Assessed, ModelInput, Predictor};
 use models::train::Prediction;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -78,6 +78,14 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Write JSON instead of the CSV: per structure its predictions, out-of-distribution report
+    /// and the training materials like it (`similar_materials`, as `POST /api/v1/predict`).
+    #[arg(long, conflicts_with = "similar")]
+    pub json: bool,
+    /// Write text instead of the CSV: per structure its predictions and the training materials
+    /// like it, with their DFT labels and Materials Project links.
+    #[arg(long)]
+    pub similar: bool,
     /// Refuse a file's defects instead of repairing them with a warning (a CIF tag given twice,
     /// an unclosed quote, nearly coincident sites); the row then holds the error.
     #[arg(long)]
@@ -280,32 +288,55 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         .collect();
     let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
     let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
-    let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
-    let mut csv = table.header();
-    for (item, row) in items.iter().zip(&rows) {
-        let line = match (row, row.is_ok().then(|| outputs.next()).flatten()) {
-            (Ok((structure, formula, space_group, warnings)), Some((prediction, embedding))) => {
-                let assessed = predictor.assess(structure, &prediction, &embedding, ood.as_ref());
-                table.row(
-                    &item.name,
+    let predicted: Vec<(&str, std::result::Result<Predicted, String>)> = items
+        .iter()
+        .zip(rows)
+        .map(|(item, row)| {
+            let outcome = row.and_then(|(structure, formula, space_group, warnings)| {
+                let (prediction, embedding) =
+                    outputs.next().ok_or_else(|| "the model returned no prediction".to_string())?;
+                let assessed = predictor.assess(&structure, &prediction, &embedding, ood.as_ref());
+                Ok(Predicted { formula, space_group, warnings, assessed })
+            });
+            (item.name.as_str(), outcome)
+        })
+        .collect();
+    let text = if args.json {
+        super::predict_output::json(&predicted)
+    } else if args.similar {
+        super::predict_output::similar_text(&predicted)
+    } else {
+        let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
+        let mut csv = table.header();
+        for (name, outcome) in &predicted {
+            csv.push_str(&match outcome {
+                Ok(p) => table.row(
+                    name,
                     Ok(RowValues {
-                        formula,
-                        space_group,
-                        predictions: &assessed.predictions,
-                        ood: &assessed.ood,
-                        warnings,
+                        formula: &p.formula,
+                        space_group: &p.space_group,
+                        predictions: &p.assessed.predictions,
+                        ood: &p.assessed.ood,
+                        warnings: &p.warnings,
                     }),
-                )
-            }
-            (Ok(_), None) => table.row(&item.name, Err("the model returned no prediction")),
-            (Err(e), _) => table.row(&item.name, Err(e)),
-        };
-        csv.push_str(&line);
-    }
+                ),
+                Err(e) => table.row(name, Err(e)),
+            });
+        }
+        csv
+    };
     match &args.out {
-        Some(path) => std::fs::write(path, csv).map_err(|source| Error::Write { path: path.clone(), source }),
-        None => print_stdout(&csv),
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write { path: path.clone(), source }),
+        None => print_stdout(&text),
     }
+}
+
+/// One structure's prediction as `matfuse predict` writes it.
+pub(super) struct Predicted {
+    pub formula: String,
+    pub space_group: String,
+    pub warnings: Vec<ParseWarning>,
+    pub assessed: Assessed,
 }
 
 /// The structures `matfuse predict` was given, as the API's batch reads them: each file one
