@@ -11,6 +11,7 @@ pub mod device;
 pub mod encoder;
 pub mod error;
 pub mod metrics;
+pub mod neighbours;
 pub mod nn;
 pub mod ood;
 pub mod predictor;

@@ -65,6 +65,19 @@ pub fn ranks(x: &[f64]) -> Vec<f64> {
     out
 }
 
+/// Area under the ROC curve of a score that should be higher for `positives` than for
+/// `negatives`: the probability that a random positive outscores a random negative (ties count
+/// half; Mann–Whitney U over average ranks). NaN when either side is empty.
+pub fn roc_auc(negatives: &[f64], positives: &[f64]) -> f64 {
+    let (n_neg, n_pos) = (negatives.len() as f64, positives.len() as f64);
+    if negatives.is_empty() || positives.is_empty() {
+        return f64::NAN;
+    }
+    let all: Vec<f64> = negatives.iter().chain(positives).copied().collect();
+    let rank_sum: f64 = ranks(&all)[negatives.len()..].iter().sum();
+    (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+}
+
 /// Median (average of the middle two for even lengths).
 pub fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
@@ -89,6 +102,15 @@ pub fn coverage(actual: &[f64], predicted: &[f64], sigma: &[f64], z: f64) -> f64
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roc_auc_counts_ordered_pairs() {
+        assert_eq!(roc_auc(&[0.0, 1.0], &[2.0, 3.0]), 1.0);
+        assert_eq!(roc_auc(&[2.0, 3.0], &[0.0, 1.0]), 0.0);
+        // Of six pairs, 1.5 > 1, 2 > 1, 3 > 1 and 3 > 2 are ordered; the tie 2 = 2 counts half.
+        assert_eq!(roc_auc(&[1.0, 2.0], &[1.5, 2.0, 3.0]), 4.5 / 6.0);
+        assert!(roc_auc(&[], &[1.0]).is_nan());
+    }
 
     #[test]
     fn metrics_on_a_hand_computed_case() {

@@ -9,13 +9,21 @@
 //!
 //! The file names the weights (sha256) it was computed for; statistics of other weights are
 //! ignored rather than misapplied.
+//!
+//! When the bundle also holds a nearest-neighbour index of the training embeddings
+//! ([`crate::neighbours`], `neighbours.bin`), the score is the mean distance to the nearest
+//! training structures instead, read as a percentile of the validation split's scores: a
+//! crystal in a well-represented family far from the centre is no longer flagged. A bundle
+//! without the index keeps the centre distance.
 
 use crate::error::{Error, Result};
+use crate::neighbours::{NeighbourIndex, OUTSIDE_PERCENTILE, UNUSUAL_PERCENTILE};
 use serde::{Deserialize, Serialize};
 use shared::Structure;
 use shared::api::{OodLevel, OodReport};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 pub const OOD_FILE: &str = "ood.json";
 /// Smallest per-dimension σ used (embedding dimensions that barely vary would otherwise turn
@@ -39,6 +47,10 @@ pub struct OodStatistics {
     pub elements: Vec<String>,
     /// The command that computed the file.
     pub command: String,
+    /// The training embeddings' nearest-neighbour index (`neighbours.bin`, for the same
+    /// weights), when installed: it gives the score and the materials like a query.
+    #[serde(skip)]
+    pub neighbours: Option<Arc<NeighbourIndex>>,
 }
 
 impl OodStatistics {
@@ -67,6 +79,7 @@ impl OodStatistics {
             score_quantiles: vec![],
             elements,
             command: String::new(),
+            neighbours: None,
         };
         let mut scores: Vec<f64> = embeddings.iter().map(|e| stats.score(e)).collect();
         scores.sort_by(f64::total_cmp);
@@ -111,32 +124,42 @@ impl OodStatistics {
         ((i - 1) as f64 + within) * step
     }
 
+    /// With the neighbour index `neighbours` (e.g. one the page fetched later) instead.
+    pub fn with_neighbours(self, neighbours: Option<Arc<NeighbourIndex>>) -> OodStatistics {
+        OodStatistics { neighbours, ..self }
+    }
+
     /// The report for `structure` with fused embedding `embedding`: out of distribution when it
-    /// has an element no training structure has or scores beyond 99 % of them, unusual beyond
-    /// 95 %. The backend and the page both answer with this.
+    /// has an element no training structure has or scores beyond 99 % of the reference scores,
+    /// unusual beyond 95 %. The reference: the validation split's distances to their nearest
+    /// training structures when the neighbour index is installed, else the training
+    /// structures' distances from the centre. The backend and the page both answer with this.
     pub fn report(&self, structure: &Structure, embedding: &[f32]) -> OodReport {
         let seen: BTreeSet<&str> = self.elements.iter().map(String::as_str).collect();
         let present: BTreeSet<&str> = structure.sites().iter().map(|s| s.element.symbol()).collect();
         let unseen_elements: Vec<String> = present.difference(&seen).map(|s| s.to_string()).collect();
-        let score = self.score(embedding);
-        let quantile = self.quantile(score);
-        let level = if !unseen_elements.is_empty() || quantile > 0.99 {
+        let (score, quantile, method) = match &self.neighbours {
+            Some(index) => {
+                let score = index.score(embedding);
+                (score, index.percentile(score), index.method())
+            }
+            None => {
+                let score = self.score(embedding);
+                let method = format!(
+                    "RMS per-dimension z-score of the fused embedding against the {} training structures; quantile among their scores",
+                    self.n
+                );
+                (score, self.quantile(score), method)
+            }
+        };
+        let level = if !unseen_elements.is_empty() || quantile > OUTSIDE_PERCENTILE {
             OodLevel::OutOfDistribution
-        } else if quantile > 0.95 {
+        } else if quantile > UNUSUAL_PERCENTILE {
             OodLevel::Unusual
         } else {
             OodLevel::Typical
         };
-        OodReport {
-            score: Some(score),
-            training_quantile: Some(quantile),
-            level,
-            unseen_elements,
-            method: format!(
-                "RMS per-dimension z-score of the fused embedding against the {} training structures; quantile among their scores",
-                self.n
-            ),
-        }
+        OodReport { score: Some(score), training_quantile: Some(quantile), level, unseen_elements, method }
     }
 
     /// The statistics in `json` when computed for `weights_sha256` (`Ok(None)` when stale).
@@ -145,8 +168,16 @@ impl OodStatistics {
         Ok(stats.weights_sha256.eq_ignore_ascii_case(weights_sha256).then_some(stats))
     }
 
-    /// `dir/ood.json` if present and computed for these weights; `Ok(None)` when absent or stale.
+    /// `dir/ood.json` if present and computed for these weights, with `dir/neighbours.bin` when
+    /// that is too; `Ok(None)` when absent or stale.
     pub fn load(dir: &Path, weights_sha256: &str) -> Result<Option<OodStatistics>> {
+        let Some(stats) = OodStatistics::load_centre(dir, weights_sha256)? else { return Ok(None) };
+        let neighbours = NeighbourIndex::load(dir, weights_sha256)?.map(Arc::new);
+        Ok(Some(stats.with_neighbours(neighbours)))
+    }
+
+    /// `dir/ood.json` alone (the centre distance).
+    fn load_centre(dir: &Path, weights_sha256: &str) -> Result<Option<OodStatistics>> {
         let path = dir.join(OOD_FILE);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
@@ -200,6 +231,40 @@ mod tests {
         assert!(far > 10.0 && s.quantile(far) == 1.0);
         let q = s.quantile(s.score_quantiles[50]);
         assert!((q - 0.5).abs() <= 0.02, "{q}");
+    }
+
+    /// With a neighbour index the score is the distance to the nearest training embeddings: a
+    /// point far from the centre but on the training data is typical; an unseen element still
+    /// makes it out of distribution.
+    #[test]
+    fn the_neighbour_index_replaces_the_centre_distance() {
+        use crate::neighbours::{IndexOptions, IndexedMaterial, NeighbourIndex};
+        // A large cluster on y = 0 and a small one (3 %) on y = 1; validation beside the large.
+        let training: Vec<Vec<f32>> = (0..400)
+            .map(|i| if i < 388 { vec![i as f32 * 0.01, 0.0] } else { vec![(i - 388) as f32 * 0.01, 1.0] })
+            .collect();
+        let validation: Vec<Vec<f32>> = (0..100).map(|i| vec![i as f32 * 0.01 + 0.005, 0.02]).collect();
+        let material = |i: usize| IndexedMaterial {
+            id: format!("mp-{i}"),
+            formula: "Na".into(),
+            space_group: 229,
+            symbol: "Im-3m".into(),
+            labels: vec![],
+        };
+        let options = IndexOptions { k: 5, weights_sha256: "ab".into(), ..Default::default() };
+        let index = NeighbourIndex::build(&training, (0..400).map(material).collect(), &validation, options).unwrap();
+        let stats = OodStatistics::fit(&training, vec!["Na".into()], "m", "ab").with_neighbours(Some(Arc::new(index)));
+        let sodium =
+            shared::parse(shared::gallery::example("bcc-iron").unwrap().cif.replace("Fe", "Na").as_str()).unwrap();
+        let edge = [0.05, 1.0];
+        assert!(stats.quantile(stats.score(&edge)) > 0.95, "the centre distance flags the small cluster");
+        let report = stats.report(&sodium, &edge);
+        assert_eq!(report.level, OodLevel::Typical, "{report:?}");
+        assert!(report.method.contains("nearest"));
+        assert_eq!(stats.report(&sodium, &[0.05, 0.5]).level, OodLevel::OutOfDistribution);
+        let iron = shared::parse(shared::gallery::example("bcc-iron").unwrap().cif).unwrap();
+        let unseen = stats.report(&iron, &edge);
+        assert_eq!((unseen.level, unseen.unseen_elements), (OodLevel::OutOfDistribution, vec!["Fe".to_string()]));
     }
 
     #[test]

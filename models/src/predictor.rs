@@ -20,7 +20,7 @@ use std::sync::Arc;
 mod interpret;
 mod readback;
 
-pub use interpret::{Assessed, AttendedSpan, Interpreted, Readout};
+pub use interpret::{Assessed, AttendedSpan, Interpreted, Readout, SIMILAR_MATERIALS};
 
 /// What the network reads for one structure.
 #[derive(Clone, Debug)]

@@ -206,7 +206,7 @@ pub struct Interpretation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OodLevel {
-    /// Closer to the training data's centre than 95 % of training structures.
+    /// At most the 95th percentile of the reference scores (`OodReport::training_quantile`).
     Typical,
     /// Between the 95th and 99th percentile.
     Unusual,
@@ -231,10 +231,13 @@ impl OodLevel {
 /// Out-of-distribution assessment (see ARCHITECTURE.md, "Out-of-distribution score").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OodReport {
-    /// Standardised distance of the fused embedding from the training data (RMS z-score over
-    /// dimensions); `None` when the model has no training statistics.
+    /// Standardised distance of the fused embedding from the training data (σ units): the mean
+    /// distance to the nearest training structures when the model has their index, else the
+    /// RMS z-score from their centre; `None` when the model has no training statistics.
     pub score: Option<f64>,
-    /// Fraction of training structures whose score is at most this one's.
+    /// Fraction of the reference structures whose score is at most this one's: the
+    /// validation split's with the nearest-neighbour score (see `method`), the training
+    /// split's with the older distance from the centre.
     pub training_quantile: Option<f64>,
     pub level: OodLevel,
     /// Elements of the structure that no training structure contains.
@@ -283,6 +286,35 @@ pub struct PredictResponse {
     /// What the reader repaired or assumed in the structure file (absent when nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<crate::io::ParseWarning>,
+    /// The training materials closest to this one in the fused embedding, closest first
+    /// (absent when the model has no neighbour index).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub similar_materials: Vec<SimilarMaterial>,
+}
+
+/// A training material close to a query in the fused embedding the heads read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarMaterial {
+    /// Materials Project id, e.g. `mp-2741`.
+    pub material_id: String,
+    /// Reduced formula.
+    pub formula: String,
+    pub space_group: SpaceGroupRef,
+    /// Its DFT labels by task name, each in its task's unit (`shared::task`); a task the
+    /// material has no label for is absent.
+    pub labels: BTreeMap<String, f64>,
+    /// Distance from the query: RMS difference per dimension of the standardised fused
+    /// embeddings (σ units).
+    pub distance: f64,
+    /// Its Materials Project page.
+    pub url: String,
+}
+
+impl SimilarMaterial {
+    /// The Materials Project page of `material_id`.
+    pub fn materials_project_url(material_id: &str) -> String {
+        format!("https://next-gen.materialsproject.org/materials/{material_id}")
+    }
 }
 
 /// One NDJSON line of `POST /api/v1/predict/batch`: `{"index","name","result"}` or

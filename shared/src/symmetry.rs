@@ -98,6 +98,16 @@ impl Symmetry {
     }
 }
 
+/// The short Hermann–Mauguin symbol of space-group type `number` in its standard setting,
+/// without spaces, as [`analyze`] writes it (225 → "Fm-3m", 14 → "P2_1/c"); `None` outside
+/// 1–230.
+pub fn space_group_symbol(number: u16) -> Option<String> {
+    (1..=530)
+        .filter_map(moyo::data::hall_symbol_entry)
+        .find(|entry| entry.number == i32::from(number))
+        .map(|entry| entry.hm_short.split_whitespace().collect())
+}
+
 /// Finds the space group of `structure` with tolerance `symprec` (Å).
 pub fn analyze(structure: &Structure, symprec: f64) -> Result<Symmetry> {
     if !(symprec > 0.0 && symprec.is_finite()) {
@@ -127,4 +137,21 @@ pub fn analyze(structure: &Structure, symprec: f64) -> Result<Symmetry> {
         symprec,
         conventional_lattice: dataset.std_cell.lattice.basis_as_array(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_symbols_are_those_the_analysis_writes() {
+        for name in ["rock-salt", "fluorite", "corundum", "wurtzite"] {
+            let structure = crate::parse(crate::gallery::example(name).unwrap().cif).unwrap();
+            let symmetry = analyze(&structure, DEFAULT_SYMPREC).unwrap();
+            assert_eq!(space_group_symbol(symmetry.number), Some(symmetry.symbol), "{name}");
+        }
+        assert_eq!(space_group_symbol(14).as_deref(), Some("P2_1/c"));
+        assert_eq!(space_group_symbol(0), None);
+        assert_eq!(space_group_symbol(231), None);
+    }
 }

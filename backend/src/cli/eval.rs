@@ -7,7 +7,7 @@ use crate::table::{TableRow, read_table};
 use models::batch::Modalities;
 use models::metrics::{Metrics, regression_metrics};
 use models::ood::OodStatistics;
-use models::predictor::{ModelInput, Predictor};
+use models::predictor::{Assessed, ModelInput, Predictor};
 use models::train::Prediction;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -78,6 +78,14 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Write JSON instead of the CSV: per structure its predictions, out-of-distribution report
+    /// and the training materials like it (`similar_materials`, as `POST /api/v1/predict`).
+    #[arg(long, conflicts_with = "similar")]
+    pub json: bool,
+    /// Write text instead of the CSV: per structure its predictions and the training materials
+    /// like it, with their DFT labels and Materials Project links.
+    #[arg(long)]
+    pub similar: bool,
     /// Refuse a file's defects instead of repairing them with a warning (a CIF tag given twice,
     /// an unclosed quote, nearly coincident sites); the row then holds the error.
     #[arg(long)]
@@ -260,22 +268,36 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         return Err(Error::CommandLine("nothing to predict: give structure files or --csv".into()));
     }
     let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
-    let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
-    let mut csv = table.header();
     let on_warning = |item: &TableItem, warning: &ParseWarning| eprintln!("warning: {}: {warning}", item.name);
-    for cells in result_rows(&predictor, ood.as_ref(), &table, &items, args.strict, on_warning) {
-        csv.push_str(&shared::batch::csv_record(&cells));
-    }
+    let predicted = predicted_items(&predictor, ood.as_ref(), &items, args.strict, on_warning);
+    let text = if args.json {
+        super::predict_output::json(&predicted)
+    } else if args.similar {
+        super::predict_output::similar_text(&predicted)
+    } else {
+        let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
+        let mut csv = table.header();
+        for cells in result_cells(&table, &predicted) {
+            csv.push_str(&shared::batch::csv_record(&cells));
+        }
+        csv
+    };
     match &args.out {
-        Some(path) => std::fs::write(path, csv).map_err(|source| Error::Write { path: path.clone(), source }),
-        None => print_stdout(&csv),
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write { path: path.clone(), source }),
+        None => print_stdout(&text),
     }
 }
 
+/// One structure's prediction as `matfuse predict` writes it.
+pub(super) struct Predicted {
+    pub formula: String,
+    pub space_group: String,
+    pub warnings: Vec<ParseWarning>,
+    pub assessed: Assessed,
+}
+
 /// The rows of the result table `table` for `items`, as `matfuse predict` and `matfuse screen`
-/// write them: each item parsed, described and predicted as `/api/v1/predict` does (one batched
-/// model run), then assessed against the training data `ood`; an item that fails is a row with
-/// its error. `on_warning` hears what the reader repaired in each item.
+/// write them (see [`predicted_items`]); an item that fails is a row with its error.
 pub(super) fn result_rows(
     predictor: &Predictor,
     ood: Option<&OodStatistics>,
@@ -284,6 +306,38 @@ pub(super) fn result_rows(
     strict: bool,
     on_warning: impl Fn(&TableItem, &ParseWarning),
 ) -> Vec<Vec<String>> {
+    result_cells(table, &predicted_items(predictor, ood, items, strict, on_warning))
+}
+
+fn result_cells(table: &ResultCsv, predicted: &[(&str, std::result::Result<Predicted, String>)]) -> Vec<Vec<String>> {
+    predicted
+        .iter()
+        .map(|(name, outcome)| match outcome {
+            Ok(p) => table.row_cells(
+                name,
+                Ok(RowValues {
+                    formula: &p.formula,
+                    space_group: &p.space_group,
+                    predictions: &p.assessed.predictions,
+                    ood: &p.assessed.ood,
+                    warnings: &p.warnings,
+                }),
+            ),
+            Err(e) => table.row_cells(name, Err(e)),
+        })
+        .collect()
+}
+
+/// Each item parsed, described and predicted as `/api/v1/predict` does (one batched model run),
+/// then assessed against the training data `ood`, named by the item; an item that fails carries
+/// its error. `on_warning` hears what the reader repaired in each item.
+pub(super) fn predicted_items<'a>(
+    predictor: &Predictor,
+    ood: Option<&OodStatistics>,
+    items: &'a [TableItem],
+    strict: bool,
+    on_warning: impl Fn(&TableItem, &ParseWarning),
+) -> Vec<(&'a str, std::result::Result<Predicted, String>)> {
     let featurised: Vec<std::result::Result<Featurised, String>> =
         items.par_iter().map(|item| featurise(predictor, item, strict)).collect();
     for (item, outcome) in items.iter().zip(&featurised) {
@@ -306,23 +360,15 @@ pub(super) fn result_rows(
     let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
     items
         .iter()
-        .zip(&rows)
-        .map(|(item, row)| match (row, row.is_ok().then(|| outputs.next()).flatten()) {
-            (Ok((structure, formula, space_group, warnings)), Some((prediction, embedding))) => {
-                let assessed = predictor.assess(structure, &prediction, &embedding, ood);
-                table.row_cells(
-                    &item.name,
-                    Ok(RowValues {
-                        formula,
-                        space_group,
-                        predictions: &assessed.predictions,
-                        ood: &assessed.ood,
-                        warnings,
-                    }),
-                )
-            }
-            (Ok(_), None) => table.row_cells(&item.name, Err("the model returned no prediction")),
-            (Err(e), _) => table.row_cells(&item.name, Err(e)),
+        .zip(rows)
+        .map(|(item, row)| {
+            let outcome = row.and_then(|(structure, formula, space_group, warnings)| {
+                let (prediction, embedding) =
+                    outputs.next().ok_or_else(|| "the model returned no prediction".to_string())?;
+                let assessed = predictor.assess(&structure, &prediction, &embedding, ood);
+                Ok(Predicted { formula, space_group, warnings, assessed })
+            });
+            (item.name.as_str(), outcome)
         })
         .collect()
 }

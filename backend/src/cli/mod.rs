@@ -10,7 +10,9 @@ mod eval;
 pub mod featurize;
 mod inspect;
 mod ood;
+mod ood_check;
 mod overrides;
+mod predict_output;
 mod progress;
 mod screen;
 mod serve;
@@ -102,7 +104,7 @@ enum Command {
     Screen(screen::ScreenArgs),
     /// Serve the web app and the prediction API (README: API).
     Serve(ServeArgs),
-    /// Out-of-distribution statistics of a model's training data (writes ood.json into the bundle).
+    /// Out-of-distribution statistics and the nearest-neighbour index of a model's training data (writes ood.json and neighbours.bin into the bundle).
     Ood(ood::OodArgs),
     /// Draw learning curves (validation MAE per property against epoch and training time) of
     /// training runs as one SVG.

@@ -58,6 +58,7 @@ pub fn predict(
         timings: Timings { featurize_ms, model_ms, total_ms: ms(started) },
         model,
         warnings,
+        similar_materials: interpreted.similar_materials,
     })
 }
 

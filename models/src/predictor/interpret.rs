@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 use crate::ood::OodStatistics;
 use crate::train::Prediction;
 use shared::Structure;
-use shared::api::{AttendedAtom, AttendedToken, Interpretation, ModalityWeights, OodReport, Predictions};
+use shared::api::{
+    AttendedAtom, AttendedToken, Interpretation, ModalityWeights, OodReport, Predictions, SimilarMaterial,
+};
 
 /// The numbers one structure's interpretation is made of, read back from the device.
 #[derive(Clone, Debug)]
@@ -24,11 +26,17 @@ pub struct Readout {
     pub without_graph: Prediction,
 }
 
+/// Training materials listed as like a query (`similar_materials`).
+pub const SIMILAR_MATERIALS: usize = 5;
+
 /// A prediction in property units with how far its structure lies from the training data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Assessed {
     pub predictions: Predictions,
     pub ood: OodReport,
+    /// The training materials closest in the fused embedding, closest first (empty without a
+    /// neighbour index).
+    pub similar_materials: Vec<SimilarMaterial>,
 }
 
 /// One token the network read: its vocabulary entry, its byte span in the description and the
@@ -60,6 +68,9 @@ pub struct Interpreted {
     /// attention).
     pub atoms: Vec<f64>,
     pub ood: OodReport,
+    /// The training materials closest in the fused embedding, closest first (empty without a
+    /// neighbour index).
+    pub similar_materials: Vec<SimilarMaterial>,
 }
 
 impl Predictor {
@@ -79,8 +90,9 @@ impl Predictor {
         })
     }
 
-    /// `prediction` in this model's units, and the out-of-distribution report of `structure`
-    /// from the fused `embedding` (level `unknown` without training statistics).
+    /// `prediction` in this model's units, the out-of-distribution report of `structure` from
+    /// the fused `embedding` (level `unknown` without training statistics) and the training
+    /// materials closest to it (when the statistics have a neighbour index).
     pub fn assess(
         &self,
         structure: &Structure,
@@ -92,6 +104,10 @@ impl Predictor {
         Assessed {
             predictions: self.manifest.in_units(prediction, elements),
             ood: crate::ood::assess(ood, structure, embedding),
+            similar_materials: ood
+                .and_then(|o| o.neighbours.as_deref())
+                .map(|index| index.similar(embedding, SIMILAR_MATERIALS))
+                .unwrap_or_default(),
         }
     }
 
@@ -105,7 +121,7 @@ impl Predictor {
         ood: Option<&OodStatistics>,
     ) -> Interpreted {
         let explanation = &readout.explanation;
-        let Assessed { predictions, ood } =
+        let Assessed { predictions, ood, similar_materials } =
             self.assess(structure, &explanation.prediction, &explanation.embedding, ood);
         Interpreted {
             predictions,
@@ -116,6 +132,7 @@ impl Predictor {
             tokens: self.attended_spans(input, explanation),
             atoms: explanation.atom_attention.iter().flatten().map(|&w| f64::from(w)).collect(),
             ood,
+            similar_materials,
         }
     }
 

@@ -39,6 +39,7 @@ pub async fn file(
     }
     let listed = file == models::bundle::MANIFEST_FILE
         || file == models::ood::OOD_FILE
+        || file == models::neighbours::NEIGHBOURS_FILE
         || m.vocabulary.iter().any(|v| v.file == file);
     let not_found = || ApiError::not_found(format!("model '{id}' has no file '{file}'"));
     if !listed {
@@ -49,7 +50,13 @@ pub async fn file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
         Err(e) => return Err(ApiError::internal(format!("reading {file} of model '{id}': {e}"))),
     };
-    let content_type = if file.ends_with(".json") { "application/json" } else { "text/plain; charset=utf-8" };
+    let content_type = if file.ends_with(".json") {
+        "application/json"
+    } else if file.ends_with(".bin") {
+        "application/octet-stream"
+    } else {
+        "text/plain; charset=utf-8"
+    };
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
