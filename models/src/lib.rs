@@ -11,6 +11,8 @@ pub mod device;
 pub mod encoder;
 pub mod error;
 pub mod metrics;
+pub mod molecule_batch;
+pub mod molecule_split;
 pub mod neighbours;
 pub mod nn;
 pub mod ood;

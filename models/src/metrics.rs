@@ -1,5 +1,6 @@
 //! Regression metrics computed the standard way: MAE, RMSE, R² (1 − SS_res/SS_tot) and
-//! Spearman's ρ (Pearson correlation of average ranks, ties averaged).
+//! Spearman's ρ (Pearson correlation of average ranks, ties averaged); for binary
+//! classification ROC-AUC and PR-AUC (average precision), as scikit-learn computes them.
 
 use serde::{Deserialize, Serialize};
 
@@ -99,6 +100,47 @@ pub fn coverage(actual: &[f64], predicted: &[f64], sigma: &[f64], z: f64) -> f64
     inside as f64 / actual.len().max(1) as f64
 }
 
+/// Area under the ROC curve of `scores` for 0/1 `labels` (the Mann–Whitney statistic, ties
+/// counted half); NaN when one class is absent.
+pub fn roc_auc(labels: &[bool], scores: &[f64]) -> f64 {
+    assert_eq!(labels.len(), scores.len());
+    let positives = labels.iter().filter(|&&l| l).count() as f64;
+    let negatives = labels.len() as f64 - positives;
+    if positives == 0.0 || negatives == 0.0 {
+        return f64::NAN;
+    }
+    let rank_sum: f64 = ranks(scores).iter().zip(labels).filter(|(_, l)| **l).map(|(r, _)| r).sum();
+    (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives)
+}
+
+/// Area under the precision–recall curve as average precision, `Σ (Rₙ − Rₙ₋₁) Pₙ` over the
+/// distinct score thresholds from the highest (scikit-learn's `average_precision_score`); NaN
+/// without positives.
+pub fn pr_auc(labels: &[bool], scores: &[f64]) -> f64 {
+    assert_eq!(labels.len(), scores.len());
+    let positives = labels.iter().filter(|&&l| l).count();
+    if positives == 0 {
+        return f64::NAN;
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let (mut true_positives, mut seen, mut recall, mut area) = (0usize, 0usize, 0.0, 0.0);
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j < order.len() && scores[order[j]] == scores[order[i]] {
+            true_positives += usize::from(labels[order[j]]);
+            seen += 1;
+            j += 1;
+        }
+        let new_recall = true_positives as f64 / positives as f64;
+        area += (new_recall - recall) * true_positives as f64 / seen as f64;
+        recall = new_recall;
+        i = j;
+    }
+    area
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +177,21 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(coverage(&[0.0, 0.0, 0.0, 0.0], &[0.5, 1.5, -0.9, 3.0], &[1.0; 4], 1.0), 0.5);
+    }
+
+    #[test]
+    fn classification_metrics_match_scikit_learn() {
+        let labels = [false, false, true, true];
+        let scores = [0.1, 0.4, 0.35, 0.8];
+        // sklearn: roc_auc_score = 0.75, average_precision_score = 0.8333…
+        assert!((roc_auc(&labels, &scores) - 0.75).abs() < 1e-12);
+        assert!((pr_auc(&labels, &scores) - 5.0 / 6.0).abs() < 1e-12);
+        // Tied scores, by hand: 3.5 of 6 positive–negative pairs ordered (the tie counts half),
+        // and AP = 1/3·1 + 1/3·2/3 + 1/3·3/5 = 34/45 (thresholds 0.9, 0.5, 0.2, 0.1)
+        let labels = [false, true, true, false, true];
+        let scores = [0.5, 0.5, 0.9, 0.2, 0.1];
+        assert!((roc_auc(&labels, &scores) - 7.0 / 12.0).abs() < 1e-12);
+        assert!((pr_auc(&labels, &scores) - 34.0 / 45.0).abs() < 1e-12);
+        assert!(roc_auc(&[true, true], &[0.1, 0.2]).is_nan());
     }
 }

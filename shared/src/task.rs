@@ -135,16 +135,90 @@ const REGISTRY: &[Task] = &[
     },
 ];
 
-/// Every known task, in registry order (the order of the featurise cache's labels).
+/// Every crystal task, in registry order (the order of the featurise cache's labels).
 pub static TASKS: &[Task] = REGISTRY;
+
+/// The molecule tasks (MoleculeNet, SCIENCE.md §7), read from a molecule table's label column.
+/// Apart from [`TASKS`], so the crystal featurise cache and its [`FINGERPRINT`] stay as they are;
+/// [`by_name`] finds both.
+pub static MOLECULE_TASKS: &[Task] = &[
+    Task {
+        name: "log_solubility",
+        unit: "log(mol/L)",
+        kind: TaskKind::Regression,
+        min: None,
+        max: None,
+        elemental_min: None,
+        title: "Aqueous solubility",
+        meaning: "The base-10 logarithm of how many moles dissolve in a litre of water at room temperature: −2 is 10 mmol/L; lower is less soluble.",
+        caveat: "Learned from the 1,128 measured molecules of ESOL (Delaney 2004), mostly small drug-like and agrochemical compounds.",
+        decimals: 2,
+        column: "logSolubility",
+    },
+    Task {
+        name: "hydration_free_energy",
+        unit: "kcal/mol",
+        kind: TaskKind::Regression,
+        min: None,
+        max: None,
+        elemental_min: None,
+        title: "Hydration free energy",
+        meaning: "Free energy of moving the molecule from the gas phase into water: more negative means it is held more strongly by water.",
+        caveat: "Learned from the 642 small neutral molecules of FreeSolv (Mobley & Guthrie 2014); ions and large molecules lie outside it.",
+        decimals: 2,
+        column: "expt",
+    },
+    Task {
+        name: "lipophilicity",
+        unit: "logD",
+        kind: TaskKind::Regression,
+        min: None,
+        max: None,
+        elemental_min: None,
+        title: "Lipophilicity",
+        meaning: "The base-10 logarithm of the octanol/water distribution coefficient at pH 7.4: higher means the molecule prefers fat to water.",
+        caveat: "Learned from 4,200 ChEMBL (AstraZeneca) measurements of drug-like molecules, within about −1.5 to 4.5.",
+        decimals: 2,
+        column: "exp",
+    },
+    Task {
+        name: "bace_inhibitor",
+        unit: "probability",
+        kind: TaskKind::BinaryClassification,
+        min: Some(0.0),
+        max: Some(1.0),
+        elemental_min: None,
+        title: "BACE-1 inhibitor",
+        meaning: "The probability that the molecule inhibits human β-secretase 1 (an Alzheimer's target) with IC50 ≤ 100 nM.",
+        caveat: "Learned from the 1,513 BACE molecules of MoleculeNet (Subramanian 2016), a single chemical series; far from it the probability means little.",
+        decimals: 2,
+        column: "Class",
+    },
+];
+
+/// The MoleculeNet data set of each molecule task, in [`MOLECULE_TASKS`] order (its file under
+/// `data/moleculenet/`).
+pub const MOLECULE_DATASETS: [(&str, &str); 4] = [
+    ("log_solubility", "esol"),
+    ("hydration_free_energy", "freesolv"),
+    ("lipophilicity", "lipophilicity"),
+    ("bace_inhibitor", "bace"),
+];
 
 /// The tasks of the crystal models (`browser`, `server`) and of a training configuration that
 /// names none, in their output order.
 pub const CRYSTAL_TASKS: [&str; 4] = ["formation_energy_per_atom", "band_gap", "energy_above_hull", "efermi"];
 
-/// The task called `name`.
+/// The task called `name` (crystal or molecule).
 pub fn by_name(name: &str) -> Option<&'static Task> {
-    TASKS.iter().find(|t| t.name == name)
+    TASKS.iter().chain(MOLECULE_TASKS).find(|t| t.name == name)
+}
+
+impl Task {
+    /// Whether the task is a molecule's ([`MOLECULE_TASKS`]) rather than a crystal's.
+    pub fn is_molecular(&self) -> bool {
+        MOLECULE_TASKS.iter().any(|t| t.name == self.name)
+    }
 }
 
 /// The position of task `name` in [`TASKS`].
@@ -208,6 +282,23 @@ mod tests {
         let chosen = [by_name("volume_per_atom").unwrap(), by_name("band_gap").unwrap()];
         assert_eq!(select(&labels, &chosen), [Some(11.5), Some(2.0)]);
         assert_eq!(select(&labels[..2], &chosen), [None, Some(2.0)]);
+    }
+
+    #[test]
+    fn molecule_tasks_are_found_by_name_but_stay_out_of_the_crystal_registry() {
+        let names: Vec<&str> = TASKS.iter().chain(MOLECULE_TASKS).map(|t| t.name).collect();
+        let unique: std::collections::BTreeSet<&&str> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "a name is registered twice");
+        for task in MOLECULE_TASKS {
+            assert_eq!(by_name(task.name), Some(task));
+            assert!(task.is_molecular() && index(task.name).is_none());
+            assert!(!task.unit.is_empty() && !task.meaning.is_empty() && !task.caveat.is_empty());
+        }
+        let datasets: Vec<&str> = MOLECULE_DATASETS.iter().map(|(task, _)| *task).collect();
+        assert_eq!(datasets, MOLECULE_TASKS.iter().map(|t| t.name).collect::<Vec<_>>());
+        assert!(!by_name("band_gap").unwrap().is_molecular());
+        assert_eq!(by_name("bace_inhibitor").unwrap().kind, TaskKind::BinaryClassification);
+        assert_eq!(FINGERPRINT, fingerprint(REGISTRY), "molecule tasks leave the crystal cache alone");
     }
 
     #[test]

@@ -60,13 +60,19 @@ impl LightTextEncoder {
     }
 
     pub fn forward(&self, batch: &Batch) -> TextEncoding {
-        let device = batch.tokens.device();
-        let [b, t] = batch.tokens.dims();
+        self.encode(batch.tokens.clone(), batch.token_pad.clone(), batch.inv_token_counts.clone())
+    }
+
+    /// Token ids `[batch, tokens]` with their padding mask and `1 / tokens` per row `[batch, 1]`
+    /// (what a molecule batch's SMILES tokens give as well as a structure batch's).
+    pub fn encode(&self, tokens: Tensor<2, Int>, pad: Tensor<2, Bool>, inv_counts: Tensor<2>) -> TextEncoding {
+        let device = tokens.device();
+        let [b, t] = tokens.dims();
         let positions = Tensor::<1, Int>::arange(0..t as i64, &device).unsqueeze_dim::<2>(0).repeat_dim(0, b);
-        let x = self.tokens.forward(batch.tokens.clone()) + self.positions.forward(positions);
-        let x = self.encoder.forward(TransformerEncoderInput::new(x).mask_pad(batch.token_pad.clone()));
+        let x = self.tokens.forward(tokens) + self.positions.forward(positions);
+        let x = self.encoder.forward(TransformerEncoderInput::new(x).mask_pad(pad.clone()));
         let x = self.norm.forward(x);
-        let pooled = masked_mean(x.clone(), batch.token_pad.clone(), batch.inv_token_counts.clone());
+        let pooled = masked_mean(x.clone(), pad, inv_counts);
         TextEncoding { tokens: x, pooled }
     }
 }

@@ -7,5 +7,6 @@ pub mod evidential;
 pub mod frozen_text;
 pub mod fusion;
 pub mod light_text;
+pub mod molecule;
 
 pub use fusion::{CrossReadout, FusionKind, FusionNet, FusionOutput, NetConfig};

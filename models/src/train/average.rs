@@ -1,8 +1,7 @@
 //! Weight averaging: an exponential moving average of a network's float parameters (Polyak
 //! averaging, as the `timm`/ALIGNN recipes keep it), evaluated and shipped in place of the last
-//! step's weights when `train.ema_decay` > 0.
+//! step's weights when `train.ema_decay` > 0. Any network (crystal or molecule) can be averaged.
 
-use crate::nn::FusionNet;
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::prelude::*;
 use std::collections::HashMap;
@@ -18,13 +17,13 @@ pub struct WeightAverage {
 
 impl WeightAverage {
     /// Starts the average at `model`'s parameters.
-    pub fn new(model: &FusionNet, decay: f64) -> Self {
+    pub fn new<M: Module>(model: &M, decay: f64) -> Self {
         WeightAverage { decay, updates: 0, values: parameters(model) }
     }
 
     /// Starts the average at `averaged`'s parameters (a checkpoint of the average) after
     /// `updates` steps.
-    pub fn resume(averaged: &FusionNet, decay: f64, updates: u64) -> Self {
+    pub fn resume<M: Module>(averaged: &M, decay: f64, updates: u64) -> Self {
         WeightAverage { decay, updates, values: parameters(averaged) }
     }
 
@@ -35,7 +34,7 @@ impl WeightAverage {
 
     /// Moves the average towards `model`'s parameters after an optimiser step. The decay warms
     /// up as min(decay, (1 + n) / (10 + n)) so the early, poor weights fade fast.
-    pub fn update(&mut self, model: &FusionNet) {
+    pub fn update<M: Module>(&mut self, model: &M) {
         self.updates += 1;
         let n = self.updates as f64;
         let decay = self.decay.min((1.0 + n) / (10.0 + n));
@@ -50,13 +49,13 @@ impl WeightAverage {
 
     /// `model` (no autodiff) with its float parameters replaced by the average; buffers such
     /// as batch-norm running statistics stay `model`'s.
-    pub fn apply(&self, model: FusionNet) -> FusionNet {
+    pub fn apply<M: Module>(&self, model: M) -> M {
         model.map(&mut Substitute { path: Vec::new(), values: &self.values })
     }
 }
 
 /// Each float parameter of `model`, detached and flattened, by path.
-fn parameters(model: &FusionNet) -> HashMap<String, Tensor<1>> {
+fn parameters<M: Module>(model: &M) -> HashMap<String, Tensor<1>> {
     let mut collect = Collect { path: Vec::new(), values: HashMap::new() };
     model.valid().visit(&mut collect);
     collect.values
@@ -111,7 +110,7 @@ impl ModuleMapper for Substitute<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nn::NetConfig;
+    use crate::nn::{FusionNet, NetConfig};
 
     fn close(a: &FusionNet, b: &FusionNet) -> f32 {
         let (a, b) = (parameters(a), parameters(b));

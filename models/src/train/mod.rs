@@ -1,12 +1,18 @@
 //! The training loop (SCIENCE.md §5): AdamW with a learning-rate [`Schedule`], per-tensor
 //! gradient clipping, masked multi-task evidential loss, modality dropout, optional weight
 //! averaging ([`WeightAverage`]), early stopping on the validation split, a checkpoint after every
-//! epoch and bit-identical `--resume` on the CPU.
+//! epoch and bit-identical `--resume` on the CPU. One loop ([`run_loop`]) trains every network
+//! family through [`TrainingProblem`]: crystals ([`TrainRun`], [`train`]) and molecules
+//! ([`MoleculeTrainRun`], [`train_molecules`]).
 
 mod average;
+mod molecule;
+mod problem;
 mod schedule;
 
 pub use average::WeightAverage;
+pub use molecule::{MoleculeTrainRun, predict_molecules, train_molecules};
+pub use problem::{TrainingProblem, Validation, bucketed_by_size};
 pub use schedule::Schedule;
 
 use crate::batch::{Batch, Modalities, Sample};
@@ -257,14 +263,14 @@ impl RunDir {
 /// Everything that makes two runs the same run: the network, the options and how many
 /// training and validation structures it sees.
 #[derive(Serialize)]
-struct RunIdentity<'a> {
-    net: &'a NetConfig,
+struct RunIdentity<'a, N: Serialize> {
+    net: &'a N,
     train: &'a TrainOptions,
     train_structures: usize,
     val_structures: usize,
 }
 
-impl<'a> RunIdentity<'a> {
+impl<'a> RunIdentity<'a, NetConfig> {
     fn of(run: &'a TrainRun<'_>) -> Self {
         RunIdentity {
             net: run.net,
@@ -278,9 +284,8 @@ impl<'a> RunIdentity<'a> {
 /// Records `identity` in the run directory, or, when resuming a run that recorded one, refuses
 /// a different one (naming each value that changed) rather than continue another run's
 /// checkpoint or reuse its result.
-fn check_identity(dir: &RunDir, identity: &RunIdentity<'_>, resume: bool) -> Result<()> {
+fn check_identity(dir: &RunDir, current: serde_json::Value, resume: bool) -> Result<()> {
     let path = dir.identity();
-    let current = serde_json::to_value(identity).expect("run identity serialises");
     if resume && let Ok(bytes) = std::fs::read(&path) {
         let recorded: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
@@ -336,18 +341,93 @@ pub struct TrainRun<'a> {
 /// Trains, checkpointing every epoch into `run.dir`; returns the final state (best parameters
 /// in [`RunDir::best`]).
 pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
-    let opts = run.options;
-    if run.train.is_empty() || run.val.is_empty() {
+    run_loop(run, &RunPlace { dir: run.dir, resume: run.resume, stop_after: run.stop_after }, device, observer)
+}
+
+/// Where a run lives and how far it goes this time.
+pub struct RunPlace<'a> {
+    pub dir: &'a Path,
+    /// Continue from the run directory's checkpoint.
+    pub resume: bool,
+    /// Stop (with a checkpoint) after this epoch even though the schedule runs longer.
+    pub stop_after: Option<usize>,
+}
+
+impl TrainingProblem for TrainRun<'_> {
+    type Net = FusionNet;
+
+    fn init(&self, device: &Device) -> FusionNet {
+        self.net.init(device)
+    }
+
+    fn load(&self, bytes: &[u8], device: &Device) -> Result<FusionNet> {
+        weights::from_bytes(self.net, bytes, device)
+    }
+
+    fn identity(&self) -> serde_json::Value {
+        serde_json::to_value(RunIdentity::of(self)).expect("run identity serialises")
+    }
+
+    fn options(&self) -> &TrainOptions {
+        self.options
+    }
+
+    fn train_len(&self) -> usize {
+        self.train.len()
+    }
+
+    fn val_len(&self) -> usize {
+        self.val.len()
+    }
+
+    fn epoch_batches(&self, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+        bucketed_batches(self.train, batch_size, rng)
+    }
+
+    fn loss(&self, model: &FusionNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {
+        let opts = self.options;
+        let dropout = if self.net.fusion == crate::bundle::FusionKind::Cross { opts.modality_dropout } else { 0.0 };
+        let samples: Vec<Sample<'_>> = batch.iter().map(|&i| self.train[i].clone()).collect();
+        let modalities: Vec<Modalities> = samples.iter().map(|_| drop_modality(rng, dropout)).collect();
+        let batch = Batch::new(&samples, &modalities, device);
+        let evidence = Evidence::from_raw(model.forward(&batch).raw);
+        evidence.loss(batch.targets.clone(), batch.label_mask.clone(), opts.evidential_lambda, opts.l1_weight)
+    }
+
+    fn validate(&self, model: &FusionNet, device: &Device) -> Validation {
+        let predictions = predict(model, self.val, Modalities::BOTH, self.stats, self.tasks, 256, device);
+        let per_task = validation_mae(self.val, &predictions, self.stats);
+        let score = standardised_score(&per_task, &self.stats.std);
+        Validation { per_task, score }
+    }
+}
+
+/// Mean over tasks of validation MAE / training std (tasks without labels left out).
+pub fn standardised_score(val_mae: &[Option<f64>], std: &[f64]) -> f64 {
+    let scored: Vec<f64> = val_mae.iter().zip(std).filter_map(|(mae, std)| mae.map(|m| m / std)).collect();
+    scored.iter().sum::<f64>() / scored.len().max(1) as f64
+}
+
+/// The training loop of every network family: trains `problem` in `place.dir`, checkpointing
+/// every epoch; returns the final state (best parameters in [`RunDir::best`]).
+pub fn run_loop<P: TrainingProblem>(
+    problem: &P,
+    place: &RunPlace<'_>,
+    device: &Device,
+    observer: &mut dyn Observer,
+) -> Result<TrainState> {
+    let opts = problem.options();
+    if problem.train_len() == 0 || problem.val_len() == 0 {
         return Err(Error::Config("training needs structures in both the train and val splits".into()));
     }
     if !(0.0..1.0).contains(&opts.ema_decay) {
         return Err(Error::Config(format!("train.ema_decay must be in [0, 1), got {}", opts.ema_decay)));
     }
-    let dir = RunDir(run.dir.to_path_buf());
+    let dir = RunDir(place.dir.to_path_buf());
     std::fs::create_dir_all(dir.0.join("checkpoint")).map_err(|source| Error::Write { path: dir.0.clone(), source })?;
     let ad = device.clone().autodiff();
     ad.seed(opts.seed);
-    let mut model = run.net.init(&ad);
+    let mut model = problem.init(&ad);
     let mut optimizer = AdamWConfig::new()
         .with_weight_decay(opts.weight_decay as f32)
         .with_grad_clipping(Some(GradientClippingConfig::Norm(opts.grad_clip)))
@@ -361,26 +441,25 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         finished: false,
         averaged_steps: 0,
     };
-    check_identity(&dir, &RunIdentity::of(run), run.resume)?;
-    if run.resume && dir.state().exists() {
+    check_identity(&dir, problem.identity(), place.resume)?;
+    if place.resume && dir.state().exists() {
         let text = read(&dir.state())?;
         state = serde_json::from_slice(&text).map_err(|e| Error::Config(format!("{}: {e}", dir.state().display())))?;
-        model = weights::from_bytes(run.net, &read(&dir.checkpoint_model())?, &ad)?;
+        model = problem.load(&read(&dir.checkpoint_model())?, &ad)?;
         optimizer = optimizer.load(dir.checkpoint_optimizer()).map_err(|e| Error::Weights(e.to_string()))?;
     }
     let mut average = match opts.ema_decay {
         d if d <= 0.0 => None,
         d if state.averaged_steps > 0 => {
-            let averaged = weights::from_bytes(run.net, &read(&dir.checkpoint_average())?, device)?;
+            let averaged = problem.load(&read(&dir.checkpoint_average())?, device)?;
             Some(WeightAverage::resume(&averaged, d, state.averaged_steps))
         }
         d => Some(WeightAverage::new(&model, d)),
     };
 
-    let steps_per_epoch = run.train.len().div_ceil(opts.batch_size);
+    let steps_per_epoch = problem.train_len().div_ceil(opts.batch_size);
     let total_steps = (opts.epochs * steps_per_epoch).max(1);
     let warmup_steps = ((opts.warmup_epochs * steps_per_epoch as f64) as usize).max(1);
-    let dropout = if run.net.fusion == crate::bundle::FusionKind::Cross { opts.modality_dropout } else { 0.0 };
 
     if state.epoch >= opts.epochs {
         // A run resumed with a budget it has already spent ends here.
@@ -389,20 +468,15 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
     while !state.finished {
         let started = Instant::now();
         let epoch = state.epoch + 1;
-        let batches = bucketed_batches(run.train, opts.batch_size, &mut state.rng);
+        let batches = problem.epoch_batches(opts.batch_size, &mut state.rng);
         let mut loss_sum = 0.0;
         for (step, chunk) in batches.iter().enumerate() {
-            let samples: Vec<Sample<'_>> = chunk.iter().map(|&i| run.train[i].clone()).collect();
-            let modalities: Vec<Modalities> = samples.iter().map(|_| drop_modality(&mut state.rng, dropout)).collect();
-            let batch = Batch::new(&samples, &modalities, &ad);
-            let evidence = Evidence::from_raw(model.forward(&batch).raw);
-            let loss =
-                evidence.loss(batch.targets.clone(), batch.label_mask.clone(), opts.evidential_lambda, opts.l1_weight);
+            let loss = problem.loss(&model, chunk, &mut state.rng, &ad);
             let loss_value = f64::from(loss.clone().into_scalar::<f32>());
             if !loss_value.is_finite() {
                 return Err(Error::Config(format!("loss became {loss_value} at epoch {epoch}, step {step}")));
             }
-            loss_sum += loss_value * samples.len() as f64;
+            loss_sum += loss_value * chunk.len() as f64;
             let grads = GradientsParams::from_grads(loss.backward(), &model);
             let global_step = state.epoch * steps_per_epoch + step;
             let lr = opts.schedule.rate(opts.lr, global_step, warmup_steps, total_steps);
@@ -417,11 +491,7 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
             Some(average) => average.apply(model.valid()),
             None => model.valid(),
         };
-        let predictions = predict(&valid, run.val, Modalities::BOTH, run.stats, run.tasks, 256, device);
-        let val_mae = validation_mae(run.val, &predictions, run.stats);
-        let scored: Vec<f64> =
-            val_mae.iter().zip(&run.stats.std).filter_map(|(mae, std)| mae.map(|m| m / std)).collect();
-        let val_score = scored.iter().sum::<f64>() / scored.len().max(1) as f64;
+        let Validation { per_task: val_mae, score: val_score } = problem.validate(&valid, device);
         state.epoch = epoch;
         if val_score < state.best_score {
             state.best_score = val_score;
@@ -435,12 +505,12 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         let report = EpochReport {
             epoch,
             epochs: opts.epochs,
-            train_loss: loss_sum / run.train.len() as f64,
+            train_loss: loss_sum / problem.train_len() as f64,
             val_mae,
             val_score,
             best_epoch: state.best_epoch,
             seconds,
-            structures_per_second: run.train.len() as f64 / seconds,
+            structures_per_second: problem.train_len() as f64 / seconds,
         };
         state.history.push(report.clone());
         if epoch == opts.epochs {
@@ -454,7 +524,7 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
         }
         write(&dir.state(), &serde_json::to_vec_pretty(&state).expect("state serialises"))?;
         observer.on_epoch(&report);
-        if run.stop_after.is_some_and(|n| epoch >= n) || observer.should_stop() {
+        if place.stop_after.is_some_and(|n| epoch >= n) || observer.should_stop() {
             break;
         }
     }
@@ -464,15 +534,7 @@ pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -
 /// A shuffled epoch as batches of structures of similar size: shuffle, sort windows of 32
 /// batches by atom count (less padding in the atom-level attention), cut, shuffle the batches.
 pub fn bucketed_batches(samples: &[Sample<'_>], batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..samples.len()).collect();
-    rng.shuffle(&mut order);
-    let mut batches = Vec::with_capacity(samples.len().div_ceil(batch_size));
-    for window in order.chunks_mut(batch_size * 32) {
-        window.sort_by_key(|&i| samples[i].graph.num_nodes());
-        batches.extend(window.chunks(batch_size).map(<[usize]>::to_vec));
-    }
-    rng.shuffle(&mut batches);
-    batches
+    bucketed_by_size(samples.len(), |i| samples[i].graph.num_nodes(), batch_size, rng)
 }
 
 fn drop_modality(rng: &mut SplitMix64, p: f64) -> Modalities {
@@ -491,13 +553,23 @@ fn drop_modality(rng: &mut SplitMix64, p: f64) -> Modalities {
 
 /// MAE per task over the samples that have that label.
 pub fn validation_mae(samples: &[Sample<'_>], predictions: &[Prediction], stats: &Standardizer) -> Vec<Option<f64>> {
+    mae_by_task(samples.iter().map(|s| s.targets.as_slice()), predictions, stats)
+}
+
+/// MAE per task in task units over the items (their standardised targets, one per task) that
+/// have that label.
+pub fn mae_by_task<'t>(
+    targets: impl Iterator<Item = &'t [Option<f32>]> + Clone,
+    predictions: &[Prediction],
+    stats: &Standardizer,
+) -> Vec<Option<f64>> {
     (0..stats.tasks())
         .map(|p| {
-            let errors: Vec<f64> = samples
-                .iter()
+            let errors: Vec<f64> = targets
+                .clone()
                 .zip(predictions)
-                .filter_map(|(s, pred)| {
-                    s.targets[p].map(|t| (f64::from(t) * stats.std[p] + stats.mean[p] - pred.value[p]).abs())
+                .filter_map(|(t, pred)| {
+                    t[p].map(|t| (f64::from(t) * stats.std[p] + stats.mean[p] - pred.value[p]).abs())
                 })
                 .collect();
             (!errors.is_empty()).then(|| errors.iter().sum::<f64>() / errors.len() as f64)

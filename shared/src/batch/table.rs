@@ -57,20 +57,7 @@ pub type TableRows = Vec<Result<TableRow, Error>>;
 /// `labels` (absent columns give `None` labels). Fails as a whole only when the table is
 /// unusable: not gzip or UTF-8 where it should be, no header, no structure column.
 pub fn read_table(bytes: &[u8], table: &str, labels: &[&str], max_unpacked_bytes: u64) -> Result<TableRows, Error> {
-    let whole = |message: String| Error::Table { table: table.to_string(), line: 0, column: None, message };
-    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut text = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes)
-            .take(max_unpacked_bytes.saturating_add(1))
-            .read_to_end(&mut text)
-            .map_err(|e| whole(format!("not a readable gzip file: {e}")))?;
-        if text.len() as u64 > max_unpacked_bytes {
-            return Err(whole(format!("unpacks to more than {max_unpacked_bytes} bytes")));
-        }
-        std::borrow::Cow::Owned(text)
-    } else {
-        std::borrow::Cow::Borrowed(bytes)
-    };
+    let text = unpacked(bytes, table, max_unpacked_bytes)?;
     Ok(TableStream::new(text.as_ref(), table, labels)?.map(|record| record.row).collect())
 }
 
@@ -190,6 +177,28 @@ impl TableLayout {
             message,
         })
     }
+}
+
+/// `bytes` as they are, or gunzipped (to at most `max_unpacked_bytes`) when they start with
+/// gzip's magic number.
+pub(crate) fn unpacked<'a>(
+    bytes: &'a [u8],
+    table: &str,
+    max_unpacked_bytes: u64,
+) -> Result<std::borrow::Cow<'a, [u8]>, Error> {
+    let whole = |message: String| Error::Table { table: table.to_string(), line: 0, column: None, message };
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(max_unpacked_bytes.saturating_add(1))
+        .read_to_end(&mut text)
+        .map_err(|e| whole(format!("not a readable gzip file: {e}")))?;
+    if text.len() as u64 > max_unpacked_bytes {
+        return Err(whole(format!("unpacks to more than {max_unpacked_bytes} bytes")));
+    }
+    Ok(std::borrow::Cow::Owned(text))
 }
 
 /// Where each of a table's fields is.

@@ -33,6 +33,7 @@ mod kekulise;
 mod rings;
 mod smiles;
 mod stereo;
+pub mod scaffold;
 pub mod svg;
 pub mod tokens;
 mod valence;

@@ -97,7 +97,7 @@ fn evidential_head(config: &NetConfig, input: usize, device: &Device) -> Evident
 
 /// Softmax over the last axis restricted to entries where `available` is 1 (all-zero rows give
 /// zeros).
-fn masked_softmax(logits: Tensor<2>, available: Tensor<2>) -> Tensor<2> {
+pub(crate) fn masked_softmax(logits: Tensor<2>, available: Tensor<2>) -> Tensor<2> {
     let shifted = logits + available.clone().sub_scalar(1.0).mul_scalar(1e4);
     softmax(shifted, 1) * available.clone().sum_dim(1).clamp_max(1.0)
 }

@@ -1,0 +1,26 @@
+//! `concat`: the head reads the three view embeddings side by side (a missing view is zeros).
+
+use super::head::MoleculeHead;
+use super::views::ViewEncoders;
+use super::{MoleculeNetConfig, MoleculeOutput};
+use crate::molecule_batch::MoleculeBatch;
+use burn::prelude::*;
+
+#[derive(Module, Debug)]
+pub struct ConcatNet {
+    views: ViewEncoders,
+    /// Reads `[batch, 3d]`.
+    head: MoleculeHead,
+}
+
+impl ConcatNet {
+    pub fn new(config: &MoleculeNetConfig, device: &Device) -> Self {
+        ConcatNet { views: ViewEncoders::new(config, device), head: super::head_of(config, 3 * config.fused, device) }
+    }
+
+    pub fn forward(&self, batch: &MoleculeBatch) -> MoleculeOutput {
+        let views = self.views.embed(batch);
+        let embedding = Tensor::cat(vec![views.graph.pooled, views.smiles.pooled, views.fingerprint], 1);
+        MoleculeOutput::plain(embedding, &self.head)
+    }
+}

@@ -1,0 +1,238 @@
+//! Molecule networks in the one training loop: [`MoleculeTrainRun`] is the molecule family's
+//! [`TrainingProblem`] (per-view modality dropout, evidential or binary cross-entropy loss,
+//! validation by MAE or ROC-AUC), [`predict_molecules`] its prediction path.
+
+use super::{
+    Observer, Prediction, RunIdentity, RunPlace, Standardizer, TrainOptions, TrainState, TrainingProblem, Validation,
+    bucketed_by_size, mae_by_task, run_loop, standardised_score,
+};
+use crate::error::Result;
+use crate::metrics::roc_auc;
+use crate::molecule_batch::{MoleculeBatch, MoleculeSample, Views};
+use crate::nn::evidential::Evidence;
+use crate::nn::molecule::head::head_loss;
+use crate::nn::molecule::{HeadKind, MoleculeNet, MoleculeNetConfig};
+use crate::rng::SplitMix64;
+use crate::weights;
+use burn::prelude::*;
+use burn::tensor::activation::sigmoid;
+use std::path::Path;
+
+/// Inputs of one molecule training run.
+pub struct MoleculeTrainRun<'a> {
+    pub net: &'a MoleculeNetConfig,
+    pub options: &'a TrainOptions,
+    /// Training and validation samples: standardised targets (regression) or 0/1 labels
+    /// (classification).
+    pub train: &'a [MoleculeSample<'a>],
+    pub val: &'a [MoleculeSample<'a>],
+    /// Label scale per task (regression; classification keeps mean 0, std 1).
+    pub stats: &'a Standardizer,
+    pub dir: &'a Path,
+    pub resume: bool,
+    pub stop_after: Option<usize>,
+}
+
+/// Trains a molecule network with the loop crystals use ([`run_loop`]).
+pub fn train_molecules(run: &MoleculeTrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
+    run_loop(run, &RunPlace { dir: run.dir, resume: run.resume, stop_after: run.stop_after }, device, observer)
+}
+
+impl TrainingProblem for MoleculeTrainRun<'_> {
+    type Net = MoleculeNet;
+
+    fn init(&self, device: &Device) -> MoleculeNet {
+        self.net.init(device)
+    }
+
+    fn load(&self, bytes: &[u8], device: &Device) -> Result<MoleculeNet> {
+        weights::load_into(self.net.init(device), bytes)
+    }
+
+    fn identity(&self) -> serde_json::Value {
+        let identity = RunIdentity {
+            net: self.net,
+            train: self.options,
+            train_structures: self.train.len(),
+            val_structures: self.val.len(),
+        };
+        serde_json::to_value(identity).expect("run identity serialises")
+    }
+
+    fn options(&self) -> &TrainOptions {
+        self.options
+    }
+
+    fn train_len(&self) -> usize {
+        self.train.len()
+    }
+
+    fn val_len(&self) -> usize {
+        self.val.len()
+    }
+
+    fn epoch_batches(&self, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+        bucketed_by_size(self.train.len(), |i| self.train[i].inputs.graph.num_atoms(), batch_size, rng)
+    }
+
+    fn loss(&self, model: &MoleculeNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {
+        let opts = self.options;
+        let dropout = if self.net.fusion.is_fusion() { opts.modality_dropout } else { 0.0 };
+        let samples: Vec<MoleculeSample<'_>> = batch.iter().map(|&i| self.train[i].clone()).collect();
+        let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout)).collect();
+        let batch = MoleculeBatch::new(&samples, &views, device);
+        let raw = model.forward(&batch).raw;
+        head_loss(self.net.head, raw, batch.targets, batch.label_mask, opts.evidential_lambda, opts.l1_weight)
+    }
+
+    fn validate(&self, model: &MoleculeNet, device: &Device) -> Validation {
+        let predictions = predict_molecules(model, self.net.head, self.val, Views::ALL, self.stats, 256, device);
+        match self.net.head {
+            HeadKind::Regression => {
+                let per_task = mae_by_task(self.val.iter().map(|s| s.targets.as_slice()), &predictions, self.stats);
+                let score = standardised_score(&per_task, &self.stats.std);
+                Validation { per_task, score }
+            }
+            HeadKind::Classification => {
+                let per_task = mae_by_task(self.val.iter().map(|s| s.targets.as_slice()), &predictions, self.stats);
+                let aucs: Vec<f64> = (0..self.stats.tasks())
+                    .map(|t| {
+                        let (labels, scores): (Vec<bool>, Vec<f64>) = self
+                            .val
+                            .iter()
+                            .zip(&predictions)
+                            .filter_map(|(s, p)| s.targets[t].map(|y| (y > 0.5, p.value[t])))
+                            .unzip();
+                        roc_auc(&labels, &scores)
+                    })
+                    .filter(|auc| auc.is_finite())
+                    .collect();
+                // 1 − ROC-AUC; the probability's MAE where no split has both classes.
+                let score = match aucs.len() {
+                    0 => standardised_score(&per_task, &self.stats.std),
+                    n => 1.0 - aucs.iter().sum::<f64>() / n as f64,
+                };
+                Validation { per_task, score }
+            }
+        }
+    }
+}
+
+/// Each view dropped with probability `p` on its own; a draw that would drop all three keeps
+/// them all. Three draws per molecule when `p` > 0, none otherwise.
+fn drop_views(rng: &mut SplitMix64, p: f64) -> Views {
+    if p <= 0.0 {
+        return Views::ALL;
+    }
+    let views = Views { graph: rng.next_f64() >= p, smiles: rng.next_f64() >= p, fingerprint: rng.next_f64() >= p };
+    if views.graph || views.smiles || views.fingerprint { views } else { Views::ALL }
+}
+
+/// Runs `model` over `samples` in batches with `views`. Regression: values ± σ in task units;
+/// classification: the probability of the positive class as the value and its Bernoulli
+/// standard deviation `√(p(1 − p))` as σ.
+pub fn predict_molecules(
+    model: &MoleculeNet,
+    head: HeadKind,
+    samples: &[MoleculeSample<'_>],
+    views: Views,
+    stats: &Standardizer,
+    batch_size: usize,
+    device: &Device,
+) -> Vec<Prediction> {
+    let mut out = Vec::with_capacity(samples.len());
+    for chunk in samples.chunks(batch_size.max(1)) {
+        let batch = MoleculeBatch::new(chunk, &vec![views; chunk.len()], device);
+        let raw = model.forward(&batch).raw;
+        match head {
+            HeadKind::Regression => out.extend(stats.predictions(&Evidence::from_raw(raw))),
+            HeadKind::Classification => {
+                let tasks = raw.dims()[1];
+                let p = sigmoid(raw).into_data().convert::<f32>().try_into_vec::<f32>().expect("f32 data");
+                out.extend(p.chunks(tasks).map(|row| Prediction {
+                    value: row.iter().map(|&v| f64::from(v)).collect(),
+                    sigma: row.iter().map(|&v| (f64::from(v) * (1.0 - f64::from(v))).sqrt()).collect(),
+                }));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::molecule_batch::MoleculeInputs;
+    use crate::nn::molecule::{FingerprintConfig, MoleculeFusion, SmilesConfig};
+    use shared::molecule::Molecule;
+
+    const SMILES: [&str; 12] =
+        ["C", "CC", "CCC", "CCCC", "CO", "CCO", "CCCO", "c1ccccc1", "Cc1ccccc1", "CC(=O)O", "CN", "ClCCl"];
+
+    fn tiny(fusion: MoleculeFusion, head: HeadKind) -> MoleculeNetConfig {
+        let mut net = MoleculeNetConfig::new(fusion, 1, head);
+        net.graph.hidden = 16;
+        net.smiles = SmilesConfig { hidden: 16, layers: 1, heads: 2, max_tokens: 32 };
+        net.fingerprint = FingerprintConfig { bits: 128, counts: true, hidden: 16 };
+        net.fused = 16;
+        net.heads = 2;
+        net
+    }
+
+    #[test]
+    fn the_shared_loop_trains_checkpoints_and_refuses_another_configuration_on_resume() {
+        let device = Device::flex();
+        let inputs: Vec<MoleculeInputs> =
+            SMILES.iter().map(|s| MoleculeInputs::new(&Molecule::from_smiles(s).unwrap(), 32, 128, true)).collect();
+        let dir = std::env::temp_dir().join(format!("matfuse-molecule-train-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for head in [HeadKind::Regression, HeadKind::Classification] {
+            let label = |i: usize| match head {
+                HeadKind::Regression => Some(inputs[i].graph.num_atoms() as f32 - 3.0),
+                HeadKind::Classification => Some(f32::from(u8::from(i % 2 == 0))),
+            };
+            let samples: Vec<MoleculeSample<'_>> =
+                (0..inputs.len()).map(|i| MoleculeSample { inputs: &inputs[i], targets: vec![label(i)] }).collect();
+            let stats = Standardizer::fit(&[], 1);
+            let net = tiny(MoleculeFusion::Cross, head);
+            let options = TrainOptions { epochs: 2, batch_size: 4, ..TrainOptions::default() };
+            let run_dir = dir.join(format!("{head:?}"));
+            let run = MoleculeTrainRun {
+                net: &net,
+                options: &options,
+                train: &samples[..8],
+                val: &samples[8..],
+                stats: &stats,
+                dir: &run_dir,
+                resume: false,
+                stop_after: None,
+            };
+            let state = train_molecules(&run, &device, &mut ()).unwrap();
+            assert_eq!((state.epoch, state.finished, state.history.len()), (2, true, 2));
+            assert!(state.history.iter().all(|e| e.train_loss.is_finite() && e.val_score.is_finite()));
+            let best = std::fs::read(super::super::RunDir(run_dir.clone()).best()).unwrap();
+            let model = run.load(&best, &device).unwrap();
+            let predictions = predict_molecules(&model, head, &samples[8..], Views::ALL, &stats, 8, &device);
+            assert_eq!(predictions.len(), 4);
+            if head == HeadKind::Classification {
+                assert!(predictions.iter().all(|p| (0.0..=1.0).contains(&p.value[0])));
+            }
+            let other = TrainOptions { lr: 1e-2, ..options.clone() };
+            let resumed = MoleculeTrainRun { options: &other, resume: true, ..run };
+            let refused = train_molecules(&resumed, &device, &mut ()).unwrap_err().to_string();
+            assert!(refused.contains("train.lr"), "{refused}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn view_dropout_never_drops_every_view() {
+        let mut rng = SplitMix64::new(7);
+        let drawn: Vec<Views> = (0..500).map(|_| drop_views(&mut rng, 0.5)).collect();
+        assert!(drawn.iter().all(|v| v.graph || v.smiles || v.fingerprint));
+        assert!(
+            drawn.iter().any(|v| !v.graph) && drawn.iter().any(|v| !v.smiles) && drawn.iter().any(|v| !v.fingerprint)
+        );
+        assert_eq!(drop_views(&mut rng, 0.0), Views::ALL);
+    }
+}
