@@ -13,6 +13,7 @@ pub mod error;
 pub mod metrics;
 pub mod nn;
 pub mod ood;
+pub mod phases;
 pub mod predictor;
 pub mod rng;
 pub mod text_cache;

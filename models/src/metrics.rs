@@ -86,6 +86,34 @@ pub fn coverage(actual: &[f64], predicted: &[f64], sigma: &[f64], z: f64) -> f64
     inside as f64 / actual.len().max(1) as f64
 }
 
+/// Precision, recall and F1 of a yes/no prediction (e.g. "stable"), the positive class being yes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Classification {
+    pub n: usize,
+    /// Rows that are truly positive.
+    pub positives: usize,
+    /// NaN when nothing is predicted positive (likewise recall without true positives).
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Classification metrics of `predicted` against `actual` (same length).
+pub fn classification_metrics(actual: &[bool], predicted: &[bool]) -> Classification {
+    assert_eq!(actual.len(), predicted.len());
+    let count = |a: bool, p: bool| actual.iter().zip(predicted).filter(|&(&x, &y)| x == a && y == p).count() as f64;
+    let (tp, fp, fn_) = (count(true, true), count(false, true), count(true, false));
+    let precision = tp / (tp + fp);
+    let recall = tp / (tp + fn_);
+    Classification {
+        n: actual.len(),
+        positives: (tp + fn_) as usize,
+        precision,
+        recall,
+        f1: 2.0 * precision * recall / (precision + recall),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +134,17 @@ mod tests {
         assert!(
             (spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[5.0, 6.0, 7.0, 8.0, 7.0]) - 0.820_782_681_668_123_3).abs() < 1e-12
         );
+    }
+
+    #[test]
+    fn classification_on_a_hand_computed_case() {
+        let actual = [true, true, true, false, false];
+        let predicted = [true, true, false, true, false];
+        let c = classification_metrics(&actual, &predicted);
+        assert_eq!((c.n, c.positives), (5, 3));
+        assert!((c.precision - 2.0 / 3.0).abs() < 1e-12 && (c.recall - 2.0 / 3.0).abs() < 1e-12);
+        assert!((c.f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!(classification_metrics(&[true], &[false]).precision.is_nan());
     }
 
     #[test]

@@ -7,10 +7,12 @@ use crate::table::{TableRow, read_table};
 use models::batch::Modalities;
 use models::metrics::{Metrics, regression_metrics};
 use models::ood::OodStatistics;
+use models::phases::ReferencePhases;
 use models::predictor::{ModelInput, Predictor};
 use models::train::Prediction;
 use rayon::prelude::*;
 use serde::Serialize;
+use shared::api::{HullEstimator, Stability};
 use shared::batch::{self, ResultCsv, RowValues, TableItem};
 use shared::describe::{DescribeOptions, describe};
 use shared::io::{ParseWarning, Parsed};
@@ -85,6 +87,16 @@ pub struct PredictArgs {
     /// Where to run the model: cpu (default), wgpu or cuda.
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
+    /// Print a JSON array (one object per structure, with its stability) instead of the CSV.
+    #[arg(long, conflicts_with = "text")]
+    pub json: bool,
+    /// Print a readable summary per structure (with its stability) instead of the CSV.
+    #[arg(long)]
+    pub text: bool,
+    /// Directory holding the reference phase table (`phases.json`, `matfuse phases`) for the
+    /// energy above hull of `--json` and `--text`; without one the stability is left out.
+    #[arg(long, default_value = "models/weights")]
+    pub phases: PathBuf,
 }
 
 #[derive(Serialize)]
@@ -280,6 +292,30 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         .collect();
     let mut outputs = predictor.predict_with_embeddings(&readable).into_iter();
     let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
+    if args.json || args.text {
+        let phases = ReferencePhases::load(&args.phases)?;
+        let results: Vec<PredictedItem> = items
+            .iter()
+            .zip(&rows)
+            .map(|(item, row)| match (row, row.is_ok().then(|| outputs.next()).flatten()) {
+                (Ok((structure, formula, space_group, warnings)), Some((prediction, embedding))) => {
+                    let assessed = predictor.assess(structure, &prediction, &embedding, ood.as_ref());
+                    let stability = phases
+                        .as_ref()
+                        .and_then(|p| p.structure_stability(&predictor.manifest.id, structure, &assessed.predictions));
+                    PredictedItem::predicted(&item.name, formula, space_group, assessed, stability, warnings)
+                }
+                (Ok(_), None) => PredictedItem::failed(&item.name, "the model returned no prediction"),
+                (Err(e), _) => PredictedItem::failed(&item.name, e),
+            })
+            .collect();
+        let out = if args.json {
+            serde_json::to_string_pretty(&results).expect("results serialise") + "\n"
+        } else {
+            results.iter().map(PredictedItem::text).collect()
+        };
+        return write_or_print(args.out.as_deref(), &out);
+    }
     let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
     let mut csv = table.header();
     for (item, row) in items.iter().zip(&rows) {
@@ -302,9 +338,106 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         };
         csv.push_str(&line);
     }
-    match &args.out {
-        Some(path) => std::fs::write(path, csv).map_err(|source| Error::Write { path: path.clone(), source }),
-        None => print_stdout(&csv),
+    write_or_print(args.out.as_deref(), &csv)
+}
+
+fn write_or_print(out: Option<&Path>, text: &str) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write { path: path.into(), source }),
+        None => print_stdout(text),
+    }
+}
+
+/// One structure's answer in `matfuse predict --json`/`--text`: the predictions, the
+/// out-of-distribution report and the stability, or the error.
+#[derive(Serialize)]
+struct PredictedItem {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    formula: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    space_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predictions: Option<shared::api::Predictions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ood: Option<shared::api::OodReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stability: Option<Stability>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl PredictedItem {
+    fn predicted(
+        name: &str,
+        formula: &str,
+        space_group: &str,
+        assessed: models::predictor::Assessed,
+        stability: Option<Stability>,
+        warnings: &[ParseWarning],
+    ) -> PredictedItem {
+        PredictedItem {
+            name: name.to_string(),
+            formula: Some(formula.to_string()),
+            space_group: Some(space_group.to_string()),
+            predictions: Some(assessed.predictions),
+            ood: Some(assessed.ood),
+            stability,
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+            error: None,
+        }
+    }
+
+    fn failed(name: &str, error: &str) -> PredictedItem {
+        PredictedItem {
+            name: name.to_string(),
+            formula: None,
+            space_group: None,
+            predictions: None,
+            ood: None,
+            stability: None,
+            warnings: vec![],
+            error: Some(error.to_string()),
+        }
+    }
+
+    /// A few readable lines.
+    fn text(&self) -> String {
+        let mut text = self.name.clone();
+        if let Some(error) = &self.error {
+            return format!("{text}: error: {error}\n\n");
+        }
+        text.push_str(&format!(
+            ": {} ({})\n",
+            self.formula.as_deref().unwrap_or(""),
+            self.space_group.as_deref().unwrap_or("")
+        ));
+        for (name, value) in self.predictions.iter().flat_map(|p| p.iter()) {
+            text.push_str(&format!("  {name:<27} {:>9.4} ± {:.4} {}\n", value.value, value.sigma, value.unit));
+        }
+        if let Some(ood) = &self.ood {
+            text.push_str(&format!("  out of distribution: {}\n", ood.level.as_str()));
+        }
+        if let Some(s) = &self.stability {
+            let (chosen, other) = match s.estimator {
+                HullEstimator::ConvexHull => ("convex hull", s.direct_energy_above_hull.map(|d| ("direct head", d))),
+                HullEstimator::DirectHead => ("direct head", Some(("convex hull", s.convex_hull_energy_above_hull))),
+            };
+            text.push_str(&format!("  energy above hull: {:.3} eV/atom ({chosen}", s.energy_above_hull));
+            if let Some((name, value)) = other {
+                text.push_str(&format!("; {name}: {value:.3}"));
+            }
+            text.push_str(&format!("), probability on the hull {:.2}\n", s.probability_on_hull));
+            text.push_str(&format!("  decomposes into: {}\n", s.decomposition_text));
+            text.push_str(&format!("  caveat: {}\n", s.caveat));
+        }
+        for warning in &self.warnings {
+            text.push_str(&format!("  warning: {warning}\n"));
+        }
+        text.push('\n');
+        text
     }
 }
 

@@ -42,6 +42,10 @@ pub fn predict(
     let model_ms = ms(model_start);
 
     let interpreted = predictor.interpret(&structure, &input, &readout, entry.ood.as_ref());
+    let stability = entry
+        .phases
+        .as_ref()
+        .and_then(|phases| phases.structure_stability(&model.id, &structure, &interpreted.predictions));
     Ok(PredictResponse {
         interpretation: interpreted.to_api(&structure, TOP_K),
         predictions: interpreted.predictions,
@@ -58,6 +62,7 @@ pub fn predict(
         timings: Timings { featurize_ms, model_ms, total_ms: ms(started) },
         model,
         warnings,
+        stability,
     })
 }
 
