@@ -3,6 +3,7 @@
 # that any static file host serves with no backend:
 #   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm,
 #   DIR/models/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} (the model the page runs)
+#   DIR/models/{phases.json,phases.bin.gz} (known phases for energy above hull, fetched lazily)
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
 # --release also optimises the module with `wasm-opt -O1` from npm's binaryen (installed into
@@ -25,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --release) profile=release; shift ;;
     --out) out="$2"; shift 2 ;;
     --out=*) out="${1#--out=}"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -76,8 +77,11 @@ cp "$ROOT/frontend/style.css" "$out/style.css"
 model="$out/models/browser"
 rm -rf "$model" && mkdir -p "$model"
 cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} "$model/"
+# The reference phases for energy above hull, fetched by the page only after its first
+# prediction (sha256-checked against phases.json).
+cp "$ROOT"/models/weights/{phases.json,phases.bin.gz} "$out/models/"
 
 echo "built the $profile frontend into $out"
-for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json"; do
+for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$out/models/phases.bin.gz"; do
   printf '  %-28s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
 done

@@ -12,6 +12,42 @@ fn predict_body(id: &str) -> Value {
     json!({ "structure": structure(id) })
 }
 
+/// The products of an answer's decomposition: (formula, atom fraction).
+fn products(stability: &Value) -> Vec<(String, f64)> {
+    let products = stability["decomposition"].as_array().unwrap();
+    products.iter().map(|p| (p["formula"].as_str().unwrap().to_string(), p["fraction"].as_f64().unwrap())).collect()
+}
+
+#[tokio::test]
+async fn predict_answers_stability_against_the_known_phases() {
+    // Diamond Si and fluorite CaF2, textbook stable crystals whose compositions are on the
+    // train split's hull: each is its own decomposition, on or near the hull.
+    for (example, formula) in [("diamond", "Si"), ("fluorite", "CaF2")] {
+        let body = post_json(&state(), "/api/v1/predict", &predict_body(example)).await.json();
+        let stability = &body["stability"];
+        let above = stability["energy_above_hull"].as_f64().unwrap();
+        assert!((0.0..0.1).contains(&above), "{formula}: {above} eV/atom above the hull");
+        assert_eq!(products(stability), [(formula.to_string(), 1.0)], "{stability}");
+        assert!(stability["caveat"].as_str().unwrap().contains("correction scheme"));
+    }
+
+    // CaF3 in a made-up ReO3-type cell: no such compound; it falls apart into CaF2 and fluorine,
+    // 3/4 and 1/4 of its atoms.
+    let caf3 = "CaF3\n1.0\n4.5 0 0\n0 4.5 0\n0 0 4.5\nCa F\n1 3\nDirect\n0 0 0\n0.5 0 0\n0 0.5 0\n0 0 0.5\n";
+    let reply = post_json(&state(), "/api/v1/predict", &json!({ "structure": caf3, "format": "poscar" })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    let stability = &body["stability"];
+    let products = products(stability);
+    let formulas: Vec<&str> = products.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(formulas, ["CaF2", "F2"], "{stability}");
+    assert!((products[0].1 - 0.75).abs() < 1e-6, "{stability}");
+    let convex = stability["convex_hull_energy_above_hull"].as_f64().unwrap();
+    let hull = stability["hull_energy_per_atom"].as_f64().unwrap();
+    let formation = body["predictions"]["formation_energy_per_atom"]["value"].as_f64().unwrap();
+    assert!((formation - hull - convex).abs() < 1e-9, "energy above hull = formation − hull");
+}
+
 #[tokio::test]
 async fn health_reports_the_loaded_models() {
     let reply = get(&state(), "/healthz").await;

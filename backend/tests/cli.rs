@@ -89,6 +89,28 @@ fn device_and_encoder_flags_fail_clearly() {
 const POLONIUM: &str = "alpha-Po\n1.0\n3.359 0 0\n0 3.359 0\n0 0 3.359\nPo\n1\nDirect\n0 0 0\n";
 
 #[test]
+fn predict_shows_the_stability_as_json_and_text() {
+    let dir = std::env::temp_dir().join(format!("matfuse-predict-stability-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("CaF2.cif");
+    std::fs::write(&path, shared::gallery::example("fluorite").unwrap().cif).unwrap();
+    let path = path.display().to_string();
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser");
+    let phases = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights");
+    let json = matfuse(&["predict", "--json", "--model", model, "--phases", phases, &path], "");
+    let text = matfuse(&["predict", "--text", "--model", model, "--phases", phases, &path], "");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let stability = &items[0]["stability"];
+    assert_eq!(stability["decomposition_text"], "1 CaF2", "{stability}");
+    assert!(stability["energy_above_hull"].as_f64().unwrap() >= 0.0);
+    assert!(["convex_hull", "direct_head"].contains(&stability["estimator"].as_str().unwrap()));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("decomposes into: 1 CaF2") && text.contains("energy above hull: "), "{text}");
+}
+
+#[test]
 fn predict_flags_structures_outside_the_training_data() {
     let dir = std::env::temp_dir().join(format!("matfuse-predict-ood-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -16,6 +16,7 @@ pub mod molecule_split;
 pub mod neighbours;
 pub mod nn;
 pub mod ood;
+pub mod phases;
 pub mod predictor;
 pub mod rng;
 pub mod text_cache;

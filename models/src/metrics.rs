@@ -68,15 +68,11 @@ pub fn ranks(x: &[f64]) -> Vec<f64> {
 
 /// Area under the ROC curve of a score that should be higher for `positives` than for
 /// `negatives`: the probability that a random positive outscores a random negative (ties count
-/// half; Mann–Whitney U over average ranks). NaN when either side is empty.
-pub fn roc_auc(negatives: &[f64], positives: &[f64]) -> f64 {
-    let (n_neg, n_pos) = (negatives.len() as f64, positives.len() as f64);
-    if negatives.is_empty() || positives.is_empty() {
-        return f64::NAN;
-    }
-    let all: Vec<f64> = negatives.iter().chain(positives).copied().collect();
-    let rank_sum: f64 = ranks(&all)[negatives.len()..].iter().sum();
-    (rank_sum - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+/// half); [`roc_auc`] with the two sides as labels. NaN when either side is empty.
+pub fn separation_auc(negatives: &[f64], positives: &[f64]) -> f64 {
+    let labels: Vec<bool> = negatives.iter().map(|_| false).chain(positives.iter().map(|_| true)).collect();
+    let scores: Vec<f64> = negatives.iter().chain(positives).copied().collect();
+    roc_auc(&labels, &scores)
 }
 
 /// Median (average of the middle two for even lengths).
@@ -141,17 +137,45 @@ pub fn pr_auc(labels: &[bool], scores: &[f64]) -> f64 {
     area
 }
 
+/// Precision, recall and F1 of a yes/no prediction (e.g. "stable"), the positive class being yes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Classification {
+    pub n: usize,
+    /// Rows that are truly positive.
+    pub positives: usize,
+    /// NaN when nothing is predicted positive (likewise recall without true positives).
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Classification metrics of `predicted` against `actual` (same length).
+pub fn classification_metrics(actual: &[bool], predicted: &[bool]) -> Classification {
+    assert_eq!(actual.len(), predicted.len());
+    let count = |a: bool, p: bool| actual.iter().zip(predicted).filter(|&(&x, &y)| x == a && y == p).count() as f64;
+    let (tp, fp, fn_) = (count(true, true), count(false, true), count(true, false));
+    let precision = tp / (tp + fp);
+    let recall = tp / (tp + fn_);
+    Classification {
+        n: actual.len(),
+        positives: (tp + fn_) as usize,
+        precision,
+        recall,
+        f1: 2.0 * precision * recall / (precision + recall),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn roc_auc_counts_ordered_pairs() {
-        assert_eq!(roc_auc(&[0.0, 1.0], &[2.0, 3.0]), 1.0);
-        assert_eq!(roc_auc(&[2.0, 3.0], &[0.0, 1.0]), 0.0);
+    fn separation_auc_counts_ordered_pairs() {
+        assert_eq!(separation_auc(&[0.0, 1.0], &[2.0, 3.0]), 1.0);
+        assert_eq!(separation_auc(&[2.0, 3.0], &[0.0, 1.0]), 0.0);
         // Of six pairs, 1.5 > 1, 2 > 1, 3 > 1 and 3 > 2 are ordered; the tie 2 = 2 counts half.
-        assert_eq!(roc_auc(&[1.0, 2.0], &[1.5, 2.0, 3.0]), 4.5 / 6.0);
-        assert!(roc_auc(&[], &[1.0]).is_nan());
+        assert_eq!(separation_auc(&[1.0, 2.0], &[1.5, 2.0, 3.0]), 4.5 / 6.0);
+        assert!(separation_auc(&[], &[1.0]).is_nan());
     }
 
     #[test]
@@ -170,6 +194,17 @@ mod tests {
         assert!(
             (spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[5.0, 6.0, 7.0, 8.0, 7.0]) - 0.820_782_681_668_123_3).abs() < 1e-12
         );
+    }
+
+    #[test]
+    fn classification_on_a_hand_computed_case() {
+        let actual = [true, true, true, false, false];
+        let predicted = [true, true, false, true, false];
+        let c = classification_metrics(&actual, &predicted);
+        assert_eq!((c.n, c.positives), (5, 3));
+        assert!((c.precision - 2.0 / 3.0).abs() < 1e-12 && (c.recall - 2.0 / 3.0).abs() < 1e-12);
+        assert!((c.f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!(classification_metrics(&[true], &[false]).precision.is_nan());
     }
 
     #[test]

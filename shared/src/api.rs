@@ -290,6 +290,10 @@ pub struct PredictResponse {
     /// (absent when the model has no neighbour index).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub similar_materials: Vec<SimilarMaterial>,
+    /// Energy above the convex hull and decomposition products (absent when the server has no
+    /// reference phase table or the model predicts no formation energy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<Stability>,
 }
 
 /// A training material close to a query in the fused embedding the heads read.
@@ -315,6 +319,42 @@ impl SimilarMaterial {
     pub fn materials_project_url(material_id: &str) -> String {
         format!("https://next-gen.materialsproject.org/materials/{material_id}")
     }
+}
+
+/// Which energy-above-hull estimate an answer leads with: the better one on the validation
+/// split, recorded per model beside the phase table (`models/weights/phases.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HullEstimator {
+    /// The predicted formation energy against the convex hull of the reference phases.
+    ConvexHull,
+    /// The model's own energy-above-hull head.
+    DirectHead,
+}
+
+/// Thermodynamic stability of a prediction (see `shared::stability`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stability {
+    /// eV/atom (≥ 0), from `estimator`.
+    pub energy_above_hull: f64,
+    pub estimator: HullEstimator,
+    /// The predicted formation energy minus the hull's energy at this composition, eV/atom;
+    /// negative below the known hull (it would be a new stable phase).
+    pub convex_hull_energy_above_hull: f64,
+    /// The model's energy-above-hull head, eV/atom, when it has one.
+    pub direct_energy_above_hull: Option<f64>,
+    /// The hull's formation energy at this composition, eV/atom.
+    pub hull_energy_per_atom: f64,
+    /// Probability of lying on or below the hull given the formation energy's σ.
+    pub probability_on_hull: f64,
+    /// The phases the hull has at this composition, largest atom fraction first.
+    pub decomposition: Vec<crate::stability::DecompositionProduct>,
+    /// The decomposition as text: "0.6 TiO2 + 0.4 SrO".
+    pub decomposition_text: String,
+    /// Where the reference phases come from.
+    pub phases_source: String,
+    /// What limits the comparison (correction schemes, the table's coverage).
+    pub caveat: String,
 }
 
 /// One NDJSON line of `POST /api/v1/predict/batch`: `{"index","name","result"}` or

@@ -12,6 +12,9 @@
 - a what-if substitution (Sr → Ba) changes the formula and the predictions, and the note on the
   training data carries the backend's out-of-distribution level for the new structure;
 - a screenshot of the results page is saved to ARTIFACT_DIR/results.png.
+- the known phases for energy above hull are not fetched before the first prediction; then the
+  stability block shows the energy above hull and the decomposition products, the same products
+  as the backend's `/api/v1/predict` (model `browser`) and an energy within 1e-4 eV/atom;
 
 - the editor starts empty, an example button analyses its structure, typing is analysed after
   a pause with the bad line of a broken file pointed at (and selected by the note's button), and
@@ -185,6 +188,25 @@ def viewer_and_whatif(browser, base):
           and note["cls"].startswith("ood "), f"{note} vs {level}")
 
 
+def stability_flow(browser, base):
+    """The phase table arrives lazily, and the page's decomposition is the backend's."""
+    fetched = "return performance.getEntriesByType('resource').some(e => e.name.includes('phases'))"
+    browser.open(base + "/")
+    browser.wait("return document.documentElement.dataset.model", 180)
+    check("the known phases are not part of the first visit", browser.js(fetched) is False)
+    browser.js(PASTE, NACL_POSCAR)
+    wait_for_prediction(browser, 0)
+    page = browser.wait("const s = document.querySelector('#stability[data-state=\"ready\"]');"
+                        "if (!s) return null; const e = s.querySelector('.hull-energy');"
+                        "return {energy: Number(e.dataset.energyAboveHull), estimator: e.dataset.estimator,"
+                        " products: [...s.querySelectorAll('#decomposition li')].map(li => li.dataset.product)}", 60)
+    api = backend_prediction(base, NACL_POSCAR).get("stability")
+    check("the known phases are fetched after the first prediction", browser.js(fetched) is True)
+    ok = bool(page) and bool(api) and page["products"] == [p["formula"] for p in api["decomposition"]] \
+        and abs(page["energy"] - api["energy_above_hull"]) < 1e-4 and page["estimator"] == api["estimator"]
+    check("the page's energy above hull and decomposition products are the backend's", ok, f"{page} vs {api and {k: api[k] for k in ('energy_above_hull', 'estimator', 'decomposition_text')}}")
+
+
 def run_batch(browser, paths, finished):
     """Sends files to the batch panel; returns the final note and the downloaded CSV's rows."""
     browser.send_files("#batch-files", paths)
@@ -250,6 +272,7 @@ def main():
         screenshot = os.path.join(artifacts, "results.png")
         browser.screenshot(screenshot)
         check("screenshot of the results page saved", os.path.getsize(screenshot) > 10_000, screenshot)
+        stability_flow(browser, base)
         batch_flow(browser, base)
     failed = RESULTS.count(False)
     print(f"{len(RESULTS) - failed} passed, {failed} failed")

@@ -7,10 +7,12 @@ use crate::table::{TableRow, read_table};
 use models::batch::Modalities;
 use models::metrics::{Metrics, regression_metrics};
 use models::ood::OodStatistics;
+use models::phases::ReferencePhases;
 use models::predictor::{Assessed, ModelInput, Predictor};
 use models::train::Prediction;
 use rayon::prelude::*;
 use serde::Serialize;
+use shared::api::Stability;
 use shared::batch::{self, ResultCsv, RowValues, TableItem};
 use shared::describe::{DescribeOptions, describe};
 use shared::io::{ParseWarning, Parsed};
@@ -78,14 +80,6 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write JSON instead of the CSV: per structure its predictions, out-of-distribution report
-    /// and the training materials like it (`similar_materials`, as `POST /api/v1/predict`).
-    #[arg(long, conflicts_with = "similar")]
-    pub json: bool,
-    /// Write text instead of the CSV: per structure its predictions and the training materials
-    /// like it, with their DFT labels and Materials Project links.
-    #[arg(long)]
-    pub similar: bool,
     /// Refuse a file's defects instead of repairing them with a warning (a CIF tag given twice,
     /// an unclosed quote, nearly coincident sites); the row then holds the error.
     #[arg(long)]
@@ -93,6 +87,18 @@ pub struct PredictArgs {
     /// Where to run the model: cpu (default), wgpu or cuda.
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
+    /// Write JSON instead of the CSV: per structure its predictions, out-of-distribution report,
+    /// stability and the training materials like it (as `POST /api/v1/predict` answers).
+    #[arg(long, conflicts_with = "text")]
+    pub json: bool,
+    /// Write a readable summary instead of the CSV: per structure its predictions, stability
+    /// and the training materials like it, with their DFT labels and Materials Project links.
+    #[arg(long, alias = "similar")]
+    pub text: bool,
+    /// Directory holding the reference phase table (`phases.json`, `matfuse phases`) for the
+    /// energy above hull of `--json` and `--text`; without one the stability is left out.
+    #[arg(long, default_value = "models/weights")]
+    pub phases: PathBuf,
 }
 
 #[derive(Serialize)]
@@ -269,11 +275,12 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     }
     let ood = OodStatistics::load(&args.model, &predictor.manifest.weights.sha256)?;
     let on_warning = |item: &TableItem, warning: &ParseWarning| eprintln!("warning: {}: {warning}", item.name);
-    let predicted = predicted_items(&predictor, ood.as_ref(), &items, args.strict, on_warning);
+    let phases = if args.json || args.text { ReferencePhases::load(&args.phases)? } else { None };
+    let predicted = predicted_items(&predictor, ood.as_ref(), phases.as_ref(), &items, args.strict, on_warning);
     let text = if args.json {
         super::predict_output::json(&predicted)
-    } else if args.similar {
-        super::predict_output::similar_text(&predicted)
+    } else if args.text {
+        super::predict_output::text(&predicted)
     } else {
         let table = ResultCsv::new(predictor.manifest.properties.iter().map(|p| p.name.as_str()));
         let mut csv = table.header();
@@ -294,6 +301,8 @@ pub(super) struct Predicted {
     pub space_group: String,
     pub warnings: Vec<ParseWarning>,
     pub assessed: Assessed,
+    /// Energy above hull and decomposition, when a phase table was given.
+    pub stability: Option<Stability>,
 }
 
 /// The rows of the result table `table` for `items`, as `matfuse predict` and `matfuse screen`
@@ -306,7 +315,7 @@ pub(super) fn result_rows(
     strict: bool,
     on_warning: impl Fn(&TableItem, &ParseWarning),
 ) -> Vec<Vec<String>> {
-    result_cells(table, &predicted_items(predictor, ood, items, strict, on_warning))
+    result_cells(table, &predicted_items(predictor, ood, None, items, strict, on_warning))
 }
 
 fn result_cells(table: &ResultCsv, predicted: &[(&str, std::result::Result<Predicted, String>)]) -> Vec<Vec<String>> {
@@ -329,11 +338,13 @@ fn result_cells(table: &ResultCsv, predicted: &[(&str, std::result::Result<Predi
 }
 
 /// Each item parsed, described and predicted as `/api/v1/predict` does (one batched model run),
-/// then assessed against the training data `ood`, named by the item; an item that fails carries
-/// its error. `on_warning` hears what the reader repaired in each item.
+/// then assessed against the training data `ood` and placed against the convex hull of
+/// `phases`, named by the item; an item that fails carries its error. `on_warning` hears what
+/// the reader repaired in each item.
 pub(super) fn predicted_items<'a>(
     predictor: &Predictor,
     ood: Option<&OodStatistics>,
+    phases: Option<&ReferencePhases>,
     items: &'a [TableItem],
     strict: bool,
     on_warning: impl Fn(&TableItem, &ParseWarning),
@@ -366,7 +377,9 @@ pub(super) fn predicted_items<'a>(
                 let (prediction, embedding) =
                     outputs.next().ok_or_else(|| "the model returned no prediction".to_string())?;
                 let assessed = predictor.assess(&structure, &prediction, &embedding, ood);
-                Ok(Predicted { formula, space_group, warnings, assessed })
+                let stability = phases
+                    .and_then(|p| p.structure_stability(&predictor.manifest.id, &structure, &assessed.predictions));
+                Ok(Predicted { formula, space_group, warnings, assessed, stability })
             });
             (item.name.as_str(), outcome)
         })

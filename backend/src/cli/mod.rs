@@ -8,10 +8,12 @@ mod calibrate;
 mod curves;
 mod eval;
 pub mod featurize;
+mod hull_eval;
 mod inspect;
 mod ood;
 mod ood_check;
 mod overrides;
+mod phases;
 mod predict_output;
 mod progress;
 mod screen;
@@ -109,6 +111,12 @@ enum Command {
     /// Draw learning curves (validation MAE per property against epoch and training time) of
     /// training runs as one SVG.
     Curves(curves::CurvesArgs),
+    /// Energy above hull from the convex hull of the predicted formation energy vs the model's
+    /// direct head on mp2022_ehull rows (`--record` on val writes the choice into phases.json).
+    HullEval(hull_eval::HullEvalArgs),
+    /// Build the reference phase table for energy above hull from the training split's formation
+    /// energies (writes phases.bin.gz and phases.json).
+    Phases(phases::PhasesArgs),
     /// Fit a bundle's σ factors on the validation split and record the test coverage (bundles
     /// trained before `train` did this itself).
     Calibrate(calibrate::CalibrateArgs),
@@ -133,6 +141,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => crate::server::serve(args.config()),
         Command::Ood(args) => ood::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Phases(args) => phases::run(&args),
+        Command::HullEval(args) => hull_eval::run(&args),
         Command::Curves(args) => curves::run(&args),
     }
 }

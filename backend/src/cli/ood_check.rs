@@ -5,7 +5,7 @@
 //! reduced index's top 5 are those of the full one.
 
 use crate::error::{Error, Result};
-use models::metrics::roc_auc;
+use models::metrics::separation_auc;
 use models::neighbours::{NeighbourIndex, OUTSIDE_PERCENTILE, UNUSUAL_PERCENTILE};
 use models::ood::OodStatistics;
 use models::predictor::{Predictor, SIMILAR_MATERIALS};
@@ -110,7 +110,9 @@ pub fn report(
         writeln!(out, "neighbour score: {}; exact search {query_ms:.2} ms per query (one thread)\n", index.method());
     let test_full: Option<Vec<f64>> = full.map(|f| test.iter().map(|r| f.score(&r.embedding)).collect());
     let full_auc = |c: &[Vec<f32>]| match (full, &test_full) {
-        (Some(f), Some(test)) => format!("{:.3}", roc_auc(test, &c.iter().map(|e| f.score(e)).collect::<Vec<_>>())),
+        (Some(f), Some(test)) => {
+            format!("{:.3}", separation_auc(test, &c.iter().map(|e| f.score(e)).collect::<Vec<_>>()))
+        }
         _ => "–".into(),
     };
     let _ = writeln!(
@@ -135,7 +137,14 @@ pub fn report(
     for (name, embeddings) in groups {
         let c: Vec<f64> = embeddings.iter().map(|e| centre(e)).collect();
         let k: Vec<f64> = embeddings.iter().map(|e| knn(e)).collect();
-        row(&mut out, name, &c, &k, (roc_auc(&test_centre, &c), roc_auc(&test_knn, &k)), full_auc(embeddings));
+        row(
+            &mut out,
+            name,
+            &c,
+            &k,
+            (separation_auc(&test_centre, &c), separation_auc(&test_knn, &k)),
+            full_auc(embeddings),
+        );
     }
 
     let labelled: Vec<usize> = (0..test.len()).filter(|&i| test[i].error.is_some()).collect();

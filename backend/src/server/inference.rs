@@ -42,6 +42,10 @@ pub fn predict(
     let model_ms = ms(model_start);
 
     let interpreted = predictor.interpret(&structure, &input, &readout, entry.ood.as_ref());
+    let stability = entry
+        .phases
+        .as_ref()
+        .and_then(|phases| phases.structure_stability(&model.id, &structure, &interpreted.predictions));
     Ok(PredictResponse {
         interpretation: interpreted.to_api(&structure, TOP_K),
         predictions: interpreted.predictions,
@@ -59,6 +63,7 @@ pub fn predict(
         model,
         warnings,
         similar_materials: interpreted.similar_materials,
+        stability,
     })
 }
 

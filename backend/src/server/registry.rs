@@ -9,6 +9,7 @@ use burn::prelude::Device;
 use models::Bundle;
 use models::encoder::LargeEncoder;
 use models::ood::OodStatistics;
+use models::phases::ReferencePhases;
 use models::predictor::Predictor;
 use shared::api::{ModelDetail, ModelInfo, ModelSummary, PropertyUnit};
 use std::collections::BTreeMap;
@@ -25,12 +26,16 @@ pub struct ModelEntry {
     pub ood: Option<OodStatistics>,
     /// The bundle's directory (its files are served to browsers).
     pub dir: std::path::PathBuf,
+    /// The reference phases for energy above hull (shared by every model), if installed.
+    pub phases: Option<Arc<ReferencePhases>>,
 }
 
 pub struct Registry {
     inner: RwLock<Models>,
     /// The large text encoder every frozen-text (`server`) model reads; also `/embed`'s.
     encoder: Option<Arc<LargeEncoder>>,
+    /// The first `phases.json` + table found in the model directories.
+    phases: Option<Arc<ReferencePhases>>,
 }
 
 /// The map and the default it implies (recomputed whenever a model is added).
@@ -46,6 +51,7 @@ impl Registry {
     /// a broken bundle is logged and skipped). The first directory to hold an id wins.
     /// `server` models share `encoder` (without one they are skipped, with the reason logged).
     pub fn load(dirs: &[PathBuf], encoder: Option<Arc<LargeEncoder>>, device: &Device) -> Registry {
+        let phases = load_phases(dirs);
         let mut models = BTreeMap::new();
         for dir in dirs {
             let Ok(entries) = std::fs::read_dir(dir) else { continue };
@@ -55,7 +61,7 @@ impl Registry {
                 .collect();
             bundle_dirs.sort();
             for path in bundle_dirs {
-                match load_entry(&path, encoder.as_ref(), device) {
+                match load_entry(&path, encoder.as_ref(), phases.as_ref(), device) {
                     Ok(entry) if !models.contains_key(&entry.manifest.id) => {
                         tracing::info!(model = %entry.manifest.id, path = %path.display(), trained = entry.manifest.trained, ood = entry.ood.is_some(), "model loaded");
                         models.insert(entry.manifest.id.clone(), Arc::new(entry));
@@ -67,7 +73,7 @@ impl Registry {
                 }
             }
         }
-        Registry { inner: RwLock::new(Models::new(models)), encoder }
+        Registry { inner: RwLock::new(Models::new(models)), encoder, phases }
     }
 
     /// The large text encoder, when installed (`/embed` serves it).
@@ -83,7 +89,7 @@ impl Registry {
     /// Loads the bundle in `dir` and adds it (a trained job's model). An id already installed is
     /// an error: installed models are never replaced while the server runs.
     pub fn install(&self, dir: &Path, device: &Device) -> Result<ModelSummary, models::Error> {
-        let entry = load_entry(dir, self.encoder.as_ref(), device)?;
+        let entry = load_entry(dir, self.encoder.as_ref(), self.phases.as_ref(), device)?;
         let mut inner = self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if inner.models.contains_key(&entry.manifest.id) {
             return Err(models::Error::Config(format!("a model '{}' is already installed", entry.manifest.id)));
@@ -212,6 +218,7 @@ impl ModelEntry {
 fn load_entry(
     dir: &std::path::Path,
     encoder: Option<&Arc<LargeEncoder>>,
+    phases: Option<&Arc<ReferencePhases>>,
     device: &Device,
 ) -> Result<ModelEntry, models::Error> {
     let bundle = Bundle::load(dir)?;
@@ -223,5 +230,22 @@ fn load_entry(
         weights: Bytes::from(bundle.weights),
         ood,
         dir: dir.to_path_buf(),
+        phases: phases.cloned(),
+    })
+}
+
+/// The reference phase table of the first model directory that has one (a broken one is logged
+/// and skipped: predictions then come without stability).
+fn load_phases(dirs: &[PathBuf]) -> Option<Arc<ReferencePhases>> {
+    dirs.iter().find_map(|dir| match ReferencePhases::load(dir) {
+        Ok(Some(phases)) => {
+            tracing::info!(path = %dir.display(), phases = phases.table.len(), "reference phases loaded");
+            Some(Arc::new(phases))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(path = %dir.display(), "reference phases not loaded: {e}");
+            None
+        }
     })
 }

@@ -31,13 +31,16 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// A models directory holding only the shipped `browser` bundle (a link to it), so the API
-/// tests describe the same registry whether or not a `server` model is installed beside it.
+/// A models directory holding only the shipped `browser` bundle and the reference phases (links
+/// to them), so the API tests describe the same registry whether or not a `server` model is
+/// installed beside it.
 pub fn browser_models_dir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = temp_dir("models");
-        std::os::unix::fs::symlink(workspace().join("models/weights/browser"), dir.join("browser")).unwrap();
+        for name in ["browser", "phases.json", "phases.bin.gz"] {
+            std::os::unix::fs::symlink(workspace().join("models/weights").join(name), dir.join(name)).unwrap();
+        }
         dir
     })
     .clone()

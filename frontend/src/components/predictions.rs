@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use shared::api::{ModalityWeights, OodLevel, OodReport, PropertyValue};
 use shared::task::{Task, by_name};
 
+use super::StabilityPanel;
 use crate::{
     format::{fixed, millis},
     model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary},
@@ -40,6 +41,7 @@ pub fn PredictionPanel(models: ModelState) -> impl IntoView {
         <section class="block predictions" aria-labelledby="predictions-heading" aria-live="polite">
             <h3 id="predictions-heading">"Predicted properties"</h3>
             {body}
+            <StabilityPanel models=models />
         </section>
     }
 }

@@ -67,7 +67,7 @@ pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>
 }
 
 /// A started request for `url` (the download begins at once).
-fn request(url: &str) -> Result<JsFuture, String> {
+pub(crate) fn request(url: &str) -> Result<JsFuture, String> {
     let window = web_sys::window().ok_or("no window")?;
     Ok(JsFuture::from(window.fetch_with_str(url)))
 }
@@ -90,7 +90,7 @@ impl Download {
 }
 
 /// The body of the started request for `url`, with what went wrong as a message naming the file.
-async fn downloaded(url: &str, response: JsFuture) -> Result<Vec<u8>, String> {
+pub(crate) async fn downloaded(url: &str, response: JsFuture) -> Result<Vec<u8>, String> {
     bytes(response).await.map_err(|e| e.message(url))
 }
 

@@ -6,11 +6,13 @@ pub mod device;
 pub mod fetch;
 pub mod full_fusion;
 pub mod local;
+pub mod phases;
 pub mod status;
 
 pub use device::{ComputeDevice, DeviceKind};
 pub use full_fusion::{FullFusionModel, FullFusionState, FullFusionStatus};
 pub use local::{LocalModel, LocalPrediction, WeightedSpan};
+pub use phases::PhasesStatus;
 pub use status::{ModelStatus, ModelSummary, PredictionState};
 
 use crate::analysis::now_ms;

@@ -12,9 +12,11 @@ use shared::Structure;
 
 use crate::analysis::{Analysis, now_ms};
 use crate::model::{
-    self, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus, PredictionState,
+    self, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus, PhasesStatus, PredictionState,
     fetch::BUNDLE_URL,
 };
+use models::phases::ReferencePhases;
+use shared::api::Stability;
 
 /// A model once it is loaded (kept out of the reactive system: it holds device memory).
 type Slot<M> = StoredValue<Option<Rc<M>>, LocalStorage>;
@@ -32,19 +34,30 @@ pub struct ModelState {
     full_model: Slot<FullFusionModel>,
     /// Its prediction for the analysed structure.
     pub full_prediction: RwSignal<FullFusionState>,
+    /// The reference phases for energy above hull, fetched after the first prediction.
+    pub phases_status: RwSignal<PhasesStatus>,
+    /// The `browser` prediction's energy above hull and decomposition, once the phases are here.
+    pub stability: Signal<Option<Stability>>,
 }
 
 impl ModelState {
     /// Starts loading the models (the full-fusion one once `server_available`) and predicts
     /// each `analysis` with every model that is ready.
     pub fn start(analysis: RwSignal<Option<Analysis>>, server_available: Signal<bool>) -> ModelState {
+        let status = RwSignal::new(ModelStatus::Loading);
+        let prediction = RwSignal::new(None);
+        let phases_status = RwSignal::new(PhasesStatus::NotRequested);
+        let phases: Slot<ReferencePhases> = StoredValue::new_local(None);
+        load_phases_after_first_prediction(prediction, phases_status, phases);
         let state = ModelState {
-            status: RwSignal::new(ModelStatus::Loading),
+            status,
             local: StoredValue::new_local(None),
-            prediction: RwSignal::new(None),
+            prediction,
             full_status: RwSignal::new(FullFusionStatus::NoServer),
             full_model: StoredValue::new_local(None),
             full_prediction: RwSignal::new(None),
+            phases_status,
+            stability: stability(analysis, status, prediction, phases_status, phases),
         };
         load_local(state.status, state.local);
         let local_ready = Signal::derive(move || matches!(*state.status.read(), ModelStatus::Ready(_)));
@@ -93,6 +106,53 @@ fn load_local(status: RwSignal<ModelStatus>, slot: Slot<LocalModel>) {
             }
         }
     });
+}
+
+/// Fetches the reference phases once, when the first prediction has been shown (so they are no
+/// part of the first visit).
+fn load_phases_after_first_prediction(
+    prediction: RwSignal<PredictionState>,
+    status: RwSignal<PhasesStatus>,
+    slot: Slot<ReferencePhases>,
+) {
+    Effect::new(move |_| {
+        let shown = prediction.with(|p| matches!(p, Some(Ok(_))));
+        if !shown || status.get_untracked() != PhasesStatus::NotRequested {
+            return;
+        }
+        status.set(PhasesStatus::Loading);
+        spawn_local(async move {
+            let next = match model::phases::reference_phases().await {
+                Ok(phases) => {
+                    let _ = slot.try_set_value(Some(Rc::new(phases)));
+                    PhasesStatus::Ready
+                }
+                Err(message) => PhasesStatus::Failed(message),
+            };
+            let _ = status.try_set(next);
+        });
+    });
+}
+
+/// The stability of the analysed structure given the `browser` model's prediction of it (a
+/// prediction is only ever that of the current analysis: a new analysis clears it).
+fn stability(
+    analysis: RwSignal<Option<Analysis>>,
+    model: RwSignal<ModelStatus>,
+    prediction: RwSignal<PredictionState>,
+    status: RwSignal<PhasesStatus>,
+    slot: Slot<ReferencePhases>,
+) -> Signal<Option<Stability>> {
+    Signal::derive(move || {
+        if status.get() != PhasesStatus::Ready {
+            return None;
+        }
+        let ModelStatus::Ready(summary) = model.get() else { return None };
+        let phases = slot.get_value()?;
+        let prediction = prediction.get()?.ok()?;
+        let structure = analysis.with(|a| a.as_ref()?.structure.clone())?;
+        phases.structure_stability(&summary.id, &structure, &prediction.predictions)
+    })
 }
 
 /// Once the server answers and the local model is ready, loads the server's full-fusion model

@@ -13,7 +13,7 @@ use crate::composition::{reduced_formula_of, validated_amounts};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The most elements a query's chemical system may have (its 2ⁿ − 1 subsystems are looked up).
@@ -23,7 +23,7 @@ pub const MAX_ELEMENTS: usize = 12;
 const MIN_FRACTION: f64 = 1e-7;
 
 /// One product of a decomposition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecompositionProduct {
     /// The reference phase's id; `None` for a pure element at 0 eV/atom.
     pub id: Option<String>,

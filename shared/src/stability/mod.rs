@@ -22,7 +22,7 @@ mod tests;
 
 pub use element_set::ElementSet;
 pub use hull::{DecompositionProduct, HullPoint, MAX_ELEMENTS, hull_at, phases_on_hull};
-pub use phase_table::{Phase, PhaseTable};
+pub use phase_table::{MAX_TABLE_BYTES, Phase, PhaseTable};
 pub use probability::{probability_on_hull, standard_normal_cdf};
 
 use crate::element::Element;

@@ -136,6 +136,34 @@ impl PhaseTable {
     }
 }
 
+impl PhaseTable {
+    /// [`PhaseTable::to_bytes`] gzip-compressed: the shipped file's form (`models/weights/phases.bin.gz`).
+    pub fn to_gzip(&self) -> Vec<u8> {
+        use std::io::Write;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&self.to_bytes()).expect("writing into memory cannot fail");
+        gzip.finish().expect("writing into memory cannot fail")
+    }
+
+    /// Reads what [`PhaseTable::to_gzip`] wrote; more than [`MAX_TABLE_BYTES`] uncompressed is
+    /// refused.
+    pub fn from_gzip(compressed: &[u8]) -> Result<PhaseTable> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(compressed)
+            .take(MAX_TABLE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::InvalidPhaseTable { message: format!("not gzip: {e}") })?;
+        if bytes.len() as u64 > MAX_TABLE_BYTES {
+            return Err(Error::InvalidPhaseTable { message: format!("over {MAX_TABLE_BYTES} bytes uncompressed") });
+        }
+        PhaseTable::from_bytes(&bytes)
+    }
+}
+
+/// The largest uncompressed table read (bytes): the whole Materials Project fits several times.
+pub const MAX_TABLE_BYTES: u64 = 64 << 20;
+
 /// Bumped whenever [`WireTable`] changes.
 const WIRE_VERSION: u32 = 1;
 
@@ -198,11 +226,13 @@ mod tests {
             assert!((a.formation_energy_per_atom() - b.formation_energy_per_atom()).abs() < 1e-6);
         }
         assert_eq!(back.phases()[1].reduced_formula(), "Li2O2");
+        assert_eq!(PhaseTable::from_gzip(&table.to_gzip()).unwrap().phases(), back.phases());
     }
 
     #[test]
     fn refuses_what_is_not_a_phase_table() {
         assert!(matches!(PhaseTable::from_bytes(b"\x07garbage"), Err(Error::InvalidPhaseTable { .. })));
+        assert!(matches!(PhaseTable::from_gzip(b"\x07garbage"), Err(Error::InvalidPhaseTable { .. })));
         assert!(matches!(Phase::from_formula("x", "LiO", f64::NAN), Err(Error::NonFinite { .. })));
     }
 }
