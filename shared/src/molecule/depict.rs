@@ -354,8 +354,6 @@ impl Layout<'_> {
             .filter(|&(a, b)| a < b && member[b])
             .collect();
         let mut push: Vec<Point> = vec![[0.0, 0.0]; self.coordinates.len()];
-        let mut cells: std::collections::HashMap<(i64, i64), Vec<usize>> = std::collections::HashMap::new();
-        let cell = |p: Point| ((p[0] / REACH).floor() as i64, (p[1] / REACH).floor() as i64);
         for _ in 0..300 {
             push.iter_mut().for_each(|p| *p = [0.0, 0.0]);
             let mut pull = |a: usize, b: usize, force: f64, coordinates: &[Point]| {
@@ -369,18 +367,15 @@ impl Layout<'_> {
                 let length = distance(self.coordinates[a], self.coordinates[b]).max(1e-3);
                 pull(a, b, length - 1.0, self.coordinates);
             }
-            cells.values_mut().for_each(Vec::clear);
+            let mut grid = PointGrid::new(REACH);
             for &a in atoms {
-                cells.entry(cell(self.coordinates[a])).or_default().push(a);
+                grid.insert(a, self.coordinates[a]);
             }
             for &a in atoms {
-                let (x, y) = cell(self.coordinates[a]);
-                for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
-                    for &b in cells.get(&(x + dx, y + dy)).map_or(&[][..], Vec::as_slice) {
-                        let length = distance(self.coordinates[a], self.coordinates[b]).max(1e-3);
-                        if a < b && length < REACH && !bonded(a, b) {
-                            pull(a, b, (length - REACH) * 0.5, self.coordinates);
-                        }
+                for b in grid.around(self.coordinates[a]) {
+                    let length = distance(self.coordinates[a], self.coordinates[b]).max(1e-3);
+                    if a < b && length < REACH && !bonded(a, b) {
+                        pull(a, b, (length - REACH) * 0.5, self.coordinates);
                     }
                 }
             }
@@ -494,14 +489,19 @@ impl Layout<'_> {
     fn repair_overlaps(&mut self) {
         for &(anchor, child) in &self.order.clone() {
             let subtree = self.subtree(anchor, child);
-            // Penalty of the subtree's contacts with the rest closer than 1.6 × MIN_SEPARATION.
+            // Penalty of the subtree's contacts with the rest closer than 1.6 × MIN_SEPARATION; the
+            // rest does not move while the subtree turns, so its atoms are binned once.
+            let near = MIN_SEPARATION * 1.6;
+            let mut in_subtree = vec![false; self.coordinates.len()];
+            subtree.iter().for_each(|&a| in_subtree[a] = true);
+            let mut rest = PointGrid::new(near);
+            for a in (0..self.coordinates.len()).filter(|&a| self.placed[a] && !in_subtree[a]) {
+                rest.insert(a, self.coordinates[a]);
+            }
             let clashes = |coordinates: &[Point]| -> f64 {
-                let rest: Vec<usize> =
-                    (0..coordinates.len()).filter(|a| self.placed[*a] && !subtree.contains(a)).collect();
-                let near = MIN_SEPARATION * 1.6;
                 subtree
                     .iter()
-                    .flat_map(|&s| rest.iter().map(move |&r| (s, r)))
+                    .flat_map(|&s| rest.around(coordinates[s]).map(move |r| (s, r)))
                     .map(|(s, r)| (near - distance(coordinates[s], coordinates[r])).max(0.0).powi(2))
                     .sum()
             };
@@ -553,6 +553,35 @@ impl Layout<'_> {
             }
         }
         atoms
+    }
+}
+
+/// Points binned in square cells of side `cell`, so the points within `cell` of a place are
+/// found among its 3 × 3 cells.
+struct PointGrid {
+    cell: f64,
+    cells: std::collections::HashMap<(i64, i64), Vec<usize>>,
+}
+
+impl PointGrid {
+    fn new(cell: f64) -> PointGrid {
+        PointGrid { cell, cells: std::collections::HashMap::new() }
+    }
+
+    fn key(&self, p: Point) -> (i64, i64) {
+        ((p[0] / self.cell).floor() as i64, (p[1] / self.cell).floor() as i64)
+    }
+
+    fn insert(&mut self, atom: usize, p: Point) {
+        self.cells.entry(self.key(p)).or_default().push(atom);
+    }
+
+    /// The atoms in the cells around `p` (every one within `cell` of it, and some farther).
+    fn around(&self, p: Point) -> impl Iterator<Item = usize> + '_ {
+        let (x, y) = self.key(p);
+        (-1..=1)
+            .flat_map(move |dx| (-1..=1).map(move |dy| (x + dx, y + dy)))
+            .flat_map(|key| self.cells.get(&key).into_iter().flatten().copied())
     }
 }
 
