@@ -123,8 +123,7 @@ impl ReferencePhases {
         if answer.decomposition.len() > 1 && answer.decomposition.iter().all(|p| p.id.is_none()) {
             caveat.insert_str(
                 0,
-                "The table has no stable compound of these elements (a composition held out for testing, \
-                 such as NaCl, is not in it), so the hull here is the elements alone. ",
+                "The table has no stable compound of these elements, so the hull here is the elements alone. ",
             );
         }
         Some(Stability {

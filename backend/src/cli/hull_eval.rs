@@ -7,7 +7,7 @@
 //! into `phases.json`, where the API and the page read them.
 
 use super::eval::{inputs, predictions};
-use super::phases::{command_line, formation_rows};
+use super::phases::{command_line, formation_rows, train_table};
 use super::print_stdout;
 use crate::error::{Error, Result};
 use crate::table::read_table;
@@ -107,6 +107,9 @@ pub fn run(args: &HullEvalArgs) -> Result<()> {
             needed_for: "energy above hull (build it with `matfuse phases`)".into(),
         });
     };
+    // Judged against the train split's phases alone, never the shipped table (`matfuse phases`).
+    let mp2018_rows = formation_rows(&args.mp2018)?;
+    let table = train_table(&mp2018_rows)?;
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
     let ehull_column = shared::task::index("energy_above_hull").expect("a registered task");
     let all_rows = read_table(&args.data)?;
@@ -133,13 +136,9 @@ pub fn run(args: &HullEvalArgs) -> Result<()> {
         // In units and physical limits, as the API reports them.
         let values = predictor.manifest.in_units(prediction, composition.len());
         let formation = values.get("formation_energy_per_atom").expect("the model predicts it");
-        let Ok(answer) = energy_above_hull_excluding(
-            &phases.table,
-            &composition,
-            formation.value,
-            formation.sigma,
-            &[row.id.as_str()],
-        ) else {
+        let Ok(answer) =
+            energy_above_hull_excluding(&table, &composition, formation.value, formation.sigma, &[row.id.as_str()])
+        else {
             failed += 1;
             continue;
         };
@@ -153,11 +152,11 @@ pub fn run(args: &HullEvalArgs) -> Result<()> {
     }
 
     let mp2018: HashMap<String, (String, f64)> =
-        formation_rows(&args.mp2018)?.into_iter().map(|r| (r.id, (r.formula, r.energy))).collect();
+        mp2018_rows.into_iter().map(|r| (r.id, (r.formula, r.energy))).collect();
     let in_split = |r: &&crate::table::TableRow| r.split.as_deref() == Some(args.split.as_str());
-    let true_split = true_energy_hull(&phases.table, &mp2018, all_rows.iter().filter(in_split), ehull_column);
+    let true_split = true_energy_hull(&table, &mp2018, all_rows.iter().filter(in_split), ehull_column);
     let correction_split = correction_check(&true_split);
-    let correction_all = correction_check(&true_energy_hull(&phases.table, &mp2018, all_rows.iter(), ehull_column));
+    let correction_all = correction_check(&true_energy_hull(&table, &mp2018, all_rows.iter(), ehull_column));
     if !true_split.0.is_empty() {
         let name = "convex hull of the true mp2018 formation energy (rows in mp2018 only)";
         estimators.push(EstimatorFigures::of(name, &true_split.0, &true_split.1));

@@ -1,14 +1,17 @@
 //! `matfuse phases`: the reference phase table for energy above hull (`shared::stability`), built
-//! from the training split's formation energies, kept to the phases on the hull, and written as
+//! from Materials Project formation energies, kept to the phases on the hull, and written as
 //! `phases.bin.gz` + `phases.json` (`models::phases`).
 //!
-//! Only the train split goes in: validation rows choose the estimator (`matfuse hull-eval`), and
-//! a val material's own polymorphs in the table would make the hull estimate look better on
-//! validation than on test, where no test formula is in the table (the split groups formulas).
+//! The shipped table is a reference database that answers users, so it holds every split's
+//! known phases (rock salt is on the hull even though NaCl is a test formula). Evaluation never
+//! reads it: `matfuse hull-eval` builds its own table of the train split alone ([`train_table`]),
+//! since a val or test material's polymorphs in the table would flatter the hull estimate.
+//! Rebuilding keeps the estimator choices and correction check already recorded in
+//! `phases.json`, which come from that train-only evaluation.
 
 use crate::error::{Error, Result};
 use models::bundle::sha256_hex;
-use models::phases::{PHASES_FILE, PhasesInfo};
+use models::phases::{PHASES_FILE, PHASES_INFO_FILE, PhasesInfo};
 use shared::stability::{ON_HULL_TOLERANCE, Phase, PhaseTable, phases_on_hull};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,9 +22,9 @@ pub struct PhasesArgs {
     /// `formation_energy_per_atom`, `split`).
     #[arg(long, default_value = "../shared/data/mp2018/mp2018.csv.gz")]
     pub data: PathBuf,
-    /// Rows of this split go into the table.
-    #[arg(long, default_value = "train")]
-    pub split: String,
+    /// Rows of these splits (comma-separated) go into the table.
+    #[arg(long, default_value = "train,val,test", value_delimiter = ',')]
+    pub split: Vec<String>,
     /// Directory to write `phases.bin.gz` and `phases.json` into.
     #[arg(long, default_value = "models/weights")]
     pub out: PathBuf,
@@ -38,41 +41,56 @@ pub(super) struct FormationRow {
 
 pub fn run(args: &PhasesArgs) -> Result<()> {
     let rows = formation_rows(&args.data)?;
-    let phases = rows
-        .iter()
-        .filter(|r| r.split == args.split)
-        .map(|r| Phase::from_formula(&r.id, &r.formula, r.energy))
-        .collect::<shared::Result<Vec<_>>>()?;
-    let count = phases.len();
-    let table = phases_on_hull(&PhaseTable::new(phases), ON_HULL_TOLERANCE)?;
+    let splits: Vec<&str> = args.split.iter().map(String::as_str).collect();
+    let (table, count) = hull_table(&rows, &splits)?;
     let compressed = table.to_gzip();
     std::fs::create_dir_all(&args.out).map_err(|source| Error::Write { path: args.out.clone(), source })?;
     let path = args.out.join(PHASES_FILE);
     std::fs::write(&path, &compressed).map_err(|source| Error::Write { path: path.clone(), source })?;
+    let recorded = match std::fs::read(args.out.join(PHASES_INFO_FILE)) {
+        Ok(bytes) => Some(PhasesInfo::from_json(&bytes, &args.out.join(PHASES_INFO_FILE))?),
+        Err(_) => None,
+    };
     let info = PhasesInfo {
         file: PHASES_FILE.into(),
         sha256: sha256_hex(&compressed),
         phases: table.len(),
         rows: count,
         source: format!(
-            "Materials Project 2018 formation energies, the {} split of {}",
-            args.split,
+            "Materials Project 2018 formation energies, the {} split{} of {}",
+            splits.join(" + "),
+            if splits.len() > 1 { "s" } else { "" },
             args.data.file_name().map_or_else(|| args.data.display().to_string(), |n| n.to_string_lossy().into())
         ),
         command: command_line(),
-        estimator: Default::default(),
-        correction_check: None,
+        estimator: recorded.as_ref().map(|r| r.estimator.clone()).unwrap_or_default(),
+        correction_check: recorded.and_then(|r| r.correction_check),
     };
     info.write(&args.out)?;
     eprintln!(
-        "wrote {} ({} of {count} {} rows on the hull, {} bytes gzip, sha256 {})",
+        "wrote {} ({} of {count} rows on the hull, {} bytes gzip, sha256 {})",
         path.display(),
         table.len(),
-        args.split,
         compressed.len(),
         info.sha256
     );
     Ok(())
+}
+
+/// The phases of the rows of `splits` that can lie on a hull, and how many rows went in.
+pub(super) fn hull_table(rows: &[FormationRow], splits: &[&str]) -> Result<(PhaseTable, usize)> {
+    let phases = rows
+        .iter()
+        .filter(|r| splits.contains(&r.split.as_str()))
+        .map(|r| Phase::from_formula(&r.id, &r.formula, r.energy))
+        .collect::<shared::Result<Vec<_>>>()?;
+    let count = phases.len();
+    Ok((phases_on_hull(&PhaseTable::new(phases), ON_HULL_TOLERANCE)?, count))
+}
+
+/// The table evaluation judges against: the train split's phases alone.
+pub(super) fn train_table(rows: &[FormationRow]) -> Result<PhaseTable> {
+    Ok(hull_table(rows, &["train"])?.0)
 }
 
 /// This run's command line, as `matfuse …` wherever the binary lives.
