@@ -163,20 +163,14 @@ pub fn predict_molecules(
 mod tests {
     use super::*;
     use crate::molecule_batch::MoleculeInputs;
-    use crate::nn::molecule::{FingerprintConfig, MoleculeFusion, SmilesConfig};
+    use crate::nn::molecule::MoleculeFusion;
     use shared::molecule::Molecule;
 
     const SMILES: [&str; 12] =
         ["C", "CC", "CCC", "CCCC", "CO", "CCO", "CCCO", "c1ccccc1", "Cc1ccccc1", "CC(=O)O", "CN", "ClCCl"];
 
     fn tiny(fusion: MoleculeFusion, head: HeadKind) -> MoleculeNetConfig {
-        let mut net = MoleculeNetConfig::new(fusion, 1, head);
-        net.graph.hidden = 16;
-        net.smiles = SmilesConfig { hidden: 16, layers: 1, heads: 2, max_tokens: 32 };
-        net.fingerprint = FingerprintConfig { bits: 128, counts: true, hidden: 16 };
-        net.fused = 16;
-        net.heads = 2;
-        net
+        MoleculeNetConfig::tiny(fusion, 1, head)
     }
 
     #[test]

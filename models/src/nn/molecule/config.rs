@@ -105,6 +105,18 @@ impl MoleculeNetConfig {
         }
     }
 
+    /// A network of width 16 with a 128-bit fingerprint, for quick tests.
+    #[cfg(test)]
+    pub(crate) fn tiny(fusion: MoleculeFusion, tasks: usize, head: HeadKind) -> MoleculeNetConfig {
+        let mut config = MoleculeNetConfig::new(fusion, tasks, head);
+        config.graph.hidden = 16;
+        config.smiles = SmilesConfig { hidden: 16, layers: 1, heads: 2, max_tokens: 32 };
+        config.fingerprint = FingerprintConfig { bits: 128, counts: true, hidden: 16 };
+        config.fused = 16;
+        config.heads = 2;
+        config
+    }
+
     /// A network of this architecture with freshly initialised parameters on `device`.
     pub fn init(&self, device: &Device) -> MoleculeNet {
         MoleculeNet::new(self, device)

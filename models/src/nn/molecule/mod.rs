@@ -120,13 +120,7 @@ mod tests {
     const SMILES: [&str; 3] = ["CCO", "c1ccccc1C(=O)O", "[NH3+]CC(=O)[O-]"];
 
     fn small(fusion: MoleculeFusion, head: HeadKind) -> MoleculeNetConfig {
-        let mut config = MoleculeNetConfig::new(fusion, 2, head);
-        config.graph.hidden = 16;
-        config.smiles = SmilesConfig { hidden: 16, layers: 1, heads: 2, max_tokens: 32 };
-        config.fingerprint = FingerprintConfig { bits: 128, counts: true, hidden: 16 };
-        config.fused = 16;
-        config.heads = 2;
-        config
+        MoleculeNetConfig::tiny(fusion, 2, head)
     }
 
     fn inputs() -> Vec<MoleculeInputs> {
