@@ -101,9 +101,9 @@ pub fn serve(config: ServerConfig) -> Result<()> {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(Error::Serve)?;
     runtime.block_on(async move {
-        let resumed = state.jobs.resume()?;
-        if resumed > 0 {
-            tracing::info!("{resumed} interrupted training job(s) resumed");
+        let unfinished = state.jobs.resume()?;
+        if unfinished > 0 {
+            tracing::info!("{unfinished} unfinished training job(s): resumed here or on another replica");
         }
         let tls = match &config.tls {
             Some(files) => Some(files.load().await?),
