@@ -358,8 +358,11 @@ impl Jobs {
         }
         let mut tasks = lock(&self.tasks);
         while tasks.try_join_next().is_some() {}
-        // Closed: the server is stopping; unclaimed jobs wait for the next start or another replica.
-        while let Ok(permit) = self.slots.clone().try_acquire_owned() {
+        // One claim per slot free now (a claim that finds nothing frees its slot at once: looping
+        // until none is free would never end). Closed: the server is stopping; unclaimed jobs
+        // wait for the next start or another replica.
+        for _ in 0..self.slots.available_permits() {
+            let Ok(permit) = self.slots.clone().try_acquire_owned() else { break };
             let jobs = self.clone();
             tasks.spawn_blocking(move || {
                 if let Some(live) = jobs.claim() {
