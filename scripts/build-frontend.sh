@@ -3,6 +3,8 @@
 # that any static file host serves with no backend:
 #   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm,
 #   DIR/models/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} (the model the page runs)
+#   DIR/models/browser/{neighbours.json,neighbours.bin} (its training materials: similar materials, the
+#   out-of-distribution score and the map; fetched lazily)
 #   DIR/models/{phases.json,phases.bin.gz} (known phases for energy above hull, fetched lazily)
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
@@ -77,11 +79,14 @@ cp "$ROOT/frontend/style.css" "$out/style.css"
 model="$out/models/browser"
 rm -rf "$model" && mkdir -p "$model"
 cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} "$model/"
+# Its neighbour index, fetched by the page only after its first prediction (sha256-checked
+# against neighbours.json).
+cp "$ROOT"/models/weights/browser/{neighbours.json,neighbours.bin} "$model/"
 # The reference phases for energy above hull, fetched by the page only after its first
 # prediction (sha256-checked against phases.json).
 cp "$ROOT"/models/weights/{phases.json,phases.bin.gz} "$out/models/"
 
 echo "built the $profile frontend into $out"
-for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$out/models/phases.bin.gz"; do
+for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$model/neighbours.bin" "$out/models/phases.bin.gz"; do
   printf '  %-28s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
 done
