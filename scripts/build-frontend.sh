@@ -80,13 +80,16 @@ model="$out/models/browser"
 rm -rf "$model" && mkdir -p "$model"
 cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} "$model/"
 # Its neighbour index, fetched by the page only after its first prediction (sha256-checked
-# against neighbours.json).
-cp "$ROOT"/models/weights/browser/{neighbours.json,neighbours.bin} "$model/"
+# against neighbours.json); without one (`matfuse ood --dims 12` writes it) the page keeps the
+# centre distance and shows no similar materials or map.
+if [[ -f "$ROOT/models/weights/browser/neighbours.json" ]]; then
+  cp "$ROOT"/models/weights/browser/{neighbours.json,neighbours.bin} "$model/"
+fi
 # The reference phases for energy above hull, fetched by the page only after its first
 # prediction (sha256-checked against phases.json).
 cp "$ROOT"/models/weights/{phases.json,phases.bin.gz} "$out/models/"
 
 echo "built the $profile frontend into $out"
-for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$model/neighbours.bin" "$out/models/phases.bin.gz"; do
+for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$out/models/phases.bin.gz"; do
   printf '  %-28s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
 done

@@ -13,6 +13,7 @@ Prints one line per check and exits non-zero if any failed."""
 
 import json
 import sys
+import urllib.error
 import urllib.request
 
 from browser import SHOWN_EXPR, Browser
@@ -61,8 +62,21 @@ return null;
 """
 
 
+def has_index(base):
+    """Whether the served bundle has `neighbours.json` (the static server answers a missing file
+    with the app's index.html)."""
+    try:
+        with urllib.request.urlopen(f"{base}/models/browser/neighbours.json", timeout=30) as response:
+            return "sha256" in json.load(response)
+    except (urllib.error.HTTPError, ValueError):
+        return False
+
+
 def main():
     base = sys.argv[1].rstrip("/")
+    if not has_index(base):
+        print("SKIPPED: the browser bundle has no neighbour index (matfuse ood --dims 12 writes it)")
+        return
     fetched = "return performance.getEntriesByType('resource').some(e => e.name.includes('neighbours'))"
     with Browser() as browser:
         browser.resize(1280, 1800)
