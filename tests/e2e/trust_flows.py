@@ -16,7 +16,7 @@ import sys
 import urllib.error
 import urllib.request
 
-from browser import SHOWN_EXPR, Browser
+from browser import SHOWN, SHOWN_EXPR, Browser
 
 RESULTS = []
 # Textbook crystals the issue found flagged with the older centre distance, and one more.
@@ -84,8 +84,9 @@ def main():
         browser.wait("return document.documentElement.dataset.model", 180)
         check("the neighbour index is not part of the first visit", browser.js(fetched) is False)
         for example in EXAMPLES:
-            browser.open(f"{base}/#example={example}")
-            browser.wait(f"return ({SHOWN_EXPR}) > 0 || document.querySelector('#model-error, #prediction-error')", 180)
+            shown = browser.js(SHOWN)
+            browser.open(f"{base}/#example={example}")  # a hash change: the page analyses the new example
+            browser.wait(f"return ({SHOWN_EXPR}) > {shown} || document.querySelector('#model-error, #prediction-error')", 180)
             page = browser.wait(PAGE, 120)
             text = browser.js("return document.querySelector('textarea').value")
             api = backend_prediction(base, text)
