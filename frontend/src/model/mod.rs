@@ -6,12 +6,14 @@ pub mod device;
 pub mod fetch;
 pub mod full_fusion;
 pub mod local;
+pub mod neighbours;
 pub mod phases;
 pub mod status;
 
 pub use device::{ComputeDevice, DeviceKind};
 pub use full_fusion::{FullFusionModel, FullFusionState, FullFusionStatus};
 pub use local::{LocalModel, LocalPrediction, WeightedSpan};
+pub use neighbours::NeighboursStatus;
 pub use phases::PhasesStatus;
 pub use status::{ModelStatus, ModelSummary, PredictionState};
 
