@@ -94,6 +94,9 @@ pub struct Provenance {
     /// crystal tables' fixed `split` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_kind: Option<String>,
+    /// The seed of a random split (molecule bundles), so `matfuse eval` can rebuild it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_seed: Option<u64>,
 }
 
 /// A file of the bundle with its checksum.
@@ -225,6 +228,7 @@ impl Manifest {
                 command: String::new(),
                 seed: None,
                 split_kind: None,
+                split_seed: None,
             },
             metrics: BTreeMap::new(),
             trained: false,
@@ -394,7 +398,9 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
 /// bundle predicts crystal tasks only.
 fn validate_kind(m: &Manifest) -> std::result::Result<(), String> {
     let molecular = m.kind == BundleKind::Molecule;
-    if let Some(p) = m.properties.iter().find(|p| shared::task::by_name(&p.name).is_some_and(|t| t.is_molecular() != molecular)) {
+    if let Some(p) =
+        m.properties.iter().find(|p| shared::task::by_name(&p.name).is_some_and(|t| t.is_molecular() != molecular))
+    {
         return Err(format!("property '{}' is not a {} task", p.name, m.kind.as_str()));
     }
     match (&m.molecule_network, molecular) {
@@ -463,6 +469,7 @@ mod tests {
                 command: "matfuse train".into(),
                 seed: Some(1),
                 split_kind: None,
+                split_seed: None,
             },
             metrics: BTreeMap::new(),
             trained: false,

@@ -434,6 +434,10 @@ pub struct ModelSummary {
     pub weights_sha256: String,
     /// Size of the weights file, bytes.
     pub weights_bytes: u64,
+    /// `molecule` for a molecule model (it answers `smiles` requests); absent for a crystal
+    /// model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// `GET /api/v1/models/{id}` → this.
@@ -536,6 +540,8 @@ pub mod codes {
     pub const INVALID_REQUEST: &str = "invalid_request";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const INVALID_STRUCTURE: &str = "invalid_structure";
+    /// A SMILES the reader refuses; `detail` holds its `position` and `problem`.
+    pub const INVALID_SMILES: &str = "invalid_smiles";
     pub const TOO_MANY_ATOMS: &str = "too_many_atoms";
     pub const TEXT_TOO_LONG: &str = "text_too_long";
     pub const BATCH_TOO_LARGE: &str = "batch_too_large";

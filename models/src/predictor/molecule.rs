@@ -105,7 +105,8 @@ impl MoleculePredictor {
         let bits = fingerprint.on_bits();
 
         let mut variants: Vec<MoleculeInputs> = Vec::with_capacity(atoms + bits.len());
-        variants.extend((0..atoms).map(|a| masked_atom(&inputs, &fingerprint, molecule, &atom_tokens, a, &self.network)));
+        variants
+            .extend((0..atoms).map(|a| masked_atom(&inputs, &fingerprint, molecule, &atom_tokens, a, &self.network)));
         variants.extend(bits.iter().map(|&b| {
             let mut copy = inputs.clone();
             copy.fingerprint[b] = 0.0;
@@ -117,7 +118,7 @@ impl MoleculePredictor {
         views.extend(removable.iter().map(|&v| Views::without(v)));
         views.resize(samples.len(), Views::ALL);
         let output = self.net.forward(&MoleculeBatch::new(&samples, &views, &self.device));
-        let gate = output.gate.map(|g| to_vec(g.slice([0..1])));
+        let gate = output.gate.map(|g| to_vec(g.narrow(0, 0, 1)));
         let predictions = self.read(output.raw);
 
         let full = &predictions[0];
@@ -245,6 +246,36 @@ impl MoleculePredictor {
     }
 }
 
+/// What the reader made of `molecule`: formula, counts, the 2-D layout and its SVG drawing.
+pub fn molecule_summary(molecule: &Molecule) -> shared::api::MoleculeSummary {
+    use shared::molecule::depict::Depiction;
+    let depiction = Depiction::new(molecule);
+    let svg = shared::molecule::svg::to_svg(molecule, &depiction, &Default::default());
+    shared::api::MoleculeSummary {
+        smiles: molecule.smiles().trim().to_string(),
+        formula: molecule.formula(),
+        atoms: molecule.atoms().len(),
+        bonds: molecule.bonds().len(),
+        hydrogens: molecule.hydrogen_count(),
+        formal_charge: molecule.formal_charge(),
+        components: molecule.components().len(),
+        layout: molecule
+            .atoms()
+            .iter()
+            .zip(&depiction.coordinates)
+            .enumerate()
+            .map(|(index, (atom, point))| shared::api::MoleculeAtom {
+                index,
+                element: atom.symbol(),
+                smiles_position: atom.position,
+                x: point[0],
+                y: point[1],
+            })
+            .collect(),
+        depiction_svg: svg,
+    }
+}
+
 /// The variant's name as configurations write it (`cross`, `graph`, …).
 pub fn fusion_name(network: &MoleculeNetConfig) -> String {
     serde_json::to_value(network.fusion).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
@@ -301,8 +332,7 @@ mod tests {
         let device = Device::flex();
         let network = MoleculeNetConfig::tiny(fusion, 1, head);
         let weights = crate::weights::to_bytes(&network.init(&device), true).unwrap();
-        let mut manifest =
-            Manifest::untrained_molecule("esol", network, &[shared::task::by_name(task).unwrap()]);
+        let mut manifest = Manifest::untrained_molecule("esol", network, &[shared::task::by_name(task).unwrap()]);
         manifest.weights.sha256 = crate::bundle::sha256_hex(&weights);
         let json = serde_json::to_vec(&manifest).unwrap();
         MoleculePredictor::from_bytes(&json, weights, &device).unwrap()

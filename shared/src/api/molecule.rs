@@ -198,7 +198,10 @@ mod tests {
                     contributions: vec![0.5],
                     environments: vec![BitEnvironment { center: 2, radius: 1, atoms: vec![1, 2], bonds: vec![1] }],
                 }],
-                without_view: vec![ViewRemoved { view: MoleculeView::Smiles, tasks: vec![task("bace_inhibitor", 0.5, None)] }],
+                without_view: vec![ViewRemoved {
+                    view: MoleculeView::Smiles,
+                    tasks: vec![task("bace_inhibitor", 0.5, None)],
+                }],
             }],
             timings: Timings { featurize_ms: 1.0, model_ms: 2.0, total_ms: 3.0 },
         };
