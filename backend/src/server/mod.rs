@@ -9,6 +9,7 @@ pub mod inference;
 pub mod jobs;
 pub mod limits;
 pub mod metrics;
+pub mod molecule_inference;
 pub mod registry;
 pub mod request_id;
 pub mod routes;
