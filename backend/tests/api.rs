@@ -554,7 +554,7 @@ async fn suggest_refuses_oversized_pools_and_bad_parameters() {
     let error = reply.error(StatusCode::UNPROCESSABLE_ENTITY, "batch_too_large");
     assert_eq!(error["detail"], json!({ "items": 1001, "limit": 1000 }));
     let reply = post(&state(), "/api/v1/suggest?k=0", "text/csv", suggest_pool()).await;
-    reply.error(StatusCode::BAD_REQUEST, "invalid_request");
+    reply.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
     let reply = post(&state(), "/api/v1/suggest?property=colour", "text/csv", suggest_pool()).await;
     let error = reply.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
     assert!(error["message"].as_str().unwrap().contains("band_gap"), "{error}");
