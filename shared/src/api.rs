@@ -554,6 +554,59 @@ pub mod codes {
     pub const INTERNAL: &str = "internal";
 }
 
+/// `POST /api/v1/suggest` (and `matfuse suggest --json`) → this: a pool of unlabelled
+/// structures ranked by how much a committee of the model's views disagrees on one property
+/// (query by committee), most informative first, to choose what to compute next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestResponse {
+    pub model: ModelInfo,
+    /// The property ranked by (a task name of the model's manifest).
+    pub property: String,
+    /// Its unit (values, disagreements and σ are in it).
+    pub unit: String,
+    /// The committee's members, in the order of [`Suggestion::members`].
+    pub committee: Vec<String>,
+    /// How the disagreement is measured (one sentence).
+    pub method: String,
+    /// How the out-of-distribution score beside it is computed (one sentence).
+    pub ood_method: String,
+    /// Structures in the pool, read or not.
+    pub pool: usize,
+    /// The `k` most disputed structures, most disputed first.
+    pub ranked: Vec<Suggestion>,
+    /// Structures that could not be read or predicted, with why.
+    pub failed: Vec<SuggestFailure>,
+}
+
+/// One ranked structure of a [`SuggestResponse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// 1-based position in the ranking.
+    pub rank: usize,
+    pub name: String,
+    /// Reduced formula.
+    pub formula: String,
+    /// The model's answer (both modalities), in the property's unit.
+    pub value: f64,
+    /// Each committee member's value, in [`SuggestResponse::committee`]'s order.
+    pub members: Vec<f64>,
+    /// The members' standard deviation (population), in the property's unit: the ranking key.
+    pub disagreement: f64,
+    /// The evidential head's calibrated σ of `value`, in the property's unit.
+    pub sigma: f64,
+    /// The out-of-distribution score, its percentile and level (as in `/predict`'s `ood`).
+    pub ood_score: Option<f64>,
+    pub ood_quantile: Option<f64>,
+    pub ood_level: OodLevel,
+}
+
+/// A pool structure that could not be ranked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestFailure {
+    pub name: String,
+    pub error: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 pub use config::{Limits, ServerConfig};
-use routes::{batch, embed, jobs as job_routes, models, predict, share, system};
+use routes::{batch, embed, jobs as job_routes, models, predict, share, suggest, system};
 pub use state::{AppState, ServerState};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -34,6 +34,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/predict/batch",
             post(batch::batch).layer(DefaultBodyLimit::max(state.limits.max_batch_body_bytes)),
+        )
+        .route(
+            "/api/v1/suggest",
+            post(suggest::suggest).layer(DefaultBodyLimit::max(state.limits.max_batch_body_bytes)),
         )
         .route("/api/v1/embed", post(embed::embed))
         .route("/api/v1/models", get(models::list))
