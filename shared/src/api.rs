@@ -25,8 +25,8 @@ pub const API_PREFIX: &str = "/api/v1";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictRequest {
     /// The structure file's text (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub structure: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<String>,
     /// Forces the format instead of recognising it: `cif`, `poscar`, `xyz`, `pymatgen-json`,
     /// `optimade-json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,14 +56,15 @@ pub enum PredictInput<'a> {
 }
 
 impl PredictRequest {
-    /// The structure or the SMILES: exactly one must be given (an empty `structure` counts as
-    /// absent); the error says which rule the request breaks.
+    /// The structure or the SMILES: exactly one must be given (an empty `structure` beside a
+    /// SMILES counts as absent); the error says which rule the request breaks. An empty structure
+    /// alone is read, so it gets the structure reader's error.
     pub fn input(&self) -> Result<PredictInput<'_>, String> {
-        match (self.structure.is_empty(), &self.smiles) {
-            (false, None) => Ok(PredictInput::Structure(&self.structure)),
-            (true, Some(smiles)) => Ok(PredictInput::Smiles(smiles)),
-            (false, Some(_)) => Err("give either `structure` (a crystal) or `smiles` (a molecule), not both".into()),
-            (true, None) => {
+        match (self.structure.as_deref(), &self.smiles) {
+            (Some(structure), None) => Ok(PredictInput::Structure(structure)),
+            (None | Some(""), Some(smiles)) => Ok(PredictInput::Smiles(smiles)),
+            (Some(_), Some(_)) => Err("give either `structure` (a crystal) or `smiles` (a molecule), not both".into()),
+            (None, None) => {
                 Err("the request needs `structure` (a crystal structure file's text) or `smiles` (a molecule)".into())
             }
         }

@@ -78,7 +78,7 @@ fn parse(request: &PredictRequest, limits: &Limits) -> ApiResult<Parsed> {
     }
     let max_atoms = limits.max_atoms.max(shared::structure::DEFAULT_MAX_ATOMS);
     let parsed = shared::io::parse_with_warnings(
-        &request.structure,
+        request.structure.as_deref().unwrap_or_default(),
         &ParseOptions { format: request.format, max_atoms, strict: request.strict, ..Default::default() },
     )?;
     let natoms = parsed.structure.sites().len();

@@ -61,7 +61,7 @@ pub async fn suggest(
         .into_iter()
         .map(|BatchItem { name, request }| TableItem {
             name,
-            structure: request.map(|r| (r.structure, r.format)).map_err(|e| e.body.message),
+            structure: request.map(|r| (r.structure.unwrap_or_default(), r.format)).map_err(|e| e.body.message),
         })
         .collect();
     let max_atoms = state.limits.max_atoms;

@@ -135,7 +135,9 @@ mod tests {
             if path.extension().is_some_and(|e| e == "toml") && is_molecule_config(&path).unwrap() {
                 let config = MoleculeTrainConfig::load(&path, &[]).unwrap();
                 let tasks = config.tasks().unwrap();
-                assert!(config.data.table.exists(), "{}", config.data.table.display());
+                // Data paths are relative to the repository root, where `matfuse train` runs.
+                let table = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(&config.data.table);
+                assert!(table.exists(), "{}", table.display());
                 assert_eq!(config.network(&tasks).tasks, tasks.len());
                 seen += 1;
             }
