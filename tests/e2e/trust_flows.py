@@ -55,11 +55,10 @@ const r = m.getBoundingClientRect(), k = r.width / m.width;
 for (const [dx, dy] of [[0, 0], [3, 0], [0, 3], [-3, 0], [0, -3], [6, 6], [-6, -6]]) {
   const x = (arguments[0] + dx) * k, y = (arguments[1] + dy) * k;
   m.dispatchEvent(new PointerEvent('pointermove', {clientX: r.left + x, clientY: r.top + y, bubbles: true}));
-  const h = document.querySelector('#map-hover');
-  if (h) return h.dataset.materialId;
 }
-return null;
 """
+# The page draws the hover note on its next render, not inside the event.
+HOVERED = "const h = document.querySelector('#map-hover'); return h ? h.dataset.materialId : null"
 
 
 def has_index(base):
@@ -100,7 +99,11 @@ def main():
             check(f"{example}: the map shows the training data with the structure placed and its nearest marked",
                   page["points"] > 10_000 and inside and page["marked"] == api_ids, json.dumps(page))
         check("the neighbour index is fetched after the first prediction", browser.js(fetched) is True)
-        hovered = browser.js(HOVER, page["x"], page["y"])
+        browser.js(HOVER, page["x"], page["y"])
+        try:
+            hovered = browser.wait(HOVERED, 10)
+        except Exception as error:  # the wait's timeout
+            hovered = f"no #map-hover: {error}"[:200]
         check("hovering the map names a material", bool(hovered), str(hovered))
     failed = RESULTS.count(False)
     print(f"{len(RESULTS) - failed} passed, {failed} failed")
