@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the real backend on a free loopback port serving dist/, runs the browser tests against
 # it (tests/e2e/: the smoke test, in-browser predictions against the API on the CPU and WebGPU
-# paths, then the app's flows: share links, batch, viewer, what-if, screenshot), and stops it.
+# paths, then the app's flows: share links, batch, viewer, what-if, screenshot; then molecule mode:
+# paste, predict against the API, gallery, SMILES error, share links), and stops it.
 # Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
 # Artifacts (the results-page screenshot) go to target/e2e-artifacts/.
 set -euo pipefail
@@ -46,3 +47,4 @@ python3 tests/e2e/predictions.py "http://127.0.0.1:$port" $full_fusion \
   shared/tests/fixtures/rutile_p42mnm.cif shared/tests/fixtures/zno_p63mc.cif
 python3 tests/e2e/predictions.py "http://127.0.0.1:$port" --webgpu shared/tests/fixtures/zno_p63mc.cif
 python3 tests/e2e/app_flows.py "http://127.0.0.1:$port" target/e2e-artifacts
+python3 tests/e2e/molecule_flows.py "http://127.0.0.1:$port"
