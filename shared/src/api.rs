@@ -10,13 +10,22 @@ use crate::task::Task;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod molecule;
+
+pub use molecule::{
+    AtomContribution, BitEnvironment, FingerprintBitContribution, MoleculeAtom, MoleculePredictResponse,
+    MoleculePrediction, MoleculeSummary, MoleculeTaskValue, MoleculeView, ViewRemoved, ViewWeights,
+};
+
 /// The path prefix of every versioned endpoint.
 pub const API_PREFIX: &str = "/api/v1";
 
-/// `POST /api/v1/predict`.
+/// `POST /api/v1/predict`: a crystal (`structure`) or a molecule (`smiles`), exactly one of
+/// them ([`PredictRequest::input`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictRequest {
     /// The structure file's text (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub structure: String,
     /// Forces the format instead of recognising it: `cif`, `poscar`, `xyz`, `pymatgen-json`,
     /// `optimade-json`.
@@ -32,6 +41,33 @@ pub struct PredictRequest {
     /// ([`ParseOptions::strict`](crate::io::ParseOptions::strict)).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strict: bool,
+    /// A molecule as SMILES, instead of `structure` (answered by the molecule models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smiles: Option<String>,
+}
+
+/// What a [`PredictRequest`] asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PredictInput<'a> {
+    /// A structure file's text.
+    Structure(&'a str),
+    /// A SMILES string.
+    Smiles(&'a str),
+}
+
+impl PredictRequest {
+    /// The structure or the SMILES: exactly one must be given (an empty `structure` counts as
+    /// absent); the error says which rule the request breaks.
+    pub fn input(&self) -> Result<PredictInput<'_>, String> {
+        match (self.structure.is_empty(), &self.smiles) {
+            (false, None) => Ok(PredictInput::Structure(&self.structure)),
+            (true, Some(smiles)) => Ok(PredictInput::Smiles(smiles)),
+            (false, Some(_)) => Err("give either `structure` (a crystal) or `smiles` (a molecule), not both".into()),
+            (true, None) => {
+                Err("the request needs `structure` (a crystal structure file's text) or `smiles` (a molecule)".into())
+            }
+        }
+    }
 }
 
 /// A predicted property in its unit, with the model's σ (evidential: aleatoric + epistemic,

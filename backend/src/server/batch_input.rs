@@ -141,7 +141,7 @@ impl From<batch::TableItem> for BatchItem {
             name: item.name,
             request: item
                 .structure
-                .map(|(structure, format)| PredictRequest { structure, format, text: None, model: None, strict: false })
+                .map(|(structure, format)| PredictRequest { structure, format, text: None, model: None, strict: false, smiles: None })
                 .map_err(ApiError::invalid_request),
         }
     }
