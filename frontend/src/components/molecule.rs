@@ -4,10 +4,11 @@
 use leptos::{html, prelude::*};
 use shared::api::ShareState;
 
-use super::{FingerprintBits, MoleculeDrawing, MoleculeGallery, ShareLinks, SmilesErrorNote};
+use super::{FingerprintBits, MoleculeDrawing, MoleculeGallery, MoleculePredictions, ShareLinks, SmilesErrorNote};
+use crate::molecule::answer::{ranked_bits, task_highlight};
 use crate::molecule::drawing::Highlight;
 use crate::molecule::view::{MoleculeLinkView, Selection};
-use crate::state::MoleculeState;
+use crate::state::{MoleculeModelsStatus, MoleculeState};
 
 #[component]
 pub fn MoleculeMode(molecule: MoleculeState, #[prop(into)] server_available: Signal<bool>) -> impl IntoView {
@@ -31,10 +32,24 @@ pub fn MoleculeMode(molecule: MoleculeState, #[prop(into)] server_available: Sig
         let Some(m) = molecule.molecule() else { return Highlight::default() };
         match hover.get().unwrap_or_else(|| molecule.selection.get()) {
             Selection::Bit { bit } => Highlight::atoms(m.molecule.atoms().len(), m.bit(bit).atoms),
-            Selection::Task { .. } | Selection::None => Highlight::default(),
+            Selection::Task { name } => molecule
+                .answer
+                .with(|a| {
+                    let predictions = &a.as_ref()?.as_ref().ok()?.predictions;
+                    task_highlight(predictions, &name, m.molecule.atoms().len())
+                })
+                .unwrap_or_default(),
+            Selection::None => Highlight::default(),
         }
     });
-    let ranked = Signal::derive(Vec::new);
+    // The bits the selected task's model leaned on (all set bits when no task is selected).
+    let ranked = Signal::derive(move || {
+        let Selection::Task { name } = molecule.selection.get() else { return Vec::new() };
+        molecule
+            .answer
+            .with(|a| a.as_ref().and_then(|a| a.as_ref().ok()).map(|a| ranked_bits(&a.predictions, &name)))
+            .unwrap_or_default()
+    });
     let what = Signal::derive(move || match hover.get().unwrap_or_else(|| molecule.selection.get()) {
         Selection::Bit { bit } => Some(format!("The highlighted atoms set fingerprint bit {bit}.")),
         Selection::Task { name } => Some(format!("The highlighted atoms drove the {name} prediction.")),
@@ -42,13 +57,14 @@ pub fn MoleculeMode(molecule: MoleculeState, #[prop(into)] server_available: Sig
     });
     let share_state = Signal::derive(move || {
         let smiles = molecule.molecule()?.molecule.smiles().trim().to_string();
+        let MoleculeModelsStatus::Ready(models) = molecule.models_status.get() else { return None };
         Some(ShareState {
             version: ShareState::VERSION,
             structure: smiles,
             format: None,
             text: None,
-            model: "molecules".into(),
-            weights_sha256: String::new(),
+            model: models.ids,
+            weights_sha256: models.weights_sha256,
             view: MoleculeLinkView { selection: molecule.selection.get() }.to_value(),
         })
     });
@@ -97,6 +113,7 @@ pub fn MoleculeMode(molecule: MoleculeState, #[prop(into)] server_available: Sig
             </section>
             <section class="panel results-panel" aria-labelledby="molecule-results-heading">
                 <h2 id="molecule-results-heading">"Predictions"</h2>
+                {move || molecule.molecule().is_some().then(|| view! { <MoleculePredictions molecule=molecule hover=hover /> })}
                 {move || molecule.molecule().map(|m| view! {
                     <FingerprintBits molecule=m ranked=ranked selection=molecule.selection hover=hover />
                 })}

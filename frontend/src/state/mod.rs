@@ -7,10 +7,12 @@
 pub mod links;
 mod models;
 mod molecule;
+mod molecule_models;
 mod page;
 mod structure;
 
 pub use models::ModelState;
 pub use molecule::{MoleculeRead, MoleculeState};
+pub use molecule_models::{MoleculeAnswerState, MoleculeModelsStatus};
 pub use page::PageState;
 pub use structure::StructureState;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use shared::molecule::{Molecule, SmilesError};
 
 use super::StructureState;
+use super::molecule_models::{MoleculeAnswerState, MoleculeModelsStatus, predict_molecules};
 use crate::molecule::detect::smiles_in;
 use crate::molecule::drawing::DrawnMolecule;
 use crate::molecule::view::{MoleculeLinkView, Selection};
@@ -27,6 +28,10 @@ pub struct MoleculeState {
     pub read: Memo<MoleculeRead>,
     /// What the drawing highlights.
     pub selection: RwSignal<Selection>,
+    /// The molecule bundles, loaded the first time molecule mode is shown.
+    pub models_status: RwSignal<MoleculeModelsStatus>,
+    /// Their prediction of the molecule read.
+    pub answer: RwSignal<MoleculeAnswerState>,
 }
 
 impl MoleculeState {
@@ -45,7 +50,10 @@ impl MoleculeState {
             example: RwSignal::new(None),
             read,
             selection: RwSignal::new(Selection::None),
+            models_status: RwSignal::new(MoleculeModelsStatus::NotRequested),
+            answer: RwSignal::new(None),
         };
+        predict_molecules(state);
         state
     }
 
