@@ -7,8 +7,8 @@ pub mod device;
 pub mod fetch;
 pub mod full_fusion;
 pub mod local;
-pub mod neighbours;
 pub mod molecules;
+pub mod neighbours;
 pub mod phases;
 pub mod status;
 

@@ -6,9 +6,9 @@
 
 pub mod links;
 mod models;
-pub mod neighbours;
 mod molecule;
 mod molecule_models;
+pub mod neighbours;
 mod page;
 mod structure;
 
