@@ -1,11 +1,13 @@
 //! The shipped `browser` model running in the page: fetch and verify its bundle, pick the
 //! compute device (WebGPU or the CPU), predict one structure with what explains the prediction;
-//! and, when the matfuse server serves it, the full-fusion `server` model beside it.
+//! and, when the matfuse server serves it, the full-fusion `server` model beside it; the
+//! molecule bundles of molecule mode ([`molecules`]).
 
 pub mod device;
 pub mod fetch;
 pub mod full_fusion;
 pub mod local;
+pub mod molecules;
 pub mod neighbours;
 pub mod phases;
 pub mod status;
