@@ -179,6 +179,24 @@ impl TableLayout {
     }
 }
 
+/// Whether a table with the header `header` has a structure column (`cif`, `poscar` or
+/// `structure`).
+pub(crate) fn has_structure_column(header: &[String]) -> bool {
+    STRUCTURE_COLUMNS.iter().any(|(name, _)| header.iter().any(|h| h.trim().eq_ignore_ascii_case(name)))
+}
+
+/// The header cells of the CSV text `text` (named `table` in messages), as written.
+pub(crate) fn header_cells(text: &[u8], table: &str) -> Result<Vec<String>, Error> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
+    let headers = reader.headers().map_err(|e| Error::Table {
+        table: table.to_string(),
+        line: 0,
+        column: None,
+        message: format!("unreadable CSV header: {e}"),
+    })?;
+    Ok(headers.iter().map(str::to_string).collect())
+}
+
 /// `bytes` as they are, or gunzipped (to at most `max_unpacked_bytes`) when they start with
 /// gzip's magic number.
 pub(crate) fn unpacked<'a>(
