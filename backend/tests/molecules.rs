@@ -40,7 +40,7 @@ fn state() -> backend::server::AppState {
                 let network = small(fusion, head);
                 let weights = models::weights::to_bytes(&network.init(&device), true).unwrap();
                 let manifest = Manifest::untrained_molecule(id, network, &[shared::task::by_name(task).unwrap()]);
-                Bundle::write_without_vocabulary(&dir.join("molecules").join(id), manifest, &weights).unwrap();
+                Bundle::write(&dir.join("molecules").join(id), manifest, &weights, None).unwrap();
             }
             let mut config = config(temp_dir("data"), Limits::default());
             config.model_dirs = vec![dir];

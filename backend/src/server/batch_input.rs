@@ -153,7 +153,7 @@ fn csv_items(bytes: &[u8], source: &str, unpack: batch::UnpackLimits) -> ApiResu
                         text: None,
                         model: None,
                         strict: false,
-                        smiles: Some(row.smiles),
+                        smiles: Some(row.molecule),
                     }),
                 },
                 Err(e) => {

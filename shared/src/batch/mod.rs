@@ -211,7 +211,7 @@ mod tests {
         else {
             panic!("a `smiles` table holds molecules")
         };
-        assert_eq!(molecules.rows[0].as_ref().unwrap().smiles, "CCO");
+        assert_eq!(molecules.rows[0].as_ref().unwrap().molecule, "CCO");
         let neither = read_batch_table(b"name, formula \nx,NaCl\n", "t.csv", limits).unwrap_err().to_string();
         assert_eq!(
             neither,

@@ -9,23 +9,27 @@ use super::table::{row_name, unpacked};
 use crate::error::Error;
 use crate::molecule::Molecule;
 
-/// One readable row of a molecule table, its SMILES as written (not yet read).
+/// One readable row of a molecule table: its molecule read (`M` = [`Molecule`],
+/// [`read_molecule_table`]) or its SMILES as written ([`SmilesRow`], [`read_smiles_table`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SmilesRow {
+pub struct MoleculeRow<M = Molecule> {
     /// 0-based position among the table's rows.
     pub index: usize,
     /// 1-based line of the file the row starts on (the header is line 1).
     pub line: usize,
     /// The `name` (else `iupac`) column, if present and not empty.
     pub name: Option<String>,
-    /// The `smiles` cell, surrounding spaces removed (never empty).
-    pub smiles: String,
+    pub molecule: M,
     /// One entry per requested label column: the value, `None` when the column or the cell is
     /// missing or the value is not finite.
     pub labels: Vec<Option<f32>>,
 }
 
-impl SmilesRow {
+/// A molecule-table row whose `smiles` cell is not read yet (surrounding spaces removed, never
+/// empty).
+pub type SmilesRow = MoleculeRow<String>;
+
+impl<M> MoleculeRow<M> {
     /// What a batch calls the row: its `name`, else [`row_name`].
     pub fn display_name(&self) -> String {
         self.name.clone().unwrap_or_else(|| row_name(self.index))
@@ -39,21 +43,6 @@ pub struct SmilesTable {
     pub smiles_column: String,
     /// The rows in file order, each readable or the error that names its line and column.
     pub rows: Vec<Result<SmilesRow, Error>>,
-}
-
-/// One readable row of a molecule table, its SMILES read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MoleculeRow {
-    /// 0-based position among the table's rows.
-    pub index: usize,
-    /// 1-based line of the file the row starts on (the header is line 1).
-    pub line: usize,
-    /// The `name` (else `iupac`) column, if present and not empty.
-    pub name: Option<String>,
-    pub molecule: Molecule,
-    /// One entry per requested label column: the value, `None` when the column or the cell is
-    /// missing or the value is not finite.
-    pub labels: Vec<Option<f32>>,
 }
 
 /// Reads the molecule table `bytes` (gzip-compressed when they start with gzip's magic number,
@@ -70,7 +59,7 @@ pub fn read_molecule_table(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let SmilesRow { index, line, name, smiles, labels } = row?;
+            let MoleculeRow { index, line, name, molecule: smiles, labels } = row?;
             let molecule = Molecule::from_smiles(&smiles).map_err(|e| Error::Table {
                 table: table.to_string(),
                 line,
@@ -131,11 +120,11 @@ pub fn read_smiles_table(
                 .collect::<Result<Vec<_>, _>>()?;
             let smiles = cell(Some(smiles_column))
                 .ok_or_else(|| error(line, Some(smiles_header), "no SMILES in the cell".into()))?;
-            Ok(SmilesRow {
+            Ok(MoleculeRow {
                 index,
                 line,
                 name: cell(name_column).map(str::to_string),
-                smiles: smiles.to_string(),
+                molecule: smiles.to_string(),
                 labels,
             })
         })
@@ -178,7 +167,7 @@ mod tests {
         let table = read_smiles_table(b" Smiles ,name\n C1CC ,ring\nCCO,\n,x\n", "m.csv", &[], u64::MAX).unwrap();
         assert_eq!(table.smiles_column, "Smiles");
         let first = table.rows[0].as_ref().unwrap();
-        assert_eq!((first.smiles.as_str(), first.display_name()), ("C1CC", "ring".to_string()));
+        assert_eq!((first.molecule.as_str(), first.display_name()), ("C1CC", "ring".to_string()));
         assert_eq!(table.rows[1].as_ref().unwrap().display_name(), "row-3");
         let empty = table.rows[2].as_ref().unwrap_err().to_string();
         assert_eq!(empty, "m.csv, line 4, column `Smiles`: no SMILES in the cell");
