@@ -1,6 +1,7 @@
 //! The page's building blocks, each a small Leptos component.
 
 mod batch;
+mod device_switch;
 mod error_note;
 mod gallery;
 mod input;
@@ -15,6 +16,7 @@ mod viewer;
 mod whatif;
 
 pub use batch::BatchPanel;
+pub use device_switch::DeviceNote;
 pub use error_note::ParseErrorNote;
 pub use gallery::Gallery;
 pub use input::StructureInput;
