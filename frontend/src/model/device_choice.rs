@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(DeviceChoice::from_stored(&software.to_stored()), Some(software));
         let missing = DeviceChoice { kind: DeviceKind::Cpu, reason: Reason::NoWebGpu { problem: "none".into() } };
         assert_eq!(DeviceChoice::from_stored(&missing.to_stored()), None);
-        assert_eq!(DeviceChoice::from_stored("{\"kind\":\"tpu\",\"why\":\"picked\"}"), None);
+        assert_eq!(DeviceChoice::from_stored(r#"{"kind":"tpu","reason":{"why":"picked"}}"#), None);
         assert_eq!(DeviceChoice::from_stored("not json"), None);
     }
 
