@@ -5,6 +5,8 @@
 #   DIR/pkg/frontend_bg-<hash>.wasm (content-hashed names, scripts/fingerprint-assets.sh),
 #   DIR/sw.js (the service worker), DIR/manifest.webmanifest, DIR/icons/,
 #   DIR/models/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} (the model the page runs)
+#   DIR/models/browser/{neighbours.json,neighbours.bin} (its training materials: similar materials, the
+#   out-of-distribution score and the map; fetched lazily)
 #   DIR/models/{phases.json,phases.bin.gz} (known phases for energy above hull, fetched lazily)
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
@@ -81,6 +83,12 @@ rm -rf "$out/icons" && cp -r "$ROOT/frontend/web/icons" "$out/icons"
 model="$out/models/browser"
 rm -rf "$model" && mkdir -p "$model"
 cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} "$model/"
+# Its neighbour index, fetched by the page only after its first prediction (sha256-checked
+# against neighbours.json); without one (`matfuse ood --dims 12` writes it) the page keeps the
+# centre distance and shows no similar materials or map.
+if [[ -f "$ROOT/models/weights/browser/neighbours.json" ]]; then
+  cp "$ROOT"/models/weights/browser/{neighbours.json,neighbours.bin} "$model/"
+fi
 # The reference phases for energy above hull, fetched by the page only after its first
 # prediction (sha256-checked against phases.json).
 cp "$ROOT"/models/weights/{phases.json,phases.bin.gz} "$out/models/"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the real backend on a free loopback port serving dist/, runs the browser tests against
 # it (tests/e2e/: the smoke test, in-browser predictions against the API on the CPU and WebGPU
-# paths, then the app's flows: share links, batch, viewer, what-if, screenshot), and stops it.
+# paths, then the app's flows: share links, batch, viewer, what-if, screenshot; then the trust
+# flows: materials like this one, the out-of-distribution level and the training map), and stops it.
 # Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
 # Artifacts (the results-page screenshot) go to target/e2e-artifacts/.
 set -euo pipefail
@@ -49,3 +50,4 @@ python3 tests/e2e/app_flows.py "http://127.0.0.1:$port" target/e2e-artifacts
 # Offline after the first visit (service worker), markup in a share link shown as text, and the
 # device choice (SwiftShader's software WebGPU adapter is not chosen).
 python3 tests/e2e/offline_flows.py "http://127.0.0.1:$port" dist shared/tests/fixtures/rutile_p42mnm.cif
+python3 tests/e2e/trust_flows.py "http://127.0.0.1:$port"

@@ -48,6 +48,18 @@ setup_encoder() {
   "$(dirname "${BASH_SOURCE[0]}")/fetch-encoder.sh"
 }
 
+# PostgreSQL's server binaries (initdb, pg_ctl) for scripts/test-postgres.sh: on PATH, or
+# Debian's postgresql package (/usr/lib/postgresql/<version>/bin).
+setup_postgres() {
+  if ! command -v initdb >/dev/null && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    echo "== installing PostgreSQL (the replicas' database test)"
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
+}
+
 if [ "${1:-}" != "--functions" ]; then
   setup_wasm_target
   setup_wasm_bindgen

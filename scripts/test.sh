@@ -77,6 +77,11 @@ cargo test --workspace --profile ci --locked 2>&1 | tee target/cargo-test.log
 grep -E '^test result:' target/cargo-test.log | awk '{p+=$4; f+=$6} END {print "cargo tests: " p " passed, " f " failed"}'
 step "cargo tests" "$t"
 
+echo "== PostgreSQL replicas (scripts/test-postgres.sh: a throwaway cluster, two replicas; ~1 min warm)"
+t=$(date +%s)
+scripts/test-postgres.sh
+step "PostgreSQL replicas" "$t"
+
 t=$(date +%s)
 finish "$tools" tools
 finish "$web" web

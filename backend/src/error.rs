@@ -63,6 +63,10 @@ pub enum Error {
     )]
     MissingShards { dir: PathBuf, count: usize, missing: String },
 
+    /// A property the model does not predict (`known`: its tasks, comma-separated).
+    #[error("model '{model}' does not predict '{property}'; it predicts {known}")]
+    UnknownProperty { property: String, model: String, known: String },
+
     #[error("server: {0}")]
     Serve(std::io::Error),
 

@@ -6,5 +6,6 @@ pub mod dataset;
 pub mod error;
 pub mod screen;
 pub mod server;
+pub mod suggest;
 pub mod table;
 pub mod training;

@@ -566,3 +566,69 @@ async fn pages_are_revalidated_and_carry_the_security_headers() {
     assert_security_headers(&get(&state, "/s/not-a-share").await, "/s/ not found");
     assert_security_headers(&get(&state, "/api/v1/models").await, "/api/v1/models");
 }
+
+/// A pool table of gallery crystals and one unreadable row, as `text/csv`.
+fn suggest_pool() -> String {
+    let mut table = csv::Writer::from_writer(Vec::new());
+    table.write_record(["name", "cif", "formation_energy_per_atom"]).unwrap();
+    for id in ["rock-salt", "fluorite", "perovskite", "corundum", "diamond", "fcc-copper"] {
+        table.write_record([id, structure(id), "-1.0"]).unwrap();
+    }
+    table.write_record(["broken", "not a structure", ""]).unwrap();
+    String::from_utf8(table.into_inner().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn suggest_ranks_a_pool_by_the_committees_disagreement() {
+    let reply = post(&state(), "/api/v1/suggest?k=4", "text/csv", suggest_pool()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!((body["pool"].as_u64(), body["property"].as_str()), (Some(7), Some("formation_energy_per_atom")));
+    assert_eq!(body["committee"], json!(["fused", "graph only", "text only"]));
+    let ranked = body["ranked"].as_array().unwrap();
+    assert_eq!(ranked.len(), 4);
+    let spreads: Vec<f64> = ranked.iter().map(|s| s["disagreement"].as_f64().unwrap()).collect();
+    assert!(spreads.windows(2).all(|w| w[0] >= w[1]) && spreads[3] > 0.0, "{spreads:?}");
+    for (position, s) in ranked.iter().enumerate() {
+        assert_eq!(s["rank"].as_u64(), Some(position as u64 + 1));
+        let members: Vec<f64> = s["members"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        assert_eq!(members[0], s["value"].as_f64().unwrap(), "the first member is the model's answer");
+        let mean = members.iter().sum::<f64>() / 3.0;
+        let sd = (members.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0).sqrt();
+        assert!((sd - spreads[position]).abs() < 1e-9);
+        assert!(s["sigma"].as_f64().unwrap() > 0.0 && s["ood_score"].as_f64().is_some());
+    }
+    assert_eq!(body["failed"].as_array().unwrap().len(), 1);
+    assert_eq!(body["failed"][0]["name"], "broken");
+    insta::assert_json_snapshot!("suggest_gallery_pool", stable(&body));
+
+    // The same pool as multipart files ranks the same structures (named by their files).
+    let files: Vec<(String, &str)> = ["rock-salt", "fluorite", "perovskite", "corundum", "diamond", "fcc-copper"]
+        .iter()
+        .map(|id| (format!("{id}.cif"), structure(id)))
+        .collect();
+    let parts: Vec<form::Part> =
+        files.iter().map(|(name, cif)| form::Part::file("files", name, "chemical/x-cif", cif.as_bytes())).collect();
+    let reply = post(&state(), "/api/v1/suggest?k=4", &form::content_type(), form::body(&parts)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let names = |body: &Value| -> Vec<String> {
+        body["ranked"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().replace(".cif", "")).collect()
+    };
+    assert_eq!(names(&reply.json()), names(&body));
+}
+
+#[tokio::test]
+async fn suggest_refuses_oversized_pools_and_bad_parameters() {
+    let rows: String = (0..1001).map(|i| format!("s{i},x\n")).collect();
+    let reply = post(&state(), "/api/v1/suggest", "text/csv", format!("name,cif\n{rows}")).await;
+    let error = reply.error(StatusCode::UNPROCESSABLE_ENTITY, "batch_too_large");
+    assert_eq!(error["detail"], json!({ "items": 1001, "limit": 1000 }));
+    let reply = post(&state(), "/api/v1/suggest?k=0", "text/csv", suggest_pool()).await;
+    reply.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let reply = post(&state(), "/api/v1/suggest?property=colour", "text/csv", suggest_pool()).await;
+    let error = reply.error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert!(error["message"].as_str().unwrap().contains("band_gap"), "{error}");
+    let small = state_with(backend::server::Limits { max_batch_body_bytes: 1024, ..Default::default() });
+    let reply = post(&small, "/api/v1/suggest", "text/csv", suggest_pool()).await;
+    reply.error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}

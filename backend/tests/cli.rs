@@ -170,3 +170,49 @@ fn predict_flags_structures_outside_the_training_data() {
     assert_eq!(&refused[0][column("formula")], "", "{:?}", refused[0]);
     assert!(refused[0][column("error")].contains("'_cell_angle_alpha' appears twice"), "{:?}", refused[0]);
 }
+
+/// `matfuse suggest` ranks the rows of `--split` (a broken row is recorded, not fatal) as CSV,
+/// and `--evaluate` compares the picks' errors with random picks on the labels.
+#[test]
+fn suggest_ranks_a_pool_and_evaluates_against_labels() {
+    let dir = std::env::temp_dir().join(format!("matfuse-suggest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut table = csv::Writer::from_writer(Vec::new());
+    table.write_record(["material_id", "split", "formation_energy_per_atom", "cif"]).unwrap();
+    let ids = ["rock-salt", "fluorite", "perovskite", "corundum", "diamond", "fcc-copper", "rutile"];
+    for (i, id) in ids.iter().enumerate() {
+        let label = format!("{:.1}", -(i as f64) * 0.5);
+        table.write_record([id, "val", label.as_str(), shared::gallery::example(id).unwrap().cif]).unwrap();
+    }
+    table.write_record(["held-out", "test", "0", rock_salt()]).unwrap();
+    table.write_record(["broken", "val", "", "not a structure"]).unwrap();
+    let pool = dir.join("pool.csv");
+    std::fs::write(&pool, table.into_inner().unwrap()).unwrap();
+    let (pool, ranked) = (pool.display().to_string(), dir.join("ranked.csv").display().to_string());
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser");
+    let base = ["suggest", "--model", model, "--pool", &pool, "--split", "val", "--k", "3"];
+    let out = matfuse(&[&base[..], &["--out", &ranked]].concat(), "");
+    let evaluated = matfuse(&[&base[..], &["--evaluate", "--draws", "5"]].concat(), "");
+    let csv_text = std::fs::read_to_string(&ranked).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken"));
+    let mut rows = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..6], ["rank", "name", "formula", "value", "disagreement", "sigma"]);
+    assert_eq!(header[6..9], ["fused", "graph_only", "text_only"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4, "three suggestions and the broken row: {csv_text}");
+    assert_eq!([&rows[0][0], &rows[1][0], &rows[2][0]], ["1", "2", "3"]);
+    assert!(rows[..3].iter().all(|r| &r[1] != "held-out"), "only the val rows are ranked");
+    let spreads: Vec<f64> = rows[..3].iter().map(|r| r[4].parse().unwrap()).collect();
+    assert!(spreads.windows(2).all(|w| w[0] >= w[1]), "{spreads:?}");
+    assert_eq!((&rows[3][1], rows[3][header.len() - 1].is_empty()), ("broken", false));
+
+    assert!(evaluated.status.success(), "{}", String::from_utf8_lossy(&evaluated.stderr));
+    let report = String::from_utf8_lossy(&evaluated.stdout);
+    assert!(report.contains("| pick 3 of 7 by |"), "{report}");
+    for strategy in ["committee disagreement", "σ (evidential head)", "random picks", "largest errors (oracle)"] {
+        assert!(report.contains(&format!("| {strategy} |")), "{report}");
+    }
+}

@@ -11,6 +11,7 @@
 //! - [`state`]: the page's state (structure, models and predictions, page) and deep links;
 //! - [`app`]: the layout;
 //! - [`viewer`]: the 3D unit-cell view (scene, mesh, camera, WebGL);
+//! - [`training_map`]: the training map's view, colours and hit-testing;
 //! - [`components`]: gallery, input panel, parse-error note, results, predictions, structure viewer, sites table.
 
 pub mod analysis;
@@ -25,6 +26,7 @@ pub mod server_api;
 pub mod share;
 pub mod state;
 pub mod text;
+pub mod training_map;
 pub mod viewer;
 pub mod whatif;
 

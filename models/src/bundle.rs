@@ -42,6 +42,10 @@ pub struct PropertySpec {
     /// validation split; Gaussian (1.96) in bundles written before it existed.
     #[serde(default = "gaussian_z95")]
     pub z95: f64,
+    /// A classifier's probability calibration, fitted on the validation split (molecule
+    /// bundles with a classification head; absent for regression).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platt: Option<crate::calibration::PlattScaling>,
 }
 
 fn unit_scale() -> f64 {
@@ -50,6 +54,31 @@ fn unit_scale() -> f64 {
 
 fn gaussian_z95() -> f64 {
     crate::calibration::GAUSSIAN_Z95
+}
+
+/// What a bundle predicts from: a crystal structure or a molecule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BundleKind {
+    /// A crystal model (`network`); bundles written before molecules existed.
+    #[default]
+    Crystal,
+    /// A molecule model (`molecule_network`), read from SMILES.
+    Molecule,
+}
+
+impl BundleKind {
+    pub fn is_crystal(&self) -> bool {
+        *self == BundleKind::Crystal
+    }
+
+    /// `crystal` or `molecule`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BundleKind::Crystal => "crystal",
+            BundleKind::Molecule => "molecule",
+        }
+    }
 }
 
 /// Where a model came from, so its numbers can be regenerated.
@@ -61,6 +90,13 @@ pub struct Provenance {
     pub command: String,
     #[serde(default)]
     pub seed: Option<u64>,
+    /// How the data was split (molecule bundles: `random` 8:1:1 or `scaffold`); absent for the
+    /// crystal tables' fixed `split` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_kind: Option<String>,
+    /// The seed of a random split (molecule bundles), so `matfuse eval` can rebuild it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_seed: Option<u64>,
 }
 
 /// A file of the bundle with its checksum.
@@ -92,9 +128,16 @@ pub struct Manifest {
     /// Caveats a scientist needs to read the numbers.
     #[serde(default)]
     pub caveats: Vec<String>,
-    /// Architecture of the network the weights belong to.
+    /// Architecture of the network the weights belong to (crystal bundles).
     #[serde(default)]
     pub network: Option<crate::nn::NetConfig>,
+    /// Crystal or molecule; crystal when absent (every bundle written before molecules).
+    #[serde(default, skip_serializing_if = "BundleKind::is_crystal")]
+    pub kind: BundleKind,
+    /// Architecture of a molecule bundle's network (`kind: molecule`). Its `fusion` is the
+    /// model's; the crystal `fusion` field then names the nearest crystal variant only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub molecule_network: Option<crate::nn::molecule::MoleculeNetConfig>,
 }
 
 impl Manifest {
@@ -176,16 +219,70 @@ impl Manifest {
                     std: 1.0,
                     sigma_scale: 1.0,
                     z95: crate::calibration::GAUSSIAN_Z95,
+                    platt: None,
                 })
                 .collect(),
-            training: Provenance { data: vec![], split: String::new(), command: String::new(), seed: None },
+            training: Provenance {
+                data: vec![],
+                split: String::new(),
+                command: String::new(),
+                seed: None,
+                split_kind: None,
+                split_seed: None,
+            },
             metrics: BTreeMap::new(),
             trained: false,
             weights: FileRef { file: "model.bpk".into(), sha256: String::new() },
             vocabulary: vec![],
             caveats: vec!["Untrained network: its numbers are meaningless.".into()],
             network: Some(network),
+            kind: BundleKind::Crystal,
+            molecule_network: None,
         }
+    }
+}
+
+impl Manifest {
+    /// The manifest of an untrained molecule network predicting `tasks` (molecule tasks, as
+    /// many as `network.tasks`; identity standardisation, no calibration): for tests and for
+    /// serving before real weights exist, never passed off as trained.
+    pub fn untrained_molecule(id: &str, network: crate::nn::molecule::MoleculeNetConfig, tasks: &[&Task]) -> Manifest {
+        let mut manifest = Manifest::untrained(id, crate::nn::NetConfig::new(FusionKind::Cross, 0));
+        manifest.network = None;
+        manifest.kind = BundleKind::Molecule;
+        manifest.fusion = nearest_crystal_fusion(network.fusion);
+        manifest.text_encoder = EncoderRef {
+            name: "SMILES tokens (fixed 200-token vocabulary)".into(),
+            hidden_size: network.smiles.hidden,
+            sha256: String::new(),
+        };
+        manifest.properties = tasks
+            .iter()
+            .map(|task| PropertySpec {
+                name: task.name.into(),
+                unit: task.unit.into(),
+                mean: 0.0,
+                std: 1.0,
+                sigma_scale: 1.0,
+                z95: crate::calibration::GAUSSIAN_Z95,
+                platt: None,
+            })
+            .collect();
+        manifest.molecule_network = Some(network);
+        manifest
+    }
+}
+
+/// The crystal variant a molecule variant is recorded as in the manifest's required `fusion`
+/// field (the SMILES view is a text view; a fingerprint alone is the graph-free single view).
+pub fn nearest_crystal_fusion(fusion: crate::nn::molecule::MoleculeFusion) -> FusionKind {
+    use crate::nn::molecule::MoleculeFusion as M;
+    match fusion {
+        M::Graph | M::Fingerprint => FusionKind::Graph,
+        M::Smiles => FusionKind::Text,
+        M::Concat => FusionKind::Concat,
+        M::Late => FusionKind::Late,
+        M::Cross => FusionKind::Cross,
     }
 }
 
@@ -225,17 +322,32 @@ impl Bundle {
 
     /// Writes a bundle: `weights` as `model.bpk`, `vocab_text` as `vocab.txt` and the manifest
     /// with their checksums filled in.
-    pub fn write(dir: &Path, mut manifest: Manifest, weights: &[u8], vocab_text: &str) -> Result<()> {
+    pub fn write(dir: &Path, manifest: Manifest, weights: &[u8], vocab_text: &str) -> Result<()> {
+        Bundle::write_files(dir, manifest, weights, Some(vocab_text))
+    }
+
+    /// Writes a bundle without a vocabulary file (a molecule bundle: its SMILES vocabulary is
+    /// fixed in `shared::molecule::tokens`).
+    pub fn write_without_vocabulary(dir: &Path, manifest: Manifest, weights: &[u8]) -> Result<()> {
+        Bundle::write_files(dir, manifest, weights, None)
+    }
+
+    fn write_files(dir: &Path, mut manifest: Manifest, weights: &[u8], vocab_text: Option<&str>) -> Result<()> {
         let write = |name: &str, bytes: &[u8]| {
             std::fs::create_dir_all(dir)
                 .and_then(|()| std::fs::write(dir.join(name), bytes))
                 .map_err(|source| Error::Write { path: dir.join(name), source })
         };
         manifest.weights = FileRef { file: "model.bpk".into(), sha256: sha256_hex(weights) };
-        manifest.vocabulary = vec![FileRef { file: "vocab.txt".into(), sha256: sha256_hex(vocab_text.as_bytes()) }];
+        manifest.vocabulary = vocab_text
+            .iter()
+            .map(|text| FileRef { file: "vocab.txt".into(), sha256: sha256_hex(text.as_bytes()) })
+            .collect();
         let json = manifest.to_json(&dir.join(MANIFEST_FILE))?;
         write("model.bpk", weights)?;
-        write("vocab.txt", vocab_text.as_bytes())?;
+        if let Some(text) = vocab_text {
+            write("vocab.txt", text.as_bytes())?;
+        }
         write(MANIFEST_FILE, json.as_bytes())
     }
 }
@@ -264,6 +376,7 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
     {
         return Err(format!("{} properties, but the network predicts {} tasks", m.properties.len(), network.tasks));
     }
+    validate_kind(m)?;
     if let Some(p) = m.properties.iter().find(|p| !p.std.is_finite() || p.std <= 0.0 || !p.mean.is_finite()) {
         return Err(format!("property '{}' has an invalid standardisation (mean {}, std {})", p.name, p.mean, p.std));
     }
@@ -279,6 +392,25 @@ fn validate(m: &Manifest) -> std::result::Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A molecule bundle describes a molecule network and predicts molecule tasks only; a crystal
+/// bundle predicts crystal tasks only.
+fn validate_kind(m: &Manifest) -> std::result::Result<(), String> {
+    let molecular = m.kind == BundleKind::Molecule;
+    if let Some(p) =
+        m.properties.iter().find(|p| shared::task::by_name(&p.name).is_some_and(|t| t.is_molecular() != molecular))
+    {
+        return Err(format!("property '{}' is not a {} task", p.name, m.kind.as_str()));
+    }
+    match (&m.molecule_network, molecular) {
+        (Some(network), true) if network.tasks != m.properties.len() => {
+            Err(format!("{} properties, but the molecule network predicts {} tasks", m.properties.len(), network.tasks))
+        }
+        (None, true) => Err("a molecule bundle needs `molecule_network`".into()),
+        (Some(_), false) => Err("`molecule_network` in a crystal bundle (set `kind: molecule`)".into()),
+        _ => Ok(()),
+    }
 }
 
 fn is_plain_file_name(name: &str) -> bool {
@@ -329,12 +461,15 @@ mod tests {
                 std: 1.5,
                 sigma_scale: 1.0,
                 z95: crate::calibration::GAUSSIAN_Z95,
+                platt: None,
             }],
             training: Provenance {
                 data: vec!["mp2018".into()],
                 split: "fixed".into(),
                 command: "matfuse train".into(),
                 seed: Some(1),
+                split_kind: None,
+                split_seed: None,
             },
             metrics: BTreeMap::new(),
             trained: false,
@@ -342,6 +477,8 @@ mod tests {
             vocabulary: vec![],
             caveats: vec![],
             network: None,
+            kind: BundleKind::Crystal,
+            molecule_network: None,
         }
     }
 

@@ -12,6 +12,10 @@
 //! prediction, Papadopoulos et al. 2008; Angelopoulos & Bates 2021): the ⌈0.95 (n + 1)⌉-th
 //! smallest ratio, which covers at least 95 % of exchangeable new points.
 
+mod platt;
+
+pub use platt::{PlattScaling, logit};
+
 use crate::metrics::{coverage, spearman};
 use crate::train::Prediction;
 use std::collections::BTreeMap;

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod molecule_batch;
 pub mod molecule_split;
 pub mod neighbours;
+pub mod neighbours_info;
 pub mod nn;
 pub mod ood;
 pub mod phases;
@@ -21,6 +22,7 @@ pub mod predictor;
 pub mod rng;
 pub mod text_cache;
 pub mod train;
+pub mod training_map;
 pub mod vocab;
 pub mod weights;
 

@@ -51,6 +51,8 @@ pub struct IndexedMaterial {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Neighbour<'a> {
     pub material: &'a IndexedMaterial,
+    /// Its row in the index (as [`NeighbourIndex::row`] takes it).
+    pub row: usize,
     pub distance: f64,
 }
 
@@ -191,11 +193,44 @@ impl NeighbourIndex {
         self.stored.validation_scores.len()
     }
 
+    /// Whether rows hold principal components (largest variance first) rather than the
+    /// standardised embedding's own dimensions.
+    pub fn is_projected(&self) -> bool {
+        !self.stored.projection.is_empty()
+    }
+
+    /// The indexed material of row `i`.
+    pub fn material(&self, i: usize) -> Option<&IndexedMaterial> {
+        self.stored.materials.get(i)
+    }
+
+    /// Row `i`'s stored coordinates (σ units; f16 precision).
+    pub fn row(&self, i: usize) -> &[f32] {
+        let dims = self.dims();
+        self.rows.get(i * dims..(i + 1) * dims).unwrap_or(&[])
+    }
+
+    /// `embedding` standardised per dimension with the training mean and σ.
+    pub fn standardised(&self, embedding: &[f32]) -> Vec<f32> {
+        standardise(embedding, &self.stored.mean, &self.stored.std)
+    }
+
+    /// `embedding` in the rows' coordinates (standardised, then projected when the index is).
+    pub fn coordinates(&self, embedding: &[f32]) -> Vec<f32> {
+        project(&self.standardised(embedding), &self.stored.projection, self.dims())
+    }
+
+    /// Label `task` (registry name) of every row (`None` where a row has none, or for a task
+    /// the index does not hold).
+    pub fn labels(&self, task: &str) -> Vec<Option<f32>> {
+        let column = self.stored.tasks.iter().position(|t| t == task);
+        self.stored.materials.iter().map(|m| column.and_then(|c| m.labels.get(c).copied().flatten())).collect()
+    }
+
     /// The `n` indexed materials closest to `embedding`, closest first (ties: index order).
     pub fn nearest(&self, embedding: &[f32], n: usize) -> Vec<Neighbour<'_>> {
         let dims = self.dims();
-        let z = standardise(embedding, &self.stored.mean, &self.stored.std);
-        let query = project(&z, &self.stored.projection, dims);
+        let query = self.coordinates(embedding);
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(n + 1);
         for (i, row) in self.rows.chunks_exact(dims).enumerate() {
             let d: f32 = row.iter().zip(&query).map(|(a, b)| (a - b) * (a - b)).sum();
@@ -208,6 +243,7 @@ impl NeighbourIndex {
         best.into_iter()
             .map(|(d, i)| Neighbour {
                 material: &self.stored.materials[i],
+                row: i,
                 distance: (f64::from(d) / dims as f64).sqrt(),
             })
             .collect()
@@ -217,7 +253,7 @@ impl NeighbourIndex {
     pub fn similar(&self, embedding: &[f32], n: usize) -> Vec<SimilarMaterial> {
         self.nearest(embedding, n)
             .into_iter()
-            .map(|Neighbour { material, distance }| SimilarMaterial {
+            .map(|Neighbour { material, distance, .. }| SimilarMaterial {
                 material_id: material.id.clone(),
                 formula: material.formula.clone(),
                 space_group: SpaceGroupRef { number: material.space_group, symbol: material.symbol.clone() },
@@ -286,19 +322,27 @@ impl NeighbourIndex {
         NeighbourIndex::from_stored(stored).map(Some)
     }
 
-    /// `dir/neighbours.bin` if present and computed for these weights; `Ok(None)` otherwise.
+    /// `dir/neighbours.bin` if present and computed for these weights (checked against
+    /// `dir/neighbours.json`'s sha256 when that pin is there); `Ok(None)` otherwise.
     pub fn load(dir: &Path, weights_sha256: &str) -> Result<Option<NeighbourIndex>> {
         let path = dir.join(NEIGHBOURS_FILE);
-        match std::fs::read(&path) {
-            Ok(bytes) => NeighbourIndex::from_bytes(&bytes, weights_sha256),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Read { path, source }),
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Read { path, source }),
+        };
+        match crate::neighbours_info::NeighboursInfo::load(dir)? {
+            Some(pin) => pin.index(&bytes, weights_sha256, &path),
+            None => NeighbourIndex::from_bytes(&bytes, weights_sha256),
         }
     }
 
+    /// Writes `dir/neighbours.bin` and its pin `dir/neighbours.json`.
     pub fn write(&self, dir: &Path) -> Result<()> {
         let path = dir.join(NEIGHBOURS_FILE);
-        std::fs::write(&path, self.to_bytes()?).map_err(|source| Error::Write { path, source })
+        let bytes = self.to_bytes()?;
+        std::fs::write(&path, &bytes).map_err(|source| Error::Write { path, source })?;
+        crate::neighbours_info::NeighboursInfo::of(self, &self.stored.model, &bytes).write(dir)
     }
 }
 

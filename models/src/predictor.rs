@@ -18,9 +18,11 @@ use shared::graph::CrystalGraph;
 use std::sync::Arc;
 
 mod interpret;
+pub mod molecule;
 mod readback;
 
 pub use interpret::{Assessed, AttendedSpan, Interpreted, Readout, SIMILAR_MATERIALS};
+pub use molecule::MoleculePredictor;
 
 /// What the network reads for one structure.
 #[derive(Clone, Debug)]

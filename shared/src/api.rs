@@ -10,14 +10,23 @@ use crate::task::Task;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod molecule;
+
+pub use molecule::{
+    AtomContribution, BitEnvironment, FingerprintBitContribution, MoleculeAtom, MoleculePredictResponse,
+    MoleculePrediction, MoleculeSummary, MoleculeTaskValue, MoleculeView, ViewRemoved, ViewWeights,
+};
+
 /// The path prefix of every versioned endpoint.
 pub const API_PREFIX: &str = "/api/v1";
 
-/// `POST /api/v1/predict`.
+/// `POST /api/v1/predict`: a crystal (`structure`) or a molecule (`smiles`), exactly one of
+/// them ([`PredictRequest::input`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictRequest {
     /// The structure file's text (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen or OPTIMADE JSON).
-    pub structure: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<String>,
     /// Forces the format instead of recognising it: `cif`, `poscar`, `xyz`, `pymatgen-json`,
     /// `optimade-json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +41,34 @@ pub struct PredictRequest {
     /// ([`ParseOptions::strict`](crate::io::ParseOptions::strict)).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strict: bool,
+    /// A molecule as SMILES, instead of `structure` (answered by the molecule models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smiles: Option<String>,
+}
+
+/// What a [`PredictRequest`] asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PredictInput<'a> {
+    /// A structure file's text.
+    Structure(&'a str),
+    /// A SMILES string.
+    Smiles(&'a str),
+}
+
+impl PredictRequest {
+    /// The structure or the SMILES: exactly one must be given (an empty `structure` beside a
+    /// SMILES counts as absent); the error says which rule the request breaks. An empty structure
+    /// alone is read, so it gets the structure reader's error.
+    pub fn input(&self) -> Result<PredictInput<'_>, String> {
+        match (self.structure.as_deref(), &self.smiles) {
+            (Some(structure), None) => Ok(PredictInput::Structure(structure)),
+            (None | Some(""), Some(smiles)) => Ok(PredictInput::Smiles(smiles)),
+            (Some(_), Some(_)) => Err("give either `structure` (a crystal) or `smiles` (a molecule), not both".into()),
+            (None, None) => {
+                Err("the request needs `structure` (a crystal structure file's text) or `smiles` (a molecule)".into())
+            }
+        }
+    }
 }
 
 /// A predicted property in its unit, with the model's σ (evidential: aleatoric + epistemic,
@@ -398,6 +435,10 @@ pub struct ModelSummary {
     pub weights_sha256: String,
     /// Size of the weights file, bytes.
     pub weights_bytes: u64,
+    /// `molecule` for a molecule model (it answers `smiles` requests); absent for a crystal
+    /// model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// `GET /api/v1/models/{id}` → this.
@@ -500,6 +541,8 @@ pub mod codes {
     pub const INVALID_REQUEST: &str = "invalid_request";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const INVALID_STRUCTURE: &str = "invalid_structure";
+    /// A SMILES the reader refuses; `detail` holds its `position` and `problem`.
+    pub const INVALID_SMILES: &str = "invalid_smiles";
     pub const TOO_MANY_ATOMS: &str = "too_many_atoms";
     pub const TEXT_TOO_LONG: &str = "text_too_long";
     pub const BATCH_TOO_LARGE: &str = "batch_too_large";
@@ -510,6 +553,59 @@ pub mod codes {
     pub const ENCODER_UNAVAILABLE: &str = "encoder_unavailable";
     pub const TIMEOUT: &str = "timeout";
     pub const INTERNAL: &str = "internal";
+}
+
+/// `POST /api/v1/suggest` (and `matfuse suggest --json`) → this: a pool of unlabelled
+/// structures ranked by how much a committee of the model's views disagrees on one property
+/// (query by committee), most informative first, to choose what to compute next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestResponse {
+    pub model: ModelInfo,
+    /// The property ranked by (a task name of the model's manifest).
+    pub property: String,
+    /// Its unit (values, disagreements and σ are in it).
+    pub unit: String,
+    /// The committee's members, in the order of [`Suggestion::members`].
+    pub committee: Vec<String>,
+    /// How the disagreement is measured (one sentence).
+    pub method: String,
+    /// How the out-of-distribution score beside it is computed (one sentence).
+    pub ood_method: String,
+    /// Structures in the pool, read or not.
+    pub pool: usize,
+    /// The `k` most disputed structures, most disputed first.
+    pub ranked: Vec<Suggestion>,
+    /// Structures that could not be read or predicted, with why.
+    pub failed: Vec<SuggestFailure>,
+}
+
+/// One ranked structure of a [`SuggestResponse`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// 1-based position in the ranking.
+    pub rank: usize,
+    pub name: String,
+    /// Reduced formula.
+    pub formula: String,
+    /// The model's answer (both modalities), in the property's unit.
+    pub value: f64,
+    /// Each committee member's value, in [`SuggestResponse::committee`]'s order.
+    pub members: Vec<f64>,
+    /// The members' standard deviation (population), in the property's unit: the ranking key.
+    pub disagreement: f64,
+    /// The evidential head's calibrated σ of `value`, in the property's unit.
+    pub sigma: f64,
+    /// The out-of-distribution score, its percentile and level (as in `/predict`'s `ood`).
+    pub ood_score: Option<f64>,
+    pub ood_quantile: Option<f64>,
+    pub ood_level: OodLevel,
+}
+
+/// A pool structure that could not be ranked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestFailure {
+    pub name: String,
+    pub error: String,
 }
 
 #[cfg(test)]

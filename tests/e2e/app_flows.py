@@ -182,6 +182,8 @@ def viewer_and_whatif(browser, base):
     changed = after.get("cards") != before.get("cards")
     check("what-if Sr → Ba updates the formula and the predictions", formula == "BaTiO3" and changed, formula)
     text = browser.js("return document.querySelector('textarea').value")
+    # With a neighbour index the note moves to its score once the index is here.
+    browser.wait("return !document.querySelector('#similar-materials[data-state=\"loading\"]')", 60)
     level = backend_prediction(base, text)["ood"]["level"]
     note = browser.js("const n = document.querySelector('#ood-note'); return n && {level: n.dataset.level, cls: n.className}")
     check("the single view's training-data note has the backend's level", bool(note) and note["level"] == level

@@ -26,9 +26,10 @@ pub struct EvalArgs {
     /// Model bundle directory (e.g. models/weights/browser).
     #[arg(long)]
     pub model: PathBuf,
-    /// CSV or CSV.gz with a `cif` (or `poscar`) column and any of the label columns.
+    /// CSV or CSV.gz with a `cif` (or `poscar`) column and any of the label columns (a
+    /// molecule model: a `smiles` column; without it, the table and split its manifest records).
     #[arg(long)]
-    pub data: PathBuf,
+    pub data: Option<PathBuf>,
     /// Only rows of this split (`split` column).
     #[arg(long)]
     pub split: Option<String>,
@@ -74,9 +75,13 @@ pub struct PredictArgs {
     /// Structure files (CIF, POSCAR, extended XYZ, pymatgen or OPTIMADE JSON; an OPTIMADE
     /// response listing several structures gives a row per entry).
     pub files: Vec<PathBuf>,
-    /// A table (CSV or CSV.gz) with a `cif`, `poscar` or `structure` column instead of files.
+    /// A table (CSV or CSV.gz) with a `cif`, `poscar` or `structure` column instead of files
+    /// (a molecule model: a `smiles` column).
     #[arg(long, conflicts_with = "files")]
     pub csv: Option<PathBuf>,
+    /// SMILES to predict with a molecule model (repeatable).
+    #[arg(long, conflicts_with_all = ["files", "csv"])]
+    pub smiles: Vec<String>,
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -175,8 +180,12 @@ pub(super) fn predictions(
 }
 
 pub fn eval(args: &EvalArgs) -> Result<()> {
+    if super::molecule::is_molecule_bundle(&args.model)? {
+        return super::molecule::eval(args);
+    }
+    let data = args.data.as_ref().ok_or_else(|| Error::CommandLine("--data is required for a crystal model".into()))?;
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
-    let mut rows = read_table(&args.data)?;
+    let mut rows = read_table(data)?;
     if let Some(split) = &args.split {
         rows.retain(|r| r.split.as_deref() == Some(split.as_str()));
     }
@@ -268,6 +277,15 @@ struct Featurised {
 }
 
 pub fn predict(args: &PredictArgs) -> Result<()> {
+    if super::molecule::is_molecule_bundle(&args.model)? {
+        return super::molecule::predict(args);
+    }
+    if !args.smiles.is_empty() {
+        return Err(Error::CommandLine(format!(
+            "--smiles needs a molecule model; {} is a crystal model",
+            args.model.display()
+        )));
+    }
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;
     let items = prediction_items(args)?;
     if items.is_empty() {

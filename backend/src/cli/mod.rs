@@ -10,14 +10,16 @@ mod eval;
 pub mod featurize;
 mod hull_eval;
 mod inspect;
+mod molecule;
 mod ood;
 mod ood_check;
-mod overrides;
+pub mod overrides;
 mod phases;
 mod predict_output;
 mod progress;
 mod screen;
 mod serve;
+mod suggest;
 pub(crate) mod train;
 
 use crate::error::{Error, Result};
@@ -120,6 +122,10 @@ enum Command {
     /// Fit a bundle's σ factors on the validation split and record the test coverage (bundles
     /// trained before `train` did this itself).
     Calibrate(calibrate::CalibrateArgs),
+    /// What to compute next: rank a pool of unlabelled structures by the disagreement of the
+    /// model's views (fused, graph only, text only), with σ and the out-of-distribution score
+    /// beside it; `--evaluate` compares the top-k's errors with random picks on labelled data.
+    Suggest(suggest::SuggestArgs),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -144,6 +150,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Phases(args) => phases::run(&args),
         Command::HullEval(args) => hull_eval::run(&args),
         Command::Curves(args) => curves::run(&args),
+        Command::Suggest(args) => suggest::run(&args),
     }
 }
 

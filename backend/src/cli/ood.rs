@@ -18,6 +18,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Neighbours per point, and points queried, in the map's neighbour preservation.
+const MAP_NEIGHBOURS: usize = 10;
+const MAP_QUERIES: usize = 1000;
+
 #[derive(clap::Args, Debug)]
 pub struct OodArgs {
     /// Model bundle directory (ood.json and neighbours.bin are written there).
@@ -129,6 +133,19 @@ pub fn run(args: &OodArgs) -> Result<()> {
         index.validation_len(),
         args.validation_split
     );
+    if let Some(points) = models::training_map::map_points(&index) {
+        let standardised: Vec<Vec<f32>> = embeddings.iter().map(|e| index.standardised(e)).collect();
+        let map: Vec<Vec<f32>> = points.iter().map(|p| p.to_vec()).collect();
+        let kept = models::training_map::neighbour_preservation(&standardised, &map, MAP_NEIGHBOURS, MAP_QUERIES);
+        eprintln!(
+            "map (first 2 principal components): {:.1} % of the {} nearest kept, trustworthiness {:.3} ({} training structures queried against all {})",
+            kept.kept * 100.0,
+            kept.k,
+            kept.trustworthiness,
+            kept.queries,
+            map.len()
+        );
+    }
     if args.compare.is_empty() {
         return Ok(());
     }

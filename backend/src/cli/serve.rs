@@ -56,6 +56,15 @@ pub struct ServeArgs {
     /// PEM private key of --tls-cert.
     #[arg(long, env = "MATFUSE_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// PostgreSQL shared by several replicas (postgres://user:password@host:port/database);
+    /// they must also share --data-dir (uploads, checkpoints, trained models). Default: the
+    /// embedded SQLite file in --data-dir, for one server.
+    #[arg(long, env = "MATFUSE_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Seconds a training job stays a replica's without renewing its lease; after a replica
+    /// dies, another takes its jobs over within this time.
+    #[arg(long, env = "MATFUSE_JOB_LEASE", default_value_t = crate::server::config::DEFAULT_JOB_LEASE.as_secs(), value_parser = clap::value_parser!(u64).range(3..))]
+    pub job_lease: u64,
 }
 
 impl ServeArgs {
@@ -71,6 +80,8 @@ impl ServeArgs {
             (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.clone(), key: key.clone() }),
             _ => None,
         };
+        config.database_url = self.database_url.clone().map(crate::server::config::DatabaseUrl);
+        config.job_lease = Duration::from_secs(self.job_lease);
         let defaults = Limits::default();
         config.limits = Limits {
             max_atoms: self.max_atoms,

@@ -3,6 +3,7 @@
 //! ([`crate::training::run`], rendered by [`super::progress::Terminal`]).
 
 use crate::error::{Error, Result};
+use crate::training::molecule::{self, MoleculeRunSettings, MoleculeTrainConfig};
 use crate::training::{DataSources, FitControl, RunSettings, TrainConfig};
 use models::device::DeviceChoice;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub fn load_config(path: &Path, assignments: &[String]) -> Result<TrainConfig> {
 }
 
 pub fn run(args: &TrainArgs) -> Result<()> {
+    if molecule::is_molecule_config(&args.config)? {
+        return run_molecule(args);
+    }
     let mut config = load_config(&args.config, &args.set)?;
     if let Some(encoder) = &args.encoder {
         if config.model.frozen_text.is_none() {
@@ -65,5 +69,23 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         device: args.device.device()?,
     };
     crate::training::run(&config, &settings, &super::progress::Terminal::default())?;
+    Ok(())
+}
+
+/// `matfuse train` of a molecule configuration (`kind = "molecule"`, `configs/mol-*.toml`).
+fn run_molecule(args: &TrainArgs) -> Result<()> {
+    if args.encoder.is_some() {
+        return Err(Error::CommandLine("--encoder applies to crystal models only".into()));
+    }
+    let config = MoleculeTrainConfig::load(&args.config, &args.set)?;
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| PathBuf::from("runs").join(&config.id));
+    let settings = MoleculeRunSettings {
+        bundle: args.out.clone().unwrap_or_else(|| run_dir.join("bundle")),
+        run_dir,
+        control: FitControl { resume: args.resume, stop_after: args.stop_after },
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        device: args.device.device()?,
+    };
+    molecule::run(&config, &settings, &super::progress::Terminal::default())?;
     Ok(())
 }

@@ -141,7 +141,14 @@ impl From<batch::TableItem> for BatchItem {
             name: item.name,
             request: item
                 .structure
-                .map(|(structure, format)| PredictRequest { structure, format, text: None, model: None, strict: false })
+                .map(|(structure, format)| PredictRequest {
+                    structure: Some(structure),
+                    format,
+                    text: None,
+                    model: None,
+                    strict: false,
+                    smiles: None,
+                })
                 .map_err(ApiError::invalid_request),
         }
     }
@@ -157,7 +164,7 @@ mod tests {
         let unpack = batch::UnpackLimits::default();
         let items = csv_items(b"name,poscar\nx,POSCAR text\n", "t.csv", unpack).unwrap();
         let request = items[0].request.as_ref().unwrap();
-        assert_eq!((items[0].name.as_str(), request.structure.as_str()), ("x", "POSCAR text"));
+        assert_eq!((items[0].name.as_str(), request.structure.as_deref().unwrap()), ("x", "POSCAR text"));
         assert_eq!(request.format, Some(Format::Poscar));
         let table = csv_items(b"a,b\n1,2\n", "t.csv", unpack).err().expect("no structure column");
         assert_eq!(table.status, StatusCode::UNPROCESSABLE_ENTITY);

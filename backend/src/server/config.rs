@@ -32,7 +32,25 @@ pub struct ServerConfig {
     pub max_jobs: usize,
     /// Serve https with this certificate and key instead of http.
     pub tls: Option<super::tls::TlsFiles>,
+    /// PostgreSQL shared by several replicas; `None`: the embedded SQLite file in `data_dir`.
+    pub database_url: Option<DatabaseUrl>,
+    /// How long a training job stays this replica's without a lease renewal (renewed every
+    /// third of it): after a replica dies, another takes its job over within this time.
+    pub job_lease: Duration,
 }
+
+/// A `postgres://user:password@host:port/database` URL; its `Debug` form hides it (password).
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl([redacted])")
+    }
+}
+
+/// The default [`ServerConfig::job_lease`].
+pub const DEFAULT_JOB_LEASE: Duration = Duration::from_secs(30);
 
 /// Limits on what one request may ask; each rejection is a JSON error with its own status.
 #[derive(Debug, Clone)]
@@ -94,6 +112,8 @@ impl ServerConfig {
             admin_token: None,
             max_jobs: 1,
             tls: None,
+            database_url: None,
+            job_lease: DEFAULT_JOB_LEASE,
         }
     }
 }

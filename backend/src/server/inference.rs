@@ -71,9 +71,14 @@ pub fn predict(
 /// ceiling (5,000 atoms) with a parse error; below that the server's limit is checked on the
 /// parsed count, so the error can give it.
 fn parse(request: &PredictRequest, limits: &Limits) -> ApiResult<Parsed> {
+    if let shared::api::PredictInput::Smiles(_) = request.input().map_err(ApiError::invalid_request)? {
+        return Err(ApiError::invalid_request(
+            "a crystal model reads `structure`; `smiles` goes to the molecule models",
+        ));
+    }
     let max_atoms = limits.max_atoms.max(shared::structure::DEFAULT_MAX_ATOMS);
     let parsed = shared::io::parse_with_warnings(
-        &request.structure,
+        request.structure.as_deref().unwrap_or_default(),
         &ParseOptions { format: request.format, max_atoms, strict: request.strict, ..Default::default() },
     )?;
     let natoms = parsed.structure.sites().len();

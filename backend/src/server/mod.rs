@@ -9,6 +9,7 @@ pub mod inference;
 pub mod jobs;
 pub mod limits;
 pub mod metrics;
+pub mod molecule_inference;
 pub mod registry;
 pub mod request_id;
 pub mod routes;
@@ -23,7 +24,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 pub use config::{Limits, ServerConfig};
-use routes::{batch, embed, jobs as job_routes, models, predict, share, system};
+use routes::{batch, embed, jobs as job_routes, models, predict, share, suggest, system};
 pub use state::{AppState, ServerState};
 
 /// The application router.
@@ -33,6 +34,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/predict/batch",
             post(batch::batch).layer(DefaultBodyLimit::max(state.limits.max_batch_body_bytes)),
+        )
+        .route(
+            "/api/v1/suggest",
+            post(suggest::suggest).layer(DefaultBodyLimit::max(state.limits.max_batch_body_bytes)),
         )
         .route("/api/v1/embed", post(embed::embed))
         .route("/api/v1/models", get(models::list))
@@ -102,9 +107,9 @@ pub fn serve(config: ServerConfig) -> Result<()> {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(Error::Serve)?;
     runtime.block_on(async move {
-        let resumed = state.jobs.resume()?;
-        if resumed > 0 {
-            tracing::info!("{resumed} interrupted training job(s) resumed");
+        let unfinished = state.jobs.resume()?;
+        if unfinished > 0 {
+            tracing::info!("{unfinished} unfinished training job(s): resumed here or on another replica");
         }
         let tls = match &config.tls {
             Some(files) => Some(files.load().await?),

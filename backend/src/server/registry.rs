@@ -7,10 +7,11 @@ use super::error::{ApiError, ApiResult};
 use axum::body::Bytes;
 use burn::prelude::Device;
 use models::Bundle;
+use models::bundle::BundleKind;
 use models::encoder::LargeEncoder;
 use models::ood::OodStatistics;
 use models::phases::ReferencePhases;
-use models::predictor::Predictor;
+use models::predictor::{MoleculePredictor, Predictor};
 use shared::api::{ModelDetail, ModelInfo, ModelSummary, PropertyUnit};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub struct ModelEntry {
 
 pub struct Registry {
     inner: RwLock<Models>,
+    /// Molecule models by id (`kind: molecule` bundles, also under `<dir>/molecules/`).
+    molecules: BTreeMap<String, Arc<MoleculeEntry>>,
     /// The large text encoder every frozen-text (`server`) model reads; also `/embed`'s.
     encoder: Option<Arc<LargeEncoder>>,
     /// The first `phases.json` + table found in the model directories.
@@ -53,6 +56,7 @@ impl Registry {
     pub fn load(dirs: &[PathBuf], encoder: Option<Arc<LargeEncoder>>, device: &Device) -> Registry {
         let phases = load_phases(dirs);
         let mut models = BTreeMap::new();
+        let mut molecules = BTreeMap::new();
         for dir in dirs {
             let Ok(entries) = std::fs::read_dir(dir) else { continue };
             let mut bundle_dirs: Vec<PathBuf> = entries
@@ -60,6 +64,22 @@ impl Registry {
                 .filter(|p| p.join(models::bundle::MANIFEST_FILE).is_file())
                 .collect();
             bundle_dirs.sort();
+            let (molecule_dirs, bundle_dirs): (Vec<PathBuf>, Vec<PathBuf>) =
+                bundle_dirs.into_iter().chain(molecule_bundle_dirs(dir)).partition(|p| is_molecule_bundle(p));
+            for path in molecule_dirs {
+                match load_molecule_entry(&path, device) {
+                    Ok(entry)
+                        if !models.contains_key(&entry.manifest.id) && !molecules.contains_key(&entry.manifest.id) =>
+                    {
+                        tracing::info!(model = %entry.manifest.id, path = %path.display(), trained = entry.manifest.trained, "molecule model loaded");
+                        molecules.insert(entry.manifest.id.clone(), Arc::new(entry));
+                    }
+                    Ok(entry) => {
+                        tracing::warn!(model = %entry.manifest.id, path = %path.display(), "duplicate model id skipped")
+                    }
+                    Err(e) => tracing::warn!(path = %path.display(), "molecule model not loaded: {e}"),
+                }
+            }
             for path in bundle_dirs {
                 match load_entry(&path, encoder.as_ref(), phases.as_ref(), device) {
                     Ok(entry) if !models.contains_key(&entry.manifest.id) => {
@@ -73,7 +93,37 @@ impl Registry {
                 }
             }
         }
-        Registry { inner: RwLock::new(Models::new(models)), encoder, phases }
+        models.retain(|id, _| !molecules.contains_key(id));
+        Registry { inner: RwLock::new(Models::new(models)), molecules, encoder, phases }
+    }
+
+    /// The molecule model `id`.
+    pub fn molecule(&self, id: &str) -> Option<Arc<MoleculeEntry>> {
+        self.molecules.get(id).cloned()
+    }
+
+    /// Every molecule model, by id.
+    pub fn molecules(&self) -> Vec<Arc<MoleculeEntry>> {
+        self.molecules.values().cloned().collect()
+    }
+
+    /// The molecule models a `smiles` request asks for: the one it names, else all of them.
+    pub fn resolve_molecules(&self, requested: Option<&str>) -> ApiResult<Vec<Arc<MoleculeEntry>>> {
+        let known = || self.molecules.keys().cloned().collect::<Vec<_>>();
+        match requested {
+            Some(id) => match self.molecules.get(id) {
+                Some(entry) => Ok(vec![entry.clone()]),
+                None if self.read().models.contains_key(id) => Err(ApiError::invalid_request(format!(
+                    "model '{id}' is a crystal model: send `structure`, or name a molecule model ({})",
+                    known().join(", ")
+                ))),
+                None => Err(ApiError::unknown_model(id, known())),
+            },
+            None if self.molecules.is_empty() => {
+                Err(ApiError::invalid_request("no molecule model is installed: `smiles` cannot be answered"))
+            }
+            None => Ok(self.molecules()),
+        }
     }
 
     /// The large text encoder, when installed (`/embed` serves it).
@@ -138,7 +188,12 @@ impl Registry {
         shared::api::ModelList {
             default: inner.default.clone().unwrap_or_default(),
             notice: inner.default_notice.clone(),
-            models: inner.models.values().map(|m| m.summary()).collect(),
+            models: inner
+                .models
+                .values()
+                .map(|m| m.summary())
+                .chain(self.molecules.values().map(|m| m.summary()))
+                .collect(),
         }
     }
 }
@@ -178,6 +233,7 @@ impl ModelEntry {
             text_encoder: m.text_encoder.name.clone(),
             weights_sha256: m.weights.sha256.clone(),
             weights_bytes: self.weights.len() as u64,
+            kind: None,
         }
     }
 
@@ -231,6 +287,63 @@ fn load_entry(
         ood,
         dir: dir.to_path_buf(),
         phases: phases.cloned(),
+    })
+}
+
+/// One installed molecule model.
+pub struct MoleculeEntry {
+    pub manifest: models::Manifest,
+    pub predictor: MoleculePredictor,
+    /// The weights file's size, bytes.
+    pub weights_bytes: u64,
+    pub dir: PathBuf,
+}
+
+impl MoleculeEntry {
+    pub fn summary(&self) -> ModelSummary {
+        let m = &self.manifest;
+        ModelSummary {
+            id: m.id.clone(),
+            version: m.version.clone(),
+            trained: m.trained,
+            fusion: models::predictor::molecule::fusion_name(&self.predictor.network),
+            text_encoder: m.text_encoder.name.clone(),
+            weights_sha256: m.weights.sha256.clone(),
+            weights_bytes: self.weights_bytes,
+            kind: Some(BundleKind::Molecule.as_str().into()),
+        }
+    }
+}
+
+/// The bundle directories under `<dir>/molecules/`, sorted.
+fn molecule_bundle_dirs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir.join("molecules")) else { return Vec::new() };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join(models::bundle::MANIFEST_FILE).is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Whether `dir`'s manifest says `kind: molecule` (an unreadable one is left to the crystal
+/// loader, which logs why it fails).
+fn is_molecule_bundle(dir: &Path) -> bool {
+    let path = dir.join(models::bundle::MANIFEST_FILE);
+    std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| models::Manifest::from_json(&bytes, &path).ok())
+        .is_some_and(|m| m.kind == BundleKind::Molecule)
+}
+
+fn load_molecule_entry(dir: &Path, device: &Device) -> Result<MoleculeEntry, models::Error> {
+    let bundle = Bundle::load(dir)?;
+    let predictor = MoleculePredictor::new(&bundle, device)?;
+    Ok(MoleculeEntry {
+        manifest: bundle.manifest,
+        predictor,
+        weights_bytes: bundle.weights.len() as u64,
+        dir: dir.to_path_buf(),
     })
 }
 

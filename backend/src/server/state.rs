@@ -6,7 +6,7 @@ use super::jobs::{JobSettings, Jobs};
 use super::limits::InferenceGate;
 use super::metrics::Metrics;
 use super::registry::Registry;
-use super::storage::{SqliteStore, Store};
+use super::storage::Store;
 use crate::error::{Error, Result};
 use models::encoder::LargeEncoder;
 use std::path::PathBuf;
@@ -26,8 +26,8 @@ pub struct ServerState {
     pub cors_origins: Vec<axum::http::HeaderValue>,
 }
 
-/// The database file inside the data directory.
-pub const DATABASE_FILE: &str = "matfuse.sqlite";
+/// The embedded database file inside the data directory.
+pub use super::storage::DATABASE_FILE;
 
 impl ServerState {
     /// Loads the models and opens (migrating) the database. Interrupted training jobs resume
@@ -54,7 +54,8 @@ impl ServerState {
         };
         let frozen_encoder = encoder.is_some();
         let registry = Arc::new(Registry::load(&config.model_dirs, encoder, &device));
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&config.data_dir.join(DATABASE_FILE))?);
+        let store: Arc<dyn Store> =
+            super::storage::open(config.database_url.as_ref().map(|url| url.0.as_str()), &config.data_dir)?;
         let metrics = Arc::new(Metrics::default());
         let settings = JobSettings {
             data_dir: config.data_dir.clone(),
@@ -63,8 +64,9 @@ impl ServerState {
             device: config.device,
             max_jobs: config.max_jobs,
             admin_token: config.admin_token.clone(),
+            lease: config.job_lease,
         };
-        let jobs = Arc::new(Jobs::new(settings, store.clone(), registry.clone(), metrics.clone()));
+        let jobs = Arc::new(Jobs::new(settings, store.clone(), registry.clone(), metrics.clone())?);
         Ok(Arc::new(ServerState {
             registry,
             store,

@@ -151,7 +151,9 @@ mod tests {
         let mut seen = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "toml") {
+            if path.extension().is_some_and(|e| e == "toml")
+                && !crate::training::molecule::is_molecule_config(&path).unwrap()
+            {
                 let config: TrainConfig = toml::from_str(&std::fs::read_to_string(&path).unwrap())
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 let sources = DataSources::from_config(&config.data).unwrap();

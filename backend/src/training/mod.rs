@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod featurise;
 pub mod fit;
 pub mod model_card;
+pub mod molecule;
 pub mod observer;
 pub mod write;
 

@@ -29,6 +29,9 @@ pub fn render(m: &Manifest) -> String {
             n.graph.hidden, n.graph.layers, n.fused, n.heads
         ));
     }
+    if let Some(n) = &m.molecule_network {
+        out.push_str(&molecule_architecture(n));
+    }
     out.push_str(&format!(
         "- **Data**: {}\n- **Split**: {}\n- **Seed**: {}\n- **Command**: `{}`\n\n",
         m.training.data.join(", "),
@@ -36,6 +39,14 @@ pub fn render(m: &Manifest) -> String {
         m.training.seed.map(|s| s.to_string()).unwrap_or_else(|| "—".into()),
         m.training.command
     ));
+    if m.molecule_network.is_some() {
+        out.push_str(&molecule_metrics(m));
+        out.push_str("\n## Caveats\n\n");
+        for c in &m.caveats {
+            out.push_str(&format!("- {c}\n"));
+        }
+        return out;
+    }
     out.push_str("## Test-split metrics\n\n");
     out.push_str("Regenerate: `matfuse eval --model <this directory> --data ../shared/data/mp2018/mp2018.csv.gz --split test` (energy above hull: `--data ../shared/data/mp2022_ehull/mp2022_ehull.csv.gz`).\n\n");
     out.push_str("| property | unit | n | MAE | RMSE | R² | Spearman ρ | median-baseline MAE |\n|---|---|---|---|---|---|---|---|\n");
@@ -59,6 +70,73 @@ pub fn render(m: &Manifest) -> String {
     out.push_str("\n## Caveats\n\n");
     for c in &m.caveats {
         out.push_str(&format!("- {c}\n"));
+    }
+    out
+}
+
+/// A molecule network's architecture line.
+fn molecule_architecture(n: &models::nn::molecule::MoleculeNetConfig) -> String {
+    format!(
+        "- **Architecture**: molecule `{}` fusion — D-MPNN {} hidden × {} steps over the molecular graph, SMILES transformer {} layer(s) × {} hidden over ≤ {} tokens, fingerprint MLP over Morgan radius 2 {} bits ({}) → {} hidden; fusion width {}, {} heads; {} head\n",
+        models::predictor::molecule::fusion_name(n),
+        n.graph.hidden,
+        n.graph.depth,
+        n.smiles.layers,
+        n.smiles.hidden,
+        n.smiles.max_tokens,
+        n.fingerprint.bits,
+        if n.fingerprint.counts { "counts" } else { "bits" },
+        n.fingerprint.hidden,
+        n.fused,
+        n.heads,
+        match n.head {
+            models::nn::molecule::HeadKind::Regression => "evidential (Normal-Inverse-Gamma) regression",
+            models::nn::molecule::HeadKind::Classification => "binary classification (Platt-calibrated probability)",
+        }
+    )
+}
+
+/// A molecule card's metrics: validation and test, each view removed, and the calibration.
+fn molecule_metrics(m: &Manifest) -> String {
+    let mut out = String::from(
+        "## Metrics\n\nRegenerate: `matfuse eval --model <this directory>` (re-reads the table and the split recorded above). Validation selected the epoch and fitted the calibration; the test split selected nothing.\n\n",
+    );
+    out.push_str("| task | unit | split | n | metric | value | without graph | without SMILES | without fingerprint |\n|---|---|---|---|---|---|---|---|---|\n");
+    for p in &m.properties {
+        let Some(x) = m.metrics.get(&p.name) else { continue };
+        let get = |k: &str| x.get(k).map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into());
+        let metrics: &[&str] = if p.platt.is_some() { &["roc_auc", "pr_auc", "brier"] } else { &["rmse", "mae", "r2"] };
+        for (split, prefix) in [("validation", "val_"), ("test", "")] {
+            for metric in metrics {
+                let without = |view: &str| {
+                    if prefix.is_empty() { get(&format!("without_{view}_{metric}")) } else { "—".into() }
+                };
+                out.push_str(&format!(
+                    "| {} | {} | {split} | {} | {metric} | {} | {} | {} | {} |\n",
+                    p.name,
+                    p.unit,
+                    get(&format!("{prefix}n")),
+                    get(&format!("{prefix}{metric}")),
+                    without("graph"),
+                    without("smiles"),
+                    without("fingerprint")
+                ));
+            }
+        }
+        out.push_str(&match p.platt {
+            Some(platt) => format!(
+                "\n{}: probability = sigmoid({:.3} · logit + {:.3}) (Platt scaling fitted on validation).\n\n",
+                p.name, platt.scale, platt.offset
+            ),
+            None => format!(
+                "\n{}: σ factor {:.3}, z95 {:.2} (fitted on validation); test ±σ covers {}, ±z95·σ covers {}.\n\n",
+                p.name,
+                p.sigma_scale,
+                p.z95,
+                get("coverage_68"),
+                get("coverage_95")
+            ),
+        });
     }
     out
 }

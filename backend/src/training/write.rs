@@ -53,6 +53,7 @@ pub fn write_bundle(
                 std: stats.std[p],
                 sigma_scale: stats.sigma_scale[p],
                 z95: stats.z95[p],
+                platt: None,
             })
             .collect(),
         training: Provenance {
@@ -60,6 +61,8 @@ pub fn write_bundle(
             split: "fixed `split` column (mp2018; mp2022_ehull agrees)".into(),
             command: command.clone(),
             seed: Some(config.train.seed),
+            split_kind: None,
+            split_seed: None,
         },
         metrics: metrics.clone(),
         trained: true,
@@ -67,6 +70,8 @@ pub fn write_bundle(
         vocabulary: Vec::new(),
         caveats: models::bundle::standard_caveats(),
         network: Some(net.clone()),
+        kind: models::bundle::BundleKind::Crystal,
+        molecule_network: None,
     };
     let card = super::model_card::render(&manifest);
     models::Bundle::write(out, manifest, &weights, &vocab_text)?;

@@ -58,6 +58,9 @@ pub fn BatchPanel(
             let Some(model) = model.filter(|_| !server) else {
                 return on_the_server(contents, rows, note, move || run.try_get_value() == Some(this_run)).await;
             };
+            // Rows score out-of-distribution as the single view and the server do: with the
+            // neighbour index (fetched now if no prediction has been shown yet).
+            let _ = model.neighbours().await;
             let items = batch::items_from_files(contents);
             let total = items.len();
             for (index, item) in items.into_iter().enumerate() {

@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use shared::api::{ModalityWeights, OodLevel, OodReport, PropertyValue};
 use shared::task::{Task, by_name};
 
-use super::{DeviceNote, StabilityPanel};
+use super::{DeviceNote, SimilarMaterialsPanel, StabilityPanel, TrainingMapPanel};
 use crate::{
     format::{fixed, millis},
     model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary},
-    state::ModelState,
+    state::{ModelState, neighbours::NeighbourState},
 };
 
 /// The predictions block: loading / failure notes, or the results.
@@ -32,7 +32,7 @@ pub fn PredictionPanel(models: ModelState) -> impl IntoView {
         .into_any(),
         (ModelStatus::Ready(summary), Some(Ok(prediction))) => {
             let switch = Callback::new(move |kind| models.use_device(kind));
-            view! { <PredictionView summary=summary prediction=prediction full_status=full_status full_prediction=full_prediction switch=switch /> }
+            view! { <PredictionView summary=summary prediction=prediction full_status=full_status full_prediction=full_prediction neighbours=models.neighbours switch=switch /> }
                 .into_any()
         }
     };
@@ -41,6 +41,8 @@ pub fn PredictionPanel(models: ModelState) -> impl IntoView {
             <h3 id="predictions-heading">"Predicted properties"</h3>
             {body}
             <StabilityPanel models=models />
+            <SimilarMaterialsPanel models=models />
+            <TrainingMapPanel models=models />
         </section>
     }
 }
@@ -51,8 +53,10 @@ fn PredictionView(
     prediction: Arc<LocalPrediction>,
     #[prop(into)] full_status: Signal<FullFusionStatus>,
     #[prop(into)] full_prediction: Signal<FullFusionState>,
+    neighbours: NeighbourState,
     switch: Callback<crate::model::DeviceKind>,
 ) -> impl IntoView {
+    let own_ood = prediction.ood.clone();
     let trained = if summary.trained {
         view! { <span>"trained"</span> }.into_any()
     } else {
@@ -81,7 +85,10 @@ fn PredictionView(
             "Model " <code>{summary.id}</code> " " {summary.version} " · " {trained}
         </p>
         <FullFusionNote status=full_status prediction=full_prediction />
-        <OodNote report=prediction.ood.clone() />
+        {move || {
+            let (report, from_neighbours) = neighbours.ood_or(&own_ood);
+            view! { <OodNote report=report from_neighbours=from_neighbours /> }
+        }}
         <div class="cards">{cards}</div>
         <Contributions prediction=prediction />
     }
@@ -241,8 +248,14 @@ fn exact(x: f64) -> String {
 /// The out-of-distribution warning: elements the model never saw, or a structure farther from
 /// the training data than most training structures are.
 #[component]
-fn OodNote(report: OodReport) -> impl IntoView {
+fn OodNote(report: OodReport, #[prop(optional)] from_neighbours: bool) -> impl IntoView {
     let quantile = report.training_quantile.map(|q| format!("{:.1} %", q * 100.0));
+    // The percentile's reference: held-out structures' distances to their nearest training
+    // structures, or the training structures' own distances from the centre.
+    let farther = |q: &str| match from_neighbours {
+        true => format!("farther from its nearest training structures than {q} of held-out structures are from theirs"),
+        false => format!("farther from the training data's centre than {q} of the training structures"),
+    };
     let unseen = (!report.unseen_elements.is_empty()).then(|| {
         format!(
             "No training structure contains {}: the model has never seen {}. ",
@@ -253,21 +266,15 @@ fn OodNote(report: OodReport) -> impl IntoView {
     let text = match report.level {
         OodLevel::Typical => format!(
             "Typical input: like the training data{}.",
-            quantile
-                .as_ref()
-                .map(|q| format!(" (farther from its centre than {q} of the training structures)"))
-                .unwrap_or_default()
+            quantile.as_deref().map(|q| format!(" ({})", farther(q))).unwrap_or_default()
         ),
-        OodLevel::Unusual => format!(
-            "Unusual input: farther from the training data than {} of the training structures. Treat the numbers with care.",
-            quantile.unwrap_or_default()
-        ),
+        OodLevel::Unusual => {
+            format!("Unusual input: {}. Treat the numbers with care.", farther(quantile.as_deref().unwrap_or_default()))
+        }
         OodLevel::OutOfDistribution => format!(
             "{}Out of distribution{}: the predictions are extrapolations and may be badly wrong.",
             unseen.unwrap_or_default(),
-            quantile
-                .map(|q| format!(" (farther from the training data than {q} of the training structures)"))
-                .unwrap_or_default()
+            quantile.as_deref().map(|q| format!(" ({})", farther(q))).unwrap_or_default()
         ),
         OodLevel::Unknown => {
             format!("{}No out-of-distribution check: {}.", unseen.unwrap_or_default(), report.method)

@@ -10,6 +10,7 @@ pub mod device_choice;
 pub mod fetch;
 pub mod full_fusion;
 pub mod local;
+pub mod neighbours;
 pub mod phases;
 pub mod status;
 
@@ -17,6 +18,7 @@ pub use device::{ComputeDevice, DeviceKind};
 pub use device_choice::{DeviceChoice, DeviceRequest};
 pub use full_fusion::{FullFusionModel, FullFusionState, FullFusionStatus};
 pub use local::{LocalModel, LocalPrediction, WeightedSpan};
+pub use neighbours::NeighboursStatus;
 pub use phases::PhasesStatus;
 pub use status::{ModelStatus, ModelSummary, PredictionState};
 

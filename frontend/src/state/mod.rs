@@ -6,6 +6,7 @@
 
 pub mod links;
 mod models;
+pub mod neighbours;
 mod page;
 mod structure;
 

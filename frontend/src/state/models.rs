@@ -10,6 +10,7 @@ use std::sync::Arc;
 use leptos::{prelude::*, task::spawn_local};
 use shared::Structure;
 
+use super::neighbours::NeighbourState;
 use crate::analysis::{Analysis, now_ms};
 use crate::model::{
     self, DeviceKind, DeviceRequest, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus,
@@ -38,6 +39,8 @@ pub struct ModelState {
     pub phases_status: RwSignal<PhasesStatus>,
     /// The `browser` prediction's energy above hull and decomposition, once the phases are here.
     pub stability: Signal<Option<Stability>>,
+    /// The training materials' neighbour index, fetched after the first prediction.
+    pub neighbours: NeighbourState,
 }
 
 impl ModelState {
@@ -49,15 +52,17 @@ impl ModelState {
         let phases_status = RwSignal::new(PhasesStatus::NotRequested);
         let phases: Slot<ReferencePhases> = StoredValue::new_local(None);
         load_phases_after_first_prediction(prediction, phases_status, phases);
+        let local = StoredValue::new_local(None);
         let state = ModelState {
             status,
-            local: StoredValue::new_local(None),
+            local,
             prediction,
             full_status: RwSignal::new(FullFusionStatus::NoServer),
             full_model: StoredValue::new_local(None),
             full_prediction: RwSignal::new(None),
             phases_status,
             stability: stability(analysis, status, prediction, phases_status, phases),
+            neighbours: NeighbourState::start(analysis, local, prediction),
         };
         load_local(state.status, state.local, device_request());
         let local_ready = Signal::derive(move || matches!(*state.status.read(), ModelStatus::Ready(_)));

@@ -11,7 +11,7 @@ mod table;
 pub use archive::{Member, UnpackLimits, is_zip, read_zip};
 pub use molecule_table::{MoleculeRow, read_molecule_table};
 pub use results::{OOD_COLUMNS, ResultCsv, RowValues, csv_record};
-pub use table::{TableLayout, TableRecord, TableRow, TableRows, TableStream, read_table};
+pub use table::{TableLayout, TableRecord, TableRow, TableRows, TableStream, read_table, row_name};
 
 use crate::Format;
 

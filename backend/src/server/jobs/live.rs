@@ -1,5 +1,5 @@
-//! A job the server is running or has queued: its record in memory, the channel its events go
-//! out on, and its cancel flag.
+//! A job this replica has claimed: its record in memory, the channel its events go out on, its
+//! cancel flag, and whether the replica has lost the job's lease.
 
 use super::record::{JobEvent, JobRecord, JobView};
 use crate::server::storage::Store;
@@ -8,12 +8,16 @@ use std::sync::{Mutex, MutexGuard};
 use tokio::sync::broadcast;
 
 /// Events a slow subscriber may fall behind by before it misses some.
-const EVENT_BUFFER: usize = 256;
+pub const EVENT_BUFFER: usize = 256;
 
 pub struct LiveJob {
     record: Mutex<JobRecord>,
     events: broadcast::Sender<JobEvent>,
     cancel: AtomicBool,
+    /// The replica that claimed the job (its writes are fenced by the job's lease).
+    replica: String,
+    /// Another replica holds the job now: this one stops without writing more.
+    lost: AtomicBool,
 }
 
 /// A subscription: the events so far, then (for a job that has not ended) the live ones.
@@ -23,11 +27,13 @@ pub struct Subscription {
 }
 
 impl LiveJob {
-    pub fn new(record: JobRecord) -> LiveJob {
+    pub fn new(record: JobRecord, replica: &str) -> LiveJob {
         LiveJob {
             record: Mutex::new(record),
             events: broadcast::channel(EVENT_BUFFER).0,
             cancel: AtomicBool::new(false),
+            replica: replica.to_string(),
+            lost: AtomicBool::new(false),
         }
     }
 
@@ -52,14 +58,29 @@ impl LiveJob {
         self.cancel.load(Ordering::SeqCst)
     }
 
+    /// Marks the job as another replica's (its lease ran out and it was claimed again).
+    pub fn lose(&self) {
+        self.lost.store(true, Ordering::SeqCst);
+    }
+
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
+    }
+
     /// Changes the record, stores it and sends the event `change` returns, all under the
     /// record's lock (so a subscriber sees every event exactly once); returns the new record.
-    /// A store that fails is logged: the job goes on with the record in memory.
+    /// A store that fails is logged: the job goes on with the record in memory. A store that
+    /// refuses (another replica holds the job now) marks the job lost.
     pub fn update(&self, store: &dyn Store, change: impl FnOnce(&mut JobRecord) -> Option<JobEvent>) -> JobRecord {
         let mut record = self.lock();
         let event = change(&mut record);
-        if let Err(e) = store.update_job(&record) {
-            tracing::error!(job = %record.id, "cannot store the job: {e}");
+        match store.update_job(&record, &self.replica) {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(job = %record.id, "another replica has taken the job over");
+                self.lose();
+            }
+            Err(e) => tracing::error!(job = %record.id, "cannot store the job: {e}"),
         }
         if let Some(event) = event {
             // No subscriber is not an error.

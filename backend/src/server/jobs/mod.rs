@@ -3,18 +3,23 @@
 //! each epoch to subscribers and installs the finished model in the registry.
 //!
 //! Jobs live in the [`Store`]; a job's files live in `<data_dir>/jobs/<id>/` (upload, featurise
-//! cache, checkpoints) and its bundle moves to `<data_dir>/models/<model id>/`. Jobs that were
-//! queued or running when the server stopped resume from their checkpoint on [`Jobs::resume`].
+//! cache, checkpoints) and its bundle moves to `<data_dir>/models/<model id>/`. A job is trained
+//! by the replica that claims it from the store (one claimant, under a lease: [`lease`]); jobs
+//! that were queued or running when their server stopped resume from their checkpoint once
+//! claimed again ([`Jobs::resume`], [`replicas`]). Several replicas share the store and the data
+//! directory; each installs the models the others trained.
 
 pub mod auth;
+pub mod lease;
 pub mod live;
 pub mod record;
+pub mod replicas;
 pub mod runner;
 pub mod submission;
 
 use super::metrics::Metrics;
 use super::registry::Registry;
-use super::storage::{Store, is_job_id, new_job_id};
+use super::storage::{ModelRecord, Store, is_job_id, new_job_id};
 use crate::error::{Error, Result};
 use crate::training::Task;
 use auth::AdminToken;
@@ -29,6 +34,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use submission::JobConfig;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -47,6 +53,8 @@ pub struct JobSettings {
     pub max_jobs: usize,
     /// `None`: the job endpoints are disabled.
     pub admin_token: Option<AdminToken>,
+    /// How long a claimed job stays this replica's without a renewal (renewed every third of it).
+    pub lease: Duration,
 }
 
 /// Why a request may not use the job endpoints.
@@ -94,12 +102,16 @@ pub struct Jobs {
     store: Arc<dyn Store>,
     registry: Arc<Registry>,
     metrics: Arc<Metrics>,
-    /// One permit per training slot (fair: queued jobs start in submission order).
+    /// One permit per training slot (the store hands out jobs in submission order).
     slots: Arc<Semaphore>,
-    /// Queued and running jobs.
+    /// The jobs this replica has claimed.
     live: Mutex<HashMap<String, Arc<LiveJob>>>,
     tasks: Mutex<JoinSet<()>>,
     stopping: AtomicBool,
+    /// This server among the replicas sharing the store (leases name it).
+    replica: String,
+    /// Models recorded by other replicas that did not load here (not retried).
+    unloadable: Mutex<std::collections::HashSet<String>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -107,7 +119,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Jobs {
-    pub fn new(settings: JobSettings, store: Arc<dyn Store>, registry: Arc<Registry>, metrics: Arc<Metrics>) -> Jobs {
+    pub fn new(
+        settings: JobSettings,
+        store: Arc<dyn Store>,
+        registry: Arc<Registry>,
+        metrics: Arc<Metrics>,
+    ) -> Result<Jobs> {
         let jobs = Jobs {
             slots: Arc::new(Semaphore::new(settings.max_jobs.max(1))),
             settings,
@@ -117,9 +134,16 @@ impl Jobs {
             live: Mutex::new(HashMap::new()),
             tasks: Mutex::new(JoinSet::new()),
             stopping: AtomicBool::new(false),
+            replica: replicas::replica_id()?,
+            unloadable: Mutex::new(std::collections::HashSet::new()),
         };
         jobs.refresh_metrics();
-        jobs
+        Ok(jobs)
+    }
+
+    /// This server's name in the leases it holds.
+    pub fn replica(&self) -> &str {
+        &self.replica
     }
 
     pub fn enabled(&self) -> bool {
@@ -193,11 +217,9 @@ impl Jobs {
         };
         self.store.insert_job(&record)?;
         tracing::info!(job = %record.id, model = %record.model_id, "training job queued");
-        let live = Arc::new(LiveJob::new(record));
-        let view = live.view(true);
-        self.schedule(live);
+        self.fill_slots();
         self.refresh_metrics();
-        Ok(view)
+        Ok(record.view(false, true))
     }
 
     /// Every job, oldest first.
@@ -217,7 +239,7 @@ impl Jobs {
         Ok(self.store.job(id)?.ok_or(JobError::NotFound)?.view(false, true))
     }
 
-    /// The job's events so far and, until it ends, the live ones.
+    /// The job's events so far and, until it ends, the live ones (call in a runtime).
     pub fn subscribe(&self, id: &str) -> std::result::Result<Subscription, JobError> {
         if !is_job_id(id) {
             return Err(JobError::NotFound);
@@ -226,8 +248,11 @@ impl Jobs {
             return Ok(live.subscribe());
         }
         let record = self.store.job(id)?.ok_or(JobError::NotFound)?;
-        // A job that is not live has ended, or waits for a server with jobs enabled to resume it.
-        Ok(Subscription { past: record.events(), live: None })
+        let past = record.events();
+        // Not trained here: ended, or trained (or about to be) by another replica or this one.
+        let live =
+            (!record.state.is_terminal()).then(|| replicas::follow(self.store.clone(), id.to_string(), past.len()));
+        Ok(Subscription { past, live })
     }
 
     /// Cancels a job: a queued one at once, a running one at its next epoch boundary.
@@ -236,16 +261,25 @@ impl Jobs {
             return Err(JobError::NotFound);
         }
         let Some(live) = self.live_job(id) else {
-            // Not scheduled here (ended, or left over while jobs were disabled).
-            let mut record = self.store.job(id)?.ok_or(JobError::NotFound)?;
-            if record.state.is_terminal() {
-                return Err(JobError::Ended(record.state));
+            // Not trained here: waiting, left over while jobs were disabled, ended, or another
+            // replica's (which then cancels it at its next lease renewal).
+            let stored = self.store.job(id)?.ok_or(JobError::NotFound)?;
+            if stored.state.is_terminal() {
+                return Err(JobError::Ended(stored.state));
             }
+            let mut record = stored.clone();
             record.state = JobState::Cancelled;
             record.updated_at = now();
-            self.store.update_job(&record)?;
-            self.refresh_metrics();
-            return Ok(Cancelled::Now(record.view(false, true)));
+            if self.store.update_job(&record, &self.replica)? {
+                self.refresh_metrics();
+                return Ok(Cancelled::Now(record.view(false, true)));
+            }
+            if !self.store.request_cancel(id)? {
+                let ended = self.store.job(id)?.map_or(JobState::Cancelled, |r| r.state);
+                return Err(JobError::Ended(ended));
+            }
+            tracing::info!(job = %id, "training job cancel requested of the replica training it");
+            return Ok(Cancelled::Requested(stored.view(true, true)));
         };
         let mut ended = None;
         // The request is made under the record's lock, after seeing the job has not ended: a
@@ -277,34 +311,26 @@ impl Jobs {
         }
     }
 
-    /// Schedules the jobs that were queued or running when the server last stopped (they
-    /// continue from their checkpoints); returns how many. Call once, in a runtime, after start.
+    /// Starts this replica's share of the jobs: it claims the unfinished jobs no replica holds
+    /// (those queued or running when their server stopped continue from their checkpoints) and
+    /// then, every few seconds, jobs submitted to other replicas, jobs whose replica stopped
+    /// renewing its lease, and the models other replicas trained ([`replicas::upkeep`]). Returns
+    /// how many unfinished jobs the store holds (trained here or by another replica). Call once,
+    /// in a runtime, after start.
     pub fn resume(self: &Arc<Self>) -> Result<usize> {
+        replicas::start_upkeep(self);
         if !self.enabled() {
             return Ok(0);
         }
-        let mut resumed = 0;
-        for mut record in self.store.jobs()? {
-            if record.state.is_terminal() || self.live_job(&record.id).is_some() {
-                continue;
-            }
-            if let Some(history) = Workspace::new(&self.jobs_dir(), &record.id).checkpoint_history(&record.task_names())
-            {
-                record.history = history;
-            }
-            record.state = JobState::Queued;
-            record.updated_at = now();
-            self.store.update_job(&record)?;
-            tracing::info!(job = %record.id, epoch = record.history.len(), "training job resumed");
-            self.schedule(Arc::new(LiveJob::new(record)));
-            resumed += 1;
-        }
+        let unfinished = self.store.jobs()?.iter().filter(|r| !r.state.is_terminal()).count();
+        self.fill_slots();
         self.refresh_metrics();
-        Ok(resumed)
+        Ok(unfinished)
     }
 
     /// Stops every training at its next epoch boundary and waits for them; their jobs stay
-    /// `running` / `queued` in the store and resume on the next start.
+    /// `running` / `queued` in the store, released, and resume on the next start or on another
+    /// replica.
     pub async fn shutdown(&self) {
         self.stopping.store(true, Ordering::SeqCst);
         self.slots.close();
@@ -312,7 +338,7 @@ impl Jobs {
         while tasks.join_next().await.is_some() {}
     }
 
-    fn stopping(&self) -> bool {
+    pub fn stopping(&self) -> bool {
         self.stopping.load(Ordering::SeqCst)
     }
 
@@ -324,25 +350,57 @@ impl Jobs {
         lock(&self.live).remove(id);
     }
 
-    /// Waits for a training slot, then trains on a blocking thread.
-    fn schedule(self: &Arc<Self>, live: Arc<LiveJob>) {
-        let id = live.snapshot().id;
-        lock(&self.live).insert(id, live.clone());
-        let jobs = self.clone();
+    /// Claims a job from the store for each free training slot and trains it on a blocking
+    /// thread (call in a runtime). Called when a job is submitted or ends, and every few seconds.
+    pub fn fill_slots(self: &Arc<Self>) {
+        if !self.enabled() || self.stopping() {
+            return;
+        }
         let mut tasks = lock(&self.tasks);
         while tasks.try_join_next().is_some() {}
-        tasks.spawn(async move {
-            // Closed: the server is stopping; the job stays queued and resumes next time.
-            let Ok(permit) = jobs.slots.clone().acquire_owned().await else { return };
-            let _ = tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                jobs.execute(&live);
-            })
-            .await;
-        });
+        // One claim per slot free now (a claim that finds nothing frees its slot at once: looping
+        // until none is free would never end). Closed: the server is stopping; unclaimed jobs
+        // wait for the next start or another replica.
+        for _ in 0..self.slots.available_permits() {
+            let Ok(permit) = self.slots.clone().try_acquire_owned() else { break };
+            let jobs = self.clone();
+            tasks.spawn_blocking(move || {
+                if let Some(live) = jobs.claim() {
+                    jobs.execute(&live);
+                    drop(permit);
+                    jobs.fill_slots();
+                }
+            });
+        }
     }
 
-    /// Runs one job to its end (on a blocking thread, holding a slot).
+    /// Claims the oldest job no replica holds, with its history from its checkpoint (a job that
+    /// was interrupted continues from there).
+    fn claim(&self) -> Option<Arc<LiveJob>> {
+        let at = now();
+        let mut record = match self.store.claim_job(&self.replica, at, at + self.settings.lease.as_secs().max(1)) {
+            Ok(record) => record?,
+            Err(e) => {
+                tracing::warn!("cannot claim a training job: {e}");
+                return None;
+            }
+        };
+        if self.live_job(&record.id).is_some() {
+            // This replica's own lease ran out while it trained the job (a store outage): the
+            // training here goes on under the renewed lease.
+            return None;
+        }
+        if let Some(history) = Workspace::new(&self.jobs_dir(), &record.id).checkpoint_history(&record.task_names()) {
+            tracing::info!(job = %record.id, epoch = history.len(), "training job resumed from its checkpoint");
+            record.history = history;
+        }
+        let live = Arc::new(LiveJob::new(record, &self.replica));
+        lock(&self.live).insert(live.snapshot().id, live.clone());
+        Some(live)
+    }
+
+    /// Runs one claimed job to its end, or until this replica stops or loses it (on a blocking
+    /// thread, holding a slot); gives its lease up afterwards.
     fn execute(&self, live: &Arc<LiveJob>) {
         let id = live.snapshot().id;
         let started = live.update(&*self.store, |r| {
@@ -352,13 +410,15 @@ impl Jobs {
             }
             None
         });
-        if started.state != JobState::Running {
-            // Cancelled while queued, or the server is stopping.
-            self.forget(&id);
+        if started.state != JobState::Running || live.lost() {
+            // Cancelled while queued, taken over, or the server is stopping.
+            self.release(&id);
             return;
         }
         self.refresh_metrics();
-        tracing::info!(job = %id, "training job started");
+        tracing::info!(job = %id, replica = %self.replica, "training job started");
+        let heartbeat =
+            lease::Heartbeat::start(self.store.clone(), live.clone(), self.replica.clone(), self.settings.lease);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.train(live, &started)))
             .unwrap_or_else(|panic| {
                 let message = panic
@@ -370,14 +430,22 @@ impl Jobs {
             });
         let (state, error) = match result {
             Ok(Outcome::Finished(_)) => (JobState::Finished, None),
+            Ok(Outcome::Stopped) if live.lost() => {
+                tracing::info!(job = %id, "training job stopped here: another replica has taken it over");
+                drop(heartbeat);
+                self.forget(&id);
+                return;
+            }
             Ok(Outcome::Stopped) if live.cancel_requested() => (JobState::Cancelled, None),
             Ok(Outcome::Stopped) => {
-                tracing::info!(job = %id, "training job paused for shutdown: it resumes on the next start");
-                self.forget(&id);
+                tracing::info!(job = %id, "training job paused for shutdown: it resumes on the next start or replica");
+                drop(heartbeat);
+                self.release(&id);
                 return;
             }
             Err(message) => (JobState::Failed, Some(message)),
         };
+        drop(heartbeat);
         let record = live.update(&*self.store, |r| {
             r.state = state;
             r.error = error;
@@ -388,8 +456,16 @@ impl Jobs {
             Some(e) => tracing::warn!(job = %id, "training job failed: {e}"),
             None => tracing::info!(job = %id, state = state.as_str(), model = %record.model_id, "training job ended"),
         }
-        self.forget(&id);
+        self.release(&id);
         self.refresh_metrics();
+    }
+
+    /// Gives up the lease of a job this replica no longer trains, and forgets it.
+    fn release(&self, id: &str) {
+        if let Err(e) = self.store.release_job(id, &self.replica) {
+            tracing::warn!(job = %id, "cannot release the job's lease (it runs out by itself): {e}");
+        }
+        self.forget(id);
     }
 
     /// The training itself and the model's installation; errors as the job reports them.
@@ -413,13 +489,24 @@ impl Jobs {
         let last_progress = Mutex::new(None);
         let hooks = Hooks {
             on_event: |event: &crate::training::Event<'_>| self.publish(live, event, &last_progress),
-            stop: || live.cancel_requested() || self.stopping(),
+            stop: || live.cancel_requested() || live.lost() || self.stopping(),
         };
         let outcome = runner::train(&training, &hooks).map_err(|e| self.public_error(&e))?;
-        if let Outcome::Finished(dir) = &outcome
-            && self.registry.get(&record.model_id).is_none()
-        {
-            self.registry.install(dir, &device).map_err(|e| format!("the trained model does not load: {e}"))?;
+        if let Outcome::Finished(dir) = &outcome {
+            let weights_sha256 = match self.registry.get(&record.model_id) {
+                Some(entry) => entry.manifest.weights.sha256.clone(),
+                None => {
+                    self.registry
+                        .install(dir, &device)
+                        .map_err(|e| format!("the trained model does not load: {e}"))?
+                        .weights_sha256
+                }
+            };
+            // The other replicas install it from this record.
+            let model = ModelRecord { id: record.model_id.clone(), weights_sha256, installed_at: now() };
+            self.store
+                .insert_model(&model)
+                .map_err(|e| format!("the trained model is not recorded: {}", self.public_error(&e)))?;
         }
         Ok(outcome)
     }

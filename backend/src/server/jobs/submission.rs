@@ -47,6 +47,15 @@ impl JobConfig {
     /// Parses and checks a configuration; `frozen_encoder` says whether the server has the large
     /// text encoder a `frozen_text` model trains with.
     pub fn parse(text: &str, frozen_encoder: bool) -> Result<JobConfig, Invalid> {
+        if let Ok(table) = toml::from_str::<toml::Table>(text)
+            && table.get("kind").and_then(toml::Value::as_str) == Some("molecule")
+        {
+            return Err(Invalid::new(
+                "training jobs take crystal configurations; train a molecule model (kind = \"molecule\") \
+                 with `matfuse train --config configs/mol-<name>.toml`"
+                    .to_string(),
+            ));
+        }
         let config: TrainConfig = toml::from_str(text).map_err(|e| {
             Invalid::new(format!("the configuration is not valid TOML of the configs/*.toml layout: {}", e.message()))
         })?;

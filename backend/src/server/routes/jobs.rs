@@ -246,7 +246,8 @@ pub async fn cancel(State(state): State<AppState>, _: Operator, Path(id): Path<S
 /// The job's `stage` events (each stage's start and end) and `epoch` events in the order they
 /// happened (those so far first), `progress` events while featurising or encoding (live only),
 /// then one `end` event; the stream closes after `end` (or without it when the server stops: the
-/// job resumes on its next start).
+/// job resumes on its next start). A job another replica trains streams from the database
+/// (polled each second; no `progress` events).
 pub async fn events(
     State(state): State<AppState>,
     _: Operator,

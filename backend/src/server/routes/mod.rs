@@ -6,4 +6,5 @@ pub mod jobs;
 pub mod models;
 pub mod predict;
 pub mod share;
+pub mod suggest;
 pub mod system;

@@ -40,6 +40,7 @@ pub async fn file(
     let listed = file == models::bundle::MANIFEST_FILE
         || file == models::ood::OOD_FILE
         || file == models::neighbours::NEIGHBOURS_FILE
+        || file == models::neighbours_info::NEIGHBOURS_INFO_FILE
         || m.vocabulary.iter().any(|v| v.file == file);
     let not_found = || ApiError::not_found(format!("model '{id}' has no file '{file}'"));
     if !listed {

@@ -79,6 +79,8 @@ pub struct MoleculeNetConfig {
     /// Attention heads of the cross-attention.
     #[serde(default = "default_heads")]
     pub heads: usize,
+    /// Outputs of the head (a training configuration leaves it to its `[data] tasks`).
+    #[serde(default)]
     pub tasks: usize,
     #[serde(default)]
     pub head: HeadKind,

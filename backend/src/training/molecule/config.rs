@@ -1,0 +1,160 @@
+//! A molecule training configuration (`configs/mol-*.toml`): the crystal layout — `id`,
+//! `[data]`, `[model]`, `[train]`, the same `--set` overrides — with `kind = "molecule"`, a
+//! MoleculeNet table, its tasks and the split.
+
+use crate::error::{Error, Result};
+use models::nn::molecule::{HeadKind, MoleculeNetConfig};
+use models::train::TrainOptions;
+use serde::{Deserialize, Serialize};
+use shared::task::{Task, TaskKind};
+use std::path::{Path, PathBuf};
+
+/// `kind = "molecule"`: what tells a molecule configuration from a crystal one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigKind {
+    Molecule,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoleculeTrainConfig {
+    pub kind: ConfigKind,
+    /// Bundle id (`esol`, `freesolv`, `lipo`, `bace`, or a name of your own).
+    pub id: String,
+    pub data: MoleculeDataConfig,
+    pub model: MoleculeNetConfig,
+    #[serde(default)]
+    pub train: TrainOptions,
+}
+
+/// How the table is split 8:1:1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitKind {
+    /// A shuffle seeded with `data.split_seed` (else `train.seed`).
+    #[default]
+    Random,
+    /// Bemis–Murcko scaffold sets, largest first to train (no seed).
+    Scaffold,
+}
+
+impl SplitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SplitKind::Random => "random",
+            SplitKind::Scaffold => "scaffold",
+        }
+    }
+}
+
+/// `[data]` of a molecule configuration.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoleculeDataConfig {
+    /// A molecule table (CSV or CSV.gz with a `smiles` column and the tasks' label columns).
+    pub table: PathBuf,
+    /// Molecule tasks ([`shared::task::MOLECULE_TASKS`]), all regression or all classification.
+    pub tasks: Vec<String>,
+    #[serde(default)]
+    pub split: SplitKind,
+    /// Seed of the random split (default: `train.seed`).
+    pub split_seed: Option<u64>,
+    /// Use only the first N rows of the table (smoke runs).
+    pub max_rows: Option<usize>,
+}
+
+impl MoleculeTrainConfig {
+    /// The configuration at `path` with `--set` assignments applied.
+    pub fn load(path: &Path, assignments: &[String]) -> Result<MoleculeTrainConfig> {
+        crate::cli::overrides::load(path, assignments)
+    }
+
+    /// The registry entries of `data.tasks`: molecule tasks, at least one, none twice, of one
+    /// kind.
+    pub fn tasks(&self) -> Result<Vec<&'static Task>> {
+        let bad = |message: String| Error::Config { key: "data.tasks", message };
+        if self.data.tasks.is_empty() {
+            return Err(bad("is empty: name at least one molecule task".into()));
+        }
+        let mut tasks: Vec<&'static Task> = Vec::new();
+        for name in &self.data.tasks {
+            let task = shared::task::MOLECULE_TASKS.iter().find(|t| t.name == name).ok_or_else(|| {
+                let known: Vec<&str> = shared::task::MOLECULE_TASKS.iter().map(|t| t.name).collect();
+                bad(format!("names '{name}', not a molecule task (known: {})", known.join(", ")))
+            })?;
+            if tasks.iter().any(|t| t.name == task.name) {
+                return Err(bad(format!("lists '{name}' twice")));
+            }
+            tasks.push(task);
+        }
+        if tasks.iter().any(|t| t.kind != tasks[0].kind) {
+            return Err(bad("mixes regression and classification tasks".into()));
+        }
+        Ok(tasks)
+    }
+
+    /// The network: `[model]` with the head and the output count the tasks ask for.
+    pub fn network(&self, tasks: &[&Task]) -> MoleculeNetConfig {
+        let mut net = self.model.clone();
+        net.tasks = tasks.len();
+        net.head = match tasks.first().map(|t| t.kind) {
+            Some(TaskKind::BinaryClassification) => HeadKind::Classification,
+            _ => HeadKind::Regression,
+        };
+        net
+    }
+
+    /// The random split's seed.
+    pub fn split_seed(&self) -> u64 {
+        self.data.split_seed.unwrap_or(self.train.seed)
+    }
+}
+
+/// Whether the TOML file at `path` is a molecule configuration (`kind = "molecule"`).
+pub fn is_molecule_config(path: &Path) -> Result<bool> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.into(), source })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|source| Error::ConfigFile {
+        path: path.into(),
+        overrides: String::new(),
+        source,
+    })?;
+    Ok(table.get("kind").and_then(toml::Value::as_str) == Some("molecule"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_molecule_config_parses_and_names_molecule_tasks() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") && is_molecule_config(&path).unwrap() {
+                let config = MoleculeTrainConfig::load(&path, &[]).unwrap();
+                let tasks = config.tasks().unwrap();
+                // Data paths are relative to the repository root, where `matfuse train` runs.
+                let table = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(&config.data.table);
+                assert!(table.exists(), "{}", table.display());
+                assert_eq!(config.network(&tasks).tasks, tasks.len());
+                seen += 1;
+            }
+        }
+        assert!(seen >= 4, "configs/mol-*.toml: {seen}");
+    }
+
+    #[test]
+    fn tasks_must_be_molecular_and_of_one_kind() {
+        let text = "kind = \"molecule\"\nid = \"x\"\n[data]\ntable = \"t.csv\"\ntasks = [\"log_solubility\", \"bace_inhibitor\"]\n[model]\nfusion = \"cross\"\n";
+        let mut config: MoleculeTrainConfig = toml::from_str(text).unwrap();
+        assert!(config.tasks().unwrap_err().to_string().contains("mixes regression and classification"));
+        config.data.tasks = vec!["band_gap".into()];
+        assert!(config.tasks().unwrap_err().to_string().contains("not a molecule task"));
+        config.data.tasks = vec!["bace_inhibitor".into()];
+        let tasks = config.tasks().unwrap();
+        assert_eq!(config.network(&tasks).head, HeadKind::Classification);
+        assert_eq!((config.data.split, config.split_seed()), (SplitKind::Random, config.train.seed));
+    }
+}

@@ -1,0 +1,114 @@
+"""End to end: what the page says about how far to trust a prediction, against the backend.
+
+- the neighbour index (neighbours.json + neighbours.bin beside the browser bundle) is not
+  fetched before the first prediction, then is;
+- for textbook crystals of the gallery, the page's "materials like this one" are the backend's
+  `similar_materials` (model `browser`, same order) and its out-of-distribution level is the
+  backend's, and none of them is flagged;
+- the map of the training data appears with its points, the structure placed on the canvas and
+  its nearest materials marked (the same ids), and hovering a point names a material.
+
+Usage: trust_flows.py BASE_URL
+Prints one line per check and exits non-zero if any failed."""
+
+import json
+import sys
+import urllib.error
+import urllib.request
+
+from browser import SHOWN, SHOWN_EXPR, Browser
+
+RESULTS = []
+# Textbook crystals the issue found flagged with the older centre distance, and one more.
+EXAMPLES = ["fluorite", "corundum", "rock-salt"]
+
+
+def check(name, ok, detail=""):
+    RESULTS.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
+
+
+def backend_prediction(base, text):
+    body = json.dumps({"structure": text, "model": "browser"}).encode()
+    request = urllib.request.Request(f"{base}/api/v1/predict", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+# The page's trust block once the index is here: similar ids, OOD level, map attributes.
+PAGE = """
+const s = document.querySelector('#similar-materials[data-state="ready"]');
+const m = document.querySelector('#training-map');
+if (!s || !m || !m.dataset.queryX || Number(m.dataset.draws || 0) === 0) return null;
+const note = document.querySelector('#ood-note');
+return {similar: [...s.querySelectorAll('li[data-material-id]')].map(li => li.dataset.materialId),
+        links: [...s.querySelectorAll('li a')].map(a => a.href),
+        level: note && note.dataset.level,
+        points: Number(m.dataset.points), marked: (m.dataset.marked || '').split(' ').filter(Boolean),
+        x: Number(m.dataset.queryX), y: Number(m.dataset.queryY), width: m.width, height: m.height};
+"""
+
+# Moves the pointer over the map at canvas pixel (x, y) and returns the hover line's material.
+HOVER = """
+const m = document.querySelector('#training-map');
+const r = m.getBoundingClientRect(), k = r.width / m.width;
+for (const [dx, dy] of [[0, 0], [3, 0], [0, 3], [-3, 0], [0, -3], [6, 6], [-6, -6]]) {
+  const x = (arguments[0] + dx) * k, y = (arguments[1] + dy) * k;
+  m.dispatchEvent(new PointerEvent('pointermove', {clientX: r.left + x, clientY: r.top + y, bubbles: true}));
+}
+"""
+# The page draws the hover note on its next render, not inside the event.
+HOVERED = "const h = document.querySelector('#map-hover'); return h ? h.dataset.materialId : null"
+
+
+def has_index(base):
+    """Whether the served bundle has `neighbours.json` (the static server answers a missing file
+    with the app's index.html)."""
+    try:
+        with urllib.request.urlopen(f"{base}/models/browser/neighbours.json", timeout=30) as response:
+            return "sha256" in json.load(response)
+    except (urllib.error.HTTPError, ValueError):
+        return False
+
+
+def main():
+    base = sys.argv[1].rstrip("/")
+    if not has_index(base):
+        print("SKIPPED: the browser bundle has no neighbour index (matfuse ood --dims 12 writes it)")
+        return
+    fetched = "return performance.getEntriesByType('resource').some(e => e.name.includes('neighbours'))"
+    with Browser() as browser:
+        browser.resize(1280, 1800)
+        browser.open(base + "/")
+        browser.wait("return document.documentElement.dataset.model", 180)
+        check("the neighbour index is not part of the first visit", browser.js(fetched) is False)
+        for example in EXAMPLES:
+            shown = browser.js(SHOWN)
+            browser.open(f"{base}/#example={example}")  # a hash change: the page analyses the new example
+            browser.wait(f"return ({SHOWN_EXPR}) > {shown} || document.querySelector('#model-error, #prediction-error')", 180)
+            page = browser.wait(PAGE, 120)
+            text = browser.js("return document.querySelector('textarea').value")
+            api = backend_prediction(base, text)
+            api_ids = [m["material_id"] for m in api.get("similar_materials", [])]
+            check(f"{example}: the page's materials like this one are the backend's", page["similar"] == api_ids and len(api_ids) == 5,
+                  f"{page['similar']} vs {api_ids}")
+            check(f"{example}: they link to the Materials Project", all("materialsproject.org/materials/" in a for a in page["links"]))
+            check(f"{example}: the page's out-of-distribution level is the backend's, and typical",
+                  page["level"] == api["ood"]["level"] == "typical", f"{page['level']} vs {api['ood']['level']}")
+            inside = 0 <= page["x"] <= page["width"] and 0 <= page["y"] <= page["height"]
+            check(f"{example}: the map shows the training data with the structure placed and its nearest marked",
+                  page["points"] > 10_000 and inside and page["marked"] == api_ids, json.dumps(page))
+        check("the neighbour index is fetched after the first prediction", browser.js(fetched) is True)
+        browser.js(HOVER, page["x"], page["y"])
+        try:
+            hovered = browser.wait(HOVERED, 10)
+        except Exception as error:  # the wait's timeout
+            hovered = f"no #map-hover: {error}"[:200]
+        check("hovering the map names a material", bool(hovered), str(hovered))
+    failed = RESULTS.count(False)
+    print(f"{len(RESULTS) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
