@@ -33,8 +33,16 @@ rewrite() {
   FROM="$from" TO="$to" perl -pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/g' "$file"
 }
 
-rm -f boot-*.js style-*.css
-find . -name '*.br' -delete -o -name '*.gz' ! -name 'phases.bin.gz' -delete
+# Prints the build's compressed variants under the current directory: `X.br` and `X.gz` beside
+# a file `X` (a shipped file that is compressed itself, like models/phases.bin.gz, is no variant).
+variants() {
+  find . -type f \( -name '*.br' -o -name '*.gz' \) | while read -r f; do
+    if [[ -f "${f%.*}" ]]; then echo "$f"; fi
+  done
+}
+
+rm -f boot-*.js boot-*.js.* style-*.css style-*.css.*
+variants | while read -r f; do rm -f "$f"; done
 
 wasm="$(hashed pkg/frontend_bg.wasm)"
 rewrite pkg/frontend.js "'frontend_bg.wasm'" "'$wasm'"
@@ -46,10 +54,10 @@ rewrite index.html '"/boot.js"' "\"/$boot\""
 rewrite index.html '"/style.css"' "\"/$style\""
 rewrite index.html '"/pkg/frontend_bg.wasm"' "\"/pkg/$wasm\""
 
-# Everything the page may need offline, sorted: the service worker itself and the files only
-# people read (the model card) aside.
-mapfile -t cached < <(find . -type f ! -name sw.js ! -name '*.md' ! -name '*.br' \
-  ! \( -name '*.gz' ! -name 'phases.bin.gz' \) | sed 's#^\./#/#' | LC_ALL=C sort)
+# Everything the page may need offline, found in the directory (so a model file the build adds
+# is cached without a list to keep), sorted: the service worker itself and the files only people
+# read (the model cards) aside. No compressed variant exists yet (they are written below).
+mapfile -t cached < <(find . -type f ! -name sw.js ! -name '*.md' | sed 's#^\./#/#' | LC_ALL=C sort)
 version="$(for f in "${cached[@]}"; do sha256sum ".$f"; done | sha256sum | cut -c1-16)"
 list="$(printf '"%s",' "${cached[@]}")"
 sed -e "s#__MATFUSE_VERSION__#$version#" -e "s#__MATFUSE_PRECACHE__#[${list%,}]#" "$ROOT/frontend/web/sw.js" >sw.js
