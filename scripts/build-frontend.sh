@@ -8,6 +8,7 @@
 #   DIR/models/browser/{neighbours.json,neighbours.bin} (its training materials: similar materials, the
 #   out-of-distribution score and the map; fetched lazily)
 #   DIR/models/{phases.json,phases.bin.gz} (known phases for energy above hull, fetched lazily)
+#   DIR/models/molecules/<esol|freesolv|lipo|bace>/ (molecule mode's bundles, fetched lazily)
 #
 # Usage: scripts/build-frontend.sh [--release] [--out DIR]     (default DIR: dist/)
 # --release also optimises the module with `wasm-opt -O1` from npm's binaryen (installed into
@@ -92,6 +93,12 @@ fi
 # The reference phases for energy above hull, fetched by the page only after its first
 # prediction (sha256-checked against phases.json).
 cp "$ROOT"/models/weights/{phases.json,phases.bin.gz} "$out/models/"
+# The molecule bundles (esol, freesolv, lipo, bace), fetched by the page only when molecule mode
+# is first used (each file sha256-checked against its manifest there).
+rm -rf "$out/models/molecules"
+if [[ -d "$ROOT/models/weights/molecules" ]]; then
+  cp -r "$ROOT/models/weights/molecules" "$out/models/molecules"
+fi
 
 # Content-hashed names, the service worker's file list, brotli and gzip variants (brotli's
 # best quality for release builds; a quick one otherwise).

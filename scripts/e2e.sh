@@ -2,7 +2,8 @@
 # Starts the real backend on a free loopback port serving dist/, runs the browser tests against
 # it (tests/e2e/: the smoke test, in-browser predictions against the API on the CPU and WebGPU
 # paths, then the app's flows: share links, batch, viewer, what-if, screenshot; then the trust
-# flows: materials like this one, the out-of-distribution level and the training map), and stops it.
+# flows: materials like this one, the out-of-distribution level and the training map; then
+# molecule mode: paste, predict against the API, gallery, SMILES error, share links), and stops it.
 # Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
 # Artifacts (the results-page screenshot) go to target/e2e-artifacts/.
 set -euo pipefail
@@ -51,3 +52,4 @@ python3 tests/e2e/app_flows.py "http://127.0.0.1:$port" target/e2e-artifacts
 # device choice (SwiftShader's software WebGPU adapter is not chosen).
 python3 tests/e2e/offline_flows.py "http://127.0.0.1:$port" dist shared/tests/fixtures/rutile_p42mnm.cif
 python3 tests/e2e/trust_flows.py "http://127.0.0.1:$port"
+python3 tests/e2e/molecule_flows.py "http://127.0.0.1:$port"

@@ -40,7 +40,7 @@ fn state() -> backend::server::AppState {
                 let network = small(fusion, head);
                 let weights = models::weights::to_bytes(&network.init(&device), true).unwrap();
                 let manifest = Manifest::untrained_molecule(id, network, &[shared::task::by_name(task).unwrap()]);
-                Bundle::write_without_vocabulary(&dir.join("molecules").join(id), manifest, &weights).unwrap();
+                Bundle::write(&dir.join("molecules").join(id), manifest, &weights, None).unwrap();
             }
             let mut config = config(temp_dir("data"), Limits::default());
             config.model_dirs = vec![dir];
@@ -117,4 +117,75 @@ async fn the_model_list_names_the_molecule_models_with_their_kind() {
         body["models"].as_array().unwrap().iter().map(|m| (m["id"].as_str().unwrap(), m["kind"].as_str())).collect();
     assert_eq!(kinds, [("browser", None), ("bace", Some("molecule")), ("esol", Some("molecule"))]);
     assert_eq!(body["default"], "browser");
+}
+
+/// The NDJSON lines of a batch reply.
+fn lines(reply: &Reply) -> Vec<serde_json::Value> {
+    reply.text().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_smiles_table_is_answered_row_by_row_like_single_requests() {
+    let table = "name,smiles\nethanol,CCO\nopen ring,C1CC\n,c1ccccc1\nempty,\n";
+    let reply = post(&state(), "/api/v1/predict/batch", "text/csv", table).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    let lines = lines(&reply);
+    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ethanol", "open ring", "row-4", "row-5"]);
+    for (line, smiles) in [(&lines[0], "CCO"), (&lines[2], "c1ccccc1")] {
+        let single = post_json(&state(), "/api/v1/predict", &json!({ "smiles": smiles })).await.json();
+        assert_eq!(line["result"]["molecule"], single["molecule"]);
+        assert_eq!(line["result"]["predictions"], single["predictions"]);
+    }
+    let single = post_json(&state(), "/api/v1/predict", &json!({ "smiles": "C1CC" })).await.json();
+    assert_eq!(lines[1]["error"], single["error"]);
+    assert_eq!(lines[1]["error"]["code"], "invalid_smiles");
+    assert_eq!(lines[1]["error"]["detail"]["position"], 1);
+    assert_eq!(lines[1]["error"]["detail"]["problem"]["type"], "unclosed_ring");
+    assert_eq!(lines[3]["error"]["message"], "the body, line 5, column `smiles`: no SMILES in the cell");
+}
+
+#[tokio::test]
+async fn a_smiles_batch_answers_csv_per_task_and_a_named_model_alone() {
+    let table = "smiles\nCCO\nC1CC\n";
+    let reply = post(&state(), "/api/v1/predict/batch?format=csv", "text/csv", table).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.excerpt());
+    let text = reply.text();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header, ["name", "smiles", "bace_inhibitor", "log_solubility", "log_solubility_sigma", "error"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!((&rows[0][0], &rows[0][1], &rows[0][5]), ("row-2", "CCO", ""));
+    let probability: f64 = rows[0][2].parse().unwrap();
+    assert!((0.0..=1.0).contains(&probability) && rows[0][4].parse::<f64>().unwrap() > 0.0);
+    assert_eq!((&rows[1][1], rows[1][2].is_empty()), ("C1CC", true));
+    assert!(rows[1][5].starts_with("invalid SMILES: ") && rows[1][5].contains("position 1"), "{:?}", &rows[1]);
+    let form = form::body(&[form::Part::file("files", "set.csv", "text/csv", b"SMILES\nO\n")]);
+    let reply = post(&state(), "/api/v1/predict/batch?model=esol", &form::content_type(), form).await;
+    let lines = lines(&reply);
+    let ids: Vec<&str> = lines[0]["result"]["predictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["model"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["esol"]);
+}
+
+#[tokio::test]
+async fn a_json_batch_of_smiles_refuses_structures_and_a_table_without_either_column_is_refused() {
+    let items = json!([{ "name": "water", "smiles": "O" }, { "name": "salt", "structure": "data_x" }]);
+    let reply = post(&state(), "/api/v1/predict/batch", "application/json", items.to_string()).await;
+    let lines = lines(&reply);
+    assert_eq!(lines[0]["result"]["molecule"]["formula"], "H2O");
+    assert_eq!(lines[1]["error"]["code"], "invalid_request");
+    assert!(lines[1]["error"]["message"].as_str().unwrap().contains("batch holds SMILES"), "{}", lines[1]);
+    let error = post(&state(), "/api/v1/predict/batch", "text/csv", "name,formula\nx,NaCl\n")
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("no `smiles` column") && message.ends_with("its columns are `name`, `formula`"),
+        "{message}"
+    );
 }

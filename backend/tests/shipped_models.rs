@@ -1,5 +1,6 @@
 //! The shipped bundles are trained, load, and `matfuse eval` on their fixed list of 200 test
-//! ids (rows read from ../shared/data) reproduces the figures their model card reports (5 %).
+//! ids (rows read from ../shared/data) reproduces the figures their model card reports (5 %);
+//! the shipped molecule bundles reproduce their recorded test metrics on their recorded split.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,4 +65,41 @@ fn check_bundle(bundle: &Path) {
     let names: Vec<&str> =
         measured["by_class"].as_array().unwrap().iter().map(|c| c["class"].as_str().unwrap()).collect();
     assert!(names.contains(&"binaries") && names.contains(&"ternaries"), "{names:?}");
+}
+
+/// The page's four molecule bundles (models/weights/molecules): trained, with a card, and
+/// `matfuse eval` on the split their manifest records gives the test metrics it records.
+#[test]
+fn shipped_molecule_models_reproduce_their_manifests() {
+    let root = workspace().join("models/weights/molecules");
+    for id in ["esol", "freesolv", "lipo", "bace"] {
+        let bundle = root.join(id);
+        let manifest = json(&bundle.join("manifest.json"));
+        assert_eq!(manifest["trained"], true, "{id}: shipped manifests must say trained: true");
+        assert_eq!(manifest["kind"], "molecule", "{id}");
+        assert!(bundle.join("MODEL_CARD.md").is_file(), "{id}: no model card");
+        if matfuse_tests::data_dir("shipped molecule model check").is_none() {
+            continue;
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
+            .current_dir(workspace())
+            .args(["eval", "--json", "--model"])
+            .arg(&bundle)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stderr));
+        let parts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let test = parts.as_array().unwrap().iter().find(|p| p["part"] == "test").expect("a test part");
+        let tasks = test["metrics"].as_object().unwrap();
+        assert!(!tasks.is_empty(), "{id}: no task measured");
+        for (task, measured) in tasks {
+            let metric = if measured.get("roc_auc").is_some() { "roc_auc" } else { "rmse" };
+            let (m, recorded) =
+                (measured[metric].as_f64().unwrap(), manifest["metrics"][task][metric].as_f64().unwrap());
+            assert!(
+                (m - recorded).abs() <= 1e-3 * recorded.abs().max(1.0),
+                "{id}: {task} test {metric} {m} vs manifest {recorded}"
+            );
+        }
+    }
 }

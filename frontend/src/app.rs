@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{BatchPanel, Gallery, Results, SharePanel, StructureInput, StructureViewer, WhatIf},
-    state::{ModelState, PageState, StructureState, links::follow_links},
+    components::{
+        BatchPanel, Gallery, ModeTabs, MoleculeMode, Results, SharePanel, StructureInput, StructureViewer, WhatIf,
+    },
+    state::{ModelState, MoleculeState, PageState, StructureState, links::follow_links},
 };
 
 /// The whole page.
@@ -13,7 +15,9 @@ pub fn App() -> impl IntoView {
     let structure = StructureState::new();
     let page = PageState::new();
     let models = ModelState::start(structure.analysis, page.server_available.into());
-    follow_links(structure, page);
+    let molecule = MoleculeState::new();
+    molecule.take_pasted_smiles(structure);
+    follow_links(structure, page, molecule);
 
     // What the viewer shows: the analysed structure, and the attention on its atoms.
     let shown = structure.shown();
@@ -26,9 +30,12 @@ pub fn App() -> impl IntoView {
         <header class="site-header">
             <div class="wrap">
                 <h1 class="brand">"matfuse"</h1>
-                <p class="tagline">"Read a crystal structure and see what it is."</p>
+                <p class="tagline">"Read a crystal structure or a molecule and see what it is."</p>
             </div>
         </header>
+        <ModeTabs molecule=molecule.active on_pick=Callback::new(move |on| molecule.set_active(on)) />
+        // Hidden, not unmounted, in molecule mode: the crystal view keeps its canvas and state.
+        <div id="crystal-mode" role="tabpanel" aria-labelledby="tab-crystal" hidden=move || molecule.active.get()>
         <div class="wrap layout">
             <section class="panel input-panel" aria-labelledby="input-heading">
                 <h2 id="input-heading">"Structure"</h2>
@@ -68,6 +75,10 @@ pub fn App() -> impl IntoView {
         <div class="wrap">
             <BatchPanel model=models.local server_available=page.server_available />
         </div>
+        </div>
+        <Show when=move || molecule.active.get()>
+            <MoleculeMode molecule=molecule server_available=page.server_available />
+        </Show>
         <footer class="site-footer wrap">
             <p>"Reads CIF, POSCAR/CONTCAR, extended XYZ and pymatgen or OPTIMADE JSON. The model runs in this page; a structure leaves your computer only if you make a short share link."</p>
         </footer>

@@ -6,6 +6,7 @@
 //! - [`route`]: deep links (`#example=nacl`, `#structure=<percent-encoded text>`);
 //! - [`analysis`]: parse once, then [`shared::report::report`], timed;
 //! - [`model`]: the shipped `browser` model in the page (bundle download, WebGPU or CPU, prediction);
+//! - [`molecule`]: molecule mode (a SMILES in the editor, the drawing, share views);
 //! - [`server_api`]: the matfuse server's HTTP API, when the server serves the page;
 //! - [`attention`]: the attended-token highlighting (each property's words are `shared::task`'s);
 //! - [`state`]: the page's state (structure, models and predictions, page) and deep links;
@@ -21,6 +22,7 @@ pub mod batch;
 pub mod components;
 pub mod format;
 pub mod model;
+pub mod molecule;
 pub mod route;
 pub mod server_api;
 pub mod share;

@@ -48,6 +48,21 @@ pub struct PropertySpec {
     pub platt: Option<crate::calibration::PlattScaling>,
 }
 
+impl PropertySpec {
+    /// `task` with identity standardisation and no calibration (an untrained network's).
+    pub fn untrained(task: &Task) -> PropertySpec {
+        PropertySpec {
+            name: task.name.into(),
+            unit: task.unit.into(),
+            mean: 0.0,
+            std: 1.0,
+            sigma_scale: 1.0,
+            z95: crate::calibration::GAUSSIAN_Z95,
+            platt: None,
+        }
+    }
+}
+
 fn unit_scale() -> f64 {
     1.0
 }
@@ -212,15 +227,7 @@ impl Manifest {
             properties: shared::task::TASKS
                 .iter()
                 .take(network.tasks)
-                .map(|task| PropertySpec {
-                    name: task.name.into(),
-                    unit: task.unit.into(),
-                    mean: 0.0,
-                    std: 1.0,
-                    sigma_scale: 1.0,
-                    z95: crate::calibration::GAUSSIAN_Z95,
-                    platt: None,
-                })
+                .map(|task| PropertySpec::untrained(task))
                 .collect(),
             training: Provenance {
                 data: vec![],
@@ -256,18 +263,7 @@ impl Manifest {
             hidden_size: network.smiles.hidden,
             sha256: String::new(),
         };
-        manifest.properties = tasks
-            .iter()
-            .map(|task| PropertySpec {
-                name: task.name.into(),
-                unit: task.unit.into(),
-                mean: 0.0,
-                std: 1.0,
-                sigma_scale: 1.0,
-                z95: crate::calibration::GAUSSIAN_Z95,
-                platt: None,
-            })
-            .collect();
+        manifest.properties = tasks.iter().map(|task| PropertySpec::untrained(task)).collect();
         manifest.molecule_network = Some(network);
         manifest
     }
@@ -320,19 +316,10 @@ impl Bundle {
         self.dir.join(&file.file)
     }
 
-    /// Writes a bundle: `weights` as `model.bpk`, `vocab_text` as `vocab.txt` and the manifest
-    /// with their checksums filled in.
-    pub fn write(dir: &Path, manifest: Manifest, weights: &[u8], vocab_text: &str) -> Result<()> {
-        Bundle::write_files(dir, manifest, weights, Some(vocab_text))
-    }
-
-    /// Writes a bundle without a vocabulary file (a molecule bundle: its SMILES vocabulary is
-    /// fixed in `shared::molecule::tokens`).
-    pub fn write_without_vocabulary(dir: &Path, manifest: Manifest, weights: &[u8]) -> Result<()> {
-        Bundle::write_files(dir, manifest, weights, None)
-    }
-
-    fn write_files(dir: &Path, mut manifest: Manifest, weights: &[u8], vocab_text: Option<&str>) -> Result<()> {
+    /// Writes a bundle: `weights` as `model.bpk`, `vocab_text` (if any; a molecule bundle has
+    /// none, its SMILES vocabulary is fixed in `shared::molecule::tokens`) as `vocab.txt` and
+    /// the manifest with their checksums filled in.
+    pub fn write(dir: &Path, mut manifest: Manifest, weights: &[u8], vocab_text: Option<&str>) -> Result<()> {
         let write = |name: &str, bytes: &[u8]| {
             std::fs::create_dir_all(dir)
                 .and_then(|()| std::fs::write(dir.join(name), bytes))

@@ -121,13 +121,7 @@ impl Predictor {
             )));
         }
         let net = crate::weights::from_bytes(&network, &bundle.weights, device)?;
-        let column = |f: fn(&crate::bundle::PropertySpec) -> f64| manifest.properties.iter().map(f).collect();
-        let stats = Standardizer {
-            mean: column(|p| p.mean),
-            std: column(|p| p.std),
-            sigma_scale: column(|p| p.sigma_scale),
-            z95: column(|p| p.z95),
-        };
+        let stats = Standardizer::of_manifest(&manifest);
         Ok(Predictor { manifest, network, net, vocab, stats, large, device: device.clone() })
     }
 

@@ -260,7 +260,7 @@ fn a_frozen_text_bundle_runs_only_with_its_own_encoder() {
     manifest.text_encoder = encoder().reference().clone();
     let weights = models::weights::to_bytes(&network.init(&device), false).unwrap();
     let vocab = tiny_vocab().join("\n") + "\n";
-    Bundle::write(&dir.join("bundle"), manifest, &weights, &vocab).unwrap();
+    Bundle::write(&dir.join("bundle"), manifest, &weights, Some(vocab.as_str())).unwrap();
     let bundle = Bundle::load(&dir.join("bundle")).unwrap();
 
     let predictor = Predictor::with_encoder(&bundle, &vocab, encoder(), &device).unwrap();

@@ -54,7 +54,7 @@ fn predictor_with(kind: FusionKind, readout: CrossReadout, dir: &std::path::Path
     let device = Device::flex();
     device.seed(7);
     let bytes = weights::to_bytes(&net.init(&device), false).unwrap();
-    Bundle::write(dir, Manifest::untrained("test", net), &bytes, &vocab).unwrap();
+    Bundle::write(dir, Manifest::untrained("test", net), &bytes, Some(vocab.as_str())).unwrap();
     Predictor::load(dir, &device).unwrap()
 }
 
@@ -151,8 +151,8 @@ fn half_precision_weights_load_and_stay_close() {
     let half = weights::to_bytes(&model, true).unwrap();
     assert!(half.len() * 10 < full.len() * 6, "f16 file {} B vs f32 {} B", half.len(), full.len());
     let (dir_a, dir_b) = (temp_dir("f32"), temp_dir("f16"));
-    Bundle::write(&dir_a, Manifest::untrained("a", net.clone()), &full, &vocab).unwrap();
-    Bundle::write(&dir_b, Manifest::untrained("b", net), &half, &vocab).unwrap();
+    Bundle::write(&dir_a, Manifest::untrained("a", net.clone()), &full, Some(vocab.as_str())).unwrap();
+    Bundle::write(&dir_b, Manifest::untrained("b", net), &half, Some(vocab.as_str())).unwrap();
     let (a, b) = (Predictor::load(&dir_a, &device).unwrap(), Predictor::load(&dir_b, &device).unwrap());
     let s = gallery("perovskite");
     assert_close(&predict_one(&a, &s), &predict_one(&b, &s), 2e-2, "f32 vs f16");

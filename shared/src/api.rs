@@ -395,21 +395,22 @@ pub struct Stability {
 }
 
 /// One NDJSON line of `POST /api/v1/predict/batch`: `{"index","name","result"}` or
-/// `{"index","name","error"}`.
+/// `{"index","name","error"}`. `R` is the answer of a single `/predict` for the item: a
+/// [`PredictResponse`] for a structure, a [`MoleculePredictResponse`] for a SMILES.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BatchLine {
+pub struct BatchLine<R = PredictResponse> {
     /// 0-based position in the input.
     pub index: usize,
     /// The file name, the row's `name`/`material_id`, or `item-<index>`.
     pub name: String,
     #[serde(flatten)]
-    pub outcome: BatchOutcome,
+    pub outcome: BatchOutcome<R>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum BatchOutcome {
-    Result(Box<PredictResponse>),
+pub enum BatchOutcome<R = PredictResponse> {
+    Result(Box<R>),
     Error(ErrorBody),
 }
 

@@ -90,29 +90,18 @@ fn molecule_items(args: &PredictArgs) -> Result<Vec<(String, std::result::Result
         .collect())
 }
 
-/// `name,smiles,<task>,<task>_sigma…,error` (a classifier's column holds the probability).
+/// `name,smiles,<task>,<task>_sigma…,error` (a classifier's column holds the probability):
+/// [`shared::batch::MoleculeResultCsv`], the layout of the API's molecule batch.
 fn csv(predictor: &MoleculePredictor, answers: &[MoleculeAnswer]) -> String {
-    let mut header = vec!["name".to_string(), "smiles".to_string()];
-    for task in predictor.tasks() {
-        header.push(task.name.to_string());
-        if task.kind == TaskKind::Regression {
-            header.push(format!("{}_sigma", task.name));
-        }
-    }
-    header.push("error".into());
-    let mut out = shared::batch::csv_record(&header);
+    let table = shared::batch::MoleculeResultCsv::new(&[(predictor.manifest.id.as_str(), predictor.tasks())]);
+    let mut out = table.header();
     for answer in answers {
-        let mut cells =
-            vec![answer.name.clone(), answer.molecule.as_ref().map(|m| m.smiles.clone()).unwrap_or_default()];
-        for (t, task) in predictor.tasks().iter().enumerate() {
-            let value = answer.prediction.as_ref().map(|p| &p.tasks[t]);
-            cells.push(value.map(|v| v.value.to_string()).unwrap_or_default());
-            if task.kind == TaskKind::Regression {
-                cells.push(value.and_then(|v| v.sigma).map(|s| s.to_string()).unwrap_or_default());
-            }
-        }
-        cells.push(answer.error.clone().unwrap_or_default());
-        out.push_str(&shared::batch::csv_record(&cells));
+        let smiles = answer.molecule.as_ref().map_or("", |m| m.smiles.as_str());
+        let outcome = match (&answer.prediction, &answer.error) {
+            (Some(prediction), _) => Ok(std::slice::from_ref(prediction)),
+            (None, error) => Err(error.as_deref().unwrap_or_default()),
+        };
+        out.push_str(&table.row(&answer.name, smiles, outcome));
     }
     out
 }

@@ -1,8 +1,9 @@
-//! The bodies `POST /api/v1/predict/batch` accepts, as a list of named structures:
+//! The bodies `POST /api/v1/predict/batch` accepts, as a list of named structures or SMILES:
 //! `multipart/form-data` (one structure per file; a `.csv` file adds its rows, a zip archive its
 //! members), `application/zip`, `text/csv` (read by `shared::batch`'s one table reader: a
-//! `cif`, `poscar` or `structure` column, optional `name`/`material_id`/`id`), or a JSON array
-//! of `/predict` bodies with an optional `name`.
+//! `cif`, `poscar` or `structure` column, optional `name`/`material_id`/`id`; or, without a
+//! structure column, a `smiles` column with an optional `name`/`iupac`), or a JSON array of
+//! `/predict` bodies with an optional `name`.
 
 use super::error::{ApiError, ApiResult};
 use super::extract::bytes_rejection;
@@ -115,8 +116,13 @@ async fn multipart_items(
     Ok(items)
 }
 
-/// The structures of one uploaded file (a structure, a table or a zip archive of either).
+/// The items of one uploaded file (a structure, a structure or molecule table, or a zip archive
+/// of structures and structure tables).
 fn file_items(name: &str, bytes: &[u8], unpack: batch::UnpackLimits) -> Vec<BatchItem> {
+    if batch::is_table(name) && !batch::is_zip(bytes) {
+        return csv_items(bytes, name, unpack)
+            .unwrap_or_else(|error| vec![BatchItem { name: name.to_string(), request: Err(error) }]);
+    }
     batch::items_from_file(name, bytes, unpack).into_iter().map(BatchItem::from).collect()
 }
 
@@ -128,11 +134,34 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, limit: usize) ->
     }
 }
 
-/// Rows of a structure table (CSV, or gzip-compressed CSV); a row that cannot be read becomes
-/// an item with its error.
+/// Rows of a structure or molecule table (CSV, or gzip-compressed CSV); a row that cannot be
+/// read becomes an item with its error (a SMILES is read later, as a single `/predict` reads it).
 fn csv_items(bytes: &[u8], source: &str, unpack: batch::UnpackLimits) -> ApiResult<Vec<BatchItem>> {
-    let items = batch::table_items(bytes, source, unpack).map_err(|e| ApiError::invalid_request(e.to_string()))?;
-    Ok(items.into_iter().map(BatchItem::from).collect())
+    let table = batch::read_batch_table(bytes, source, unpack).map_err(|e| ApiError::invalid_request(e.to_string()))?;
+    Ok(match table {
+        batch::BatchTable::Structures(items) => items.into_iter().map(BatchItem::from).collect(),
+        batch::BatchTable::Molecules(table) => table
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(index, row)| match row {
+                Ok(row) => BatchItem {
+                    name: row.display_name(),
+                    request: Ok(PredictRequest {
+                        structure: None,
+                        format: None,
+                        text: None,
+                        model: None,
+                        strict: false,
+                        smiles: Some(row.molecule),
+                    }),
+                },
+                Err(e) => {
+                    BatchItem { name: batch::row_name(index), request: Err(ApiError::invalid_request(e.to_string())) }
+                }
+            })
+            .collect(),
+    })
 }
 
 impl From<batch::TableItem> for BatchItem {
@@ -168,5 +197,20 @@ mod tests {
         assert_eq!(request.format, Some(Format::Poscar));
         let table = csv_items(b"a,b\n1,2\n", "t.csv", unpack).err().expect("no structure column");
         assert_eq!(table.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(table.body.message.ends_with("its columns are `a`, `b`"), "{}", table.body.message);
+    }
+
+    #[test]
+    fn smiles_rows_become_smiles_requests() {
+        let unpack = batch::UnpackLimits::default();
+        let items = csv_items(b"smiles,name\nCCO,ethanol\n,empty\nC1CC,\n", "m.csv", unpack).unwrap();
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["ethanol", "row-3", "row-4"]);
+        assert_eq!(items[0].request.as_ref().unwrap().smiles.as_deref(), Some("CCO"));
+        let empty = items[1].request.as_ref().err().expect("an empty cell");
+        assert_eq!(empty.body.message, "m.csv, line 3, column `smiles`: no SMILES in the cell");
+        assert_eq!(items[2].request.as_ref().unwrap().smiles.as_deref(), Some("C1CC"));
+        let uploaded = file_items("m.csv", b"smiles\nO\n", unpack);
+        assert_eq!(uploaded[0].request.as_ref().unwrap().smiles.as_deref(), Some("O"));
     }
 }

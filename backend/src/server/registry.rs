@@ -58,14 +58,10 @@ impl Registry {
         let mut models = BTreeMap::new();
         let mut molecules = BTreeMap::new();
         for dir in dirs {
-            let Ok(entries) = std::fs::read_dir(dir) else { continue };
-            let mut bundle_dirs: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.join(models::bundle::MANIFEST_FILE).is_file())
-                .collect();
-            bundle_dirs.sort();
-            let (molecule_dirs, bundle_dirs): (Vec<PathBuf>, Vec<PathBuf>) =
-                bundle_dirs.into_iter().chain(molecule_bundle_dirs(dir)).partition(|p| is_molecule_bundle(p));
+            let (molecule_dirs, bundle_dirs): (Vec<PathBuf>, Vec<PathBuf>) = bundle_dirs(dir)
+                .into_iter()
+                .chain(bundle_dirs(&dir.join("molecules")))
+                .partition(|p| is_molecule_bundle(p));
             for path in molecule_dirs {
                 match load_molecule_entry(&path, device) {
                     Ok(entry)
@@ -315,9 +311,10 @@ impl MoleculeEntry {
     }
 }
 
-/// The bundle directories under `<dir>/molecules/`, sorted.
-fn molecule_bundle_dirs(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir.join("molecules")) else { return Vec::new() };
+/// The bundle directories (those with a manifest) directly under `dir`, sorted; none when `dir`
+/// cannot be read.
+fn bundle_dirs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join(models::bundle::MANIFEST_FILE).is_file())

@@ -64,6 +64,32 @@ pub fn labelled_points(
     rows.iter().map(|&i| prepared.records[i].labels.clone()).zip(predictions.iter().cloned()).collect()
 }
 
+/// One regression task's metrics on labelled points (`actual`, `predicted` and `sigma` in the
+/// task's unit): n, MAE, RMSE, R², Spearman, the MAE of predicting the median of
+/// `train_values` (the training labels), and how well σ covers and ranks the errors (the 95 %
+/// interval as ±`z95`·σ). `actual` must not be empty.
+pub fn regression_metric_map(
+    actual: &[f64],
+    predicted: &[f64],
+    sigma: &[f64],
+    train_values: &[f64],
+    z95: f64,
+) -> BTreeMap<String, f64> {
+    let m = models::metrics::regression_metrics(actual, predicted);
+    let median = models::metrics::median(train_values);
+    let baseline = actual.iter().map(|a| (a - median).abs()).sum::<f64>() / actual.len() as f64;
+    let mut metrics = BTreeMap::from([
+        ("n".to_string(), m.n as f64),
+        ("mae".to_string(), m.mae),
+        ("rmse".to_string(), m.rmse),
+        ("r2".to_string(), m.r2),
+        ("spearman".to_string(), m.spearman),
+        ("median_baseline_mae".to_string(), baseline),
+    ]);
+    metrics.extend(models::calibration::uncertainty_metrics(actual, predicted, sigma, z95));
+    metrics
+}
+
 /// Test-split MAE/RMSE/R²/Spearman per property, the predict-the-training-median MAE and how
 /// well σ covers and ranks the errors (the 95 % interval as ±`z95`·σ).
 pub fn test_metrics(prepared: &Prepared, predictions: &[Prediction], z95: &[f64]) -> Metrics {
@@ -76,18 +102,7 @@ pub fn test_metrics(prepared: &Prepared, predictions: &[Prediction], z95: &[f64]
         if actual.is_empty() || train_values.is_empty() {
             continue;
         }
-        let m = models::metrics::regression_metrics(&actual, &predicted);
-        let median = models::metrics::median(&train_values);
-        let baseline = actual.iter().map(|a| (a - median).abs()).sum::<f64>() / actual.len() as f64;
-        let mut metrics = BTreeMap::from([
-            ("n".to_string(), m.n as f64),
-            ("mae".to_string(), m.mae),
-            ("rmse".to_string(), m.rmse),
-            ("r2".to_string(), m.r2),
-            ("spearman".to_string(), m.spearman),
-            ("median_baseline_mae".to_string(), baseline),
-        ]);
-        metrics.extend(models::calibration::uncertainty_metrics(&actual, &predicted, &sigma, z95[p]));
+        let mut metrics = regression_metric_map(&actual, &predicted, &sigma, &train_values, z95[p]);
         // An undefined metric (a rank correlation of constant predictions, e.g. a smoke model's
         // energies above hull all at the physical limit 0) is left out, not written as null.
         metrics.retain(|_, value| value.is_finite());

@@ -54,10 +54,10 @@ pub fn render(m: &Manifest) -> String {
         if let Some(x) = m.metrics.get(&p.name) {
             let get = |k: &str| x.get(k).copied().unwrap_or(f64::NAN);
             out.push_str(&format!(
-                "| {} | {} | {:.0} | {:.4} | {:.4} | {:.3} | {:.3} | {:.4} |\n",
+                "| {} | {} | {} | {:.4} | {:.4} | {:.3} | {:.3} | {:.4} |\n",
                 p.name,
                 p.unit,
-                get("n"),
+                count_cell(x.get("n").copied()),
                 get("mae"),
                 get("rmse"),
                 get("r2"),
@@ -72,6 +72,11 @@ pub fn render(m: &Manifest) -> String {
         out.push_str(&format!("- {c}\n"));
     }
     out
+}
+
+/// A count the metrics record as a number (`n`) written as an integer; `—` when absent.
+fn count_cell(count: Option<f64>) -> String {
+    count.map_or_else(|| "—".into(), |n| format!("{n:.0}"))
 }
 
 /// A molecule network's architecture line.
@@ -115,7 +120,7 @@ fn molecule_metrics(m: &Manifest) -> String {
                     "| {} | {} | {split} | {} | {metric} | {} | {} | {} | {} |\n",
                     p.name,
                     p.unit,
-                    get(&format!("{prefix}n")),
+                    count_cell(x.get(&format!("{prefix}n")).copied()),
                     get(&format!("{prefix}{metric}")),
                     without("graph"),
                     without("smiles"),
@@ -187,6 +192,7 @@ mod tests {
     use models::bundle::{EncoderRef, FusionKind};
     use models::nn::NetConfig;
     use models::nn::frozen_text::FrozenTextConfig;
+    use std::collections::BTreeMap;
 
     #[test]
     fn the_uncertainty_section_is_replaced_in_place_and_other_sections_kept() {
@@ -203,6 +209,25 @@ mod tests {
         assert_eq!(with_uncertainty_section(&updated, &uncertainty_section(&m)), updated);
         let without = updated.replace(&uncertainty_section(&m), "");
         assert_eq!(with_uncertainty_section(&without, &uncertainty_section(&m)), updated);
+    }
+
+    #[test]
+    fn counts_print_as_integers_on_both_cards() {
+        let mut crystal = Manifest::untrained("browser", NetConfig::new(FusionKind::Cross, 100));
+        crystal.metrics.insert("formation_energy_per_atom".into(), BTreeMap::from([("n".into(), 112.0)]));
+        assert!(render(&crystal).contains("| formation_energy_per_atom | eV/atom | 112 |"), "{}", render(&crystal));
+        let network = models::nn::molecule::MoleculeNetConfig::new(
+            models::nn::molecule::MoleculeFusion::Cross,
+            1,
+            models::nn::molecule::HeadKind::Regression,
+        );
+        let mut molecule =
+            Manifest::untrained_molecule("esol", network, &[shared::task::by_name("log_solubility").unwrap()]);
+        molecule
+            .metrics
+            .insert("log_solubility".into(), BTreeMap::from([("val_n".into(), 112.0), ("n".into(), 114.0)]));
+        let card = render(&molecule);
+        assert!(card.contains("| validation | 112 | rmse |") && card.contains("| test | 114 | rmse |"), "{card}");
     }
 
     #[test]

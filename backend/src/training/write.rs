@@ -74,7 +74,7 @@ pub fn write_bundle(
         molecule_network: None,
     };
     let card = super::model_card::render(&manifest);
-    models::Bundle::write(out, manifest, &weights, &vocab_text)?;
+    models::Bundle::write(out, manifest, &weights, Some(vocab_text.as_str()))?;
     std::fs::write(out.join("MODEL_CARD.md"), card)
         .map_err(|source| Error::Write { path: out.join("MODEL_CARD.md"), source })
 }

@@ -1,5 +1,7 @@
 //! Share the current view: a link that carries the whole state in its fragment (works from a
 //! static host, no server), and, when the matfuse server is there, a short `/s/{id}` link.
+//! [`SharePanel`] shares the crystal view; [`ShareLinks`] makes the links of any state (molecule
+//! mode's too).
 
 use leptos::{prelude::*, task::spawn_local};
 use shared::api::{ShareCreated, ShareState};
@@ -13,7 +15,7 @@ pub fn SharePanel(
     #[prop(into)] view: Signal<share::View>,
     #[prop(into)] server_available: Signal<bool>,
 ) -> impl IntoView {
-    let state = move || -> Option<ShareState> {
+    let state = Signal::derive(move || -> Option<ShareState> {
         let ModelStatus::Ready(summary) = model.get() else { return None };
         let structure = source.get();
         (!structure.trim().is_empty()).then(|| ShareState {
@@ -25,12 +27,34 @@ pub fn SharePanel(
             weights_sha256: summary.weights_sha256,
             view: serde_json::to_value(view.get()).unwrap_or_default(),
         })
-    };
+    });
+    view! {
+        <ShareLinks
+            state=state
+            server_available=server_available
+            waiting="A link appears once the model has loaded."
+            what="The structure, the model's weights fingerprint and the view travel inside the link: it works without any server."
+            id_prefix=""
+        />
+    }
+}
+
+/// The links of `state` (none while it is `None`, saying `waiting` instead); `what` says what
+/// the link carries; element ids start with `id_prefix` (`share-link`, `share-short`,
+/// `share-short-link`), so that two panels on one page keep distinct ids.
+#[component]
+pub fn ShareLinks(
+    #[prop(into)] state: Signal<Option<ShareState>>,
+    #[prop(into)] server_available: Signal<bool>,
+    waiting: &'static str,
+    what: &'static str,
+    id_prefix: &'static str,
+) -> impl IntoView {
     let page = move || {
         let location = window().location();
         format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
     };
-    let link = Memo::new(move |_| state().map(|s| format!("{}#state={}", page(), share::encode(&s))));
+    let link = Memo::new(move |_| state.get().map(|s| format!("{}#state={}", page(), share::encode(&s))));
     let short = RwSignal::new(None::<Result<String, String>>);
     let copied = RwSignal::new(None::<&'static str>);
     // A new state invalidates the short link made for the old one.
@@ -47,7 +71,7 @@ pub fn SharePanel(
         });
     };
     let make_short = move |_| {
-        let Some(state) = state() else { return };
+        let Some(state) = state.get_untracked() else { return };
         spawn_local(async move {
             let made = server_api::post_json::<_, ShareCreated>("api/v1/share", &state).await;
             short.set(Some(made.map(|c| {
@@ -58,17 +82,17 @@ pub fn SharePanel(
     };
 
     view! {
-        <section class="block share" aria-labelledby="share-heading">
-            <h3 id="share-heading">"Share this view"</h3>
+        <section class="block share" aria-labelledby=format!("{id_prefix}share-heading")>
+            <h3 id=format!("{id_prefix}share-heading")>"Share this view"</h3>
             {move || match link.get() {
-                None => view! { <p class="muted">"A link appears once the model has loaded."</p> }.into_any(),
+                None => view! { <p class="muted">{waiting}</p> }.into_any(),
                 Some(url) => {
                     let length = url.len();
                     let for_copy = url.clone();
                     view! {
                         <div class="share-row">
-                            <label for="share-link" class="visually-hidden">"Link with the whole view"</label>
-                            <input id="share-link" type="text" readonly prop:value=url.clone() on:focus=move |ev| {
+                            <label for=format!("{id_prefix}share-link") class="visually-hidden">"Link with the whole view"</label>
+                            <input id=format!("{id_prefix}share-link") type="text" readonly prop:value=url.clone() on:focus=move |ev| {
                                 use wasm_bindgen::JsCast;
                                 if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
                                     input.select();
@@ -78,7 +102,7 @@ pub fn SharePanel(
                         </div>
                         <p class="muted">
                             {format!("{length} characters. ")}
-                            "The structure, the model's weights fingerprint and the view travel inside the link: it works without any server."
+                            {what}
                         </p>
                     }
                     .into_any()
@@ -86,13 +110,13 @@ pub fn SharePanel(
             }}
             {move || server_available.get().then(|| view! {
                 <div class="share-row">
-                    <button type="button" id="share-short" on:click=make_short>"Make a short link"</button>
+                    <button type="button" id=format!("{id_prefix}share-short") on:click=make_short>"Make a short link"</button>
                     {move || match short.get() {
                         None => ().into_any(),
                         Some(Ok(url)) => {
                             let for_copy = url.clone();
                             view! {
-                                <a id="share-short-link" href=url.clone()>{url.clone()}</a>
+                                <a id=format!("{id_prefix}share-short-link") href=url.clone()>{url.clone()}</a>
                                 <button type="button" on:click=move |_| copy(for_copy.clone(), "the short link")>"Copy"</button>
                             }
                             .into_any()

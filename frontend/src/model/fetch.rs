@@ -66,6 +66,25 @@ pub async fn bundle(base: &str) -> Result<(Bundle, String, Option<OodStatistics>
     Ok((bundle, vocab, ood))
 }
 
+/// Where a file the page fetches only when first wanted stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LazyStatus {
+    /// Not wanted yet.
+    NotRequested,
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// The URL of `file` under `base`, as named by the pin file at `pin_url`: refused unless it is a
+/// plain file name beside the pin (no directories, nothing hidden).
+pub(crate) fn file_beside(pin_url: &str, base: &str, file: &str) -> Result<String, String> {
+    if file.is_empty() || file.contains(['/', '\\']) || file.starts_with('.') {
+        return Err(format!("{pin_url} names `{file}`, not a file beside it"));
+    }
+    Ok(format!("{base}{file}"))
+}
+
 /// A started request for `url` (the download begins at once).
 pub(crate) fn request(url: &str) -> Result<JsFuture, String> {
     let window = web_sys::window().ok_or("no window")?;

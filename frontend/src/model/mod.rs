@@ -1,7 +1,7 @@
 //! The shipped `browser` model running in the page: fetch and verify its bundle, pick the
 //! compute device (WebGPU or the CPU, the faster by measurement), predict one structure with
 //! what explains the prediction; and, when the matfuse server serves it, the full-fusion
-//! `server` model beside it.
+//! `server` model beside it; the molecule bundles of molecule mode ([`molecules`]).
 
 pub mod adapter;
 pub mod choose;
@@ -10,6 +10,7 @@ pub mod device_choice;
 pub mod fetch;
 pub mod full_fusion;
 pub mod local;
+pub mod molecules;
 pub mod neighbours;
 pub mod phases;
 pub mod status;

@@ -9,17 +9,10 @@ use std::path::Path;
 use models::neighbours::NeighbourIndex;
 use models::neighbours_info::{NEIGHBOURS_INFO_FILE, NeighboursInfo};
 
-use super::fetch::{BUNDLE_URL, downloaded, request};
+use super::fetch::{BUNDLE_URL, LazyStatus, downloaded, file_beside, request};
 
-/// Where the index stands.
-#[derive(Clone, Debug, PartialEq)]
-pub enum NeighboursStatus {
-    /// Not wanted yet (no prediction shown).
-    NotRequested,
-    Loading,
-    Ready,
-    Failed(String),
-}
+/// Where the index stands (not requested until a prediction is shown).
+pub type NeighboursStatus = LazyStatus;
 
 /// Downloads `neighbours.json`, then the index it names, checked against the pin and against
 /// the model's `weights_sha256`.
@@ -27,10 +20,7 @@ pub async fn neighbour_index(weights_sha256: &str) -> Result<NeighbourIndex, Str
     let info_url = format!("{BUNDLE_URL}{NEIGHBOURS_INFO_FILE}");
     let json = downloaded(&info_url, request(&info_url)?).await?;
     let info = NeighboursInfo::from_json(&json, Path::new(NEIGHBOURS_INFO_FILE)).map_err(|e| e.to_string())?;
-    if info.file.contains(['/', '\\']) || info.file.starts_with('.') {
-        return Err(format!("{info_url} names `{}`, not a file beside it", info.file));
-    }
-    let index_url = format!("{BUNDLE_URL}{}", info.file);
+    let index_url = file_beside(&info_url, BUNDLE_URL, &info.file)?;
     let bytes = downloaded(&index_url, request(&index_url)?).await?;
     info.index(&bytes, weights_sha256, Path::new(&index_url))
         .map_err(|e| e.to_string())?

@@ -55,13 +55,7 @@ impl MoleculePredictor {
             )));
         }
         let net = crate::weights::load_into(network.init(device), &bundle.weights)?;
-        let column = |f: fn(&crate::bundle::PropertySpec) -> f64| manifest.properties.iter().map(f).collect();
-        let stats = Standardizer {
-            mean: column(|p| p.mean),
-            std: column(|p| p.std),
-            sigma_scale: column(|p| p.sigma_scale),
-            z95: column(|p| p.z95),
-        };
+        let stats = Standardizer::of_manifest(&manifest);
         let platt = manifest.properties.iter().map(|p| p.platt.unwrap_or(PlattScaling::IDENTITY)).collect();
         Ok(MoleculePredictor { manifest, network, net, stats, platt, tasks, device: device.clone() })
     }

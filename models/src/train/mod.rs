@@ -109,6 +109,17 @@ impl Standardizer {
         Standardizer { mean, std, sigma_scale: vec![1.0; tasks], z95: vec![crate::calibration::GAUSSIAN_Z95; tasks] }
     }
 
+    /// The standardisation and calibration a bundle's manifest records, one entry per property.
+    pub fn of_manifest(manifest: &crate::bundle::Manifest) -> Standardizer {
+        let column = |f: fn(&crate::bundle::PropertySpec) -> f64| manifest.properties.iter().map(f).collect();
+        Standardizer {
+            mean: column(|p| p.mean),
+            std: column(|p| p.std),
+            sigma_scale: column(|p| p.sigma_scale),
+            z95: column(|p| p.z95),
+        }
+    }
+
     /// Number of tasks.
     pub fn tasks(&self) -> usize {
         self.mean.len()

@@ -1,15 +1,18 @@
 //! Batches of structures, the same in the backend (`POST /api/v1/predict/batch`, `matfuse
 //! predict`) and the page: a batch file is one structure, a structure table ([`read_table`], CSV or
 //! CSV.gz) or a zip archive of either ([`items_from_file`]); the results are written in one CSV
-//! layout ([`ResultCsv`]).
+//! layout ([`ResultCsv`]). A table with a `smiles` column instead holds molecules
+//! ([`read_batch_table`]); their results have their own layout ([`MoleculeResultCsv`]).
 
 mod archive;
+mod molecule_results;
 mod molecule_table;
 mod results;
 mod table;
 
 pub use archive::{Member, UnpackLimits, is_zip, read_zip};
-pub use molecule_table::{MoleculeRow, read_molecule_table};
+pub use molecule_results::MoleculeResultCsv;
+pub use molecule_table::{MoleculeRow, SmilesRow, SmilesTable, read_molecule_table, read_smiles_table};
 pub use results::{OOD_COLUMNS, ResultCsv, RowValues, csv_record};
 pub use table::{TableLayout, TableRecord, TableRow, TableRows, TableStream, read_table, row_name};
 
@@ -83,6 +86,38 @@ pub fn table_items(bytes: &[u8], source: &str, limits: UnpackLimits) -> crate::R
             Err(e) => TableItem::failed(table::row_name(index), e.to_string()),
         })
         .collect())
+}
+
+/// What a batch table holds: structures (it has a `cif`, `poscar` or `structure` column) or
+/// molecules (it has a `smiles` column and no structure column).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchTable {
+    Structures(Vec<TableItem>),
+    Molecules(SmilesTable),
+}
+
+/// The rows of the batch table `bytes` (named `source` in messages): [`table_items`] when it has
+/// a structure column, else [`read_smiles_table`]'s rows when it has a `smiles` column. Fails
+/// when the table as a whole is unusable, or has neither column (the error names the columns
+/// it has).
+pub fn read_batch_table(bytes: &[u8], source: &str, limits: UnpackLimits) -> crate::Result<BatchTable> {
+    let text = table::unpacked(bytes, source, limits.max_unpacked_bytes)?;
+    let header = table::header_cells(&text, source)?;
+    if table::has_structure_column(&header) {
+        return table_items(&text, source, limits).map(BatchTable::Structures);
+    }
+    if header.iter().any(|h| h.trim().eq_ignore_ascii_case("smiles")) {
+        return read_smiles_table(&text, source, &[], limits.max_unpacked_bytes).map(BatchTable::Molecules);
+    }
+    let columns = header.iter().map(|h| format!("`{}`", h.trim())).collect::<Vec<_>>().join(", ");
+    Err(crate::Error::Table {
+        table: source.to_string(),
+        line: 0,
+        column: None,
+        message: format!(
+            "the table has no structure column (`cif`, `poscar` or `structure`) and no `smiles` column; its columns are {columns}"
+        ),
+    })
 }
 
 /// The format a file's name implies (`.cif`, `.xyz`/`.extxyz`, `.vasp`/`.poscar`, `POSCAR*`,
@@ -162,6 +197,26 @@ mod tests {
         let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["set.json/[0]", "set.json/[1]"]);
         assert_eq!(items[1].structure.as_ref().unwrap().1, Some(Format::PymatgenJson));
+    }
+
+    #[test]
+    fn batch_tables_hold_structures_or_molecules() {
+        let limits = UnpackLimits::default();
+        let structures = read_batch_table(b"smiles,poscar\nC,P1\n", "t.csv", limits).unwrap();
+        assert!(
+            matches!(&structures, BatchTable::Structures(items) if items[0].structure == Ok(("P1".into(), Some(Format::Poscar))))
+        );
+        let BatchTable::Molecules(molecules) =
+            read_batch_table(b"name,SMILES\nethanol,CCO\n", "t.csv", limits).unwrap()
+        else {
+            panic!("a `smiles` table holds molecules")
+        };
+        assert_eq!(molecules.rows[0].as_ref().unwrap().molecule, "CCO");
+        let neither = read_batch_table(b"name, formula \nx,NaCl\n", "t.csv", limits).unwrap_err().to_string();
+        assert_eq!(
+            neither,
+            "t.csv: the table has no structure column (`cif`, `poscar` or `structure`) and no `smiles` column; its columns are `name`, `formula`"
+        );
     }
 
     #[test]

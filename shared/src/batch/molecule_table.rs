@@ -2,25 +2,47 @@
 //! `smiles` column, an optional `name` (else `iupac`) column and any label columns the caller
 //! asks for (the MoleculeNet files as they come). Column names are matched without regard to
 //! case or surrounding spaces; a row that cannot be read — its SMILES included — is an
-//! [`Error::Table`] naming its line and column.
+//! [`Error::Table`] naming its line and column. [`read_smiles_table`] leaves the SMILES unread
+//! for a caller that reads them itself.
 
-use super::table::unpacked;
+use super::table::{row_name, unpacked};
 use crate::error::Error;
 use crate::molecule::Molecule;
 
-/// One readable row of a molecule table.
+/// One readable row of a molecule table: its molecule read (`M` = [`Molecule`],
+/// [`read_molecule_table`]) or its SMILES as written ([`SmilesRow`], [`read_smiles_table`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct MoleculeRow {
+pub struct MoleculeRow<M = Molecule> {
     /// 0-based position among the table's rows.
     pub index: usize,
     /// 1-based line of the file the row starts on (the header is line 1).
     pub line: usize,
     /// The `name` (else `iupac`) column, if present and not empty.
     pub name: Option<String>,
-    pub molecule: Molecule,
+    pub molecule: M,
     /// One entry per requested label column: the value, `None` when the column or the cell is
     /// missing or the value is not finite.
     pub labels: Vec<Option<f32>>,
+}
+
+/// A molecule-table row whose `smiles` cell is not read yet (surrounding spaces removed, never
+/// empty).
+pub type SmilesRow = MoleculeRow<String>;
+
+impl<M> MoleculeRow<M> {
+    /// What a batch calls the row: its `name`, else [`row_name`].
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| row_name(self.index))
+    }
+}
+
+/// A molecule table's rows with their SMILES as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmilesTable {
+    /// The `smiles` column's header as written (spaces trimmed), for messages.
+    pub smiles_column: String,
+    /// The rows in file order, each readable or the error that names its line and column.
+    pub rows: Vec<Result<SmilesRow, Error>>,
 }
 
 /// Reads the molecule table `bytes` (gzip-compressed when they start with gzip's magic number,
@@ -33,6 +55,30 @@ pub fn read_molecule_table(
     labels: &[&str],
     max_unpacked_bytes: u64,
 ) -> Result<Vec<Result<MoleculeRow, Error>>, Error> {
+    let SmilesTable { smiles_column, rows } = read_smiles_table(bytes, table, labels, max_unpacked_bytes)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let MoleculeRow { index, line, name, molecule: smiles, labels } = row?;
+            let molecule = Molecule::from_smiles(&smiles).map_err(|e| Error::Table {
+                table: table.to_string(),
+                line,
+                column: Some(smiles_column.clone()),
+                message: format!("cannot read '{smiles}': {e}"),
+            })?;
+            Ok(MoleculeRow { index, line, name, molecule, labels })
+        })
+        .collect())
+}
+
+/// [`read_molecule_table`] without reading the SMILES: each row's `smiles` cell as written, for
+/// a caller that reads it itself (the API's batch, whose rows answer like single requests).
+pub fn read_smiles_table(
+    bytes: &[u8],
+    table: &str,
+    labels: &[&str],
+    max_unpacked_bytes: u64,
+) -> Result<SmilesTable, Error> {
     let error = |line: usize, column: Option<&str>, message: String| Error::Table {
         table: table.to_string(),
         line,
@@ -44,10 +90,11 @@ pub fn read_molecule_table(
     let headers = reader.headers().map_err(|e| error(0, None, format!("unreadable CSV header: {e}")))?.clone();
     let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let smiles_column = column("smiles").ok_or_else(|| error(0, None, "the table has no `smiles` column".into()))?;
+    let smiles_header = headers.get(smiles_column).map_or("smiles", str::trim);
     let name_column = column("name").or_else(|| column("iupac"));
     let label_columns: Vec<(&str, Option<usize>)> = labels.iter().map(|&l| (l, column(l))).collect();
     let width = headers.len();
-    Ok(reader
+    let rows = reader
         .records()
         .enumerate()
         .map(|(index, record)| {
@@ -71,14 +118,18 @@ pub fn read_molecule_table(
                         .map_err(|_| error(line, Some(name), format!("'{text}' is not a number"))),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let smiles_header = headers.get(smiles_column).map(str::trim);
-            let smiles =
-                cell(Some(smiles_column)).ok_or_else(|| error(line, smiles_header, "no SMILES in the cell".into()))?;
-            let molecule = Molecule::from_smiles(smiles)
-                .map_err(|e| error(line, smiles_header, format!("cannot read '{smiles}': {e}")))?;
-            Ok(MoleculeRow { index, line, name: cell(name_column).map(str::to_string), molecule, labels })
+            let smiles = cell(Some(smiles_column))
+                .ok_or_else(|| error(line, Some(smiles_header), "no SMILES in the cell".into()))?;
+            Ok(MoleculeRow {
+                index,
+                line,
+                name: cell(name_column).map(str::to_string),
+                molecule: smiles.to_string(),
+                labels,
+            })
         })
-        .collect())
+        .collect();
+    Ok(SmilesTable { smiles_column: smiles_header.to_string(), rows })
 }
 
 #[cfg(test)]
@@ -109,5 +160,16 @@ mod tests {
         assert_eq!(message(3), "m.csv, line 5: 1 fields where the header has 2");
         let whole = read("cif,exp\n", &[]).unwrap_err().to_string();
         assert_eq!(whole, "m.csv: the table has no `smiles` column");
+    }
+
+    #[test]
+    fn smiles_rows_keep_the_text_as_written_and_fall_back_to_row_names() {
+        let table = read_smiles_table(b" Smiles ,name\n C1CC ,ring\nCCO,\n,x\n", "m.csv", &[], u64::MAX).unwrap();
+        assert_eq!(table.smiles_column, "Smiles");
+        let first = table.rows[0].as_ref().unwrap();
+        assert_eq!((first.molecule.as_str(), first.display_name()), ("C1CC", "ring".to_string()));
+        assert_eq!(table.rows[1].as_ref().unwrap().display_name(), "row-3");
+        let empty = table.rows[2].as_ref().unwrap_err().to_string();
+        assert_eq!(empty, "m.csv, line 4, column `Smiles`: no SMILES in the cell");
     }
 }

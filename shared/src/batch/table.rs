@@ -82,13 +82,7 @@ impl<R: Read> TableStream<R> {
     /// Reads the header of `reader` (named `table` in messages), with the label columns `labels`.
     pub fn new(reader: R, table: &str, labels: &[&str]) -> Result<TableStream<R>, Error> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let headers = reader.headers().map_err(|e| Error::Table {
-            table: table.to_string(),
-            line: 0,
-            column: None,
-            message: format!("unreadable CSV header: {e}"),
-        })?;
-        let header: Vec<String> = headers.iter().map(str::to_string).collect();
+        let header = read_header(&mut reader, table)?;
         let layout = TableLayout::new(header, table, labels)?;
         Ok(TableStream { records: reader.into_records(), layout, next_index: 0 })
     }
@@ -177,6 +171,28 @@ impl TableLayout {
             message,
         })
     }
+}
+
+/// Whether a table with the header `header` has a structure column (`cif`, `poscar` or
+/// `structure`).
+pub(crate) fn has_structure_column(header: &[String]) -> bool {
+    STRUCTURE_COLUMNS.iter().any(|(name, _)| header.iter().any(|h| h.trim().eq_ignore_ascii_case(name)))
+}
+
+/// The header cells of the CSV text `text` (named `table` in messages), as written.
+pub(crate) fn header_cells(text: &[u8], table: &str) -> Result<Vec<String>, Error> {
+    read_header(&mut csv::ReaderBuilder::new().flexible(true).from_reader(text), table)
+}
+
+/// The header cells `reader` starts with (the table named `table` in messages), as written.
+fn read_header<R: Read>(reader: &mut csv::Reader<R>, table: &str) -> Result<Vec<String>, Error> {
+    let headers = reader.headers().map_err(|e| Error::Table {
+        table: table.to_string(),
+        line: 0,
+        column: None,
+        message: format!("unreadable CSV header: {e}"),
+    })?;
+    Ok(headers.iter().map(str::to_string).collect())
 }
 
 /// `bytes` as they are, or gunzipped (to at most `max_unpacked_bytes`) when they start with

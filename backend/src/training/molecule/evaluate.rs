@@ -4,7 +4,7 @@
 //! selects nothing; the validation metrics are recorded beside it (`val_…`).
 
 use super::MoleculeData;
-use crate::training::evaluate::Metrics;
+use crate::training::evaluate::{Metrics, regression_metric_map};
 use crate::training::observer::PropertyCalibration;
 use burn::prelude::Device;
 use models::calibration::{PlattScaling, logit};
@@ -116,20 +116,8 @@ fn task_metrics(
     }
     match head {
         HeadKind::Regression => {
-            let m = models::metrics::regression_metrics(&actual, &predicted);
             let train: Vec<f64> = data.split.train.iter().filter_map(|&i| data.labels[i][t]).map(f64::from).collect();
-            let median = models::metrics::median(&train);
-            let baseline = actual.iter().map(|a| (a - median).abs()).sum::<f64>() / actual.len() as f64;
-            let mut out = BTreeMap::from([
-                ("n".to_string(), m.n as f64),
-                ("mae".to_string(), m.mae),
-                ("rmse".to_string(), m.rmse),
-                ("r2".to_string(), m.r2),
-                ("spearman".to_string(), m.spearman),
-                ("median_baseline_mae".to_string(), baseline),
-            ]);
-            out.extend(models::calibration::uncertainty_metrics(&actual, &predicted, &sigma, stats.z95[t]));
-            out
+            regression_metric_map(&actual, &predicted, &sigma, &train, stats.z95[t])
         }
         HeadKind::Classification => {
             let labels: Vec<bool> = actual.iter().map(|&a| a > 0.5).collect();

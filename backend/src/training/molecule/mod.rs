@@ -210,7 +210,7 @@ pub fn write_bundle(
     );
     debug_assert_eq!(manifest.kind, BundleKind::Molecule);
     let card = super::model_card::render(&manifest) + &learning_curve(&fitted.state, fitted.seconds);
-    models::Bundle::write_without_vocabulary(out, manifest, &weights)?;
+    models::Bundle::write(out, manifest, &weights, None)?;
     std::fs::write(out.join("MODEL_CARD.md"), card)
         .map_err(|source| Error::Write { path: out.join("MODEL_CARD.md"), source })
 }
