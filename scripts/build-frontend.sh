@@ -106,5 +106,5 @@ fi
 
 echo "built the $profile frontend into $out"
 for f in "$out"/pkg/frontend_bg-*.wasm "$out"/pkg/frontend-*.js "$out"/style-*.css "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$out/models/phases.bin.gz"; do
-  printf '  %-36s %9s bytes %9s gzip %9s br\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(wc -c <"$f.gz" 2>/dev/null || echo -)" "$(wc -c <"$f.br" 2>/dev/null || echo -)"
+  printf '  %-36s %9s bytes %9s gzip %9s br\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(wc -c 2>/dev/null <"$f.gz" || echo -)" "$(wc -c 2>/dev/null <"$f.br" || echo -)"
 done
