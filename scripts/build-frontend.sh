@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the web app into a static directory that `matfuse serve --static-dir DIR` serves, or
 # that any static file host serves with no backend:
-#   DIR/index.html, DIR/style.css, DIR/pkg/frontend.js, DIR/pkg/frontend_bg.wasm,
+#   DIR/index.html, DIR/style-<hash>.css, DIR/boot-<hash>.js, DIR/pkg/frontend-<hash>.js,
+#   DIR/pkg/frontend_bg-<hash>.wasm (content-hashed names, scripts/fingerprint-assets.sh),
+#   DIR/sw.js (the service worker), DIR/manifest.webmanifest, DIR/icons/,
 #   DIR/models/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} (the model the page runs)
 #   DIR/models/browser/{neighbours.json,neighbours.bin} (its training materials: similar materials, the
 #   out-of-distribution score and the map; fetched lazily)
@@ -76,6 +78,8 @@ fi
 
 cp "$ROOT/index.html" "$out/index.html"
 cp "$ROOT/frontend/style.css" "$out/style.css"
+cp "$ROOT/frontend/web/boot.js" "$ROOT/frontend/web/manifest.webmanifest" "$out/"
+rm -rf "$out/icons" && cp -r "$ROOT/frontend/web/icons" "$out/icons"
 # The shipped browser model, fetched by the page from its own origin (sha256-checked there).
 model="$out/models/browser"
 rm -rf "$model" && mkdir -p "$model"
@@ -96,7 +100,11 @@ if [[ -d "$ROOT/models/weights/molecules" ]]; then
   cp -r "$ROOT/models/weights/molecules" "$out/models/molecules"
 fi
 
+# Content-hashed names, the service worker's file list, brotli and gzip variants (brotli's
+# best quality for release builds; a quick one otherwise).
+"$ROOT/scripts/fingerprint-assets.sh" "$out" "$([[ $profile == release ]] && echo 11 || echo 4)"
+
 echo "built the $profile frontend into $out"
-for f in "$bg" "$out/pkg/frontend.js" "$out/style.css" "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$out/models/phases.bin.gz"; do
-  printf '  %-28s %9s bytes %9s gzip\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+for f in "$out"/pkg/frontend_bg-*.wasm "$out"/pkg/frontend-*.js "$out"/style-*.css "$out/index.html" "$model/model.bpk" "$model/vocab.txt" "$model/manifest.json" "$model/ood.json" "$out/models/phases.bin.gz"; do
+  printf '  %-36s %9s bytes %9s gzip %9s br\n' "${f#"$out"/}" "$(wc -c <"$f")" "$(wc -c 2>/dev/null <"$f.gz" || echo -)" "$(wc -c 2>/dev/null <"$f.br" || echo -)"
 done

@@ -48,5 +48,8 @@ python3 tests/e2e/predictions.py "http://127.0.0.1:$port" $full_fusion \
   shared/tests/fixtures/rutile_p42mnm.cif shared/tests/fixtures/zno_p63mc.cif
 python3 tests/e2e/predictions.py "http://127.0.0.1:$port" --webgpu shared/tests/fixtures/zno_p63mc.cif
 python3 tests/e2e/app_flows.py "http://127.0.0.1:$port" target/e2e-artifacts
+# Offline after the first visit (service worker), markup in a share link shown as text, and the
+# device choice (SwiftShader's software WebGPU adapter is not chosen).
+python3 tests/e2e/offline_flows.py "http://127.0.0.1:$port" dist shared/tests/fixtures/rutile_p42mnm.cif
 python3 tests/e2e/trust_flows.py "http://127.0.0.1:$port"
 python3 tests/e2e/molecule_flows.py "http://127.0.0.1:$port"

@@ -497,6 +497,76 @@ async fn a_named_model_without_statistics_or_training_says_so() {
     assert_close(&default["predictions"], &reply["predictions"], 1e-9);
 }
 
+/// A static directory as `scripts/build-frontend.sh` lays it out: a content-hashed module with
+/// its brotli and gzip variants, and the plain `index.html` of `config`.
+fn state_with_built_app() -> backend::server::AppState {
+    let state = state_with(backend::server::Limits::default());
+    let pkg = state.static_dir.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("frontend_bg-0123456789abcdef.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(pkg.join("frontend_bg-0123456789abcdef.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join("frontend_bg-0123456789abcdef.wasm.gz"), b"gzip bytes").unwrap();
+    state
+}
+
+async fn get_with(state: &backend::server::AppState, uri: &str, accept_encoding: &str) -> Reply {
+    send(state, Request::get(uri).header(header::ACCEPT_ENCODING, accept_encoding).body(Body::empty()).unwrap()).await
+}
+
+fn assert_security_headers(reply: &Reply, what: &str) {
+    let csp = reply.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let script_src = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src "));
+    assert_eq!(script_src, Some("script-src 'self' 'wasm-unsafe-eval'"), "{what}: {csp}");
+    assert!(csp.contains("object-src 'none'"), "{what}: {csp}");
+    assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{what}");
+    assert_eq!(reply.headers[header::REFERRER_POLICY], "no-referrer", "{what}");
+}
+
+#[tokio::test]
+async fn hashed_files_are_immutable_and_sent_precompressed() {
+    let state = state_with_built_app();
+    let uri = "/pkg/frontend_bg-0123456789abcdef.wasm";
+    let br = get_with(&state, uri, "br, gzip").await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(br.body, b"brotli bytes");
+    assert_eq!(br.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(br.headers[header::CONTENT_TYPE], "application/wasm");
+    let gzip = get_with(&state, uri, "gzip").await;
+    assert_eq!(
+        (gzip.headers[header::CONTENT_ENCODING].to_str().unwrap(), gzip.body.as_slice()),
+        ("gzip", &b"gzip bytes"[..])
+    );
+    let plain = get_with(&state, uri, "identity").await;
+    assert!(!plain.headers.contains_key(header::CONTENT_ENCODING));
+    assert_eq!(plain.body, b"\0asm plain");
+    assert_security_headers(&plain, uri);
+}
+
+#[tokio::test]
+async fn pages_are_revalidated_and_carry_the_security_headers() {
+    let state = state_with_built_app();
+    for uri in ["/", "/index.html", "/some/app/route"] {
+        let page = get(&state, uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert_eq!(page.text(), "<html>matfuse</html>", "{uri}");
+        assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache", "{uri}");
+        assert_security_headers(&page, uri);
+    }
+    // A hashed name that is not there gets the app shell, never cached under that name.
+    let missing = get(&state, "/pkg/frontend_bg-fedcba9876543210.wasm").await;
+    assert_eq!(missing.headers[header::CACHE_CONTROL], "no-cache");
+    let share = json!({ "version": 1, "structure": structure("rock-salt"), "model": "browser",
+        "weights_sha256": "00", "view": {} });
+    let id = post_json(&state, "/api/v1/share", &share).await.json()["id"].as_str().unwrap().to_string();
+    let page = get(&state, &format!("/s/{id}")).await;
+    assert!(page.status.is_redirection());
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache");
+    assert_security_headers(&page, "/s/{id}");
+    assert_security_headers(&get(&state, "/s/not-a-share").await, "/s/ not found");
+    assert_security_headers(&get(&state, "/api/v1/models").await, "/api/v1/models");
+}
+
 /// A pool table of gallery crystals and one unreadable row, as `text/csv`.
 fn suggest_pool() -> String {
     let mut table = csv::Writer::from_writer(Vec::new());

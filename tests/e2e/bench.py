@@ -7,6 +7,7 @@ Usage: bench.py DIST_DIR BASE_URL STRUCTURE_FILE [MORE_STRUCTURE_FILES...] [--co
 (the cold load uses the first structure; warm latency is measured for each)
 (BASE_URL serves DIST_DIR; scripts/bench-frontend.sh starts a static server and runs this)."""
 
+import glob
 import gzip
 import os
 import platform
@@ -16,15 +17,19 @@ import urllib.parse
 
 from browser import PASTE, PREDICTIONS, SHOWN, SHOWN_EXPR, Browser
 
-FIRST_VISIT = ["index.html", "style.css", "pkg/frontend.js", "pkg/frontend_bg.wasm",
+# Shell-style patterns: the module, its glue, the boot script and the style sheet have
+# content-hashed names (scripts/fingerprint-assets.sh).
+FIRST_VISIT = ["index.html", "style-*.css", "boot-*.js", "pkg/frontend-*.js", "pkg/frontend_bg-*.wasm",
                "models/browser/manifest.json", "models/browser/model.bpk", "models/browser/vocab.txt",
                "models/browser/ood.json"]
 
 
 def sizes(dist):
     rows = []
-    for name in FIRST_VISIT:
-        data = open(os.path.join(dist, name), "rb").read()
+    for pattern in FIRST_VISIT:
+        path = sorted(glob.glob(os.path.join(dist, pattern)))[-1]
+        name = os.path.relpath(path, dist)
+        data = open(path, "rb").read()
         rows.append((name, len(data), len(gzip.compress(data, 9))))
     return rows
 
@@ -41,7 +46,9 @@ def run(base, texts, webgpu, cold, warm):
     """Cold: fresh browser profile each time, page opened with the first structure in its link,
     time from navigation start to the first prediction. Warm: each structure re-analysed `warm`
     times in the last page; per structure (inference, total) lists."""
-    link = f"{base}/#structure={urllib.parse.quote(texts[0], safe='')}"
+    # WebGPU asked for by name: the page itself would keep the CPU over a software adapter.
+    query = "?device=webgpu" if webgpu else ""
+    link = f"{base}/{query}#structure={urllib.parse.quote(texts[0], safe='')}"
     firsts, loads, device = [], [], None
     warm_runs = [([], []) for _ in texts]
     for i in range(cold):

@@ -72,7 +72,8 @@ def main():
     device, tolerance = ("webgpu", 1e-3) if webgpu else ("cpu", 1e-4)
     failed = 0
     with Browser(webgpu=webgpu) as browser:
-        browser.open(base + "/")
+        # The device by name: left to itself, the page keeps the CPU over SwiftShader's adapter.
+        browser.open(f"{base}/?device={device}")
         browser.wait("return document.querySelector('textarea') !== null")
         for path in files:
             text = open(path).read()

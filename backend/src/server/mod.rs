@@ -13,7 +13,9 @@ pub mod molecule_inference;
 pub mod registry;
 pub mod request_id;
 pub mod routes;
+pub mod security_headers;
 pub mod state;
+pub mod static_files;
 pub mod storage;
 pub mod tls;
 
@@ -24,11 +26,9 @@ use axum::routing::{any, get, post};
 pub use config::{Limits, ServerConfig};
 use routes::{batch, embed, jobs as job_routes, models, predict, share, suggest, system};
 pub use state::{AppState, ServerState};
-use tower_http::services::{ServeDir, ServeFile};
 
 /// The application router.
 pub fn app(state: AppState) -> Router {
-    let index = state.static_dir.join("index.html");
     let api = Router::new()
         .route("/api/v1/predict", post(predict::predict))
         .route(
@@ -62,13 +62,14 @@ pub fn app(state: AppState) -> Router {
     let cors = cors_layer(&state.cors_origins);
     api.layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), limits::request_timeout))
-        .fallback_service(ServeDir::new(&state.static_dir).fallback(ServeFile::new(index)))
+        .fallback_service(static_files::service(&state.static_dir))
         .layer(axum::middleware::from_fn(request_id::report_internal_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(cors)
         .layer(request_id::propagate_layer())
         .layer(request_id::set_layer())
+        .layer(axum::middleware::from_fn(security_headers::add))
         .with_state(state)
 }
 

@@ -1,6 +1,7 @@
 //! The page's building blocks, each a small Leptos component.
 
 mod batch;
+mod device_switch;
 mod error_note;
 mod fingerprint_bits;
 mod gallery;
@@ -24,6 +25,7 @@ mod viewer;
 mod whatif;
 
 pub use batch::BatchPanel;
+pub use device_switch::DeviceNote;
 pub use error_note::ParseErrorNote;
 pub use fingerprint_bits::FingerprintBits;
 pub use gallery::Gallery;

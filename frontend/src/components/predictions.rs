@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use shared::api::{ModalityWeights, OodLevel, OodReport, PropertyValue};
 use shared::task::{Task, by_name};
 
-use super::{SimilarMaterialsPanel, StabilityPanel, TrainingMapPanel};
+use super::{DeviceNote, SimilarMaterialsPanel, StabilityPanel, TrainingMapPanel};
 use crate::{
     format::{fixed, millis},
     model::{FullFusionState, FullFusionStatus, LocalPrediction, ModelStatus, ModelSummary},
@@ -19,8 +19,7 @@ use crate::{
 #[component]
 pub fn PredictionPanel(models: ModelState) -> impl IntoView {
     let ModelState { status, prediction, full_status, full_prediction, .. } = models;
-    let body = move || {
-        match (status.get(), prediction.get()) {
+    let body = move || match (status.get(), prediction.get()) {
         (ModelStatus::Loading, _) => view! { <p class="muted" id="model-loading">"Loading the model…"</p> }.into_any(),
         (ModelStatus::Failed(message), _) => view! {
             <p class="status bad" id="model-error">"The model could not be loaded: " {message}</p>
@@ -32,10 +31,10 @@ pub fn PredictionPanel(models: ModelState) -> impl IntoView {
         }
         .into_any(),
         (ModelStatus::Ready(summary), Some(Ok(prediction))) => {
-            view! { <PredictionView summary=summary prediction=prediction full_status=full_status full_prediction=full_prediction neighbours=models.neighbours /> }
+            let switch = Callback::new(move |kind| models.use_device(kind));
+            view! { <PredictionView summary=summary prediction=prediction full_status=full_status full_prediction=full_prediction neighbours=models.neighbours switch=switch /> }
                 .into_any()
         }
-    }
     };
     view! {
         <section class="block predictions" aria-labelledby="predictions-heading" aria-live="polite">
@@ -55,12 +54,9 @@ fn PredictionView(
     #[prop(into)] full_status: Signal<FullFusionStatus>,
     #[prop(into)] full_prediction: Signal<FullFusionState>,
     neighbours: NeighbourState,
+    switch: Callback<crate::model::DeviceKind>,
 ) -> impl IntoView {
     let own_ood = prediction.ood.clone();
-    let fallback = summary
-        .fallback_reason
-        .clone()
-        .map(|reason| view! { <span class="muted">" WebGPU not used: " {reason} "."</span> });
     let trained = if summary.trained {
         view! { <span>"trained"</span> }.into_any()
     } else {
@@ -83,7 +79,7 @@ fn PredictionView(
         >
             "Ran in this page on " <strong>{prediction.device.label()}</strong> " in "
             {millis(prediction.inference_ms)} " (" {millis(prediction.total_ms)}
-            " with the single-input predictions)." {fallback}
+            " with the single-input predictions)." <DeviceNote choice=summary.device_choice.clone() on_switch=switch />
         </p>
         <p class="model-info" data-trained=summary.trained.to_string()>
             "Model " <code>{summary.id}</code> " " {summary.version} " · " {trained}

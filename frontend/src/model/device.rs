@@ -1,10 +1,12 @@
-//! Where the model computes: WebGPU when the browser gives an adapter (burn's wgpu backend),
-//! otherwise the CPU (burn's flex backend compiled to WebAssembly).
+//! Where the model computes: WebGPU (burn's wgpu backend) or the CPU (burn's flex backend
+//! compiled to WebAssembly). Which one a page uses is [`super::choose`]'s decision.
 
 use burn::prelude::Device;
+use serde::{Deserialize, Serialize};
 
 /// The kind of device a prediction ran on: WebGPU or the CPU.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
     WebGpu,
     Cpu,
@@ -26,53 +28,49 @@ impl DeviceKind {
             DeviceKind::Cpu => "CPU (WebAssembly)",
         }
     }
+
+    /// The other path.
+    pub fn other(self) -> DeviceKind {
+        match self {
+            DeviceKind::WebGpu => DeviceKind::Cpu,
+            DeviceKind::Cpu => DeviceKind::WebGpu,
+        }
+    }
 }
 
-/// The device the page's models compute on, its kind, and why WebGPU is not used when it is
-/// not.
+/// A device the page's models compute on, and its kind.
 #[derive(Clone, Debug)]
 pub struct ComputeDevice {
     pub device: Device,
     pub kind: DeviceKind,
-    pub fallback_reason: Option<String>,
 }
 
 impl ComputeDevice {
-    /// The CPU, for `reason`.
-    pub fn cpu(reason: Option<String>) -> ComputeDevice {
-        ComputeDevice { device: Device::flex(), kind: DeviceKind::Cpu, fallback_reason: reason }
+    /// The CPU.
+    pub fn cpu() -> ComputeDevice {
+        ComputeDevice { device: Device::flex(), kind: DeviceKind::Cpu }
     }
 
-    /// WebGPU when `navigator.gpu` exists and yields an adapter, else the CPU with the reason.
-    /// `cpu_only` (the page's `?device=cpu`) skips WebGPU. burn's wgpu runtime initialises once
-    /// per page, so the first choice is kept and later calls return it.
-    pub async fn choose(cpu_only: bool) -> ComputeDevice {
-        if let Some(chosen) = CHOSEN.with(|c| c.borrow().clone()) {
-            return chosen;
+    /// WebGPU, or why it cannot be used. burn's wgpu runtime initialises once per page, so the
+    /// first outcome is kept and later calls return it.
+    pub async fn webgpu() -> Result<ComputeDevice, String> {
+        if let Some(known) = WEBGPU.with(|c| c.borrow().clone()) {
+            return known;
         }
-        let chosen = if cpu_only {
-            ComputeDevice::cpu(Some("the CPU was asked for (?device=cpu)".into()))
-        } else {
-            webgpu().await.unwrap_or_else(|reason| ComputeDevice::cpu(Some(reason)))
-        };
-        CHOSEN.with(|c| c.borrow_mut().replace(chosen.clone()));
-        chosen
+        let outcome = init_webgpu().await;
+        WEBGPU.with(|c| c.borrow_mut().replace(outcome.clone()));
+        outcome
     }
 }
 
 thread_local! {
-    static CHOSEN: std::cell::RefCell<Option<ComputeDevice>> = const { std::cell::RefCell::new(None) };
+    static WEBGPU: std::cell::RefCell<Option<Result<ComputeDevice, String>>> = const { std::cell::RefCell::new(None) };
 }
 
 #[cfg(target_family = "wasm")]
-async fn webgpu() -> Result<ComputeDevice, String> {
-    let navigator = web_sys::window().ok_or("no window")?.navigator();
-    let gpu = js_sys::Reflect::get(&navigator, &"gpu".into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
-    if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser offers no WebGPU here (it needs a secure context: https or localhost)".into());
-    }
+async fn init_webgpu() -> Result<ComputeDevice, String> {
     match Device::wgpu_options().init_async().await {
-        Ok(device) => Ok(ComputeDevice { device, kind: DeviceKind::WebGpu, fallback_reason: None }),
+        Ok(device) => Ok(ComputeDevice { device, kind: DeviceKind::WebGpu }),
         Err(e) if e.to_string().to_lowercase().contains("adapter") => {
             Err("the browser offers no WebGPU adapter".into())
         }
@@ -81,6 +79,6 @@ async fn webgpu() -> Result<ComputeDevice, String> {
 }
 
 #[cfg(not(target_family = "wasm"))]
-async fn webgpu() -> Result<ComputeDevice, String> {
+async fn init_webgpu() -> Result<ComputeDevice, String> {
     Err("WebGPU is only tried in the browser".into())
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{DeviceKind, LocalPrediction};
+use super::{DeviceChoice, DeviceKind, LocalPrediction};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelStatus {
@@ -22,8 +22,8 @@ pub struct ModelSummary {
     pub trained: bool,
     /// What it computes on.
     pub device: DeviceKind,
-    /// Why WebGPU was not used, when it was not.
-    pub fallback_reason: Option<String>,
+    /// Why it computes there.
+    pub device_choice: DeviceChoice,
     /// Download, verification and set-up of the model, ms.
     pub load_ms: f64,
 }

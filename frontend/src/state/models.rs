@@ -13,8 +13,8 @@ use shared::Structure;
 use super::neighbours::NeighbourState;
 use crate::analysis::{Analysis, now_ms};
 use crate::model::{
-    self, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus, PhasesStatus, PredictionState,
-    fetch::BUNDLE_URL,
+    self, DeviceKind, DeviceRequest, FullFusionModel, FullFusionState, FullFusionStatus, LocalModel, ModelStatus,
+    PhasesStatus, PredictionState, fetch::BUNDLE_URL,
 };
 use models::phases::ReferencePhases;
 use shared::api::Stability;
@@ -64,7 +64,7 @@ impl ModelState {
             stability: stability(analysis, status, prediction, phases_status, phases),
             neighbours: NeighbourState::start(analysis, local, prediction),
         };
-        load_local(state.status, state.local);
+        load_local(state.status, state.local, device_request());
         let local_ready = Signal::derive(move || matches!(*state.status.read(), ModelStatus::Ready(_)));
         let predict_local = |model: Rc<LocalModel>, structure: Arc<Structure>, description| async move {
             model.predict(&structure, description).await
@@ -86,6 +86,14 @@ impl ModelState {
         state
     }
 
+    /// Reloads the `browser` model on `kind` (the device switch), remembering the pick; the
+    /// analysed structure is predicted again once it is ready.
+    pub fn use_device(self, kind: DeviceKind) {
+        self.status.set(ModelStatus::Loading);
+        self.local.set_value(None);
+        load_local(self.status, self.local, DeviceRequest::Picked(kind));
+    }
+
     /// The attention the `browser` model's prediction paid each site of `shown` (site order),
     /// when that prediction is for it.
     pub fn atom_weights(self, shown: Signal<Option<Arc<Structure>>>) -> Signal<Option<Vec<f64>>> {
@@ -96,10 +104,10 @@ impl ModelState {
     }
 }
 
-/// Loads the `browser` model in the background (WebGPU unless the URL says `?device=cpu`).
-fn load_local(status: RwSignal<ModelStatus>, slot: Slot<LocalModel>) {
+/// Loads the `browser` model in the background, on the device `request` leads to.
+fn load_local(status: RwSignal<ModelStatus>, slot: Slot<LocalModel>, request: DeviceRequest) {
     spawn_local(async move {
-        match model::load(BUNDLE_URL, cpu_only()).await {
+        match model::load(BUNDLE_URL, request).await {
             Ok((model, summary)) => {
                 let _ = slot.try_set_value(Some(Rc::new(model)));
                 let _ = status.try_set(ModelStatus::Ready(summary));
@@ -232,9 +240,9 @@ fn mark_model_state(state: &str) {
     }
 }
 
-/// `?device=cpu` in the page's URL.
-fn cpu_only() -> bool {
-    window().location().search().is_ok_and(|q| q.trim_start_matches('?').split('&').any(|kv| kv == "device=cpu"))
+/// What the page's URL asks for (`?device=cpu`, `?device=webgpu`), else the page's own choice.
+fn device_request() -> DeviceRequest {
+    DeviceRequest::from_query(&window().location().search().unwrap_or_default())
 }
 
 /// Counts shown predictions on `<html data-predictions>` and records when the first appeared on

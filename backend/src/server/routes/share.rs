@@ -3,10 +3,11 @@
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::ApiJson;
 use crate::server::state::AppState;
+use crate::server::static_files::REVALIDATE;
 use crate::server::storage::{is_share_id, new_share_id};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::Redirect;
 use shared::api::{ShareCreated, ShareState, SharedState};
 
@@ -52,10 +53,14 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
     Ok(Json(SharedState { id, state: share, model_available, notice }))
 }
 
-/// Opens the app on the share: a redirect to `/#share=<id>`, which the app reads.
-pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Redirect> {
+/// Opens the app on the share: a redirect to `/#share=<id>`, which the app reads (asked for
+/// again on each visit, as `index.html` is).
+pub async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<([(header::HeaderName, &'static str); 1], Redirect)> {
     load(&state, &id).await?;
-    Ok(Redirect::to(&format!("/#share={id}")))
+    Ok(([(header::CACHE_CONTROL, REVALIDATE)], Redirect::to(&format!("/#share={id}"))))
 }
 
 async fn load(state: &AppState, id: &str) -> ApiResult<ShareState> {
