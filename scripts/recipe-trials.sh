@@ -19,22 +19,11 @@ trials=(
   "one-cycle, 3e-3|--set train.schedule=one-cycle --set train.lr=3e-3"
   "one-cycle, 3e-3, EMA 0.995|--set train.schedule=one-cycle --set train.lr=3e-3 --set train.ema_decay=0.995"
 )
-mkdir -p "$runs"
-dir_of() { echo "$runs/$(echo "$1" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '-')"; }
-run_trial() {
-  local label=${1%%|*} settings=${1#*|} dir
-  dir=$(dir_of "$label")
-  # shellcheck disable=SC2086
-  nice -n 5 "$bin" train --config configs/ablate.toml "${budget[@]}" $settings --run-dir "$dir" --out "$dir/bundle" --resume \
-    > "$dir.log" 2>&1 || { echo "trial '$label' failed: see $dir.log" >&2; return 1; }
-}
-pids=()
-for entry in "${trials[@]}"; do
-  while (( $(jobs -rp | wc -l) >= parallel )); do wait -n; done
-  run_trial "$entry" &
-  pids+=($!)
-done
-for pid in "${pids[@]}"; do wait "$pid"; done
+nice_level=5
+train_args=(--config configs/ablate.toml "${budget[@]}")
+# shellcheck source=trials-common.sh
+source scripts/trials-common.sh
+run_trials
 {
   echo "# Recipe trials (graph variant, validation split)"
   echo
@@ -47,9 +36,7 @@ for pid in "${pids[@]}"; do wait "$pid"; done
   echo
   echo "| trial | settings | Ef (eV/atom) | gap (eV) | ehull (eV/atom) | EF (eV) | score | best/epochs | minutes |"
   echo "|---|---|---|---|---|---|---|---|---|"
-  for entry in "${trials[@]}"; do
-    python3 scripts/trial_row.py "$(dir_of "${entry%%|*}")/checkpoint/state.json" "${entry%%|*}" "${entry#*|}" --timing
-  done
+  trial_rows
   cat <<'TEXT'
 
 All four runs were still improving at their last epoch, so this budget ranks how fast a recipe

@@ -43,11 +43,14 @@ pub enum BenchCommand {
     },
     /// Load test of `POST /api/v1/predict` over loopback: p50/p99 latency and throughput.
     Api(super::bench_api::ApiBenchArgs),
+    /// Screening throughput of a model: one process, and N shards side by side.
+    Screen(super::bench_screen::ScreenBenchArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Api(args) => super::bench_api::run(&args),
+        BenchCommand::Screen(args) => super::bench_screen::run(&args),
         BenchCommand::Featurize { data, limit, threads, out } => featurize(&data, limit, threads, &out),
         BenchCommand::Model { model, data, out, device } => super::bench_model::run(&model, &data, &out, device),
     }

@@ -195,10 +195,10 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
         };
         vec![("validation".into(), split.val), ("test".into(), split.test)]
     };
-    let inputs: Vec<_> = rows.iter().map(|r| predictor.inputs(&r.molecule)).collect();
     let mut report = Vec::new();
     for (part, indices) in parts {
-        let chosen: Vec<_> = indices.iter().map(|&i| inputs[i].clone()).collect();
+        // Only the rows evaluated are featurised (not the training split's).
+        let chosen: Vec<_> = indices.iter().map(|&i| predictor.inputs(&rows[i].molecule)).collect();
         let predicted = predictor.predict(&chosen, Views::ALL);
         let mut metrics = BTreeMap::new();
         for (t, task) in tasks.iter().enumerate() {

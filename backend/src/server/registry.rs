@@ -220,17 +220,7 @@ impl Models {
 
 impl ModelEntry {
     pub fn summary(&self) -> ModelSummary {
-        let m = &self.manifest;
-        ModelSummary {
-            id: m.id.clone(),
-            version: m.version.clone(),
-            trained: m.trained,
-            fusion: m.fusion.to_string(),
-            text_encoder: m.text_encoder.name.clone(),
-            weights_sha256: m.weights.sha256.clone(),
-            weights_bytes: self.weights.len() as u64,
-            kind: None,
-        }
+        summary_of(&self.manifest, self.manifest.fusion.to_string(), self.weights.len() as u64, None)
     }
 
     pub fn detail(&self) -> ModelDetail {
@@ -297,17 +287,23 @@ pub struct MoleculeEntry {
 
 impl MoleculeEntry {
     pub fn summary(&self) -> ModelSummary {
-        let m = &self.manifest;
-        ModelSummary {
-            id: m.id.clone(),
-            version: m.version.clone(),
-            trained: m.trained,
-            fusion: models::predictor::molecule::fusion_name(&self.predictor.network),
-            text_encoder: m.text_encoder.name.clone(),
-            weights_sha256: m.weights.sha256.clone(),
-            weights_bytes: self.weights_bytes,
-            kind: Some(BundleKind::Molecule.as_str().into()),
-        }
+        let fusion = models::predictor::molecule::fusion_name(&self.predictor.network);
+        summary_of(&self.manifest, fusion, self.weights_bytes, Some(BundleKind::Molecule))
+    }
+}
+
+/// A bundle's listing from its manifest: `fusion` as the bundle's kind names it, `kind` only for
+/// a non-crystal bundle.
+fn summary_of(m: &models::Manifest, fusion: String, weights_bytes: u64, kind: Option<BundleKind>) -> ModelSummary {
+    ModelSummary {
+        id: m.id.clone(),
+        version: m.version.clone(),
+        trained: m.trained,
+        fusion,
+        text_encoder: m.text_encoder.name.clone(),
+        weights_sha256: m.weights.sha256.clone(),
+        weights_bytes,
+        kind: kind.map(|k| k.as_str().into()),
     }
 }
 
