@@ -1,30 +1,46 @@
 #!/usr/bin/env bash
 # Web-app benchmark (BENCHMARKS.md, "Web app in the browser"): builds the release app into
-# target/bench-site/, serves it as static files (no backend) on a free loopback port and measures
-# download size, cold time to first prediction and warm inference latency in headless Chromium,
-# on the CPU path and on SwiftShader WebGPU. Prints the Markdown section; with --write it
-# replaces the section in BENCHMARKS.md.
-# Usage: scripts/bench-frontend.sh [--write] [--no-build] [--no-webgpu]
+# target/bench-site/, serves it with `matfuse serve --static-dir` on a free loopback port (the
+# precompressed brotli variants, as users get them) and measures download size, cold time to
+# first prediction and warm inference latency in headless Chromium, on the CPU path and on
+# SwiftShader WebGPU. Prints the Markdown section; with --write it replaces the section in
+# BENCHMARKS.md. --baseline DIR also measures another built site (e.g. the previous commit's
+# `scripts/build-frontend.sh --release --out DIR`) in the same run, its rows beside this build's.
+# Usage: scripts/bench-frontend.sh [--write] [--no-build] [--no-webgpu] [--baseline DIR]
+# The server binary: $MATFUSE_BIN, else ${CARGO_TARGET_DIR:-target}/ci/matfuse (built if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-write=0 build=1 bench_args=()
-for arg in "$@"; do
-  case "$arg" in
+write=0 build=1 bench_args=() baseline=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --write) write=1 ;;
     --no-build) build=0 ;;
     --no-webgpu) bench_args+=(--no-webgpu) ;;
-    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    --baseline) baseline="$(cd "$2" && pwd)"; shift ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
+  shift
 done
 site="$ROOT/target/bench-site"
 [[ $build == 1 ]] && scripts/build-frontend.sh --release --out "$site" >&2
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site" >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
-section="$(python3 tests/e2e/bench.py "$site" "http://127.0.0.1:$port" tests/e2e/data/srtio3_2x2x1.vasp tests/e2e/data/srtio3_2x2x5.vasp "${bench_args[@]}")"
+bin="${MATFUSE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/ci/matfuse}"
+[[ -x "$bin" ]] || cargo build --profile ci --locked -p backend >&2
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+# serve DIR: starts `matfuse serve` on DIR and prints its URL once it answers.
+serve() {
+  local port data
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  data=$(mktemp -d)
+  "$bin" serve --addr "127.0.0.1:$port" --static-dir "$1" --data-dir "$data" >"$data/server.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "http://127.0.0.1:$port"
+}
+url=$(serve "$site")
+if [[ -n "$baseline" ]]; then bench_args+=(--baseline "$baseline=$(serve "$baseline")"); fi
+section="$(python3 tests/e2e/bench.py "$site" "$url" tests/e2e/data/srtio3_2x2x1.vasp tests/e2e/data/srtio3_2x2x5.vasp "${bench_args[@]}")"
 echo "$section"
 if [[ $write == 1 ]]; then
   python3 - "$section" <<'PY'

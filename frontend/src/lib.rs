@@ -38,6 +38,7 @@ use wasm_bindgen::prelude::*;
 /// into `<main id="app">`, replacing the loading placeholder of `index.html`.
 #[wasm_bindgen(start)]
 pub fn start() {
+    run_static_constructors();
     console_error_panic_hook::set_once();
     let root = leptos::prelude::document()
         .get_element_by_id("app")
@@ -45,4 +46,25 @@ pub fn start() {
         .expect("index.html has no <main id=\"app\">");
     root.set_inner_html("");
     leptos::mount::mount_to(root, app::App).forget();
+}
+
+#[cfg(target_family = "wasm")]
+unsafe extern "C" {
+    /// Synthesised by the wasm linker: runs the module's static constructors (the `inventory`
+    /// registrations of the GPU compiler's IR, `pliron`, pulled in by burn-wgpu).
+    fn __wasm_call_ctors();
+}
+
+/// Runs the static constructors once, from the start function. Without an explicit call the
+/// linker treats the module as a "command" and wraps *every* export in a call to
+/// `__wasm_call_ctors`, so each call from JavaScript into the module (each event handler, each
+/// `externref` table slot wasm-bindgen takes) re-ran hundreds of registrations: 31 % of the
+/// samples in a profile of the page's cold load (BENCHMARKS.md, "Cold start").
+fn run_static_constructors() {
+    #[cfg(target_family = "wasm")]
+    // SAFETY: called once, first thing in the start function, before any code that reads the
+    // registries; the constructors are `inventory`'s, which are idempotent.
+    unsafe {
+        __wasm_call_ctors();
+    }
 }
