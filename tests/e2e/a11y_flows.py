@@ -5,10 +5,12 @@ the served app (CPU path).
   views: crystal mode with a structure analysed and its predictions shown, the share panel with
   a short link made, the batch panel with its table, molecule mode with a molecule predicted,
   the error states of a structure file and of a SMILES, and the reader's warnings (the crystal
-  and molecule views, the error and the warnings in the light and the dark colour scheme). Every violation is printed (id, impact, the nodes' selectors); a serious or critical
-  one fails the check;
-- the keyboard alone (WebDriver key actions, no clicks): Tab walks the whole page and leaves it
-  again, never stuck on an element, each focused element showing a focus ring; then pick a
+  and molecule views, the error and the warnings in the light and the dark colour scheme).
+  Every violation is printed (id, impact, the nodes' selectors, the first node's failure); a
+  serious or critical one fails the check;
+- the keyboard alone (WebDriver key actions, no clicks): Tab goes round the whole page (out of
+  it once) and back, never stuck on an element, each focused element in view with a focus
+  ring (the empty page, and later a structure with predictions); then pick a
   gallery structure, analyse it, reach and read the predictions, make a share link and a short
   one, switch to molecule mode with the arrow keys, predict a gallery molecule and read its
   cards, and switch back;
