@@ -3,9 +3,10 @@
 # it (tests/e2e/: the smoke test, in-browser predictions against the API on the CPU and WebGPU
 # paths, then the app's flows: share links, batch, viewer, what-if, screenshot; then the trust
 # flows: materials like this one, the out-of-distribution level and the training map; then
-# molecule mode: paste, predict against the API, gallery, SMILES error, share links), and stops it.
+# molecule mode: paste, predict against the API, gallery, SMILES error, share links; then
+# accessibility: axe-core audit, keyboard only, screen-reader text, two viewport widths), and stops it.
 # Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
-# Artifacts (the results-page screenshot) go to target/e2e-artifacts/.
+# Artifacts (the results-page screenshot, the 390 / 1,400 px layouts) go to target/e2e-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # scripts/test.sh passes the binary its `cargo test --workspace` already built (same features,
@@ -53,3 +54,15 @@ python3 tests/e2e/app_flows.py "http://127.0.0.1:$port" target/e2e-artifacts
 python3 tests/e2e/offline_flows.py "http://127.0.0.1:$port" dist shared/tests/fixtures/rutile_p42mnm.cif
 python3 tests/e2e/trust_flows.py "http://127.0.0.1:$port"
 python3 tests/e2e/molecule_flows.py "http://127.0.0.1:$port"
+# Accessibility: the axe-core audit of the main views, the keyboard-only flow, the words a screen
+# reader says, and the layout at 390 and 1,400 px wide (screenshots in the artifacts). axe-core
+# comes from npm, pinned, in its own prefix (npm install --no-save prunes a prefix's other
+# packages, such as build-frontend.sh's binaryen).
+AXE_CORE_VERSION=4.14.1
+axe_prefix=target/tools/axe-core-$AXE_CORE_VERSION
+if [ ! -f "$axe_prefix/node_modules/axe-core/axe.min.js" ]; then
+  mkdir -p "$axe_prefix"
+  npm install --prefix "$axe_prefix" --no-save --no-audit --no-fund "axe-core@$AXE_CORE_VERSION" \
+    || { echo "npm could not install axe-core@$AXE_CORE_VERSION (needed by tests/e2e/a11y_flows.py)"; exit 1; }
+fi
+python3 tests/e2e/a11y_flows.py "http://127.0.0.1:$port" target/e2e-artifacts "$axe_prefix/node_modules/axe-core/axe.min.js"

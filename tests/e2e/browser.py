@@ -74,6 +74,10 @@ class Browser:
         """Runs an async `script`: it must call `arguments[arguments.length - 1](value)`."""
         return self._call("POST", f"/session/{self.session}/execute/async", {"script": script, "args": list(args)})
 
+    def set_script_timeout(self, seconds):
+        """How long `js_async` scripts may run (WebDriver's default is 30 s)."""
+        self._call("POST", f"/session/{self.session}/timeouts", {"script": int(seconds * 1000)})
+
     def find(self, css):
         """The WebDriver reference of the first element matching `css`."""
         found = self._call("POST", f"/session/{self.session}/element", {"using": "css selector", "value": css})
@@ -90,6 +94,23 @@ class Browser:
         png = self._call("GET", f"/session/{self.session}/screenshot")
         with open(path, "wb") as f:
             f.write(base64.b64decode(png))
+
+    def press(self, key, *modifiers):
+        """Presses `key` (a character or one of KEYS' values) with `modifiers` held, as the
+        keyboard does (WebDriver actions: the event goes to the focused element)."""
+        down = [{"type": "keyDown", "value": k} for k in (*modifiers, key)]
+        up = [{"type": "keyUp", "value": k} for k in (key, *reversed(modifiers))]
+        actions = [{"type": "key", "id": "keyboard", "actions": down + up}]
+        self._call("POST", f"/session/{self.session}/actions", {"actions": actions})
+
+    def computed_label(self, css):
+        """The accessible name the browser computes for the first element matching `css`."""
+        element = self.find(css)
+        return self._call("GET", f"/session/{self.session}/element/{element}/computedlabel")
+
+    def cdp(self, command, params):
+        """Runs a Chrome DevTools Protocol command (e.g. Emulation.setEmulatedMedia)."""
+        return self._call("POST", f"/session/{self.session}/goog/cdp/execute", {"cmd": command, "params": params})
 
     def resize(self, width, height):
         self._call("POST", f"/session/{self.session}/window/rect", {"width": width, "height": height})
@@ -108,6 +129,10 @@ class Browser:
     def __exit__(self, *exc):
         self.close()
 
+
+# WebDriver's codes of the keys that are not characters.
+KEYS = {"Tab": "\ue004", "Enter": "\ue007", "Shift": "\ue008", "Control": "\ue009", "Escape": "\ue00c",
+        "Space": "\ue00d", "ArrowLeft": "\ue012", "ArrowUp": "\ue013", "ArrowRight": "\ue014", "ArrowDown": "\ue015"}
 
 # JavaScript helpers for the matfuse page.
 PASTE = """

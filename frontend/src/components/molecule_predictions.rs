@@ -57,7 +57,7 @@ pub fn MoleculePredictions(molecule: MoleculeState, hover: RwSignal<Option<Selec
         })
     };
     view! {
-        <div class="molecule-predictions">
+        <div class="molecule-predictions" aria-live="polite">
             {status}
             {answer}
         </div>
@@ -103,6 +103,7 @@ fn ModelBlock(
                         }
                     >
                         <span class="card-title">{task.task.clone()}</span>
+                        " "
                         <span class="card-value">{value_text(task)}</span>
                     </button>
                 </li>

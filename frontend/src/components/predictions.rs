@@ -89,7 +89,8 @@ fn PredictionView(
             let (report, from_neighbours) = neighbours.ood_or(&own_ood);
             view! { <OodNote report=report from_neighbours=from_neighbours /> }
         }}
-        <div class="cards">{cards}</div>
+        // One Tab stop for the cards, so that keyboard users reach the numbers (and see them scrolled into view).
+        <div class="cards" role="group" aria-label="Predicted values" tabindex="0">{cards}</div>
         <Contributions prediction=prediction />
     }
 }

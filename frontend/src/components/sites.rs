@@ -32,7 +32,7 @@ pub fn SitesTable(report: Arc<Report>) -> impl IntoView {
     let truncated = (total > MAX_ROWS)
         .then(|| view! { <p class="muted">{format!("Showing the first {MAX_ROWS} of {total} sites.")}</p> });
     view! {
-        <section class="block" aria-labelledby="sites-heading">
+        <section class="block">
             <h3 id="sites-heading">{format!("Sites ({total})")}</h3>
             <div class="table-scroll" role="region" aria-labelledby="sites-heading" tabindex="0">
                 <table class="sites">

@@ -149,7 +149,7 @@ pub fn StructureViewer(
     let legend = move || {
         if by_attention.get() && atom_weights.with(Option::is_some) {
             view! {
-                <div class="viewer-legend" aria-label="Colour scale">
+                <div class="viewer-legend" role="group" aria-label="Colour scale">
                     <span>"least attended"</span>
                     <span class="ramp" style=format!("background: {}", colors::attribution_css())></span>
                     <span>"most attended"</span>
@@ -171,7 +171,7 @@ pub fn StructureViewer(
 
     view! {
         <section class="viewer" aria-labelledby="viewer-heading">
-            <h3 id="viewer-heading">"Structure"</h3>
+            <h3 id="viewer-heading">"3D view"</h3>
             <div class="viewer-stage">
                 <canvas
                     node_ref=canvas

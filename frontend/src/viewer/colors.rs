@@ -34,8 +34,10 @@ pub fn element_css(z: u8) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// Stops of the attribution ramp (ColorBrewer's sequential OrRd), low to high.
-const RAMP: [u32; 5] = [0xFEF0D9, 0xFDCC8A, 0xFC8D59, 0xE34A33, 0xB30000];
+/// Stops of the attribution ramp, low to high: viridis at nine even steps (matplotlib's values).
+/// Its lightness rises steadily from dark purple to yellow, so it reads the same to readers with
+/// any colour-vision deficiency and in greyscale (OrRd, used before, rests on red-green hue).
+const RAMP: [u32; 9] = [0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21908C, 0x27AD81, 0x5DC863, 0xAADC32, 0xFDE725];
 
 /// The ramp colour of `t` in 0–1 (clamped), linearly interpolated between stops.
 pub fn attribution(t: f64) -> Rgb {
@@ -65,11 +67,30 @@ mod tests {
         assert_eq!(element(0), [0.6, 0.6, 0.6]);
     }
 
+    /// CIE L* (0 black – 100 white) of an sRGB colour.
+    fn lightness([r, g, b]: Rgb) -> f64 {
+        let linear = |c: f32| {
+            let c = f64::from(c);
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        let y = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+        if y > 216.0 / 24389.0 { 116.0 * y.cbrt() - 16.0 } else { y * 24389.0 / 27.0 }
+    }
+
     #[test]
     fn ramp_ends_and_clamps() {
-        assert_eq!(attribution(0.0), rgb(RAMP[0]));
-        assert_eq!(attribution(1.0), rgb(RAMP[4]));
-        assert_eq!(attribution(7.0), rgb(RAMP[4]));
-        assert_eq!(attribution(f64::NAN), rgb(RAMP[0]));
+        assert_eq!(attribution(0.0), rgb(0x440154)); // viridis' dark purple
+        assert_eq!(attribution(1.0), rgb(0xFDE725)); // viridis' yellow
+        assert_eq!(attribution(7.0), rgb(0xFDE725));
+        assert_eq!(attribution(f64::NAN), rgb(0x440154));
+        assert_eq!(attribution_css().matches('#').count(), RAMP.len());
+    }
+
+    #[test]
+    fn ramp_lightness_rises_monotonically() {
+        let samples: Vec<f64> = (0..=200).map(|i| lightness(attribution(f64::from(i) / 200.0))).collect();
+        assert!(samples.windows(2).all(|w| w[1] > w[0]), "lightness not strictly rising: {samples:?}");
+        // Dark to light across most of the scale, so greyscale alone tells low from high.
+        assert!(samples[0] < 20.0 && samples[200] > 85.0, "{} → {}", samples[0], samples[200]);
     }
 }
