@@ -19,6 +19,10 @@ trials=(
   "one-cycle 3e-3, EMA 0.995|--set train.schedule=one-cycle --set train.lr=3e-3 --set train.ema_decay=0.995"
   "evidential regulariser 0.1|--set train.evidential_lambda=0.1"
   "weight decay 0.05, smaller MLP, EMA 0.995|--set train.weight_decay=0.05 --set model.fingerprint.hidden=64 --set model.fused=64 --set train.ema_decay=0.995"
+  "graph view alone (D-MPNN)|--set model.fusion=graph"
+  "SMILES view alone|--set model.fusion=smiles"
+  "fingerprint view alone|--set model.fusion=fingerprint"
+  "D-MPNN 300 wide, smaller MLP|--set model.graph.hidden=300 --set model.fingerprint.hidden=64 --set model.fused=64"
 )
 nice_level=19
 train_args=(--config "$config")
