@@ -16,6 +16,7 @@ pub mod features;
 pub mod gallery;
 pub mod graph;
 pub mod io;
+pub mod lesson;
 pub mod lattice;
 pub mod molecule;
 pub mod neighbors;
