@@ -431,7 +431,12 @@ async fn lesson_shares_come_back_as_lessons() {
     let mut lesson = Lesson::new("Gaps and metals", true);
     for id in ["rock-salt", "diamond", "fcc-copper"] {
         let note = "n".repeat(3_000);
-        lesson.steps.push(LessonStep { structure: structure(id).into(), formula: id.into(), note, question: Some("Why?".into()) });
+        lesson.steps.push(LessonStep {
+            structure: structure(id).into(),
+            formula: id.into(),
+            note,
+            question: Some("Why?".into()),
+        });
     }
     let share = json!({ "version": 1, "structure": structure("rock-salt"), "model": "browser",
                         "weights_sha256": "00", "view": lesson.to_view() });

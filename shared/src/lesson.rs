@@ -130,7 +130,12 @@ mod tests {
     use super::*;
 
     fn step(formula: &str) -> LessonStep {
-        LessonStep { structure: format!("data_{formula}\n"), formula: formula.into(), note: String::new(), question: None }
+        LessonStep {
+            structure: format!("data_{formula}\n"),
+            formula: formula.into(),
+            note: String::new(),
+            question: None,
+        }
     }
 
     fn lesson() -> Lesson {
@@ -164,7 +169,10 @@ mod tests {
     fn limits_name_the_step_and_field() {
         let mut long = lesson();
         long.steps[1].note = "x".repeat(MAX_NOTE_CHARS + 1);
-        assert_eq!(long.check().unwrap_err(), format!("step 2's note is {} characters, more than the 4000 allowed", MAX_NOTE_CHARS + 1));
+        assert_eq!(
+            long.check().unwrap_err(),
+            format!("step 2's note is {} characters, more than the 4000 allowed", MAX_NOTE_CHARS + 1)
+        );
         let mut many = lesson();
         many.steps = vec![step("Si"); MAX_STEPS + 1];
         assert!(many.check().unwrap_err().contains("41 steps"));

@@ -40,7 +40,7 @@ pub fn LessonBuilder(
         view! {
             <div class="lesson-fields">
                 <label for="lesson-title">"Lesson title"</label>
-                <input id="lesson-title" type="text" maxlength=shared::lesson::MAX_TITLE_CHARS
+                <input id="lesson-title" type="text" maxlength=shared::lesson::MAX_TITLE_CHARS.to_string()
                     placeholder="e.g. Why some crystals conduct"
                     prop:value=draft.title
                     on:input=move |ev| lesson.draft.update(|l| l.title = event_target_value(&ev)) />
@@ -92,23 +92,23 @@ fn StepEditor(
     };
     let text = step.structure.clone();
     view! {
-        <li class="lesson-step-edit" data-step=n data-formula=step.formula.clone()>
+        <li class="lesson-step-edit" data-step=n.to_string() data-formula=step.formula.clone()>
             <h3 class="step-heading">{format!("Step {n}: {formula}")}</h3>
             <label for=format!("lesson-note-{n}")>{format!("Note for step {n}")}</label>
-            <textarea id=format!("lesson-note-{n}") rows="2" maxlength=shared::lesson::MAX_NOTE_CHARS
+            <textarea id=format!("lesson-note-{n}") rows="2" maxlength=shared::lesson::MAX_NOTE_CHARS.to_string()
                 prop:value=step.note
                 on:input=move |ev| lesson.edit_step(index, |s| s.note = event_target_value(&ev))></textarea>
             <label for=format!("lesson-question-{n}")>{format!("Question for step {n} (optional)")}</label>
-            <input id=format!("lesson-question-{n}") type="text" maxlength=shared::lesson::MAX_QUESTION_CHARS
+            <input id=format!("lesson-question-{n}") type="text" maxlength=shared::lesson::MAX_QUESTION_CHARS.to_string()
                 prop:value=step.question.unwrap_or_default()
                 on:input=move |ev| {
                     let question = event_target_value(&ev);
                     lesson.edit_step(index, |s| s.question = (!question.trim().is_empty()).then_some(question));
                 } />
             <div class="step-buttons">
-                <button type="button" aria-label=format!("Move step {n} up") disabled=index == 0
-                    on:click=move |_| lesson.move_step(index, index - 1)>"Move up"</button>
-                <button type="button" aria-label=format!("Move step {n} down") disabled=n == count
+                <button type="button" aria-label=format!("Move step {n} up") disabled={index == 0}
+                    on:click=move |_| lesson.move_step(index, index.saturating_sub(1))>"Move up"</button>
+                <button type="button" aria-label=format!("Move step {n} down") disabled={n == count}
                     on:click=move |_| lesson.move_step(index, index + 1)>"Move down"</button>
                 <button type="button" aria-label=format!("Show step {n} in the editor")
                     on:click=move |_| structure.open_text(text.clone())>"Show in the editor"</button>

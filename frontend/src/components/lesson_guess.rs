@@ -20,7 +20,13 @@ pub fn LessonGuess(lesson: LessonState, #[prop(into)] prediction: Signal<Predict
             let guesses = lesson.current_guesses();
             match prediction.get() {
                 Some(Ok(p)) => view! { <Comparison rows=compare(&guesses, &p.predictions) /> }.into_any(),
-                _ => view! { <p class="muted">"Your guesses: the model's answer appears once it has predicted."</p> }.into_any(),
+                Some(Err(_)) => {
+                    view! { <p class="muted">"The model could not predict this structure (see below)."</p> }.into_any()
+                }
+                None => {
+                    view! { <p class="muted">"Your guesses: the model's answer appears once it has predicted."</p> }
+                        .into_any()
+                }
             }
         }
     };
@@ -94,14 +100,14 @@ fn Comparison(rows: Vec<Compared>) -> impl IntoView {
             let unit = c.model.unit.clone();
             let verdict = if c.inside { "inside the interval" } else { "outside the interval" };
             view! {
-                <tr data-task=c.task.name data-guess=c.guess.to_string() data-inside=c.inside.to_string()>
+                <tr data-task=c.task.name data-guess={c.guess.to_string()} data-inside={c.inside.to_string()}>
                     <th scope="row">{c.task.title}</th>
                     <td>{format!("{} {unit}", fixed(c.guess, d))}</td>
                     <td>{format!("{} ± {} {unit}", fixed(c.model.value, d), fixed(c.model.sigma, d))}</td>
-                    <td data-low95=c.model.interval_95[0].to_string() data-high95=c.model.interval_95[1].to_string()>
+                    <td data-low95={c.model.interval_95[0].to_string()} data-high95={c.model.interval_95[1].to_string()}>
                         {format!("{} to {} {unit}", fixed(c.model.interval_95[0], d), fixed(c.model.interval_95[1], d))}
                     </td>
-                    <td class=if c.inside { "status ok" } else { "status warning" }>{verdict}</td>
+                    <td class={if c.inside { "status ok" } else { "status warning" }}>{verdict}</td>
                 </tr>
             }
         })

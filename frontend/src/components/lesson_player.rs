@@ -9,14 +9,16 @@ use crate::state::{LessonState, StructureState};
 #[component]
 pub fn LessonPlayer(lesson: LessonState, structure: StructureState) -> impl IntoView {
     let title = move || {
-        lesson.open.with(|l| l.as_ref().map(|l| l.title.trim().to_string()).filter(|t| !t.is_empty()))
+        lesson
+            .open
+            .with(|l| l.as_ref().map(|l| l.title.trim().to_string()).filter(|t| !t.is_empty()))
             .unwrap_or_else(|| "Lesson".into())
     };
     let step = move || {
         let (index, count, step) = lesson.current()?;
         let formula = (!step.formula.is_empty()).then(|| format!(": {}", step.formula)).unwrap_or_default();
         Some(view! {
-            <p class="lesson-progress" id="lesson-progress" data-step=index + 1 data-steps=count aria-live="polite">
+            <p class="lesson-progress" id="lesson-progress" data-step={(index + 1).to_string()} data-steps=count.to_string() aria-live="polite">
                 {format!("Step {} of {count}{formula}", index + 1)}
             </p>
             {(!step.note.is_empty()).then(|| view! { <p class="lesson-note" id="lesson-note">{step.note.clone()}</p> })}
@@ -24,9 +26,9 @@ pub fn LessonPlayer(lesson: LessonState, structure: StructureState) -> impl Into
                 <p class="lesson-question" id="lesson-question"><strong>"Question: "</strong>{q}</p>
             })}
             <div class="step-buttons">
-                <button type="button" id="lesson-prev" disabled=index == 0
-                    on:click=move |_| lesson.go(index - 1, structure)>"Previous step"</button>
-                <button type="button" id="lesson-next" disabled=index + 1 == count
+                <button type="button" id="lesson-prev" disabled={index == 0}
+                    on:click=move |_| lesson.go(index.saturating_sub(1), structure)>"Previous step"</button>
+                <button type="button" id="lesson-next" disabled={index + 1 == count}
                     on:click=move |_| lesson.go(index + 1, structure)>"Next step"</button>
             </div>
         })

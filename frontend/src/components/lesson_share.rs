@@ -44,7 +44,8 @@ pub fn LessonShare(
             make_short_link(state, short);
         }
     };
-    let link_view = move || match link.get() {
+    let link_view = move || {
+        match link.get() {
         Err(problem) => view! { <p class="muted" id="lesson-not-ready">"No link yet: " {problem} "."</p> }.into_any(),
         Ok(LessonLink::Fragment(url)) => {
             let (for_copy, length) = (url.clone(), url.len());
@@ -72,6 +73,7 @@ pub fn LessonShare(
             </p>
         }
         .into_any(),
+    }
     };
     view! {
         <section class="lesson-share" aria-labelledby="lesson-share-heading">

@@ -50,7 +50,7 @@ fn WorksheetStep(n: usize, step: LessonStep, guess_first: bool) -> impl IntoView
             .collect_view()
     });
     view! {
-        <article class="worksheet-step" data-step=n>
+        <article class="worksheet-step" data-step=n.to_string()>
             <h2>{format!("Step {n}: {formula}")}</h2>
             {(!step.note.is_empty()).then(|| view! { <p class="worksheet-note">{step.note.clone()}</p> })}
             <pre class="worksheet-structure">{text}</pre>

@@ -34,7 +34,11 @@ pub enum LessonLink {
 impl LessonLink {
     pub fn of(page: &str, lesson: &Lesson) -> LessonLink {
         let link = format!("{page}#lesson={}", encode(lesson));
-        if link.len() <= FRAGMENT_LINK_LIMIT { LessonLink::Fragment(link) } else { LessonLink::TooLong { chars: link.len() } }
+        if link.len() <= FRAGMENT_LINK_LIMIT {
+            LessonLink::Fragment(link)
+        } else {
+            LessonLink::TooLong { chars: link.len() }
+        }
     }
 }
 
@@ -101,6 +105,10 @@ mod tests {
         let mut over = lesson(40);
         over.steps[0].question = Some("?".repeat(shared::lesson::MAX_QUESTION_CHARS + 1));
         assert!(decode(&encode(&over)).unwrap_err().contains("step 1's question"));
-        assert!(decode(&pack(&serde_json::json!({"version": 1, "title": "t", "steps": []}))).unwrap_err().contains("no steps"));
+        assert!(
+            decode(&pack(&serde_json::json!({"version": 1, "title": "t", "steps": []})))
+                .unwrap_err()
+                .contains("no steps")
+        );
     }
 }

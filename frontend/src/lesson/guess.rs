@@ -58,13 +58,22 @@ mod tests {
 
     #[test]
     fn guesses_meet_the_interval() {
-        let value = |v: f64, low: f64, high: f64| PropertyValue { value: v, sigma: 0.2, unit: "eV".into(), interval_95: [low, high] };
+        let value = |v: f64, low: f64, high: f64| PropertyValue {
+            value: v,
+            sigma: 0.2,
+            unit: "eV".into(),
+            interval_95: [low, high],
+        };
         let predictions = Predictions::new(vec![
             ("band_gap".into(), value(1.1, 0.6, 1.6)),
             ("formation_energy_per_atom".into(), value(-2.0, -2.5, -1.5)),
             ("efermi".into(), value(3.0, 2.0, 4.0)),
         ]);
-        let guesses = [("band_gap".to_string(), 2.0), ("formation_energy_per_atom".to_string(), -1.5), ("efermi".to_string(), 3.0)];
+        let guesses = [
+            ("band_gap".to_string(), 2.0),
+            ("formation_energy_per_atom".to_string(), -1.5),
+            ("efermi".to_string(), 3.0),
+        ];
         let compared = compare(&guesses, &predictions);
         let shown: Vec<_> = compared.iter().map(|c| (c.task.name, c.guess, c.inside)).collect();
         assert_eq!(shown, [("formation_energy_per_atom", -1.5, true), ("band_gap", 2.0, false)]);

@@ -49,7 +49,8 @@ impl LessonState {
 
     /// Goes to step `index` of the open lesson and loads its structure into the editor.
     pub fn go(self, index: usize, structure: StructureState) {
-        let text = self.open.with_untracked(|l| l.as_ref().and_then(|l| l.steps.get(index)).map(|s| s.structure.clone()));
+        let text =
+            self.open.with_untracked(|l| l.as_ref().and_then(|l| l.steps.get(index)).map(|s| s.structure.clone()));
         if let Some(text) = text {
             self.step.set(index);
             structure.open_text(text);
