@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::api::ShareState;
 
-use super::share::{copy_text, make_short_link, page_address};
+use super::share::{copy_text, link_notes, make_short_link, page_address};
 use crate::lesson::codec::{FRAGMENT_LINK_LIMIT, LessonLink};
 use crate::model::ModelStatus;
 use crate::state::LessonState;
@@ -17,13 +17,7 @@ pub fn LessonShare(
     #[prop(into)] server_available: Signal<bool>,
 ) -> impl IntoView {
     let link = Memo::new(move |_| lesson.draft.with(|l| l.check().map(|()| LessonLink::of(&page_address(), l))));
-    let short = RwSignal::new(None::<Result<String, String>>);
-    let copied = RwSignal::new(None::<&'static str>);
-    Effect::new(move |_| {
-        link.track();
-        short.set(None);
-        copied.set(None);
-    });
+    let (short, copied) = link_notes(link);
     // What the server stores: the lesson in `view`, its first structure and the page's model.
     let stored = move || -> Option<ShareState> {
         let ModelStatus::Ready(summary) = model.get() else { return None };

@@ -51,14 +51,7 @@ pub fn ShareLinks(
     id_prefix: &'static str,
 ) -> impl IntoView {
     let link = Memo::new(move |_| state.get().map(|s| format!("{}#state={}", page_address(), share::encode(&s))));
-    let short = RwSignal::new(None::<Result<String, String>>);
-    let copied = RwSignal::new(None::<&'static str>);
-    // A new state invalidates the short link made for the old one.
-    Effect::new(move |_| {
-        link.track();
-        short.set(None);
-        copied.set(None);
-    });
+    let (short, copied) = link_notes(link);
     let copy = move |text: String, what: &'static str| copy_text(text, what, copied);
     let make_short = move |_| {
         if let Some(state) = state.get_untracked() {
@@ -138,4 +131,19 @@ pub fn make_short_link(state: ShareState, short: RwSignal<Option<Result<String, 
         let made = server_api::post_json::<_, ShareCreated>("api/v1/share", &state).await;
         short.set(Some(made.map(|c| format!("{}{}", window().location().origin().unwrap_or_default(), c.url))));
     });
+}
+
+/// A link's short link (or why there is none) and its "copied" note, both forgotten when `link`
+/// changes: a new state invalidates the short link made for the old one.
+pub fn link_notes(
+    link: impl Track + 'static,
+) -> (RwSignal<Option<Result<String, String>>>, RwSignal<Option<&'static str>>) {
+    let short = RwSignal::new(None);
+    let copied = RwSignal::new(None);
+    Effect::new(move |_| {
+        link.track();
+        short.set(None);
+        copied.set(None);
+    });
+    (short, copied)
 }
