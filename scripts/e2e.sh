@@ -3,8 +3,9 @@
 # it (tests/e2e/: the smoke test, in-browser predictions against the API on the CPU and WebGPU
 # paths, then the app's flows: share links, batch, viewer, what-if, screenshot; then the trust
 # flows: materials like this one, the out-of-distribution level and the training map; then
-# molecule mode: paste, predict against the API, gallery, SMILES error, share links; then
-# accessibility: axe-core audit, keyboard only, screen-reader text, two viewport widths), and stops it.
+# molecule mode: paste, predict against the API, gallery, SMILES error, share links; then lesson
+# links; then accessibility: axe-core audit, keyboard only, screen-reader text, two viewport widths),
+# and stops it.
 # Expects dist/ (scripts/build-frontend.sh) and Chromium (scripts/setup.sh --browser).
 # Artifacts (the results-page screenshot, the 390 / 1,400 px layouts) go to target/e2e-artifacts/.
 set -euo pipefail
@@ -54,6 +55,8 @@ python3 tests/e2e/app_flows.py "http://127.0.0.1:$port" target/e2e-artifacts
 python3 tests/e2e/offline_flows.py "http://127.0.0.1:$port" dist shared/tests/fixtures/rutile_p42mnm.cif
 python3 tests/e2e/trust_flows.py "http://127.0.0.1:$port"
 python3 tests/e2e/molecule_flows.py "http://127.0.0.1:$port"
+# Lesson links: build, share (fragment and /s/{id}), step through in guess-first mode, print.
+python3 tests/e2e/lesson_flows.py "http://127.0.0.1:$port"
 # Accessibility: the axe-core audit of the main views, the keyboard-only flow, the words a screen
 # reader says, and the layout at 390 and 1,400 px wide (screenshots in the artifacts). axe-core
 # comes from npm, pinned, in its own prefix (npm install --no-save prunes a prefix's other

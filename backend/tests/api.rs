@@ -422,6 +422,31 @@ async fn shares_are_stored_opened_and_survive_a_restart() {
     assert!(stored["notice"].as_str().unwrap().contains("no longer installed"));
 }
 
+/// A lesson too long for a link's fragment is stored as a share carrying it in `view` (the web
+/// app's short lesson links): the server keeps it whole, and it reads back as the same lesson.
+#[tokio::test]
+async fn lesson_shares_come_back_as_lessons() {
+    use shared::lesson::{Lesson, LessonStep};
+    let state = state();
+    let mut lesson = Lesson::new("Gaps and metals", true);
+    for id in ["rock-salt", "diamond", "fcc-copper"] {
+        let note = "n".repeat(3_000);
+        lesson.steps.push(LessonStep {
+            structure: structure(id).into(),
+            formula: id.into(),
+            note,
+            question: Some("Why?".into()),
+        });
+    }
+    let share = json!({ "version": 1, "structure": structure("rock-salt"), "model": "browser",
+                        "weights_sha256": "00", "view": lesson.to_view() });
+    let created = post_json(&state, "/api/v1/share", &share).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let stored = get(&state, &format!("/api/v1/share/{id}")).await.json();
+    assert_eq!(Lesson::from_view(&stored["state"]["view"]), Some(Ok(lesson)));
+}
+
 #[tokio::test]
 async fn metrics_count_requests_and_predictions() {
     let state = state_with(Default::default());

@@ -1,12 +1,13 @@
-//! The page: its three groups of state ([`crate::state`]) and its layout.
+//! The page: its groups of state ([`crate::state`]) and its layout.
 
 use leptos::prelude::*;
 
 use crate::{
     components::{
-        BatchPanel, Gallery, ModeTabs, MoleculeMode, Results, SharePanel, StructureInput, StructureViewer, WhatIf,
+        BatchPanel, Gallery, LessonBuilder, LessonGuess, LessonPlayer, LessonWorksheet, ModeTabs, MoleculeMode,
+        Results, SharePanel, StructureInput, StructureViewer, WhatIf,
     },
-    state::{ModelState, MoleculeState, PageState, StructureState, links::follow_links},
+    state::{LessonState, ModelState, MoleculeState, PageState, StructureState, links::follow_links},
 };
 
 /// The whole page.
@@ -17,7 +18,8 @@ pub fn App() -> impl IntoView {
     let models = ModelState::start(structure.analysis, page.server_available.into());
     let molecule = MoleculeState::new();
     molecule.take_pasted_smiles(structure);
-    follow_links(structure, page, molecule);
+    let lesson = LessonState::new();
+    follow_links(structure, page, molecule, lesson);
 
     // What the viewer shows: the analysed structure, and the attention on its atoms.
     let shown = structure.shown();
@@ -36,6 +38,9 @@ pub fn App() -> impl IntoView {
         <ModeTabs molecule=molecule.active on_pick=Callback::new(move |on| molecule.set_active(on)) />
         // Hidden, not unmounted, in molecule mode: the crystal view keeps its canvas and state.
         <div id="crystal-mode" role="tabpanel" aria-labelledby="tab-crystal" hidden=move || molecule.active.get()>
+        <Show when=move || lesson.open.with(Option::is_some)>
+            <div class="wrap"><LessonPlayer lesson=lesson structure=structure /></div>
+        </Show>
         <div class="wrap layout">
             <section class="panel input-panel" aria-labelledby="input-heading">
                 <h2 id="input-heading">"Structure"</h2>
@@ -56,8 +61,10 @@ pub fn App() -> impl IntoView {
                     />
                 </Show>
             </section>
-            <section class="panel results-panel" aria-labelledby="results-heading">
+            // In guess-first mode the predictions (and what-if's) hide until the student has guessed.
+            <section class="panel results-panel" class:guessing=move || lesson.awaiting_guess() aria-labelledby="results-heading">
                 <h2 id="results-heading">"Analysis"</h2>
+                <LessonGuess lesson=lesson prediction=models.prediction />
                 {move || page.link_problem.get().map(|p| view! { <p class="status bad notice" id="link-problem" role="alert">{p}</p> })}
                 {move || pin_notice().map(|p| view! { <p class="status warning notice" id="pin-notice" role="status">{p}</p> })}
                 <Results analysis=structure.analysis example=structure.example models=models />
@@ -73,12 +80,14 @@ pub fn App() -> impl IntoView {
             </section>
         </div>
         <div class="wrap">
+            <LessonBuilder lesson=lesson structure=structure model=models.status server_available=page.server_available />
             <BatchPanel model=models.local server_available=page.server_available />
         </div>
         </div>
         <Show when=move || molecule.active.get()>
             <MoleculeMode molecule=molecule server_available=page.server_available />
         </Show>
+        <LessonWorksheet lesson=Signal::derive(move || lesson.printed()) />
         <footer class="site-footer wrap">
             <p>"Reads CIF, POSCAR/CONTCAR, extended XYZ and pymatgen or OPTIMADE JSON. The model runs in this page; a structure leaves your computer only if you make a short share link."</p>
         </footer>

@@ -5,6 +5,7 @@
 //! Code map, in the order data flows:
 //! - [`route`]: deep links (`#example=nacl`, `#structure=<percent-encoded text>`);
 //! - [`analysis`]: parse once, then [`shared::report::report`], timed;
+//! - [`lesson`]: lessons (a sequence of structures with notes and questions) in links;
 //! - [`model`]: the shipped `browser` model in the page (bundle download, WebGPU or CPU, prediction);
 //! - [`molecule`]: molecule mode (a SMILES in the editor, the drawing, share views);
 //! - [`server_api`]: the matfuse server's HTTP API, when the server serves the page;
@@ -21,6 +22,7 @@ pub mod attention;
 pub mod batch;
 pub mod components;
 pub mod format;
+pub mod lesson;
 pub mod model;
 pub mod molecule;
 pub mod route;

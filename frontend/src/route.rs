@@ -3,7 +3,8 @@
 //! - `#example=<id>` opens a gallery example ([`shared::gallery::examples`]; see [`find_example`]);
 //! - `#structure=<percent-encoded text>` analyses the given structure file text;
 //! - `#state=<…>` restores a shared view with no server ([`crate::share`]);
-//! - `#share=<id>` restores a view stored by the server (what `/s/{id}` redirects to).
+//! - `#share=<id>` restores a view stored by the server (what `/s/{id}` redirects to);
+//! - `#lesson=<…>` opens a lesson ([`crate::lesson::codec`]).
 
 use shared::gallery::{self, Example};
 
@@ -18,6 +19,8 @@ pub enum Route {
     State(String),
     /// The id of a state stored by the server.
     Share(String),
+    /// A lesson, encoded by [`crate::lesson::codec::encode`].
+    Lesson(String),
 }
 
 impl Route {
@@ -31,6 +34,7 @@ impl Route {
             "structure" => Some(Route::Structure(value)),
             "state" => Some(Route::State(value)),
             "share" => Some(Route::Share(value)),
+            "lesson" => Some(Route::Lesson(value)),
             _ => None,
         }
     }
@@ -42,6 +46,7 @@ impl Route {
             Route::Structure(text) => ("structure", text),
             Route::State(state) => ("state", state),
             Route::Share(id) => ("share", id),
+            Route::Lesson(lesson) => ("lesson", lesson),
         };
         format!("#{key}={}", percent_encode(value))
     }
@@ -142,6 +147,7 @@ mod tests {
             Route::Structure(text.into()),
             Route::State("eJy_-0".into()),
             Route::Share("abc234".into()),
+            Route::Lesson("eJyr_-1".into()),
         ] {
             assert_eq!(Route::from_fragment(&route.to_fragment()), Some(route));
         }

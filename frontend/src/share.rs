@@ -31,20 +31,13 @@ impl Default for View {
 
 /// The fragment value (after `state=`) for `state`.
 pub fn encode(state: &ShareState) -> String {
-    let json = serde_json::to_vec(state).unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, 9))
+    pack(state)
 }
 
 /// Reads a fragment value written by [`encode`], saying what is wrong with a damaged or
 /// foreign one.
 pub fn decode(value: &str) -> Result<ShareState, String> {
-    let compressed = URL_SAFE_NO_PAD
-        .decode(value.trim().trim_end_matches('='))
-        .map_err(|e| format!("the link's state is not valid base64url ({e}); was it cut short?"))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_STATE_BYTES)
-        .map_err(|_| "the link's state is damaged or was cut short (it does not decompress)".to_string())?;
-    let raw: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|e| format!("the link's state is not JSON: {e}"))?;
+    let raw = unpack(value, "state")?;
     let version = raw.get("version").and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(ShareState::VERSION)) {
         return Err(format!(
@@ -54,6 +47,23 @@ pub fn decode(value: &str) -> Result<ShareState, String> {
         ));
     }
     serde_json::from_value(raw).map_err(|e| format!("the link's state is incomplete: {e}"))
+}
+
+/// `value` as a link's fragment carries it: JSON, deflated, base64url (no padding).
+pub fn pack<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, 9))
+}
+
+/// The JSON that [`pack`] wrote, at most [`MAX_STATE_BYTES`] of it; the error says what is
+/// wrong with a damaged or truncated value, calling its content `what` ("state", "lesson").
+pub fn unpack(value: &str, what: &str) -> Result<serde_json::Value, String> {
+    let compressed = URL_SAFE_NO_PAD
+        .decode(value.trim().trim_end_matches('='))
+        .map_err(|e| format!("the link's {what} is not valid base64url ({e}); was it cut short?"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_STATE_BYTES)
+        .map_err(|_| format!("the link's {what} is damaged or was cut short (it does not decompress)"))?;
+    serde_json::from_slice(&json).map_err(|e| format!("the link's {what} is not JSON: {e}"))
 }
 
 /// The view stored in a state (defaults for anything missing or malformed).

@@ -17,6 +17,7 @@ pub mod gallery;
 pub mod graph;
 pub mod io;
 pub mod lattice;
+pub mod lesson;
 pub mod molecule;
 pub mod neighbors;
 pub mod report;

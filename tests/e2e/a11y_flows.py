@@ -169,13 +169,8 @@ def tab(browser, back=False):
 
 
 def tab_to(browser, css, back=False, limit=150):
-    """Presses Tab (Shift+Tab with `back`) until the focused element matches `css`; returns
-    whether it got there."""
-    for _ in range(limit):
-        tab(browser, back)
-        if browser.js("return document.activeElement.matches(arguments[0])", css):
-            return True
-    return False
+    """Presses Tab (Shift+Tab with `back`) until the focused element matches `css`."""
+    return browser.tab_to(css, back, limit)
 
 
 def walk_page(browser, state):

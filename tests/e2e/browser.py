@@ -103,6 +103,15 @@ class Browser:
         actions = [{"type": "key", "id": "keyboard", "actions": down + up}]
         self._call("POST", f"/session/{self.session}/actions", {"actions": actions})
 
+    def tab_to(self, css, back=False, limit=150):
+        """Presses Tab (Shift+Tab with `back`) until the focused element matches `css`; returns
+        whether it got there."""
+        for _ in range(limit):
+            self.press(KEYS["Tab"], *([KEYS["Shift"]] if back else []))
+            if self.js("return document.activeElement.matches(arguments[0])", css):
+                return True
+        return False
+
     def computed_label(self, css):
         """The accessible name the browser computes for the first element matching `css`."""
         element = self.find(css)

@@ -50,35 +50,13 @@ pub fn ShareLinks(
     what: &'static str,
     id_prefix: &'static str,
 ) -> impl IntoView {
-    let page = move || {
-        let location = window().location();
-        format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
-    };
-    let link = Memo::new(move |_| state.get().map(|s| format!("{}#state={}", page(), share::encode(&s))));
-    let short = RwSignal::new(None::<Result<String, String>>);
-    let copied = RwSignal::new(None::<&'static str>);
-    // A new state invalidates the short link made for the old one.
-    Effect::new(move |_| {
-        link.track();
-        short.set(None);
-        copied.set(None);
-    });
-    let copy = move |text: String, what: &'static str| {
-        let clipboard = window().navigator().clipboard();
-        spawn_local(async move {
-            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok();
-            copied.set(Some(if done { what } else { "nothing (the browser refused; select the link and copy it)" }));
-        });
-    };
+    let link = Memo::new(move |_| state.get().map(|s| format!("{}#state={}", page_address(), share::encode(&s))));
+    let (short, copied) = link_notes(link);
+    let copy = move |text: String, what: &'static str| copy_text(text, what, copied);
     let make_short = move |_| {
-        let Some(state) = state.get_untracked() else { return };
-        spawn_local(async move {
-            let made = server_api::post_json::<_, ShareCreated>("api/v1/share", &state).await;
-            short.set(Some(made.map(|c| {
-                let origin = window().location().origin().unwrap_or_default();
-                format!("{origin}{}", c.url)
-            })));
-        });
+        if let Some(state) = state.get_untracked() {
+            make_short_link(state, short);
+        }
     };
 
     view! {
@@ -128,4 +106,44 @@ pub fn ShareLinks(
             {move || copied.get().map(|what| view! { <p class="muted" role="status">"Copied " {what} "."</p> })}
         </section>
     }
+}
+
+/// The page's address without its fragment (origin + path): what links start with.
+pub fn page_address() -> String {
+    let location = window().location();
+    format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+}
+
+/// Copies `text` to the clipboard and says in `copied` what was copied (`what`), or that the
+/// browser refused.
+pub fn copy_text(text: String, what: &'static str, copied: RwSignal<Option<&'static str>>) {
+    let clipboard = window().navigator().clipboard();
+    spawn_local(async move {
+        let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok();
+        copied.set(Some(if done { what } else { "nothing (the browser refused; select the link and copy it)" }));
+    });
+}
+
+/// Stores `state` on the server (`POST /api/v1/share`) and puts its short link, or why there
+/// is none, in `short`.
+pub fn make_short_link(state: ShareState, short: RwSignal<Option<Result<String, String>>>) {
+    spawn_local(async move {
+        let made = server_api::post_json::<_, ShareCreated>("api/v1/share", &state).await;
+        short.set(Some(made.map(|c| format!("{}{}", window().location().origin().unwrap_or_default(), c.url))));
+    });
+}
+
+/// A link's short link (or why there is none) and its "copied" note, both forgotten when `link`
+/// changes: a new state invalidates the short link made for the old one.
+pub fn link_notes(
+    link: impl Track + 'static,
+) -> (RwSignal<Option<Result<String, String>>>, RwSignal<Option<&'static str>>) {
+    let short = RwSignal::new(None);
+    let copied = RwSignal::new(None);
+    Effect::new(move |_| {
+        link.track();
+        short.set(None);
+        copied.set(None);
+    });
+    (short, copied)
 }
