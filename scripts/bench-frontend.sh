@@ -28,7 +28,8 @@ bin="${MATFUSE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/ci/matfuse}"
 [[ -x "$bin" ]] || cargo build --profile ci --locked -p backend >&2
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-# serve DIR: starts `matfuse serve` on DIR and prints its URL once it answers.
+# serve DIR VAR: starts `matfuse serve` on DIR and, once it answers, sets VAR to its URL (not in
+# a subshell, so that the EXIT trap knows the server's pid).
 serve() {
   local port data
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -36,10 +37,13 @@ serve() {
   "$bin" serve --addr "127.0.0.1:$port" --static-dir "$1" --data-dir "$data" >"$data/server.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "http://127.0.0.1:$port"
+  printf -v "$2" '%s' "http://127.0.0.1:$port"
 }
-url=$(serve "$site")
-if [[ -n "$baseline" ]]; then bench_args+=(--baseline "$baseline=$(serve "$baseline")"); fi
+serve "$site" url
+if [[ -n "$baseline" ]]; then
+  serve "$baseline" baseline_url
+  bench_args+=(--baseline "$baseline=$baseline_url")
+fi
 section="$(python3 tests/e2e/bench.py "$site" "$url" tests/e2e/data/srtio3_2x2x1.vasp tests/e2e/data/srtio3_2x2x5.vasp "${bench_args[@]}")"
 echo "$section"
 if [[ $write == 1 ]]; then
