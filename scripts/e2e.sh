@@ -2,7 +2,8 @@
 # Starts the real backend on a free loopback port serving dist/, runs the browser tests against
 # it (tests/e2e/: the smoke test, in-browser predictions against the API on the CPU and WebGPU
 # paths, then the app's flows: share links, batch, viewer, what-if, screenshot; then the trust
-# flows: materials like this one, the out-of-distribution level and the training map; then
+# flows: materials like this one, the out-of-distribution level, the training map and what to
+# compute next; then
 # molecule mode: paste, predict against the API, gallery, SMILES error, share links; then lesson
 # links; then accessibility: axe-core audit, keyboard only, screen-reader text, two viewport widths),
 # and stops it.

@@ -29,6 +29,7 @@ pub mod route;
 pub mod server_api;
 pub mod share;
 pub mod state;
+pub mod suggest;
 pub mod text;
 pub mod training_map;
 pub mod viewer;

@@ -1,5 +1,5 @@
 //! The HTTP client of the matfuse server's API, for when the server serves the page (same
-//! origin): health, share links, batches, text embeddings, one `fetch` and one error reading
+//! origin): health, share links, batches, suggestions, text embeddings, one `fetch` and one error reading
 //! for all. A static host has no server, and everything that uses these calls is optional.
 
 use serde::{Serialize, de::DeserializeOwned};
@@ -111,4 +111,20 @@ pub async fn predict_batch(body: Vec<u8>, content_type: &str, mut on_line: impl 
         on_line(rest.trim());
     }
     Ok(())
+}
+
+/// Sends a pool (`body` of `content_type`, any body the batch endpoint reads) to
+/// `POST api/v1/suggest` and returns its `k` most disputed structures for `property`.
+pub async fn suggest(
+    body: Vec<u8>,
+    content_type: &str,
+    k: usize,
+    property: &str,
+) -> Result<shared::api::SuggestResponse, String> {
+    let property = String::from(js_sys::encode_uri_component(property));
+    let url = format!("api/v1/suggest?k={k}&property={property}");
+    let body = js_sys::Uint8Array::from(body.as_slice());
+    let answer = json_of(&url, fetch(&url, "POST", Some((body.into(), content_type))).await?).await;
+    // The query string says nothing the caller does not know: name the endpoint alone.
+    answer.map_err(|e| e.replacen(&url, "api/v1/suggest", 1))
 }

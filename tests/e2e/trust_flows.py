@@ -6,13 +6,20 @@
   `similar_materials` (model `browser`, same order) and its out-of-distribution level is the
   backend's, and none of them is flagged;
 - the map of the training data appears with its points, the structure placed on the canvas and
-  its nearest materials marked (the same ids), and hovering a point names a material.
+  its nearest materials marked (the same ids), and hovering a point names a material;
+- "What to compute next" (batch panel, with the server): a CSV pool of gallery crystals ranked on
+  the page is the backend's `POST /api/v1/suggest` answer (same names in the same order, same
+  disagreements to 1e-6), and a table with no structure column is refused with why.
 
 Usage: trust_flows.py BASE_URL
 Prints one line per check and exits non-zero if any failed."""
 
+import csv
 import json
+import os
+import re
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -61,6 +68,80 @@ for (const [dx, dy] of [[0, 0], [3, 0], [0, 3], [-3, 0], [0, -3], [6, 6], [-6, -
 HOVERED = "const h = document.querySelector('#map-hover'); return h ? h.dataset.materialId : null"
 
 
+def gallery_pool(count):
+    """The first `count` gallery crystals as a `name,cif` CSV (from shared/src/gallery.rs)."""
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    with open(os.path.join(root, "shared", "src", "gallery.rs")) as f:
+        source = f.read()
+    examples = re.findall(r'id: "([^"]+)",.*?cif: r"(.*?)",\n', source, re.S)[:count]
+    path = os.path.join(tempfile.mkdtemp(prefix="matfuse-suggest-"), "pool.csv")
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["name", "cif"])
+        writer.writerows(examples)
+    return path, len(examples)
+
+
+def backend_suggest(base, path, k):
+    with open(path, "rb") as f:
+        body = f.read()
+    request = urllib.request.Request(f"{base}/api/v1/suggest?k={k}&property=formation_energy_per_atom", data=body,
+                                     headers={"Content-Type": "text/csv"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.load(response)
+
+
+# The page's ranking (or its error) once the server has answered.
+RANKING = """
+const e = document.querySelector('#suggest-error');
+if (e) return {error: e.textContent};
+const rows = [...document.querySelectorAll('#suggest-table tbody tr')];
+if (!rows.length) return null;
+return {rows: rows.map(r => [r.dataset.name, Number(r.dataset.disagreement)]),
+        meaning: document.querySelector('#suggest-meaning').textContent,
+        download: !!document.querySelector('#suggest-download')};
+"""
+
+
+def rank_on_page(browser, path, k):
+    """Picks `path` as the pool, sets k and asks the page to rank it; returns RANKING's answer."""
+    answers = int(browser.js("return document.querySelector('#suggest').dataset.answers"))
+    # WebDriver adds files to a `multiple` input's list: empty it first.
+    browser.js("document.querySelector('#suggest-files').value = ''")
+    browser.send_files("#suggest-files", [path])
+    browser.js("const k = document.querySelector('#suggest-k'); k.value = String(arguments[0]);"
+               "k.dispatchEvent(new Event('change', {bubbles: true}));"
+               "document.querySelector('#suggest-run').click()", k)
+    browser.wait("return Number(document.querySelector('#suggest').dataset.answers) > arguments[0]", 180, answers)
+    return browser.wait(RANKING, 60)
+
+
+def suggest_checks(base):
+    path, count = gallery_pool(8)
+    k = 6
+    api = backend_suggest(base, path, k)
+    with Browser() as browser:
+        browser.resize(1280, 1800)
+        browser.open(base + "/")
+        browser.wait("return document.querySelector('#suggest-files') !== null", 120)
+        page = rank_on_page(browser, path, k)
+        api_rows = [(s["name"], s["disagreement"]) for s in api["ranked"]]
+        names = [name for name, _ in page.get("rows", [])]
+        check("suggest: the page ranks the pool as the backend does",
+              names == [n for n, _ in api_rows] and len(names) == k and api["pool"] == count, f"{page} vs {api_rows}")
+        close = all(abs(a - b) <= 1e-6 for (_, a), (_, b) in zip(page.get("rows", []), api_rows))
+        check("suggest: the same disagreements (1e-6)", close and len(page.get("rows", [])) == len(api_rows))
+        check("suggest: the ranking says what it means and downloads",
+              "graph only" in page.get("meaning", "") and "text only" in page.get("meaning", "") and page.get("download"),
+              str(page.get("meaning")))
+        bad = os.path.join(os.path.dirname(path), "no-structures.csv")
+        with open(bad, "w") as f:
+            f.write("name,a\nx,1\n")
+        page = rank_on_page(browser, bad, k)
+        check("suggest: a table with no structure column is refused with why",
+              "no structure column" in page.get("error", ""), json.dumps(page))
+
+
 def has_index(base):
     """Whether the served bundle has `neighbours.json` (the static server answers a missing file
     with the app's index.html)."""
@@ -73,9 +154,10 @@ def has_index(base):
 
 def main():
     base = sys.argv[1].rstrip("/")
+    suggest_checks(base)
     if not has_index(base):
         print("SKIPPED: the browser bundle has no neighbour index (matfuse ood --dims 12 writes it)")
-        return
+        return finish()
     fetched = "return performance.getEntriesByType('resource').some(e => e.name.includes('neighbours'))"
     with Browser() as browser:
         browser.resize(1280, 1800)
@@ -105,6 +187,10 @@ def main():
         except Exception as error:  # the wait's timeout
             hovered = f"no #map-hover: {error}"[:200]
         check("hovering the map names a material", bool(hovered), str(hovered))
+    finish()
+
+
+def finish():
     failed = RESULTS.count(False)
     print(f"{len(RESULTS) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -19,6 +19,8 @@ use crate::{
     server_api,
 };
 
+use super::suggest::SuggestPanel;
+
 #[component]
 pub fn BatchPanel(
     model: StoredValue<Option<Rc<LocalModel>>, LocalStorage>,
@@ -193,6 +195,7 @@ pub fn BatchPanel(
                     </table>
                 </div>
             </Show>
+            {move || server_available.get().then(|| view! { <SuggestPanel /> })}
         </section>
     }
 }
@@ -290,7 +293,7 @@ async fn predict(model: &LocalModel, text: &str) -> Result<RowResult, String> {
 }
 
 /// Offers `text` as a download named `file_name`.
-fn save_text(file_name: &str, text: &str) -> Result<(), String> {
+pub(super) fn save_text(file_name: &str, text: &str) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();

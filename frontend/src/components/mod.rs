@@ -25,6 +25,7 @@ mod sites;
 mod smiles_error;
 mod stability;
 mod status;
+mod suggest;
 mod training_map;
 mod viewer;
 mod whatif;
