@@ -38,15 +38,7 @@ pub fn encode(state: &ShareState) -> String {
 /// foreign one.
 pub fn decode(value: &str) -> Result<ShareState, String> {
     let raw = unpack(value, "state")?;
-    let version = raw.get("version").and_then(serde_json::Value::as_u64);
-    if version != Some(u64::from(ShareState::VERSION)) {
-        return Err(format!(
-            "the link was written in share format {}, this page reads version {}",
-            version.map_or("(none)".into(), |v| v.to_string()),
-            ShareState::VERSION
-        ));
-    }
-    serde_json::from_value(raw).map_err(|e| format!("the link's state is incomplete: {e}"))
+    shared::versioned::read_versioned(raw, ShareState::VERSION, "the link", "share", "the link's state")
 }
 
 /// `value` as a link's fragment carries it: JSON, deflated, base64url (no padding).

@@ -57,15 +57,8 @@ impl Lesson {
     /// Reads a lesson's JSON: its version first (a link from another layout says so), then its
     /// fields, then [`Lesson::check`]'s limits.
     pub fn from_json(raw: serde_json::Value) -> Result<Lesson, String> {
-        let version = raw.get("version").and_then(serde_json::Value::as_u64);
-        if version != Some(u64::from(Lesson::VERSION)) {
-            return Err(format!(
-                "the lesson was written in lesson format {}, this page reads version {}",
-                version.map_or("(none)".into(), |v| v.to_string()),
-                Lesson::VERSION
-            ));
-        }
-        let lesson: Lesson = serde_json::from_value(raw).map_err(|e| format!("the lesson is incomplete: {e}"))?;
+        let lesson: Lesson =
+            crate::versioned::read_versioned(raw, Lesson::VERSION, "the lesson", "lesson", "the lesson")?;
         lesson.check()?;
         Ok(lesson)
     }

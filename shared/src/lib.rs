@@ -25,6 +25,7 @@ pub mod stability;
 pub mod structure;
 pub mod symmetry;
 pub mod task;
+pub mod versioned;
 
 pub use element::Element;
 pub use error::{Error, Format, Result};

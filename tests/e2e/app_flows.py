@@ -152,11 +152,7 @@ def share_flows(browser, base):
     check("share link opens without a model notice", browser.js("return document.querySelector('#pin-notice, #link-problem') === null"))
 
     # The short link through the backend.
-    browser.wait("return document.querySelector('#share-short') !== null", 30)
-    browser.js("document.querySelector('#share-short').click()")
-    short = browser.wait("const a = document.querySelector('#share-short-link'); return a && a.href", 30)
-    browser.open("about:blank")
-    browser.open(short)
+    short = browser.open_short_link("#share-short", "#share-short-link")
     again = wait_for_prediction(browser, 0)
     check("short link (/s/{id}) reproduces the numbers", again.get("cards") == original.get("cards"), short)
 

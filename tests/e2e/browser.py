@@ -112,6 +112,17 @@ class Browser:
                 return True
         return False
 
+    def open_short_link(self, button, link, timeout=30):
+        """Asks the page for a short share link (clicks `button` once it is enabled), waits for the
+        anchor `link` to carry its address, then opens that address in a fresh page (after
+        about:blank, so nothing of the current page survives); returns the address."""
+        self.wait("const b = document.querySelector(arguments[0]); return b && !b.disabled", timeout, button)
+        self.js("document.querySelector(arguments[0]).click()", button)
+        short = self.wait("const a = document.querySelector(arguments[0]); return a && a.href", timeout, link)
+        self.open("about:blank")
+        self.open(short)
+        return short
+
     def computed_label(self, css):
         """The accessible name the browser computes for the first element matching `css`."""
         element = self.find(css)

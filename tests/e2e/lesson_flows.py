@@ -227,11 +227,7 @@ def long_lesson(browser, base):
     too_long = browser.wait("return document.querySelector('#lesson-too-long')?.textContent", 10)
     check("a lesson over 8,000 characters is not put in a link's fragment",
           "8000" in too_long and browser.js("return document.querySelector('#lesson-link') === null"), too_long[:100])
-    browser.wait("return !document.querySelector('#lesson-short').disabled", 120)
-    browser.js("document.querySelector('#lesson-short').click()")
-    short = browser.wait("const a = document.querySelector('#lesson-short-link'); return a && a.href", 30)
-    browser.open("about:blank")
-    browser.open(short)
+    short = browser.open_short_link("#lesson-short", "#lesson-short-link", timeout=120)
     opened = wait_step(browser, 1, "NaCl", 0)
     check("its short link (/s/{id}) opens the same lesson", "/s/" in short and opened["progress"] == "Step 1 of 3: NaCl"
           and opened["note"] == notes[0] and opened["hidden"]

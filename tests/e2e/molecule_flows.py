@@ -168,11 +168,7 @@ def share_round_trip(browser, base, original):
           f"{len(link)} characters; {reopened['smiles']} bit {reopened['bit']}")
     check("the share link opens without a link problem", browser.js("return document.querySelector('#link-problem') === null"))
 
-    browser.wait("return document.querySelector('#molecule-share-short') !== null", 30)
-    browser.js("document.querySelector('#molecule-share-short').click()")
-    short = browser.wait("const a = document.querySelector('#molecule-share-short-link'); return a && a.href", 30)
-    browser.open("about:blank")
-    browser.open(short)
+    short = browser.open_short_link("#molecule-share-short", "#molecule-share-short-link")
     again = wait_for_molecule(browser)
     check("the short link (/s/{id}) gives back the SMILES, the bit and the numbers",
           again["smiles"] == PARACETAMOL and again["bit"] == pressed["bit"] and again["models"] == original["models"], short)

@@ -74,6 +74,14 @@ def predict(browser, text):
     return browser.js(PREDICTIONS)
 
 
+def open_shared(browser, url):
+    """Opens a share link and returns the predictions it shows (or the page's error)."""
+    browser.open(url)
+    browser.wait("return document.documentElement.dataset.model", 300)
+    browser.wait(f"return ({SHOWN_EXPR}) > 0 || document.querySelector('#model-error, #prediction-error')", 300)
+    return browser.js(PREDICTIONS)
+
+
 def share_fragment(state):
     """The page's `#state=` value: base64url of the raw-deflated JSON (frontend/src/share.rs)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
@@ -128,10 +136,7 @@ def offline_reload_and_markup(dist, text):
         check("offline reload: a pasted structure is predicted", page and "cards" in page and page["cards"], page)
         check("offline reload: on the CPU path", page and page.get("device") == "cpu", page)
 
-        browser.open(f"{base}/?shared=1#state={share_fragment(markup_state(text))}")
-        browser.wait("return document.documentElement.dataset.model", 300)
-        browser.wait(f"return ({SHOWN_EXPR}) > 0 || document.querySelector('#model-error, #prediction-error')", 300)
-        page = browser.js(PREDICTIONS)
+        page = open_shared(browser, f"{base}/?shared=1#state={share_fragment(markup_state(text))}")
         check("offline share link: its structure is predicted", page and "cards" in page and page["cards"], page)
         check_markup_inert(browser, "markup in an offline share")
 
@@ -213,10 +218,7 @@ def shared_markup_from_backend(base, text):
     state = markup_state(text)
     share = create_share(base, state)
     with Browser() as browser:
-        browser.open(f"{base}/s/{share}")
-        browser.wait("return document.documentElement.dataset.model", 300)
-        browser.wait(f"return ({SHOWN_EXPR}) > 0 || document.querySelector('#model-error, #prediction-error')", 300)
-        page = browser.js(PREDICTIONS)
+        page = open_shared(browser, f"{base}/s/{share}")
         check("/s/{id} with markup: its structure is predicted", page and "cards" in page and page["cards"], page)
         check_markup_inert(browser, "/s/{id} with markup")
 
