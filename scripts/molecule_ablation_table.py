@@ -1,6 +1,8 @@
 """The Markdown section of scripts/molecule-ablation.sh: per data set, each variant's test metric
 (RMSE for regression, ROC-AUC for classification) as mean ± sample sd over the finished seeds
-of the random and of the scaffold split, and for the fusions the metric with each view removed.
+of the random and of the scaffold split, and for the fusions the metric with each view removed;
+then every standard metric of each split (RMSE, MAE, R² or ROC-AUC, PR-AUC) and the validation
+figure that would choose between the variants.
 Reads RUNS/<dataset>/<split>/<variant>-<seed>/bundle/manifest.json.
 usage: molecule_ablation_table.py RUNS DATASET [DATASET ...]"""
 
@@ -12,6 +14,9 @@ import sys
 
 VARIANTS = ["graph", "smiles", "fingerprint", "concat", "late", "cross"]
 FUSIONS = {"concat", "late", "cross"}
+# The metrics the second table of a data set shows: (manifest key, column name).
+ALL_METRICS = {"rmse": [("rmse", "RMSE"), ("mae", "MAE"), ("r2", "R²"), ("val_rmse", "validation RMSE")],
+               "roc_auc": [("roc_auc", "ROC-AUC"), ("pr_auc", "PR-AUC"), ("val_roc_auc", "validation ROC-AUC")]}
 REMOVED = [("without_graph", "graph"), ("without_smiles", "SMILES"), ("without_fingerprint", "fingerprint")]
 
 
@@ -45,10 +50,19 @@ def section(runs, dataset):
     lines = [f"### {dataset} (`{task}`, test {name}, {better} is better)", "",
              f"| variant | random split | scaffold split | random, without graph | without SMILES | without fingerprint |",
              "|---|---:|---:|---:|---:|---:|"]
+    values = lambda split, variant, key: [m["metrics"][task][key] for m in found[(split, variant)] if key in m["metrics"][task]]
     for variant in VARIANTS:
-        value = lambda split, key=metric: [m["metrics"][task][key] for m in found[(split, variant)] if key in m["metrics"][task]]
-        removed = [cell(value("random", f"{prefix}_{metric}")) if variant in FUSIONS else "" for prefix, _ in REMOVED]
-        lines.append(f"| {variant} | {cell(value('random'))} | {cell(value('scaffold'))} | " + " | ".join(removed) + " |")
+        removed = [cell(values("random", variant, f"{prefix}_{metric}")) if variant in FUSIONS else "" for prefix, _ in REMOVED]
+        lines.append(f"| {variant} | {cell(values('random', variant, metric))} | {cell(values('scaffold', variant, metric))} | "
+                     + " | ".join(removed) + " |")
+    columns = ALL_METRICS[metric]
+    lines += ["", f"All metrics ({dataset}, test unless named):", "",
+              "| variant | split | " + " | ".join(name for _, name in columns) + " |",
+              "|---|---|" + "---:|" * len(columns)]
+    for split in ("random", "scaffold"):
+        for variant in VARIANTS:
+            if found[(split, variant)]:
+                lines.append(f"| {variant} | {split} | " + " | ".join(cell(values(split, variant, key)) for key, _ in columns) + " |")
     return lines + [""]
 
 
