@@ -86,7 +86,8 @@ rm -rf "$model" && mkdir -p "$model"
 cp "$ROOT"/models/weights/browser/{manifest.json,model.bpk,vocab.txt,ood.json,MODEL_CARD.md} "$model/"
 # Its neighbour index, fetched by the page only after its first prediction (sha256-checked
 # against neighbours.json); without one (`matfuse ood --dims 12` writes it) the page keeps the
-# centre distance and shows no similar materials or map.
+# centre distance and shows no similar materials or map. The backend's full index
+# (neighbours_full.bin, several MB) is never copied: the page has no use for it.
 if [[ -f "$ROOT/models/weights/browser/neighbours.json" ]]; then
   cp "$ROOT"/models/weights/browser/{neighbours.json,neighbours.bin} "$model/"
 fi

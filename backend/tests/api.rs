@@ -185,7 +185,14 @@ async fn model_files_are_served_as_the_bundle_lists_them() {
         weights.headers[header::ETAG].to_str().unwrap(),
         format!("\"{}\"", manifest["weights"]["sha256"].as_str().unwrap())
     );
-    for file in ["MODEL_CARD.md", "eval_ids.txt", "..%2Fbrowser%2Fmanifest.json", "%2Fetc%2Fpasswd"] {
+    for file in [
+        "MODEL_CARD.md",
+        "eval_ids.txt",
+        "neighbours_full.bin",
+        "neighbours_full.json",
+        "..%2Fbrowser%2Fmanifest.json",
+        "%2Fetc%2Fpasswd",
+    ] {
         let response = get(&state, &format!("/api/v1/models/browser/files/{file}")).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{file}");
         assert!(response.json()["error"]["message"].as_str().unwrap().contains("has no file"), "{file}");
@@ -520,6 +527,78 @@ async fn a_named_model_without_statistics_or_training_says_so() {
     assert_eq!(reply["ood"]["score"], Value::Null);
     let default = post_json(&state, "/api/v1/predict", &predict_body("rock-salt")).await.json();
     assert_close(&default["predictions"], &reply["predictions"], 1e-9);
+}
+
+/// A copy of the browser bundle (id `knn`) with its page index, and with or without a full
+/// index of five made-up materials (ids `full-0` … `full-4`) for the same weights.
+fn bundle_with_indexes(with_full: bool) -> backend::server::AppState {
+    use models::neighbours::{IndexFile, IndexOptions, IndexedMaterial, NeighbourIndex};
+    let models = temp_dir("models");
+    let copy = models.join("knn");
+    std::fs::create_dir_all(&copy).unwrap();
+    let source = workspace().join("models/weights/browser");
+    for file in ["model.bpk", "vocab.txt", "ood.json", "neighbours.bin", "neighbours.json"] {
+        std::fs::copy(source.join(file), copy.join(file)).unwrap();
+    }
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(source.join("manifest.json")).unwrap()).unwrap();
+    manifest["id"] = json!("knn");
+    std::fs::write(copy.join("manifest.json"), manifest.to_string()).unwrap();
+    let sha = manifest["weights"]["sha256"].as_str().unwrap();
+    if with_full {
+        let page = NeighbourIndex::load(&copy, IndexFile::Page, sha).unwrap().expect("the shipped page index");
+        let embeddings: Vec<Vec<f32>> =
+            (0..5).map(|i| (0..page.width()).map(|d| ((i * 31 + d * 7) % 13) as f32 * 0.1).collect()).collect();
+        let material = |i: usize| IndexedMaterial {
+            id: format!("full-{i}"),
+            formula: "NaCl".into(),
+            space_group: 225,
+            symbol: "Fm-3m".into(),
+            labels: vec![None; page.tasks().len()],
+        };
+        let options = IndexOptions {
+            k: 2,
+            tasks: page.tasks().to_vec(),
+            model: "knn".into(),
+            weights_sha256: sha.into(),
+            ..IndexOptions::default()
+        };
+        let full = NeighbourIndex::build(&embeddings, (0..5).map(material).collect(), &embeddings, options).unwrap();
+        full.write(&copy, IndexFile::Full).unwrap();
+    }
+    let mut config = config(temp_dir("data"), Default::default());
+    config.model_dirs = vec![models];
+    backend::server::ServerState::new(&config).unwrap()
+}
+
+/// The API's similar materials and out-of-distribution score come from the bundle's full index
+/// when it has one (the page's index otherwise), and the full index is never served.
+#[tokio::test]
+async fn the_api_answers_from_the_full_index_when_present() {
+    let body = json!({ "structure": structure("rock-salt"), "model": "knn" });
+    let ids = |reply: &Value| -> Vec<String> {
+        reply["similar_materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["material_id"].as_str().unwrap().into())
+            .collect()
+    };
+    let page_only = post_json(&bundle_with_indexes(false), "/api/v1/predict", &body).await.json();
+    assert_eq!(ids(&page_only).len(), 5, "{page_only}");
+    assert!(ids(&page_only).iter().all(|id| id.starts_with("mp-")), "{page_only}");
+
+    let state = bundle_with_indexes(true);
+    let full = post_json(&state, "/api/v1/predict", &body).await.json();
+    let mut from_full = ids(&full);
+    from_full.sort();
+    assert_eq!(from_full, ["full-0", "full-1", "full-2", "full-3", "full-4"], "{full}");
+    let method = full["ood"]["method"].as_str().unwrap();
+    assert!(method.contains("of 5 training structures") && !method.contains("principal"), "{method}");
+    assert_ne!(full["ood"]["score"], page_only["ood"]["score"]);
+    for file in ["neighbours_full.bin", "neighbours_full.json"] {
+        assert_eq!(get(&state, &format!("/api/v1/models/knn/files/{file}")).await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(get(&state, "/api/v1/models/knn/files/neighbours.bin").await.status, StatusCode::OK);
 }
 
 /// A static directory as `scripts/build-frontend.sh` lays it out: a content-hashed module with

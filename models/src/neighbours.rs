@@ -10,6 +10,10 @@
 //! not train on), stored sorted, so a score reads as "farther from its neighbours than q % of
 //! held-out structures". Search is exact (one pass over the rows).
 //!
+//! A bundle may hold two indexes ([`IndexFile`]): the page's (`neighbours.bin`, projected so it
+//! stays within the page's download budget, carrying the training map's coordinates) and the
+//! backend's (`neighbours_full.bin`, every dimension), which the backend prefers when present.
+//!
 //! File: an 8-byte magic, then gzip of a postcard record ([`NeighbourIndex::to_bytes`]). It
 //! names the weights (sha256) it was computed for; an index of other weights is ignored.
 
@@ -24,7 +28,10 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 pub const NEIGHBOURS_FILE: &str = "neighbours.bin";
-const MAGIC: &[u8; 8] = b"MFKNN\x00\x00\x01";
+/// The backend's full-dimension index beside the page's (never served to the page).
+pub const FULL_NEIGHBOURS_FILE: &str = "neighbours_full.bin";
+/// Format 2 added the training map's coordinates.
+const MAGIC: &[u8; 8] = b"MFKNN\x00\x00\x02";
 /// Smallest per-dimension σ used (as [`crate::ood`]).
 const MIN_STD: f32 = 1e-4;
 /// Validation percentile above which a structure is `unusual` (at most 5 % of the validation
@@ -32,6 +39,33 @@ const MIN_STD: f32 = 1e-4;
 pub const UNUSUAL_PERCENTILE: f64 = 0.95;
 /// Validation percentile above which a structure is `out_of_distribution` (~1 % of it).
 pub const OUTSIDE_PERCENTILE: f64 = 0.99;
+
+/// Which of a bundle's indexes a file is, and where it and its pin live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexFile {
+    /// `neighbours.bin`: the one the page downloads (projected, with the map).
+    Page,
+    /// `neighbours_full.bin`: the backend's, every dimension of the embedding.
+    Full,
+}
+
+impl IndexFile {
+    /// The index's file name.
+    pub fn file(self) -> &'static str {
+        match self {
+            IndexFile::Page => NEIGHBOURS_FILE,
+            IndexFile::Full => FULL_NEIGHBOURS_FILE,
+        }
+    }
+
+    /// Its pin's file name (see [`crate::neighbours_info`]).
+    pub fn info_file(self) -> &'static str {
+        match self {
+            IndexFile::Page => crate::neighbours_info::NEIGHBOURS_INFO_FILE,
+            IndexFile::Full => crate::neighbours_info::FULL_NEIGHBOURS_INFO_FILE,
+        }
+    }
+}
 
 /// One indexed training material, with what the page and the API show of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -87,6 +121,10 @@ struct Stored {
     tasks: Vec<String>,
     /// The validation split's scores, ascending.
     validation_scores: Vec<f32>,
+    /// The training map: 2 f16 values (little-endian) per material; empty: none stored.
+    map: Vec<u8>,
+    /// How the map was computed (empty without one).
+    map_method: String,
 }
 
 /// The index in memory (rows widened to f32 for the search).
@@ -137,6 +175,8 @@ impl NeighbourIndex {
             materials,
             tasks: options.tasks,
             validation_scores: vec![],
+            map: vec![],
+            map_method: String::new(),
         };
         let mut index = NeighbourIndex::from_stored(stored)?;
         let mut scores: Vec<f32> = validation.iter().map(|e| index.score(e) as f32).collect();
@@ -152,6 +192,7 @@ impl NeighbourIndex {
             && dims > 0
             && (stored.projection.is_empty() && dims == width || stored.projection.len() == dims * width)
             && stored.rows.len() == stored.materials.len() * dims * 2
+            && (stored.map.is_empty() || stored.map.len() == stored.materials.len() * 4)
             && stored.materials.iter().all(|m| m.labels.len() == stored.tasks.len());
         if !consistent {
             return Err(Error::Weights(format!("{NEIGHBOURS_FILE}: inconsistent sizes")));
@@ -183,6 +224,11 @@ impl NeighbourIndex {
         self.stored.dims as usize
     }
 
+    /// Width of the embeddings the index reads (before any projection).
+    pub fn width(&self) -> usize {
+        self.stored.mean.len()
+    }
+
     /// Registry names of the materials' label columns.
     pub fn tasks(&self) -> &[String] {
         &self.stored.tasks
@@ -197,6 +243,29 @@ impl NeighbourIndex {
     /// standardised embedding's own dimensions.
     pub fn is_projected(&self) -> bool {
         !self.stored.projection.is_empty()
+    }
+
+    /// With the training map `points` (one per material, in row order; stored in f16) and a
+    /// sentence saying how it was computed.
+    pub fn with_map(mut self, points: &[[f32; 2]], method: &str) -> Result<NeighbourIndex> {
+        if points.len() != self.len() {
+            return Err(Error::Config(format!("a map of {} points for {} materials", points.len(), self.len())));
+        }
+        self.stored.map = points.iter().flatten().flat_map(|&x| half::f16::from_f32(x).to_le_bytes()).collect();
+        self.stored.map_method = method.into();
+        Ok(self)
+    }
+
+    /// The stored training map (one point per row, f16 precision), if any.
+    pub fn stored_map(&self) -> Option<Vec<[f32; 2]>> {
+        let value = |b: &[u8]| half::f16::from_le_bytes([b[0], b[1]]).to_f32();
+        (!self.stored.map.is_empty())
+            .then(|| self.stored.map.chunks_exact(4).map(|p| [value(&p[..2]), value(&p[2..])]).collect())
+    }
+
+    /// How the stored map was computed (`None` without one).
+    pub fn map_method(&self) -> Option<&str> {
+        (!self.stored.map.is_empty()).then_some(self.stored.map_method.as_str())
     }
 
     /// The indexed material of row `i`.
@@ -286,6 +355,14 @@ impl NeighbourIndex {
         scores.partition_point(|&s| f64::from(s) <= score) as f64 / scores.len() as f64
     }
 
+    /// The validation score below which a fraction `percentile` of the validation structures
+    /// lie: the threshold a score must exceed to reach that percentile (NaN without any).
+    pub fn threshold(&self, percentile: f64) -> f64 {
+        let scores = &self.stored.validation_scores;
+        let at = ((percentile.clamp(0.0, 1.0) * scores.len() as f64).ceil() as usize).clamp(1, scores.len().max(1));
+        scores.get(at - 1).map_or(f64::NAN, |&s| f64::from(s))
+    }
+
     /// One sentence saying how the score was computed.
     pub fn method(&self) -> String {
         let space = if self.stored.projection.is_empty() {
@@ -312,7 +389,9 @@ impl NeighbourIndex {
     /// The index in `bytes` when computed for `weights_sha256` (`Ok(None)` when stale).
     pub fn from_bytes(bytes: &[u8], weights_sha256: &str) -> Result<Option<NeighbourIndex>> {
         let invalid = |message: String| Error::Weights(format!("{NEIGHBOURS_FILE}: {message}"));
-        let body = bytes.strip_prefix(MAGIC).ok_or_else(|| invalid("not a neighbour index".into()))?;
+        let body = bytes.strip_prefix(MAGIC).ok_or_else(|| {
+            invalid("not a neighbour index of this format (an older one is rebuilt by `matfuse ood`)".into())
+        })?;
         let mut record = Vec::new();
         GzDecoder::new(body).read_to_end(&mut record).map_err(|e| invalid(e.to_string()))?;
         let stored: Stored = postcard::from_bytes(&record).map_err(|e| invalid(e.to_string()))?;
@@ -322,27 +401,48 @@ impl NeighbourIndex {
         NeighbourIndex::from_stored(stored).map(Some)
     }
 
-    /// `dir/neighbours.bin` if present and computed for these weights (checked against
-    /// `dir/neighbours.json`'s sha256 when that pin is there); `Ok(None)` otherwise.
-    pub fn load(dir: &Path, weights_sha256: &str) -> Result<Option<NeighbourIndex>> {
-        let path = dir.join(NEIGHBOURS_FILE);
+    /// `dir`'s index `which` if present and computed for these weights (checked against its
+    /// pin's sha256 when the pin is there); `Ok(None)` otherwise.
+    pub fn load(dir: &Path, which: IndexFile, weights_sha256: &str) -> Result<Option<NeighbourIndex>> {
+        let path = dir.join(which.file());
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(Error::Read { path, source }),
         };
-        match crate::neighbours_info::NeighboursInfo::load(dir)? {
+        match crate::neighbours_info::NeighboursInfo::load(dir, which)? {
             Some(pin) => pin.index(&bytes, weights_sha256, &path),
             None => NeighbourIndex::from_bytes(&bytes, weights_sha256),
         }
     }
 
-    /// Writes `dir/neighbours.bin` and its pin `dir/neighbours.json`.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(NEIGHBOURS_FILE);
+    /// The index the backend answers from: `dir`'s full index when present for these weights,
+    /// else the page's.
+    pub fn load_for_backend(dir: &Path, weights_sha256: &str) -> Result<Option<NeighbourIndex>> {
+        match NeighbourIndex::load(dir, IndexFile::Full, weights_sha256)? {
+            Some(full) => Ok(Some(full)),
+            None => NeighbourIndex::load(dir, IndexFile::Page, weights_sha256),
+        }
+    }
+
+    /// Writes `dir`'s index `which` and its pin.
+    pub fn write(&self, dir: &Path, which: IndexFile) -> Result<()> {
+        let path = dir.join(which.file());
         let bytes = self.to_bytes()?;
         std::fs::write(&path, &bytes).map_err(|source| Error::Write { path, source })?;
-        crate::neighbours_info::NeighboursInfo::of(self, &self.stored.model, &bytes).write(dir)
+        crate::neighbours_info::NeighboursInfo::of(self, which, &self.stored.model, &bytes).write(dir, which)
+    }
+}
+
+/// A rock-salt material `mp-{i}` without labels, for tests of the index's users.
+#[cfg(test)]
+pub(crate) fn test_material(i: usize) -> IndexedMaterial {
+    IndexedMaterial {
+        id: format!("mp-{i}"),
+        formula: "NaCl".into(),
+        space_group: 225,
+        symbol: "Fm-3m".into(),
+        labels: vec![],
     }
 }
 
@@ -497,6 +597,9 @@ mod tests {
         assert!(index.percentile(inside) < UNUSUAL_PERCENTILE, "{inside}");
         assert_eq!(index.percentile(between), 1.0);
         assert!(between > 10.0 * inside);
+        let threshold = index.threshold(UNUSUAL_PERCENTILE);
+        assert!(index.percentile(threshold) >= UNUSUAL_PERCENTILE && index.percentile(threshold * 1.0001) >= 0.95);
+        assert!(index.percentile(threshold * 0.9999) <= UNUSUAL_PERCENTILE);
     }
 
     #[test]
@@ -517,6 +620,43 @@ mod tests {
         assert!(NeighbourIndex::from_bytes(&bytes, "cd").unwrap().is_none());
         assert!(NeighbourIndex::from_bytes(&bytes[..bytes.len() / 2], "ab").is_err());
         assert!(NeighbourIndex::from_bytes(b"not an index", "ab").is_err());
+    }
+
+    #[test]
+    fn the_map_round_trips_in_f16() {
+        let map: Vec<[f32; 2]> = (0..200).map(|i| [i as f32 * 0.1, -(i as f32)]).collect();
+        let plain = index(Some(2));
+        assert!(plain.stored_map().is_none() && plain.map_method().is_none());
+        let mapped = plain.with_map(&map, "test map").unwrap();
+        let read = NeighbourIndex::from_bytes(&mapped.to_bytes().unwrap(), "ab").unwrap().unwrap();
+        assert_eq!(read, mapped);
+        let stored = read.stored_map().unwrap();
+        assert!(stored.iter().zip(&map).all(|(a, b)| (a[0] - b[0]).abs() <= 0.01 && a[1] == b[1]), "{stored:?}");
+        assert_eq!(read.map_method(), Some("test map"));
+    }
+
+    /// Both files of a bundle, each with its pin: the backend prefers the full one, and the
+    /// page's stays what it was.
+    #[test]
+    fn the_backend_prefers_the_full_index_file() {
+        let dir = std::env::temp_dir().join(format!("matfuse-knn-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (page, full) = (index(Some(1)), index(None));
+        page.write(&dir, IndexFile::Page).unwrap();
+        let backend = |dir: &Path| NeighbourIndex::load_for_backend(dir, "ab").unwrap().unwrap();
+        assert_eq!(backend(&dir), page, "without a full index the page's answers");
+        full.write(&dir, IndexFile::Full).unwrap();
+        for which in [IndexFile::Page, IndexFile::Full] {
+            assert!(dir.join(which.file()).is_file() && dir.join(which.info_file()).is_file());
+        }
+        assert_eq!(backend(&dir), full);
+        assert_eq!(NeighbourIndex::load(&dir, IndexFile::Page, "ab").unwrap(), Some(page));
+        assert_eq!(NeighbourIndex::load(&dir, IndexFile::Full, "cd").unwrap(), None, "other weights");
+        let pin = crate::neighbours_info::NeighboursInfo::load(&dir, IndexFile::Full).unwrap().unwrap();
+        assert_eq!((pin.file.as_str(), pin.dims), (FULL_NEIGHBOURS_FILE, 3));
+        std::fs::write(dir.join(FULL_NEIGHBOURS_FILE), b"changed").unwrap();
+        assert!(NeighbourIndex::load_for_backend(&dir, "ab").is_err(), "the pin refuses other bytes");
+        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! `neighbours.json` beside a bundle's `neighbours.bin`: the index's sha256 and what it holds,
 //! as `phases.json` pins the phase table. The page reads it first and refuses an index whose
-//! bytes differ; the server checks the same pin when the file is there.
+//! bytes differ; the server checks the same pin when the file is there. The backend's full
+//! index, `neighbours_full.bin`, has its own pin, `neighbours_full.json`.
 
 use crate::bundle::sha256_hex;
 use crate::error::{Error, Result};
-use crate::neighbours::{NEIGHBOURS_FILE, NeighbourIndex};
+use crate::neighbours::{IndexFile, NeighbourIndex};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const NEIGHBOURS_INFO_FILE: &str = "neighbours.json";
+pub const FULL_NEIGHBOURS_INFO_FILE: &str = "neighbours_full.json";
 
 /// What `neighbours.json` says about the index beside it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,10 +30,10 @@ pub struct NeighboursInfo {
 }
 
 impl NeighboursInfo {
-    /// The pin of `index`, whose file's bytes are `bytes`.
-    pub fn of(index: &NeighbourIndex, model: &str, bytes: &[u8]) -> NeighboursInfo {
+    /// The pin of `index`, stored as `which`, whose file's bytes are `bytes`.
+    pub fn of(index: &NeighbourIndex, which: IndexFile, model: &str, bytes: &[u8]) -> NeighboursInfo {
         NeighboursInfo {
-            file: NEIGHBOURS_FILE.into(),
+            file: which.file().into(),
             sha256: sha256_hex(bytes),
             bytes: bytes.len(),
             materials: index.len(),
@@ -56,16 +58,16 @@ impl NeighboursInfo {
         NeighbourIndex::from_bytes(bytes, weights_sha256)
     }
 
-    /// Writes `dir/neighbours.json`.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(NEIGHBOURS_INFO_FILE);
+    /// Writes the pin of `dir`'s index `which`.
+    pub fn write(&self, dir: &Path, which: IndexFile) -> Result<()> {
+        let path = dir.join(which.info_file());
         let json = serde_json::to_string_pretty(self).map_err(|e| Error::Weights(e.to_string()))? + "\n";
         std::fs::write(&path, json).map_err(|source| Error::Write { path, source })
     }
 
-    /// `dir/neighbours.json` if present.
-    pub fn load(dir: &Path) -> Result<Option<NeighboursInfo>> {
-        let path = dir.join(NEIGHBOURS_INFO_FILE);
+    /// The pin of `dir`'s index `which`, if present.
+    pub fn load(dir: &Path, which: IndexFile) -> Result<Option<NeighboursInfo>> {
+        let path = dir.join(which.info_file());
         match std::fs::read(&path) {
             Ok(bytes) => NeighboursInfo::from_json(&bytes, &path).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -77,22 +79,16 @@ impl NeighboursInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::neighbours::{IndexOptions, IndexedMaterial};
+    use crate::neighbours::IndexOptions;
 
     #[test]
     fn the_pin_accepts_its_bytes_only() {
         let training: Vec<Vec<f32>> = (0..20).map(|i| vec![i as f32, 1.0]).collect();
-        let material = |i: usize| IndexedMaterial {
-            id: format!("mp-{i}"),
-            formula: "NaCl".into(),
-            space_group: 225,
-            symbol: "Fm-3m".into(),
-            labels: vec![],
-        };
+        let material = crate::neighbours::test_material;
         let options = IndexOptions { k: 2, weights_sha256: "ab".into(), ..IndexOptions::default() };
         let index = NeighbourIndex::build(&training, (0..20).map(material).collect(), &[], options).unwrap();
         let bytes = index.to_bytes().unwrap();
-        let info = NeighboursInfo::of(&index, "m", &bytes);
+        let info = NeighboursInfo::of(&index, IndexFile::Page, "m", &bytes);
         assert_eq!((info.materials, info.dims, info.k, info.bytes), (20, 2, 2, bytes.len()));
         let json = serde_json::to_vec(&info).unwrap();
         let read = NeighboursInfo::from_json(&json, Path::new("n.json")).unwrap();

@@ -168,11 +168,12 @@ impl OodStatistics {
         Ok(stats.weights_sha256.eq_ignore_ascii_case(weights_sha256).then_some(stats))
     }
 
-    /// `dir/ood.json` if present and computed for these weights, with `dir/neighbours.bin` when
-    /// that is too; `Ok(None)` when absent or stale.
+    /// `dir/ood.json` if present and computed for these weights, with the neighbour index the
+    /// backend answers from when there is one (the full `neighbours_full.bin`, else the page's
+    /// `neighbours.bin`); `Ok(None)` when absent or stale.
     pub fn load(dir: &Path, weights_sha256: &str) -> Result<Option<OodStatistics>> {
         let Some(stats) = OodStatistics::load_centre(dir, weights_sha256)? else { return Ok(None) };
-        let neighbours = NeighbourIndex::load(dir, weights_sha256)?.map(Arc::new);
+        let neighbours = NeighbourIndex::load_for_backend(dir, weights_sha256)?.map(Arc::new);
         Ok(Some(stats.with_neighbours(neighbours)))
     }
 

@@ -22,6 +22,7 @@ mod screen;
 mod serve;
 mod suggest;
 pub(crate) mod train;
+mod tsne_map;
 
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};

@@ -1,14 +1,16 @@
 //! `matfuse ood`: the training data's embeddings for the out-of-distribution score and the
 //! materials like a query, written into the model's bundle: `ood.json` (the centre distance's
 //! statistics, see `models::ood`) and `neighbours.bin` (the nearest-neighbour index, its score
-//! read against the validation split, see `models::neighbours`). With `--compare`, also how well
-//! both scores tell the test split from other data ([`super::ood_check`]).
+//! read against the validation split, see `models::neighbours`), with `--full-index` also the
+//! backend's full-dimension `neighbours_full.bin`, and with `--map tsne` a t-SNE training map
+//! stored in `neighbours.bin` ([`super::tsne_map`]). With `--compare`, also how well the scores
+//! tell the test split from other data ([`super::ood_check`]).
 
 use crate::dataset::{default_cache, union};
 use crate::error::{Error, Result};
 use crate::training::data::frozen_states;
 use crate::training::featurise::load_cached;
-use models::neighbours::{IndexOptions, IndexedMaterial, NEIGHBOURS_FILE, NeighbourIndex};
+use models::neighbours::{IndexFile, IndexOptions, IndexedMaterial, NeighbourIndex};
 use models::ood::{OOD_FILE, OodStatistics};
 use models::predictor::{ModelInput, Predictor};
 use models::train::Prediction;
@@ -46,6 +48,14 @@ pub struct OodArgs {
     /// e.g. for the page); every dimension when absent.
     #[arg(long)]
     pub dims: Option<usize>,
+    /// Also write the backend's index of every dimension (`neighbours_full.bin`, which the
+    /// backend prefers and the page never downloads) beside the `--dims` one.
+    #[arg(long, requires = "dims")]
+    pub full_index: bool,
+    /// The training map stored for the page: `pca` (the index's first two principal
+    /// components, nothing stored) or `tsne` (a Barnes–Hut t-SNE, stored in f16).
+    #[arg(long, value_enum, default_value_t = MapKind::Pca)]
+    pub map: MapKind,
     /// Structure tables (CSV with a `cif`/`poscar`/`structure` column) or directories of
     /// structure files to tell from the test split: prints both scores' ROC-AUC, the test
     /// error by score decile and how often the index's top 5 are a full index's.
@@ -57,6 +67,13 @@ pub struct OodArgs {
     /// Featurise cache directory.
     #[arg(long)]
     pub cache: Option<PathBuf>,
+}
+
+/// The training map `--map` selects.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapKind {
+    Pca,
+    Tsne,
 }
 
 pub fn run(args: &OodArgs) -> Result<()> {
@@ -119,44 +136,39 @@ pub fn run(args: &OodArgs) -> Result<()> {
         weights_sha256: manifest.weights.sha256.clone(),
         command,
     };
-    let materials = training.iter().map(|(r, _)| indexed_material(r)).collect();
-    let index = NeighbourIndex::build(&embeddings, materials, &validation, options.clone())?;
-    index.write(&args.model)?;
-    let size = std::fs::metadata(args.model.join(NEIGHBOURS_FILE)).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
-        "wrote {} ({} structures, {} dimensions, k = {}, {:.2} MB; percentiles from {} {} structures)",
-        args.model.join(NEIGHBOURS_FILE).display(),
-        index.len(),
-        index.dims(),
-        index.k(),
-        size as f64 / 1e6,
-        index.validation_len(),
-        args.validation_split
-    );
-    if let Some(points) = models::training_map::map_points(&index) {
-        let standardised: Vec<Vec<f32>> = embeddings.iter().map(|e| index.standardised(e)).collect();
-        let map: Vec<Vec<f32>> = points.iter().map(|p| p.to_vec()).collect();
-        let kept = models::training_map::neighbour_preservation(&standardised, &map, MAP_NEIGHBOURS, MAP_QUERIES);
-        eprintln!(
-            "map (first 2 principal components): {:.1} % of the {} nearest kept, trustworthiness {:.3} ({} training structures queried against all {})",
-            kept.kept * 100.0,
-            kept.k,
-            kept.trustworthiness,
-            kept.queries,
-            map.len()
-        );
+    let materials = || training.iter().map(|(r, _)| indexed_material(r)).collect::<Vec<_>>();
+    let mut index = NeighbourIndex::build(&embeddings, materials(), &validation, options.clone())?;
+    let standardised: Vec<Vec<f32>> = embeddings.iter().map(|e| index.standardised(e)).collect();
+    if let Some(pca) = models::training_map::map_points(&index) {
+        report_preservation("first 2 principal components", &standardised, &pca);
+        if args.map == MapKind::Tsne {
+            eprintln!("t-SNE of {} structures…", standardised.len());
+            let started = std::time::Instant::now();
+            let map = super::tsne_map::tsne_map(&standardised, &pca);
+            eprintln!("t-SNE took {:.0} s", started.elapsed().as_secs_f64());
+            let method = super::tsne_map::method(map.len(), standardised[0].len());
+            index = index.with_map(&map, &method)?;
+            let stored = index.stored_map().unwrap_or_default();
+            report_preservation("t-SNE, as stored (f16)", &standardised, &stored);
+        }
+    } else if args.map == MapKind::Tsne {
+        return Err(Error::CommandLine("--map tsne starts from the PCA map: give --dims".into()));
     }
+    write_index(&index, &args.model, IndexFile::Page, &args.validation_split)?;
+    let full = if args.full_index || (args.dims.is_some() && !args.compare.is_empty()) {
+        let full =
+            NeighbourIndex::build(&embeddings, materials(), &validation, IndexOptions { dims: None, ..options })?;
+        if args.full_index {
+            write_index(&full, &args.model, IndexFile::Full, &args.validation_split)?;
+        }
+        Some(full)
+    } else {
+        None
+    };
     if args.compare.is_empty() {
         return Ok(());
     }
     let index = Arc::new(index);
-    let full = match args.dims {
-        Some(_) => {
-            let materials = training.iter().map(|(r, _)| indexed_material(r)).collect();
-            Some(NeighbourIndex::build(&embeddings, materials, &[], IndexOptions { dims: None, ..options })?)
-        }
-        None => None,
-    };
     let test = super::ood_check::test_rows(&predictor, &of_split(&args.test_split))?;
     let stats = stats.with_neighbours(Some(index));
     let mut groups = Vec::new();
@@ -165,6 +177,37 @@ pub fn run(args: &OodArgs) -> Result<()> {
     }
     println!("{}", super::ood_check::report(&stats, full.as_ref(), &test, &groups));
     Ok(())
+}
+
+/// Writes `index` into the bundle as `which` and says what it holds.
+fn write_index(index: &NeighbourIndex, dir: &std::path::Path, which: IndexFile, validation_split: &str) -> Result<()> {
+    index.write(dir, which)?;
+    let path = dir.join(which.file());
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "wrote {} ({} structures, {} dimensions, k = {}, {:.2} MB; percentiles from {} {validation_split} structures)",
+        path.display(),
+        index.len(),
+        index.dims(),
+        index.k(),
+        size as f64 / 1e6,
+        index.validation_len(),
+    );
+    Ok(())
+}
+
+/// Prints how well `map` keeps the neighbourhoods of `standardised` (the training embeddings).
+fn report_preservation(name: &str, standardised: &[Vec<f32>], map: &[[f32; 2]]) {
+    let map: Vec<Vec<f32>> = map.iter().map(|p| p.to_vec()).collect();
+    let kept = models::training_map::neighbour_preservation(standardised, &map, MAP_NEIGHBOURS, MAP_QUERIES);
+    eprintln!(
+        "map ({name}): {:.1} % of the {} nearest kept, trustworthiness {:.3} ({} training structures queried against all {})",
+        kept.kept * 100.0,
+        kept.k,
+        kept.trustworthiness,
+        kept.queries,
+        map.len()
+    );
 }
 
 /// What the index keeps of a training row (space-group symbol from its number).

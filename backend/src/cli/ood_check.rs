@@ -1,8 +1,9 @@
 //! How well the out-of-distribution scores work (`matfuse ood --compare`), as Markdown tables:
 //! ROC-AUC of telling the test split from other structures (the centre distance and the
-//! nearest-neighbour score side by side), the share of each set flagged, the test split's
-//! formation-energy error by score decile (it should rise with the score), and how often a
-//! reduced index's top 5 are those of the full one.
+//! nearest-neighbour scores of the reduced and the full index side by side), the share of each
+//! set flagged at the validation-calibrated thresholds, the test split's formation-energy error
+//! by score decile (it should rise with the score), and how often a reduced index's top 5 are
+//! those of the full one.
 
 use crate::error::{Error, Result};
 use models::metrics::separation_auc;
@@ -85,7 +86,8 @@ pub fn embed_structures(predictor: &Predictor, path: &Path) -> Result<Vec<Vec<f3
 }
 
 /// The Markdown report (see the module documentation); `stats` must hold a neighbour index,
-/// `full` is the full-dimension index when that one is reduced.
+/// `full` is the full-dimension index when that one is reduced (then each table has its
+/// columns too).
 pub fn report(
     stats: &OodStatistics,
     full: Option<&NeighbourIndex>,
@@ -93,58 +95,75 @@ pub fn report(
     groups: &[(String, Vec<Vec<f32>>)],
 ) -> String {
     let Some(index) = stats.neighbours.as_deref() else { return String::new() };
-    let centre = |e: &[f32]| stats.score(e);
-    let knn = |e: &[f32]| index.score(e);
-    let test_centre: Vec<f64> = test.iter().map(|r| centre(&r.embedding)).collect();
-    let started = std::time::Instant::now();
-    let test_knn: Vec<f64> = test.iter().map(|r| knn(&r.embedding)).collect();
-    let query_ms = started.elapsed().as_secs_f64() * 1e3 / test.len().max(1) as f64;
-    let flagged = |quantiles: &[f64], threshold: f64| {
+    let indexes: Vec<(String, &NeighbourIndex)> =
+        std::iter::once(index).chain(full).map(|i| (format!("kNN, {} dims", i.dims()), i)).collect();
+    let test_centre: Vec<f64> = test.iter().map(|r| stats.score(&r.embedding)).collect();
+    let mut query_ms = Vec::new();
+    let test_knn: Vec<Vec<f64>> = indexes
+        .iter()
+        .map(|(_, i)| {
+            let started = std::time::Instant::now();
+            let scores = test.iter().map(|r| i.score(&r.embedding)).collect();
+            query_ms.push(started.elapsed().as_secs_f64() * 1e3 / test.len().max(1) as f64);
+            scores
+        })
+        .collect();
+    let share = |quantiles: Vec<f64>, threshold: f64| {
         quantiles.iter().filter(|&&q| q > threshold).count() as f64 / quantiles.len().max(1) as f64 * 100.0
     };
-    let centre_flags = |scores: &[f64]| scores.iter().map(|&s| stats.quantile(s)).collect::<Vec<_>>();
-    let knn_flags = |scores: &[f64]| scores.iter().map(|&s| index.percentile(s)).collect::<Vec<_>>();
 
     let mut out = String::new();
-    let _ =
-        writeln!(out, "neighbour score: {}; exact search {query_ms:.2} ms per query (one thread)\n", index.method());
-    let test_full: Option<Vec<f64>> = full.map(|f| test.iter().map(|r| f.score(&r.embedding)).collect());
-    let full_auc = |c: &[Vec<f32>]| match (full, &test_full) {
-        (Some(f), Some(test)) => {
-            format!("{:.3}", separation_auc(test, &c.iter().map(|e| f.score(e)).collect::<Vec<_>>()))
-        }
-        _ => "–".into(),
-    };
-    let _ = writeln!(
-        out,
-        "| compared with the test split ({} structures) | n | ROC-AUC, centre distance | ROC-AUC, kNN | ROC-AUC, kNN on every dimension | flagged (centre) | flagged (kNN) | out of distribution (kNN) |",
-        test.len()
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
-    let row = |out: &mut String, name: &str, c: &[f64], k: &[f64], auc: (f64, f64), full: String| {
+    for ((name, i), ms) in indexes.iter().zip(&query_ms) {
         let _ = writeln!(
             out,
-            "| {name} | {} | {:.3} | {:.3} | {full} | {:.1} % | {:.1} % | {:.1} % |",
-            c.len(),
-            auc.0,
-            auc.1,
-            flagged(&centre_flags(c), UNUSUAL_PERCENTILE),
-            flagged(&knn_flags(k), UNUSUAL_PERCENTILE),
-            flagged(&knn_flags(k), OUTSIDE_PERCENTILE)
+            "{name}: {}; exact search {ms:.2} ms per query (one thread); validation-calibrated thresholds: score {:.3} (95th percentile, `unusual` above) and {:.3} (99th, `out_of_distribution` above)\n",
+            i.method(),
+            i.threshold(UNUSUAL_PERCENTILE),
+            i.threshold(OUTSIDE_PERCENTILE)
+        );
+    }
+    let names: Vec<&str> = indexes.iter().map(|(n, _)| n.as_str()).collect();
+    let per_index = |f: &dyn Fn(&str) -> String| names.iter().map(|n| f(n)).collect::<Vec<_>>().join(" | ");
+    let _ = writeln!(
+        out,
+        "| compared with the test split ({} structures) | n | ROC-AUC, centre distance | {} | flagged (centre) | {} | {} |",
+        test.len(),
+        per_index(&|n| format!("ROC-AUC, {n}")),
+        per_index(&|n| format!("flagged ({n})")),
+        per_index(&|n| format!("out of distribution ({n})"))
+    );
+    let _ = writeln!(out, "|---|---:|---:|{}", "---:|".repeat(1 + 3 * indexes.len()));
+    let row = |out: &mut String, name: &str, centre: &[f64], knn: &[Vec<f64>], auc: Option<(f64, Vec<f64>)>| {
+        let fmt = |x: f64| if x.is_nan() { "–".to_string() } else { format!("{x:.3}") };
+        let (centre_auc, knn_auc) = auc.unwrap_or((f64::NAN, vec![f64::NAN; knn.len()]));
+        let flags = |threshold: f64| {
+            indexes
+                .iter()
+                .zip(knn)
+                .map(|((_, i), k)| format!("{:.1} %", share(k.iter().map(|&s| i.percentile(s)).collect(), threshold)))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {:.1} % | {} | {} |",
+            centre.len(),
+            fmt(centre_auc),
+            knn_auc.iter().map(|&a| fmt(a)).collect::<Vec<_>>().join(" | "),
+            share(centre.iter().map(|&s| stats.quantile(s)).collect(), UNUSUAL_PERCENTILE),
+            flags(UNUSUAL_PERCENTILE),
+            flags(OUTSIDE_PERCENTILE)
         );
     };
-    row(&mut out, "(the test split itself)", &test_centre, &test_knn, (f64::NAN, f64::NAN), "–".into());
+    row(&mut out, "(the test split itself)", &test_centre, &test_knn, None);
     for (name, embeddings) in groups {
-        let c: Vec<f64> = embeddings.iter().map(|e| centre(e)).collect();
-        let k: Vec<f64> = embeddings.iter().map(|e| knn(e)).collect();
-        row(
-            &mut out,
-            name,
-            &c,
-            &k,
-            (separation_auc(&test_centre, &c), separation_auc(&test_knn, &k)),
-            full_auc(embeddings),
+        let centre: Vec<f64> = embeddings.iter().map(|e| stats.score(e)).collect();
+        let knn: Vec<Vec<f64>> = indexes.iter().map(|(_, i)| embeddings.iter().map(|e| i.score(e)).collect()).collect();
+        let auc = (
+            separation_auc(&test_centre, &centre),
+            test_knn.iter().zip(&knn).map(|(t, k)| separation_auc(t, k)).collect(),
         );
+        row(&mut out, name, &centre, &knn, Some(auc));
     }
 
     let labelled: Vec<usize> = (0..test.len()).filter(|&i| test[i].error.is_some()).collect();
@@ -161,16 +180,23 @@ pub fn report(
             })
             .collect()
     };
-    let (knn_deciles, centre_deciles) = (by_decile(&test_knn), by_decile(&test_centre));
+    let columns: Vec<(&str, Vec<(f64, f64, f64)>)> = names
+        .iter()
+        .copied()
+        .zip(test_knn.iter().map(|k| by_decile(k)))
+        .chain([("centre distance", by_decile(&test_centre))])
+        .collect();
     let _ = writeln!(
         out,
-        "\n| score decile ({} labelled test structures) | kNN score | formation energy MAE by kNN decile (eV/atom) | centre distance | MAE by centre decile (eV/atom) |",
-        labelled.len()
+        "\n| score decile ({} labelled test structures; formation energy MAE, eV/atom) | {} |",
+        labelled.len(),
+        columns.iter().map(|(n, _)| format!("{n} | MAE")).collect::<Vec<_>>().join(" | ")
     );
-    let _ = writeln!(out, "|---:|---|---:|---|---:|");
-    for (d, (k, c)) in knn_deciles.iter().zip(&centre_deciles).enumerate() {
-        let _ =
-            writeln!(out, "| {} | {:.3}–{:.3} | {:.4} | {:.3}–{:.3} | {:.4} |", d + 1, k.0, k.1, k.2, c.0, c.1, c.2);
+    let _ = writeln!(out, "|---:|{}", "---|---:|".repeat(columns.len()));
+    for d in 0..DECILES {
+        let cells: Vec<String> =
+            columns.iter().map(|(_, c)| format!("{:.3}–{:.3} | {:.4}", c[d].0, c[d].1, c[d].2)).collect();
+        let _ = writeln!(out, "| {} | {} |", d + 1, cells.join(" | "));
     }
     if let Some(full) = full {
         let ids = |i: &NeighbourIndex, e: &[f32]| -> Vec<String> {

@@ -1,7 +1,8 @@
-//! The map of the training data: every training material at its first two principal
-//! components (from the neighbour index, see `models::training_map`), coloured by a chosen DFT
-//! property, with the structure placed on it and its nearest materials ringed. Drag to pan,
-//! wheel to zoom; the material under the pointer is named below the map.
+//! The map of the training data: every training material at its place on the map the page's
+//! neighbour index carries (a t-SNE, or else the first two principal components; see
+//! `models::training_map`), coloured by a chosen DFT property, with the structure placed on it
+//! and its nearest materials ringed. Drag to pan, wheel to zoom; the material under the pointer
+//! is named below the map.
 
 use std::sync::Arc;
 
@@ -150,6 +151,7 @@ fn TrainingMap(
             </p>
         })
     };
+    let (caption, placement_note) = captions(&index, points.len());
     let hover_index = index.clone();
     let hover_text = move || {
         let material = hover_index.material(hovered.get()?)?;
@@ -176,9 +178,7 @@ fn TrainingMap(
         }
     };
     view! {
-        <p class="muted">
-            "The " {points.len()} " training materials at the first two principal components of the model's fused embedding (a linear map, so this structure lands exactly where the model places it; RESULTS.md §8 measures how well the map keeps neighbours). Drag to pan, scroll to zoom."
-        </p>
+        <p class="muted">{caption}</p>
         <label class="map-property">
             "Colour by "
             <select id="map-property" on:change=move |e| property.set(event_target_value(&e))>{options}</select>
@@ -205,7 +205,31 @@ fn TrainingMap(
             on:wheel=on_wheel
         ></canvas>
         {legend}
+        {placement_note.map(|note| view! { <p class="muted map-placement" id="map-placement">{note}</p> })}
         {hover_text}
+    }
+}
+
+/// The sentence above the map (what it is) and, for a stored map, the line under it saying how
+/// the structure was placed.
+fn captions(index: &NeighbourIndex, points: usize) -> (String, Option<String>) {
+    let how = "RESULTS.md §8 measures how well the map keeps neighbours). Drag to pan, scroll to zoom.";
+    match index.map_method() {
+        Some(_) => (
+            format!(
+                "The {points} training materials on a t-SNE map of the model's fused embedding (materials the model sees as alike lie close together; {how}"
+            ),
+            Some(format!(
+                "This structure is placed at the distance-weighted mean of the map positions of its {} nearest training materials (a t-SNE map has no formula for a new point).",
+                models::training_map::PLACEMENT_NEIGHBOURS
+            )),
+        ),
+        None => (
+            format!(
+                "The {points} training materials at the first two principal components of the model's fused embedding (a linear map, so this structure lands exactly where the model places it; {how}"
+            ),
+            None,
+        ),
     }
 }
 

@@ -23,7 +23,7 @@ pub struct Placement {
     pub similar: Vec<SimilarMaterial>,
     /// Their rows in the index (the map marks them).
     pub nearest_rows: Vec<usize>,
-    /// Where the structure lies on the training map (first two principal components).
+    /// Where the structure lies on the training map (see `models::training_map::map_position`).
     pub map_position: Option<[f32; 2]>,
 }
 
