@@ -10,14 +10,10 @@ TPSA (N and O). Regenerate (RDKit's version is recorded in the output):
 The data directory is $MATFUSE_DATASETS_DIR, else ../shared/data beside the checkout.
 """
 
-import json
-import sys
-
-import rdkit
-from rdkit import Chem, RDLogger
+from rdkit import Chem
 from rdkit.Chem import Descriptors, rdMolDescriptors
 
-from rdkit_reference import PER_SET, SETS, pick
+from rdkit_reference import write_fixture
 
 
 def describe(data_set: str, smiles: str) -> dict:
@@ -46,13 +42,5 @@ def describe(data_set: str, smiles: str) -> dict:
     }
 
 
-def main() -> None:
-    RDLogger.DisableLog("rdApp.*")
-    molecules = [describe(name, smiles) for name in SETS for smiles in pick(name)]
-    lines = ",\n".join(json.dumps(m, separators=(",", ":")) for m in molecules)
-    header = json.dumps({"rdkit_version": rdkit.__version__, "per_set": PER_SET})[:-1]
-    sys.stdout.write(f'{header}, "molecules": [\n{lines}\n]}}\n')
-
-
 if __name__ == "__main__":
-    main()
+    write_fixture(describe)

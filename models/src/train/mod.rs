@@ -12,7 +12,7 @@ mod schedule;
 
 pub use average::WeightAverage;
 pub use molecule::{MoleculeTrainRun, predict_molecules, train_molecules};
-pub use problem::{TrainingProblem, Validation, bucketed_by_size};
+pub use problem::{TrainingProblem, Validation, bucketed_by_size, shuffled_batches};
 pub use schedule::Schedule;
 
 use crate::batch::{Batch, Modalities, Sample};
@@ -52,10 +52,41 @@ pub struct TrainOptions {
     pub l1_weight: f64,
     /// Probability of dropping each modality of a training structure (`cross` only; never both).
     pub modality_dropout: f64,
+    /// Per-tensor gradient norm limit (0: no clipping, as chemprop).
     pub grad_clip: f32,
     /// Decay of the exponential moving average of the weights that is validated and shipped
     /// (0: none, the last step's weights).
     pub ema_decay: f64,
+    /// What fits a molecule model's regression head (crystal models always use the evidential
+    /// likelihood). Left out of records when default, so runs recorded before it still resume.
+    #[serde(skip_serializing_if = "RegressionLoss::is_evidential")]
+    pub loss: RegressionLoss,
+    /// Molecule batches of similar size (`true`, faster) or plainly shuffled (`false`, as
+    /// chemprop). Left out of records when `true`.
+    #[serde(skip_serializing_if = "is_true")]
+    pub bucket_by_size: bool,
+}
+
+/// The loss of an evidential regression head.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegressionLoss {
+    /// The NIG negative log-likelihood (+ `evidential_lambda` × regulariser + `l1_weight` × |error|).
+    #[default]
+    Evidential,
+    /// Mean squared error of the predicted mean (chemprop's); σ is learnt by the NIG likelihood
+    /// with the mean held fixed, so the mean is fitted by the squared error alone.
+    Mse,
+}
+
+impl RegressionLoss {
+    fn is_evidential(&self) -> bool {
+        *self == RegressionLoss::Evidential
+    }
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Default for TrainOptions {
@@ -74,6 +105,8 @@ impl Default for TrainOptions {
             modality_dropout: 0.15,
             grad_clip: 1.0,
             ema_decay: 0.0,
+            loss: RegressionLoss::Evidential,
+            bucket_by_size: true,
         }
     }
 }
@@ -441,7 +474,7 @@ pub fn run_loop<P: TrainingProblem>(
     let mut model = problem.init(&ad);
     let mut optimizer = AdamWConfig::new()
         .with_weight_decay(opts.weight_decay as f32)
-        .with_grad_clipping(Some(GradientClippingConfig::Norm(opts.grad_clip)))
+        .with_grad_clipping((opts.grad_clip > 0.0).then_some(GradientClippingConfig::Norm(opts.grad_clip)))
         .init();
     let mut state = TrainState {
         epoch: 0,
