@@ -359,8 +359,22 @@ fn differences(prefix: &str, old: &serde_json::Value, new: &serde_json::Value) -
                 })
                 .collect()
         }
-        _ if old == new => Vec::new(),
+        _ if same_value(old, new) => Vec::new(),
         _ => vec![format!("{prefix}: {old} → {new}")],
+    }
+}
+
+/// Equal, numbers (also inside arrays) within 1e-12 relative: a float read back from a record
+/// may differ from the one computed again in its last bit (fitted descriptor statistics).
+fn same_value(old: &serde_json::Value, new: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (old, new) {
+        (Value::Number(a), Value::Number(b)) => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()),
+            _ => a == b,
+        },
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y)),
+        _ => old == new,
     }
 }
 
@@ -667,4 +681,21 @@ pub fn training_throughput(
 /// Waits for the device's queued work (a GPU runs asynchronously), so timings count it.
 fn sync(device: &Device) -> Result<()> {
     device.sync().map_err(|e| Error::Config(format!("device failed while training: {e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::differences;
+    use serde_json::json;
+
+    #[test]
+    fn a_recorded_float_off_in_its_last_bit_is_the_same_configuration() {
+        let x = 203.467_844_286_474_25_f64;
+        let recorded = json!({"net": {"mean": [x, 1.0]}, "train": {"lr": 1e-3}});
+        let next = f64::from_bits(x.to_bits() + 1);
+        assert!(differences("", &recorded, &json!({"net": {"mean": [next, 1.0]}, "train": {"lr": 1e-3}})).is_empty());
+        let changed = differences("", &recorded, &json!({"net": {"mean": [x, 1.0]}, "train": {"lr": 1e-2}}));
+        assert_eq!(changed, vec!["train.lr: 0.001 → 0.01".to_string()]);
+        assert_eq!(differences("", &recorded, &json!({"net": {"mean": [x]}, "train": {"lr": 1e-3}})).len(), 1);
+    }
 }

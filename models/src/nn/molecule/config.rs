@@ -131,20 +131,27 @@ impl DescriptorInput {
             .collect()
     }
 
-    /// Fits `mean` and `std` on `molecules` (a descriptor constant over them keeps std 1).
+    /// Fits `mean` and `std` on `molecules` (a descriptor constant over them keeps std 1), to 12
+    /// significant digits so they read back from a manifest exactly.
     pub fn fit<'a>(&mut self, molecules: impl Iterator<Item = &'a shared::molecule::Molecule>) {
         let rows: Vec<[f64; shared::molecule::descriptors::DESCRIPTOR_COUNT]> =
             molecules.map(|m| shared::molecule::descriptors::Descriptors::of(m).values()).collect();
         let n = rows.len().max(1) as f64;
         let width = shared::molecule::descriptors::DESCRIPTOR_COUNT;
-        self.mean = (0..width).map(|i| rows.iter().map(|r| r[i]).sum::<f64>() / n).collect();
+        let mean: Vec<f64> = (0..width).map(|i| rows.iter().map(|r| r[i]).sum::<f64>() / n).collect();
         self.std = (0..width)
             .map(|i| {
-                let var = rows.iter().map(|r| (r[i] - self.mean[i]).powi(2)).sum::<f64>() / n;
-                if var > 1e-12 { var.sqrt() } else { 1.0 }
+                let var = rows.iter().map(|r| (r[i] - mean[i]).powi(2)).sum::<f64>() / n;
+                if var > 1e-12 { twelve_digits(var.sqrt()) } else { 1.0 }
             })
             .collect();
+        self.mean = mean.into_iter().map(twelve_digits).collect();
     }
+}
+
+/// `x` to 12 significant digits: a number JSON readers parse back to the same `f64`.
+fn twelve_digits(x: f64) -> f64 {
+    format!("{x:.11e}").parse().expect("a formatted float parses")
 }
 
 /// Architecture of a molecule network.
