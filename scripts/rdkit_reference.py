@@ -74,9 +74,10 @@ def describe(data_set: str, smiles: str) -> dict:
     }
 
 
-def main() -> None:
+def write_fixture(describe_one) -> None:
+    """Writes `describe_one(set, smiles)` of every picked molecule to stdout as the fixture."""
     RDLogger.DisableLog("rdApp.*")
-    molecules = [describe(name, smiles) for name in SETS for smiles in pick(name)]
+    molecules = [describe_one(name, smiles) for name in SETS for smiles in pick(name)]
     # One molecule per line: small diffs when RDKit or the selection changes.
     lines = ",\n".join(json.dumps(m, separators=(",", ":")) for m in molecules)
     header = json.dumps({"rdkit_version": rdkit.__version__, "per_set": PER_SET})[:-1]
@@ -84,4 +85,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    write_fixture(describe)

@@ -20,6 +20,8 @@ pub struct MoleculeInputs {
     pub tokens: Vec<u32>,
     /// Morgan fingerprint (radius 2): bits (0/1) or counts, one value per bit.
     pub fingerprint: Vec<f32>,
+    /// Standardised molecular descriptors (empty unless the network reads them).
+    pub descriptors: Vec<f32>,
 }
 
 impl MoleculeInputs {
@@ -33,6 +35,7 @@ impl MoleculeInputs {
             graph: MolecularGraph::from_molecule(molecule),
             tokens: tokens.padded_ids(length),
             fingerprint: if counts { fingerprint.count_vector() } else { fingerprint.bit_vector() },
+            descriptors: Vec::new(),
         }
     }
 }
@@ -92,6 +95,8 @@ pub struct MoleculeBatch {
     pub inv_token_counts: Tensor<2>,
     /// Fingerprints (zero rows where the view is missing), `[batch, bits]`.
     pub fingerprint: Tensor<2>,
+    /// Standardised descriptors, `[batch, descriptors]`; `None` when the inputs carry none.
+    pub descriptors: Option<Tensor<2>>,
     /// 1 where the molecule's graph / SMILES / fingerprint is present, `[batch, 1]` each.
     pub has_graph: Tensor<2>,
     pub has_smiles: Tensor<2>,
@@ -115,6 +120,8 @@ impl MoleculeBatch {
         let bits = samples[0].inputs.fingerprint.len();
         assert!(samples.iter().all(|s| s.targets.len() == tasks), "every sample needs one target per task");
         assert!(samples.iter().all(|s| s.inputs.fingerprint.len() == bits), "fingerprints of one width");
+        let descriptor_width = samples[0].inputs.descriptors.len();
+        assert!(samples.iter().all(|s| s.inputs.descriptors.len() == descriptor_width), "descriptors of one width");
         let max_atoms = samples.iter().map(|s| s.inputs.graph.num_atoms()).max().unwrap_or(1).max(1);
         let max_tokens = samples
             .iter()
@@ -197,6 +204,10 @@ impl MoleculeBatch {
             token_pad: Tensor::from_data(TensorData::new(token_pad, [size, max_tokens]), device),
             inv_token_counts: column(inv_tokens),
             fingerprint: Tensor::from_data(TensorData::new(fingerprint, [size, bits]), device),
+            descriptors: (descriptor_width > 0).then(|| {
+                let values: Vec<f32> = samples.iter().flat_map(|s| s.inputs.descriptors.iter().copied()).collect();
+                Tensor::from_data(TensorData::new(values, [size, descriptor_width]), device)
+            }),
             has_graph: column(has_graph),
             has_smiles: column(has_smiles),
             has_fingerprint: column(has_fingerprint),

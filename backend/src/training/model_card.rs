@@ -82,7 +82,7 @@ fn count_cell(count: Option<f64>) -> String {
 /// A molecule network's architecture line.
 fn molecule_architecture(n: &models::nn::molecule::MoleculeNetConfig) -> String {
     format!(
-        "- **Architecture**: molecule `{}` fusion — D-MPNN {} hidden × {} steps over the molecular graph, SMILES transformer {} layer(s) × {} hidden over ≤ {} tokens, fingerprint MLP over Morgan radius 2 {} bits ({}) → {} hidden; fusion width {}, {} heads; {} head\n",
+        "- **Architecture**: molecule `{}` fusion — D-MPNN {} hidden × {} steps over the molecular graph, SMILES transformer {} layer(s) × {} hidden over ≤ {} tokens, fingerprint MLP over Morgan radius 2 {} bits ({}) → {} hidden; fusion width {}, {} heads; {} head{}{}\n",
         models::predictor::molecule::fusion_name(n),
         n.graph.hidden,
         n.graph.depth,
@@ -97,6 +97,20 @@ fn molecule_architecture(n: &models::nn::molecule::MoleculeNetConfig) -> String 
         match n.head {
             models::nn::molecule::HeadKind::Regression => "evidential (Normal-Inverse-Gamma) regression",
             models::nn::molecule::HeadKind::Classification => "binary classification (Platt-calibrated probability)",
+        },
+        if n.ffn.is_default() {
+            String::new()
+        } else {
+            let width = if n.ffn.hidden == 0 { n.fused } else { n.ffn.hidden };
+            format!(" through {} hidden layer(s) × {width} ({:?})", n.ffn.layers.max(1), n.ffn.activation)
+        },
+        if n.descriptors.enabled {
+            format!(
+                ", reading {} 2-D descriptors standardised on the training split",
+                shared::molecule::descriptors::DESCRIPTOR_COUNT
+            )
+        } else {
+            String::new()
         }
     )
 }

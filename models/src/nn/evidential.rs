@@ -57,8 +57,22 @@ impl Evidence {
     /// Masked NIG negative log-likelihood plus `lambda` × evidence regulariser plus `l1` × |error|,
     /// averaged per property over its labelled rows and summed over properties.
     pub fn loss(&self, targets: Tensor<2>, mask: Tensor<2>, lambda: f64, l1: f64) -> Tensor<1> {
+        let per_item = self.per_item_loss(targets, self.gamma.clone(), lambda, l1);
+        masked_task_mean(per_item, mask)
+    }
+
+    /// Masked squared error of the mean plus the NIG negative log-likelihood with the mean held
+    /// fixed (no gradient through γ), so the mean is fitted as by a plain MSE and σ still learnt.
+    pub fn mse_loss(&self, targets: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
+        let err = targets.clone() - self.gamma.clone();
+        let nll = self.per_item_loss(targets, self.gamma.clone().detach(), 0.0, 0.0);
+        masked_task_mean(err.clone() * err + nll, mask)
+    }
+
+    /// NIG negative log-likelihood of `targets` around `gamma`, plus the regulariser and |error|.
+    fn per_item_loss(&self, targets: Tensor<2>, gamma: Tensor<2>, lambda: f64, l1: f64) -> Tensor<2> {
         let omega = self.beta.clone().mul_scalar(2.0) * self.nu.clone().add_scalar(1.0);
-        let err = targets - self.gamma.clone();
+        let err = targets - gamma;
         let nll = (self.nu.clone().recip().mul_scalar(std::f64::consts::PI)).log().mul_scalar(0.5)
             - self.alpha.clone() * omega.clone().log()
             + self.alpha.clone().add_scalar(0.5) * (self.nu.clone() * err.clone() * err.clone() + omega).log()
@@ -66,10 +80,14 @@ impl Evidence {
             - ln_gamma(self.alpha.clone().add_scalar(0.5));
         let abs = err.abs();
         let reg = abs.clone() * (self.nu.clone().mul_scalar(2.0) + self.alpha.clone());
-        let per_item = (nll + reg.mul_scalar(lambda) + abs.mul_scalar(l1)) * mask.clone();
-        let counts = mask.sum_dim(0).clamp_min(1.0);
-        (per_item.sum_dim(0) / counts).sum()
+        nll + reg.mul_scalar(lambda) + abs.mul_scalar(l1)
     }
+}
+
+/// `per_item` averaged per task over its labelled rows (`mask`), summed over tasks.
+fn masked_task_mean(per_item: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
+    let counts = mask.clone().sum_dim(0).clamp_min(1.0);
+    ((per_item * mask).sum_dim(0) / counts).sum()
 }
 
 /// ln Γ(x) for x ≥ 1 by the Stirling series shifted by two (|error| < 1e-6 on [1, ∞)).

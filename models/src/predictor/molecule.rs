@@ -68,8 +68,7 @@ impl MoleculePredictor {
 
     /// What the network reads of `molecule`.
     pub fn inputs(&self, molecule: &Molecule) -> MoleculeInputs {
-        let fp = &self.network.fingerprint;
-        MoleculeInputs::new(molecule, self.network.smiles.max_tokens, fp.bits, fp.counts)
+        self.network.inputs(molecule)
     }
 
     /// The model's tasks, in output order.

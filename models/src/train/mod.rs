@@ -12,7 +12,7 @@ mod schedule;
 
 pub use average::WeightAverage;
 pub use molecule::{MoleculeTrainRun, predict_molecules, train_molecules};
-pub use problem::{TrainingProblem, Validation, bucketed_by_size};
+pub use problem::{TrainingProblem, Validation, bucketed_by_size, shuffled_batches};
 pub use schedule::Schedule;
 
 use crate::batch::{Batch, Modalities, Sample};
@@ -52,10 +52,41 @@ pub struct TrainOptions {
     pub l1_weight: f64,
     /// Probability of dropping each modality of a training structure (`cross` only; never both).
     pub modality_dropout: f64,
+    /// Per-tensor gradient norm limit (0: no clipping, as chemprop).
     pub grad_clip: f32,
     /// Decay of the exponential moving average of the weights that is validated and shipped
     /// (0: none, the last step's weights).
     pub ema_decay: f64,
+    /// What fits a molecule model's regression head (crystal models always use the evidential
+    /// likelihood). Left out of records when default, so runs recorded before it still resume.
+    #[serde(skip_serializing_if = "RegressionLoss::is_evidential")]
+    pub loss: RegressionLoss,
+    /// Molecule batches of similar size (`true`, faster) or plainly shuffled (`false`, as
+    /// chemprop). Left out of records when `true`.
+    #[serde(skip_serializing_if = "is_true")]
+    pub bucket_by_size: bool,
+}
+
+/// The loss of an evidential regression head.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegressionLoss {
+    /// The NIG negative log-likelihood (+ `evidential_lambda` × regulariser + `l1_weight` × |error|).
+    #[default]
+    Evidential,
+    /// Mean squared error of the predicted mean (chemprop's); σ is learnt by the NIG likelihood
+    /// with the mean held fixed, so the mean is fitted by the squared error alone.
+    Mse,
+}
+
+impl RegressionLoss {
+    fn is_evidential(&self) -> bool {
+        *self == RegressionLoss::Evidential
+    }
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Default for TrainOptions {
@@ -74,6 +105,8 @@ impl Default for TrainOptions {
             modality_dropout: 0.15,
             grad_clip: 1.0,
             ema_decay: 0.0,
+            loss: RegressionLoss::Evidential,
+            bucket_by_size: true,
         }
     }
 }
@@ -326,8 +359,22 @@ fn differences(prefix: &str, old: &serde_json::Value, new: &serde_json::Value) -
                 })
                 .collect()
         }
-        _ if old == new => Vec::new(),
+        _ if same_value(old, new) => Vec::new(),
         _ => vec![format!("{prefix}: {old} → {new}")],
+    }
+}
+
+/// Equal, numbers (also inside arrays) within 1e-12 relative: a float read back from a record
+/// may differ from the one computed again in its last bit (fitted descriptor statistics).
+fn same_value(old: &serde_json::Value, new: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (old, new) {
+        (Value::Number(a), Value::Number(b)) => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()),
+            _ => a == b,
+        },
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y)),
+        _ => old == new,
     }
 }
 
@@ -441,7 +488,7 @@ pub fn run_loop<P: TrainingProblem>(
     let mut model = problem.init(&ad);
     let mut optimizer = AdamWConfig::new()
         .with_weight_decay(opts.weight_decay as f32)
-        .with_grad_clipping(Some(GradientClippingConfig::Norm(opts.grad_clip)))
+        .with_grad_clipping((opts.grad_clip > 0.0).then_some(GradientClippingConfig::Norm(opts.grad_clip)))
         .init();
     let mut state = TrainState {
         epoch: 0,
@@ -634,4 +681,21 @@ pub fn training_throughput(
 /// Waits for the device's queued work (a GPU runs asynchronously), so timings count it.
 fn sync(device: &Device) -> Result<()> {
     device.sync().map_err(|e| Error::Config(format!("device failed while training: {e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::differences;
+    use serde_json::json;
+
+    #[test]
+    fn a_recorded_float_off_in_its_last_bit_is_the_same_configuration() {
+        let x = 203.467_844_286_474_25_f64;
+        let recorded = json!({"net": {"mean": [x, 1.0]}, "train": {"lr": 1e-3}});
+        let next = f64::from_bits(x.to_bits() + 1);
+        assert!(differences("", &recorded, &json!({"net": {"mean": [next, 1.0]}, "train": {"lr": 1e-3}})).is_empty());
+        let changed = differences("", &recorded, &json!({"net": {"mean": [x, 1.0]}, "train": {"lr": 1e-2}}));
+        assert_eq!(changed, vec!["train.lr: 0.001 → 0.01".to_string()]);
+        assert_eq!(differences("", &recorded, &json!({"net": {"mean": [x]}, "train": {"lr": 1e-3}})).len(), 1);
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::{
     Observer, Prediction, RunIdentity, RunPlace, Standardizer, TrainOptions, TrainState, TrainingProblem, Validation,
-    bucketed_by_size, mae_by_task, run_loop, standardised_score,
+    bucketed_by_size, mae_by_task, run_loop, shuffled_batches, standardised_score,
 };
 use crate::error::Result;
 use crate::metrics::roc_auc;
@@ -72,7 +72,11 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
     }
 
     fn epoch_batches(&self, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-        bucketed_by_size(self.train.len(), |i| self.train[i].inputs.graph.num_atoms(), batch_size, rng)
+        if self.options.bucket_by_size {
+            bucketed_by_size(self.train.len(), |i| self.train[i].inputs.graph.num_atoms(), batch_size, rng)
+        } else {
+            shuffled_batches(self.train.len(), batch_size, rng)
+        }
     }
 
     fn loss(&self, model: &MoleculeNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {
@@ -82,7 +86,7 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
         let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout)).collect();
         let batch = MoleculeBatch::new(&samples, &views, device);
         let raw = model.forward(&batch).raw;
-        head_loss(self.net.head, raw, batch.targets, batch.label_mask, opts.evidential_lambda, opts.l1_weight)
+        head_loss(self.net.head, raw, batch.targets, batch.label_mask, opts)
     }
 
     fn validate(&self, model: &MoleculeNet, device: &Device) -> Validation {

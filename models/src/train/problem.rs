@@ -40,6 +40,13 @@ pub trait TrainingProblem {
     fn validate(&self, model: &Self::Net, device: &Device) -> Validation;
 }
 
+/// The training rows in a fresh random order, cut into batches of `batch_size`.
+pub fn shuffled_batches(len: usize, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..len).collect();
+    rng.shuffle(&mut order);
+    order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
+}
+
 /// A shuffled epoch of `len` items as batches of items of similar `size`: shuffle, sort windows
 /// of 32 batches by size (less padding in atom-level attention), cut, shuffle the batches.
 pub fn bucketed_by_size(

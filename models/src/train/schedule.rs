@@ -13,7 +13,13 @@ pub enum Schedule {
     /// rise from peak / 25 to the peak over the first 30 % of the steps, then cosine decay to
     /// peak / 25 / 10⁴. `warmup_epochs` is ignored.
     OneCycle,
+    /// chemprop's Noam schedule: linear rise from peak / 10 to the peak over `warmup_epochs`,
+    /// then exponential decay to peak / 10 at the last step.
+    Noam,
 }
+
+/// Peak / starting and peak / final rate of the Noam schedule (chemprop's 1e-4 → 1e-3 → 1e-4).
+const NOAM_DIVISOR: f64 = 10.0;
 
 /// Share of a one-cycle run spent rising to the peak (`pct_start`).
 const ONE_CYCLE_RISE: f64 = 0.3;
@@ -29,6 +35,7 @@ impl Schedule {
         match self {
             Schedule::WarmupCosine => warmup_cosine(peak, step, warmup, total),
             Schedule::OneCycle => one_cycle(peak, step, total),
+            Schedule::Noam => noam(peak, step, warmup, total),
         }
     }
 }
@@ -39,6 +46,15 @@ fn warmup_cosine(peak: f64, step: usize, warmup: usize, total: usize) -> f64 {
     }
     let progress = ((step - warmup) as f64 / (total.saturating_sub(warmup)).max(1) as f64).min(1.0);
     cosine(peak, 0.01 * peak, progress)
+}
+
+fn noam(peak: f64, step: usize, warmup: usize, total: usize) -> f64 {
+    let floor = peak / NOAM_DIVISOR;
+    if step < warmup {
+        return floor + (peak - floor) * step as f64 / warmup as f64;
+    }
+    let progress = ((step - warmup) as f64 / (total.saturating_sub(warmup)).max(1) as f64).min(1.0);
+    peak * (floor / peak).powf(progress)
 }
 
 fn one_cycle(peak: f64, step: usize, total: usize) -> f64 {
@@ -70,6 +86,17 @@ mod tests {
         assert!((s.rate(1e-3, 0, 10, 100) - 1e-4).abs() < 1e-12);
         assert!((s.rate(1e-3, 9, 10, 100) - 1e-3).abs() < 1e-12);
         assert!((s.rate(1e-3, 100, 10, 100) - 1e-5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn noam_rises_from_a_tenth_to_the_peak_then_decays_to_a_tenth() {
+        let s = Schedule::Noam;
+        assert!((s.rate(1e-3, 0, 10, 100) - 1e-4).abs() < 1e-12);
+        assert!((s.rate(1e-3, 5, 10, 100) - 5.5e-4).abs() < 1e-12);
+        assert!((s.rate(1e-3, 10, 10, 100) - 1e-3).abs() < 1e-12);
+        // halfway through the decay: the geometric mean of the peak and the floor
+        assert!((s.rate(1e-3, 55, 10, 100) - (1e-3f64 * 1e-4).sqrt()).abs() < 1e-12);
+        assert!((s.rate(1e-3, 100, 10, 100) - 1e-4).abs() < 1e-12);
     }
 
     /// Values of `torch.optim.lr_scheduler.OneCycleLR(max_lr=3e-3, total_steps=1000)` at steps

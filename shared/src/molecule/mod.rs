@@ -22,6 +22,7 @@
 
 mod aromaticity;
 pub mod depict;
+pub mod descriptors;
 mod error;
 pub mod features;
 pub mod fingerprint;

@@ -157,4 +157,29 @@ mod tests {
         assert_eq!(config.network(&tasks).head, HeadKind::Classification);
         assert_eq!((config.data.split, config.split_seed()), (SplitKind::Random, config.train.seed));
     }
+
+    #[test]
+    fn the_chemprop_settings_load_from_overrides_and_default_to_todays_behaviour() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-esol.toml");
+        let plain = MoleculeTrainConfig::load(&path, &[]).unwrap();
+        assert_eq!((plain.train.loss, plain.train.bucket_by_size), (models::train::RegressionLoss::Evidential, true));
+        assert!(plain.model.ffn.is_default() && !plain.model.descriptors.enabled);
+        let overrides: Vec<String> = [
+            "train.loss=mse",
+            "train.bucket_by_size=false",
+            "train.schedule=noam",
+            "model.graph.pooling=norm",
+            "model.ffn.activation=relu",
+            "model.ffn.hidden=300",
+            "model.descriptors.enabled=true",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let set = MoleculeTrainConfig::load(&path, &overrides).unwrap();
+        assert_eq!((set.train.loss, set.train.bucket_by_size), (models::train::RegressionLoss::Mse, false));
+        assert_eq!(set.train.schedule, models::train::Schedule::Noam);
+        assert_eq!(set.model.graph.pooling, models::nn::molecule::dmpnn::Pooling::Norm);
+        assert_eq!((set.model.ffn.hidden, set.model.descriptors.enabled), (300, true));
+    }
 }

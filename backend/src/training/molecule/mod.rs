@@ -56,8 +56,13 @@ impl MoleculeData {
 }
 
 /// Reads `config`'s table (every row must read: a bad SMILES is an error naming its line),
-/// builds each molecule's inputs for `net` and splits 8:1:1.
-pub fn prepare(config: &MoleculeTrainConfig, net: &MoleculeNetConfig, observer: &dyn Observer) -> Result<MoleculeData> {
+/// splits 8:1:1, fits `net`'s descriptor standardisation on the training rows (when on) and
+/// builds each molecule's inputs for `net`.
+pub fn prepare(
+    config: &MoleculeTrainConfig,
+    net: &mut MoleculeNetConfig,
+    observer: &dyn Observer,
+) -> Result<MoleculeData> {
     let tasks = config.tasks()?;
     let table = &config.data.table;
     let bytes = std::fs::read(table).map_err(|source| Error::Read { path: table.clone(), source })?;
@@ -71,10 +76,6 @@ pub fn prepare(config: &MoleculeTrainConfig, net: &MoleculeNetConfig, observer: 
         .take(limit)
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::Config { key: "data.table", message: e.to_string() })?;
-    let inputs: Vec<MoleculeInputs> = rows
-        .iter()
-        .map(|r| MoleculeInputs::new(&r.molecule, net.smiles.max_tokens, net.fingerprint.bits, net.fingerprint.counts))
-        .collect();
     let split = match config.data.split {
         SplitKind::Random => random_split(rows.len(), (0.8, 0.1), config.split_seed()),
         SplitKind::Scaffold => {
@@ -83,6 +84,10 @@ pub fn prepare(config: &MoleculeTrainConfig, net: &MoleculeNetConfig, observer: 
             scaffold_split(&keys, (0.8, 0.1))
         }
     };
+    if net.descriptors.enabled {
+        net.descriptors.fit(split.train.iter().map(|&i| &rows[i].molecule));
+    }
+    let inputs: Vec<MoleculeInputs> = rows.iter().map(|r| net.inputs(&r.molecule)).collect();
     observer.event(&Event::Split { train: split.train.len(), val: split.val.len(), test: split.test.len() });
     let labels: Vec<Vec<Option<f32>>> = rows.into_iter().map(|r| r.labels).collect();
     let stats = match net.head {
@@ -146,8 +151,8 @@ pub fn fit(
 /// Prepares, fits, calibrates, evaluates and writes the bundle, reporting every stage.
 pub fn run(config: &MoleculeTrainConfig, settings: &MoleculeRunSettings, observer: &dyn Observer) -> Result<Outcome> {
     let tasks = config.tasks()?;
-    let net = config.network(&tasks);
-    let data = stage(observer, Stage::Prepare, || prepare(config, &net, observer))?;
+    let mut net = config.network(&tasks);
+    let data = stage(observer, Stage::Prepare, || prepare(config, &mut net, observer))?;
     let fitted = stage(observer, Stage::Fit, || fit(config, &net, &data, settings, observer))?;
     let Some(model) = &fitted.model else { return Ok(Outcome::Stopped) };
     let evaluation =

@@ -21,6 +21,6 @@ impl ConcatNet {
     pub fn forward(&self, batch: &MoleculeBatch) -> MoleculeOutput {
         let views = self.views.embed(batch);
         let embedding = Tensor::cat(vec![views.graph.pooled, views.smiles.pooled, views.fingerprint], 1);
-        MoleculeOutput::plain(embedding, &self.head)
+        MoleculeOutput::plain(embedding, &self.head, batch)
     }
 }

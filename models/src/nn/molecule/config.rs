@@ -62,6 +62,98 @@ impl Default for FingerprintConfig {
     }
 }
 
+/// The activation between the head's layers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FfnActivation {
+    #[default]
+    Softplus,
+    /// chemprop's.
+    Relu,
+}
+
+/// The feed-forward head after the readout (chemprop's FFN). The default is the two-layer
+/// evidential head every bundle before it shipped.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FfnConfig {
+    /// Hidden width (0: the fusion width `fused`).
+    pub hidden: usize,
+    /// Hidden layers (0 taken as 1).
+    pub layers: usize,
+    pub activation: FfnActivation,
+}
+
+impl FfnConfig {
+    /// The head bundles shipped before these settings existed: one hidden layer of the fusion
+    /// width, softplus.
+    pub fn is_default(&self) -> bool {
+        let default = FfnConfig::default();
+        self.hidden == default.hidden && self.layers <= 1 && self.activation == default.activation
+    }
+}
+
+/// Molecular descriptors ([`shared::molecule::descriptors`]) fed to the head beside the
+/// readout, standardised with the training split's statistics (as chemprop's `rdkit_2d`
+/// features). Off by default; a run that turns them on fits `mean` and `std`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DescriptorInput {
+    pub enabled: bool,
+    /// Per descriptor, over the training split (filled by training).
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+}
+
+impl DescriptorInput {
+    /// Descriptors the head reads (0 when off).
+    pub fn width(&self) -> usize {
+        if self.enabled { shared::molecule::descriptors::DESCRIPTOR_COUNT } else { 0 }
+    }
+
+    fn is_off(&self) -> bool {
+        !self.enabled
+    }
+
+    /// Standardised descriptors of `molecule` (empty when off; unfitted statistics leave them raw).
+    pub fn standardised(&self, molecule: &shared::molecule::Molecule) -> Vec<f32> {
+        if !self.enabled {
+            return Vec::new();
+        }
+        let values = shared::molecule::descriptors::Descriptors::of(molecule).values();
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                let (mean, std) = (self.mean.get(i).copied().unwrap_or(0.0), self.std.get(i).copied().unwrap_or(1.0));
+                ((v - mean) / std) as f32
+            })
+            .collect()
+    }
+
+    /// Fits `mean` and `std` on `molecules` (a descriptor constant over them keeps std 1), to 12
+    /// significant digits so they read back from a manifest exactly.
+    pub fn fit<'a>(&mut self, molecules: impl Iterator<Item = &'a shared::molecule::Molecule>) {
+        let rows: Vec<[f64; shared::molecule::descriptors::DESCRIPTOR_COUNT]> =
+            molecules.map(|m| shared::molecule::descriptors::Descriptors::of(m).values()).collect();
+        let n = rows.len().max(1) as f64;
+        let width = shared::molecule::descriptors::DESCRIPTOR_COUNT;
+        let mean: Vec<f64> = (0..width).map(|i| rows.iter().map(|r| r[i]).sum::<f64>() / n).collect();
+        self.std = (0..width)
+            .map(|i| {
+                let var = rows.iter().map(|r| (r[i] - mean[i]).powi(2)).sum::<f64>() / n;
+                if var > 1e-12 { twelve_digits(var.sqrt()) } else { 1.0 }
+            })
+            .collect();
+        self.mean = mean.into_iter().map(twelve_digits).collect();
+    }
+}
+
+/// `x` to 12 significant digits: a number JSON readers parse back to the same `f64`.
+fn twelve_digits(x: f64) -> f64 {
+    format!("{x:.11e}").parse().expect("a formatted float parses")
+}
+
 /// Architecture of a molecule network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +176,12 @@ pub struct MoleculeNetConfig {
     pub tasks: usize,
     #[serde(default)]
     pub head: HeadKind,
+    /// The head's layers (absent from manifests written with the default).
+    #[serde(default, skip_serializing_if = "FfnConfig::is_default")]
+    pub ffn: FfnConfig,
+    /// Molecular descriptors beside the readout (absent from manifests when off).
+    #[serde(default, skip_serializing_if = "DescriptorInput::is_off")]
+    pub descriptors: DescriptorInput,
 }
 
 fn default_fused() -> usize {
@@ -104,6 +202,8 @@ impl MoleculeNetConfig {
             heads: default_heads(),
             tasks,
             head,
+            ffn: FfnConfig::default(),
+            descriptors: DescriptorInput::default(),
         }
     }
 
@@ -119,8 +219,79 @@ impl MoleculeNetConfig {
         config
     }
 
+    /// What this network reads of `molecule`: graph, tokens, fingerprint and, when on, the
+    /// standardised descriptors.
+    pub fn inputs(&self, molecule: &shared::molecule::Molecule) -> crate::molecule_batch::MoleculeInputs {
+        let fp = &self.fingerprint;
+        let mut inputs =
+            crate::molecule_batch::MoleculeInputs::new(molecule, self.smiles.max_tokens, fp.bits, fp.counts);
+        inputs.descriptors = self.descriptors.standardised(molecule);
+        inputs
+    }
+
     /// A network of this architecture with freshly initialised parameters on `device`.
     pub fn init(&self, device: &Device) -> MoleculeNet {
         MoleculeNet::new(self, device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::MoleculeFusion;
+    use super::*;
+
+    #[test]
+    fn a_default_network_serialises_as_before_and_reads_back() {
+        let config = MoleculeNetConfig::new(MoleculeFusion::Late, 1, HeadKind::Regression);
+        let json = serde_json::to_value(&config).unwrap();
+        assert!(json.get("ffn").is_none() && json.get("descriptors").is_none(), "{json}");
+        assert_eq!(serde_json::from_value::<MoleculeNetConfig>(json).unwrap(), config);
+    }
+
+    #[test]
+    fn head_and_descriptor_settings_round_trip() {
+        let mut config = MoleculeNetConfig::new(MoleculeFusion::Graph, 2, HeadKind::Regression);
+        config.ffn = FfnConfig { hidden: 300, layers: 2, activation: FfnActivation::Relu };
+        config.descriptors.enabled = true;
+        let molecules: Vec<_> = ["CCO", "c1ccccc1O", "CC(=O)O"]
+            .iter()
+            .map(|s| shared::molecule::Molecule::from_smiles(s).unwrap())
+            .collect();
+        config.descriptors.fit(molecules.iter());
+        let json = serde_json::to_string(&config).unwrap();
+        assert_eq!(serde_json::from_str::<MoleculeNetConfig>(&json).unwrap(), config);
+        let standardised: Vec<Vec<f32>> = molecules.iter().map(|m| config.descriptors.standardised(m)).collect();
+        for d in 0..config.descriptors.width() {
+            let mean: f32 = standardised.iter().map(|row| row[d]).sum::<f32>() / 3.0;
+            assert!(mean.abs() < 1e-5, "descriptor {d} is centred on the fitted molecules");
+        }
+        let partial: MoleculeNetConfig = serde_json::from_str(
+            r#"{"fusion": "graph", "ffn": {"activation": "relu", "hidden": 300}, "descriptors": {"enabled": true}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (partial.ffn.hidden, partial.ffn.activation, partial.descriptors.enabled),
+            (300, FfnActivation::Relu, true)
+        );
+        assert!(!partial.ffn.is_default());
+    }
+
+    #[test]
+    fn descriptors_widen_the_head_input_and_change_its_output() {
+        use crate::molecule_batch::{MoleculeBatch, MoleculeSample, Views};
+        let device = Device::flex();
+        let mut config = MoleculeNetConfig::tiny(MoleculeFusion::Graph, 1, HeadKind::Regression);
+        config.descriptors.enabled = true;
+        let net = config.init(&device);
+        let molecule = shared::molecule::Molecule::from_smiles("CCO").unwrap();
+        let inputs = config.inputs(&molecule);
+        assert_eq!(inputs.descriptors.len(), shared::molecule::descriptors::DESCRIPTOR_COUNT);
+        let mut shifted = inputs.clone();
+        shifted.descriptors[0] += 5.0;
+        let raw = |i: &crate::molecule_batch::MoleculeInputs| {
+            let samples = [MoleculeSample { inputs: i, targets: vec![None] }];
+            net.forward(&MoleculeBatch::new(&samples, &[Views::ALL], &device)).raw.into_data().to_vec::<f32>().unwrap()
+        };
+        assert_ne!(raw(&inputs), raw(&shifted));
     }
 }

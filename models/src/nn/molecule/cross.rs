@@ -68,7 +68,7 @@ impl CrossNet {
             .reduce(|a, b| a + b)
             .expect("four parts");
         MoleculeOutput {
-            raw: self.head.raw(fused.clone()),
+            raw: self.head.read(fused.clone(), batch),
             gate: Some(weights),
             attention: Some(attended.weights),
             embedding: fused,

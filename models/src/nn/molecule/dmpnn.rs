@@ -22,7 +22,12 @@ pub enum Pooling {
     #[default]
     Mean,
     Sum,
+    /// The sum divided by 100 (chemprop v2's `norm` aggregation).
+    Norm,
 }
+
+/// The divisor of [`Pooling::Norm`].
+const NORM_POOLING_DIVISOR: f32 = 100.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -47,6 +52,8 @@ pub struct Dmpnn {
     depth: usize,
     hidden: usize,
     sum_pooling: bool,
+    /// Divide the sum by [`NORM_POOLING_DIVISOR`] (with `sum_pooling`).
+    norm_pooling: bool,
 }
 
 /// What the graph encoder hands to fusion.
@@ -66,7 +73,8 @@ impl DmpnnConfig {
             output: LinearConfig::new(ATOM_FEATURES + h, h).init(device),
             depth: self.depth.max(1),
             hidden: h,
-            sum_pooling: self.pooling == Pooling::Sum,
+            sum_pooling: self.pooling != Pooling::Mean,
+            norm_pooling: self.pooling == Pooling::Norm,
         }
     }
 }
@@ -98,7 +106,11 @@ impl Dmpnn {
             atom_states.clone(),
             IndexingUpdateOp::Add,
         );
-        let pooled = if self.sum_pooling { sums } else { sums * batch.inv_atom_counts.clone() };
+        let pooled = match (self.sum_pooling, self.norm_pooling) {
+            (false, _) => sums * batch.inv_atom_counts.clone(),
+            (true, false) => sums,
+            (true, true) => sums.div_scalar(NORM_POOLING_DIVISOR),
+        };
         MoleculeEncoding { atoms: atom_states, pooled }
     }
 

@@ -1,11 +1,14 @@
 //! The heads a molecule network ends in: the evidential regression head, or a binary
 //! classifier (one logit per task, binary cross-entropy, probability = sigmoid).
 
-use super::config::HeadKind;
+use super::config::{FfnActivation, FfnConfig, HeadKind, MoleculeNetConfig};
+use crate::molecule_batch::MoleculeBatch;
 use crate::nn::activation::softplus;
 use crate::nn::evidential::{Evidence, EvidentialHead};
+use crate::train::{RegressionLoss, TrainOptions};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
+use burn::tensor::activation::relu;
 
 /// Two-layer MLP ending in one logit per task.
 #[derive(Module, Debug)]
@@ -28,15 +31,57 @@ impl BinaryHead {
     }
 }
 
+/// A feed-forward head of any depth and activation ([`FfnConfig`]) ending in the raw outputs
+/// of either head kind.
+#[derive(Module, Debug)]
+pub struct FfnHead {
+    hidden: Vec<Linear>,
+    out: Linear,
+    relu: bool,
+}
+
+impl FfnHead {
+    pub fn new(config: &FfnConfig, input: usize, width: usize, outputs: usize, device: &Device) -> Self {
+        let hidden = (0..config.layers.max(1))
+            .map(|layer| LinearConfig::new(if layer == 0 { input } else { width }, width).init(device))
+            .collect();
+        FfnHead {
+            hidden,
+            out: LinearConfig::new(width, outputs).init(device),
+            relu: config.activation == FfnActivation::Relu,
+        }
+    }
+
+    pub fn raw(&self, x: Tensor<2>) -> Tensor<2> {
+        let x = self.hidden.iter().fold(x, |x, layer| {
+            let y = layer.forward(x);
+            if self.relu { relu(y) } else { softplus(y) }
+        });
+        self.out.forward(x)
+    }
+}
+
 #[derive(Module, Debug)]
 pub enum MoleculeHead {
     Regression(EvidentialHead),
     Classification(BinaryHead),
+    /// Either kind through a configured feed-forward network.
+    Ffn(FfnHead),
 }
 
 impl MoleculeHead {
-    pub fn new(kind: HeadKind, input: usize, hidden: usize, tasks: usize, device: &Device) -> Self {
-        match kind {
+    /// The head `config` asks for, reading `input` features.
+    pub fn new(config: &MoleculeNetConfig, input: usize, device: &Device) -> Self {
+        let (hidden, tasks) = (config.fused, config.tasks);
+        if !config.ffn.is_default() {
+            let width = if config.ffn.hidden == 0 { hidden } else { config.ffn.hidden };
+            let outputs = match config.head {
+                HeadKind::Regression => 4 * tasks,
+                HeadKind::Classification => tasks,
+            };
+            return MoleculeHead::Ffn(FfnHead::new(&config.ffn, input, width, outputs, device));
+        }
+        match config.head {
             HeadKind::Regression => MoleculeHead::Regression(EvidentialHead::new(input, hidden, tasks, device)),
             HeadKind::Classification => MoleculeHead::Classification(BinaryHead::new(input, hidden, tasks, device)),
         }
@@ -47,6 +92,15 @@ impl MoleculeHead {
         match self {
             MoleculeHead::Regression(head) => head.raw(x),
             MoleculeHead::Classification(head) => head.logits(x),
+            MoleculeHead::Ffn(head) => head.raw(x),
+        }
+    }
+
+    /// Raw outputs for `x` with the batch's descriptors appended when it has them.
+    pub fn read(&self, x: Tensor<2>, batch: &MoleculeBatch) -> Tensor<2> {
+        match &batch.descriptors {
+            Some(descriptors) => self.raw(Tensor::cat(vec![x, descriptors.clone()], 1)),
+            None => self.raw(x),
         }
     }
 }
@@ -60,17 +114,24 @@ pub fn binary_cross_entropy(logits: Tensor<2>, targets: Tensor<2>, mask: Tensor<
     (per_item.sum_dim(0) / counts).sum()
 }
 
-/// The loss of `kind`'s raw outputs.
+/// The loss of `kind`'s raw outputs under `options` (`loss`, `evidential_lambda`, `l1_weight`).
 pub fn head_loss(
     kind: HeadKind,
     raw: Tensor<2>,
     targets: Tensor<2>,
     mask: Tensor<2>,
-    evidential_lambda: f64,
-    l1_weight: f64,
+    options: &TrainOptions,
 ) -> Tensor<1> {
     match kind {
-        HeadKind::Regression => Evidence::from_raw(raw).loss(targets, mask, evidential_lambda, l1_weight),
+        HeadKind::Regression => {
+            let evidence = Evidence::from_raw(raw);
+            match options.loss {
+                RegressionLoss::Evidential => {
+                    evidence.loss(targets, mask, options.evidential_lambda, options.l1_weight)
+                }
+                RegressionLoss::Mse => evidence.mse_loss(targets, mask),
+            }
+        }
         HeadKind::Classification => binary_cross_entropy(raw, targets, mask),
     }
 }

@@ -36,7 +36,7 @@ impl LateNet {
             .iter()
             .zip(&self.heads)
             .enumerate()
-            .map(|(i, (x, head))| head.raw(x.clone()) * weights.clone().narrow(1, i, 1))
+            .map(|(i, (x, head))| head.read(x.clone(), batch) * weights.clone().narrow(1, i, 1))
             .reduce(|a, b| a + b)
             .expect("three views");
         MoleculeOutput { raw, gate: Some(weights), attention: None, embedding: Tensor::cat(embeddings.to_vec(), 1) }

@@ -17,7 +17,9 @@ mod late;
 mod single;
 mod views;
 
-pub use config::{FingerprintConfig, HeadKind, MoleculeNetConfig, SmilesConfig};
+pub use config::{
+    DescriptorInput, FfnActivation, FfnConfig, FingerprintConfig, HeadKind, MoleculeNetConfig, SmilesConfig,
+};
 
 use crate::molecule_batch::MoleculeBatch;
 use burn::prelude::*;
@@ -77,14 +79,14 @@ pub struct MoleculeOutput {
 }
 
 impl MoleculeOutput {
-    fn plain(embedding: Tensor<2>, head: &MoleculeHead) -> MoleculeOutput {
-        MoleculeOutput { raw: head.raw(embedding.clone()), gate: None, attention: None, embedding }
+    fn plain(embedding: Tensor<2>, head: &MoleculeHead, batch: &MoleculeBatch) -> MoleculeOutput {
+        MoleculeOutput { raw: head.read(embedding.clone(), batch), gate: None, attention: None, embedding }
     }
 }
 
-/// The head every variant ends in, reading `input` features.
+/// The head every variant ends in, reading `input` features plus the descriptors when on.
 fn head_of(config: &MoleculeNetConfig, input: usize, device: &Device) -> MoleculeHead {
-    MoleculeHead::new(config.head, input, config.fused, config.tasks, device)
+    MoleculeHead::new(config, input + config.descriptors.width(), device)
 }
 
 impl MoleculeNet {
@@ -222,7 +224,8 @@ mod tests {
             let net = small(MoleculeFusion::Cross, head).init(&device);
             let batch = batch(&inputs, &[Views::ALL; 3], &device);
             let out = net.forward(&batch);
-            let loss = head::head_loss(head, out.raw, batch.targets.clone(), batch.label_mask.clone(), 0.01, 0.0);
+            let loss =
+                head::head_loss(head, out.raw, batch.targets.clone(), batch.label_mask.clone(), &Default::default());
             let grads = loss.backward();
             let MoleculeNet::Cross(cross) = &net else { unreachable!() };
             let views = cross.views();

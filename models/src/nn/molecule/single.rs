@@ -32,6 +32,6 @@ impl SingleViewNet {
             SingleView::Smiles(view) => view.embed(batch).pooled,
             SingleView::Fingerprint(view) => view.embed(batch),
         };
-        MoleculeOutput::plain(embedding, &self.head)
+        MoleculeOutput::plain(embedding, &self.head, batch)
     }
 }
