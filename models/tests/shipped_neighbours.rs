@@ -2,7 +2,8 @@
 //! within the page's 1.5 MB budget and carrying the training map; the backend's full one pinned
 //! by `neighbours_full.json`, every dimension of the embedding, the same materials; and none of
 //! the gallery's textbook crystals is flagged out of distribution by either score (the older
-//! centre distance flagged fluorite and corundum).
+//! centre distance flagged fluorite and corundum). The `server` bundle ships one index, of every
+//! dimension, which only the backend reads.
 
 use burn::prelude::Device;
 use models::neighbours::{IndexFile, NEIGHBOURS_FILE, NeighbourIndex};
@@ -89,4 +90,15 @@ fn no_gallery_crystal_is_flagged() {
         eprintln!("{}: {shared} of the page's {SIMILAR_MATERIALS} among the backend's", example.id);
         assert!(ids[0].contains(&ids[1][0]), "{}: page {:?}, backend {:?}", example.id, ids[1], ids[0]);
     }
+}
+
+#[test]
+fn the_server_bundle_has_a_pinned_index_of_every_dimension() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("weights/server");
+    let sha = models::Bundle::load(&dir).unwrap().manifest.weights.sha256;
+    let index = NeighbourIndex::load_for_backend(&dir, &sha).unwrap().expect("neighbours.bin, for the shipped weights");
+    assert!(!index.is_projected(), "the server's index is not projected");
+    let pin = NeighboursInfo::load(&dir, IndexFile::Page).unwrap().expect("neighbours.json beside neighbours.bin");
+    assert_eq!((pin.materials, pin.dims, pin.k), (index.len(), index.dims(), index.k()));
+    assert!(index.len() > 29_000 && index.validation_len() > 3_000, "{} materials", index.len());
 }

@@ -95,7 +95,8 @@ impl MoleculePredictor {
         let atom_tokens = token_atoms(molecule, inputs.tokens.len());
         let removable: Vec<usize> = if self.network.fusion.is_fusion() { vec![0, 1, 2] } else { vec![] };
         let atoms = molecule.atoms().len();
-        let bits = fingerprint.on_bits();
+        // Bits are explained only for a network that reads them; any other would list zeros.
+        let bits = if self.network.fusion.reads_fingerprint() { fingerprint.on_bits() } else { Vec::new() };
 
         let mut variants: Vec<MoleculeInputs> = Vec::with_capacity(atoms + bits.len());
         variants
@@ -367,6 +368,7 @@ mod tests {
         assert!((0.0..=1.0).contains(&task.value) && task.probability == Some(task.value) && task.sigma.is_none());
         assert!(answer.gate.is_none() && answer.without_view.is_empty());
         assert_eq!(answer.atom_contributions.len(), 5);
+        assert!(answer.fingerprint_bits.is_empty(), "a graph-only network does not read the fingerprint");
     }
 
     #[test]

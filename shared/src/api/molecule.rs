@@ -69,7 +69,8 @@ pub struct MoleculePrediction {
     /// a classifier). Index order.
     pub atom_contributions: Vec<AtomContribution>,
     /// The fingerprint bits whose removal changes the prediction most (largest |change| of the
-    /// first task first), with the substructures that set them.
+    /// first task first), with the substructures that set them; empty when the network does not
+    /// read the fingerprint (a graph or SMILES model).
     pub fingerprint_bits: Vec<FingerprintBitContribution>,
     /// The prediction with each view removed at inference (as modality dropout trained it);
     /// only for fusion variants.

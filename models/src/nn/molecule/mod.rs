@@ -54,6 +54,11 @@ impl MoleculeFusion {
     pub fn is_fusion(self) -> bool {
         matches!(self, MoleculeFusion::Concat | MoleculeFusion::Late | MoleculeFusion::Cross)
     }
+
+    /// Reads the Morgan fingerprint (so clearing one of its bits can change a prediction).
+    pub fn reads_fingerprint(self) -> bool {
+        !matches!(self, MoleculeFusion::Graph | MoleculeFusion::Smiles)
+    }
 }
 
 /// A molecule network: one variant with exactly the parts it uses.
