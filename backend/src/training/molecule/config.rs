@@ -160,7 +160,8 @@ mod tests {
 
     #[test]
     fn the_chemprop_settings_load_from_overrides_and_default_to_todays_behaviour() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-esol.toml");
+        // BACE's configuration names none of these settings; ESOL's ships the chosen recipe.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-bace.toml");
         let plain = MoleculeTrainConfig::load(&path, &[]).unwrap();
         assert_eq!((plain.train.loss, plain.train.bucket_by_size), (models::train::RegressionLoss::Evidential, true));
         assert!(plain.model.ffn.is_default() && !plain.model.descriptors.enabled);
@@ -181,5 +182,8 @@ mod tests {
         assert_eq!(set.train.schedule, models::train::Schedule::Noam);
         assert_eq!(set.model.graph.pooling, models::nn::molecule::dmpnn::Pooling::Norm);
         assert_eq!((set.model.ffn.hidden, set.model.descriptors.enabled), (300, true));
+        let esol = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-esol.toml");
+        let shipped = MoleculeTrainConfig::load(&esol, &[]).unwrap();
+        assert!(shipped.model.descriptors.enabled && !shipped.train.bucket_by_size && !shipped.model.ffn.is_default());
     }
 }
