@@ -33,30 +33,56 @@ impl PlattScaling {
         // Platt's targets: (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2) instead of 1 and 0.
         let high = (positives as f64 + 1.0) / (positives as f64 + 2.0);
         let low = 1.0 / (negatives as f64 + 2.0);
+        let target = |y: bool| if y { high } else { low };
+        // Newton's method with a backtracking line search (Lin, Lin & Weng 2007): a full Newton
+        // step from saturated logits (an overconfident network) overshoots, once to a negative
+        // scale that reversed every probability's order.
+        let loss = |a: f64, b: f64| -> f64 {
+            points
+                .iter()
+                .map(|&(z, y)| {
+                    let x = a * z + b;
+                    x.max(0.0) + (-x.abs()).exp().ln_1p() - target(y) * x
+                })
+                .sum()
+        };
         let (mut a, mut b) = (1.0, 0.0);
+        let mut current = loss(a, b);
         for _ in 0..100 {
-            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-12, 0.0, 1e-12);
             for &(z, y) in points {
                 let p = sigmoid(a * z + b);
-                let t = if y { high } else { low };
                 let w = p * (1.0 - p);
-                ga += (p - t) * z;
-                gb += p - t;
+                ga += (p - target(y)) * z;
+                gb += p - target(y);
                 haa += w * z * z;
                 hab += w * z;
                 hbb += w;
             }
+            if ga.abs() < 1e-9 && gb.abs() < 1e-9 {
+                break;
+            }
             let det = haa * hbb - hab * hab;
-            if det.abs() < 1e-12 {
-                break;
-            }
-            let da = (hbb * ga - hab * gb) / det;
-            let db = (haa * gb - hab * ga) / det;
-            a -= da;
-            b -= db;
-            if da.abs() < 1e-10 && db.abs() < 1e-10 {
-                break;
-            }
+            let (da, db) = ((hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det);
+            let descent = -(ga * da + gb * db);
+            let mut step = 1.0;
+            let accepted = loop {
+                let (na, nb) = (a - step * da, b - step * db);
+                let next = loss(na, nb);
+                if next <= current + 1e-4 * step * descent {
+                    break Some((na, nb, next));
+                }
+                step /= 2.0;
+                if step < 1e-10 {
+                    break None;
+                }
+            };
+            let Some((na, nb, next)) = accepted else { break };
+            (a, b, current) = (na, nb, next);
+        }
+        // Order-keeping: a scale that is not positive would reverse the ranking.
+        if a.is_nan() || a <= 0.0 {
+            return PlattScaling::IDENTITY;
         }
         if a.is_finite() && b.is_finite() { PlattScaling { scale: a, offset: b } } else { PlattScaling::IDENTITY }
     }
@@ -92,5 +118,23 @@ mod tests {
         let one_class: Vec<(f64, bool)> = points.iter().map(|&(z, _)| (z, true)).collect();
         assert_eq!(PlattScaling::fit(&one_class), PlattScaling::IDENTITY);
         assert!((PlattScaling::IDENTITY.probability(logit(0.3)) - 0.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn saturated_logits_are_tempered_and_keep_their_order() {
+        // An overconfident classifier: |logit| 8–16, right 85 % of the time. A full Newton step
+        // from scale 1 overshot to a scale near -500, reversing every probability.
+        let mut rng = crate::rng::SplitMix64::new(1);
+        let points: Vec<(f64, bool)> = (0..151)
+            .map(|_| {
+                let positive = rng.next_f64() < 0.45;
+                let right = rng.next_f64() < 0.85;
+                let size = 8.0 + rng.next_f64() * 8.1;
+                (if positive == right { size } else { -size }, positive)
+            })
+            .collect();
+        let fitted = PlattScaling::fit(&points);
+        assert!(fitted.scale > 0.05 && fitted.scale < 0.3, "{fitted:?}");
+        assert!(fitted.probability(12.0) > 0.7 && fitted.probability(-12.0) < 0.3, "{fitted:?}");
     }
 }
