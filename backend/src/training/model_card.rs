@@ -79,21 +79,37 @@ fn count_cell(count: Option<f64>) -> String {
     count.map_or_else(|| "—".into(), |n| format!("{n:.0}"))
 }
 
-/// A molecule network's architecture line.
+/// A molecule network's architecture line: the encoders of the views its variant reads, the
+/// fusion (for a variant of several views), the head and what else it reads.
 fn molecule_architecture(n: &models::nn::molecule::MoleculeNetConfig) -> String {
+    let mut encoders = Vec::new();
+    if n.fusion.reads_graph() {
+        encoders.push(format!("D-MPNN {} hidden × {} steps over the molecular graph", n.graph.hidden, n.graph.depth));
+    }
+    if n.fusion.reads_smiles() {
+        encoders.push(format!(
+            "SMILES transformer {} layer(s) × {} hidden over ≤ {} tokens",
+            n.smiles.layers, n.smiles.hidden, n.smiles.max_tokens
+        ));
+    }
+    if n.fusion.reads_fingerprint() {
+        encoders.push(format!(
+            "fingerprint MLP over Morgan radius 2 {} bits ({}) → {} hidden",
+            n.fingerprint.bits,
+            if n.fingerprint.counts { "counts" } else { "bits" },
+            n.fingerprint.hidden
+        ));
+    }
+    let fusion = if n.fusion.is_fusion() {
+        format!("fusion width {}, {} heads", n.fused, n.heads)
+    } else {
+        format!("projected to width {}", n.fused)
+    };
     format!(
-        "- **Architecture**: molecule `{}` fusion — D-MPNN {} hidden × {} steps over the molecular graph, SMILES transformer {} layer(s) × {} hidden over ≤ {} tokens, fingerprint MLP over Morgan radius 2 {} bits ({}) → {} hidden; fusion width {}, {} heads; {} head{}{}\n",
+        "- **Architecture**: molecule `{}` {} — {}; {fusion}; {} head{}{}\n",
         models::predictor::molecule::fusion_name(n),
-        n.graph.hidden,
-        n.graph.depth,
-        n.smiles.layers,
-        n.smiles.hidden,
-        n.smiles.max_tokens,
-        n.fingerprint.bits,
-        if n.fingerprint.counts { "counts" } else { "bits" },
-        n.fingerprint.hidden,
-        n.fused,
-        n.heads,
+        if n.fusion.is_fusion() { "fusion" } else { "single view" },
+        encoders.join(", "),
         match n.head {
             models::nn::molecule::HeadKind::Regression => "evidential (Normal-Inverse-Gamma) regression",
             models::nn::molecule::HeadKind::Classification => "binary classification (Platt-calibrated probability)",
@@ -242,6 +258,22 @@ mod tests {
             .insert("log_solubility".into(), BTreeMap::from([("val_n".into(), 112.0), ("n".into(), 114.0)]));
         let card = render(&molecule);
         assert!(card.contains("| validation | 112 | rmse |") && card.contains("| test | 114 | rmse |"), "{card}");
+    }
+
+    #[test]
+    fn a_molecule_card_names_only_the_encoders_its_variant_reads() {
+        use models::nn::molecule::{HeadKind, MoleculeFusion, MoleculeNetConfig};
+        let line = |fusion| molecule_architecture(&MoleculeNetConfig::new(fusion, 1, HeadKind::Regression));
+        let graph = line(MoleculeFusion::Graph);
+        assert!(graph.contains("`graph` single view — D-MPNN"), "{graph}");
+        assert!(!graph.contains("SMILES transformer") && !graph.contains("fingerprint MLP"), "{graph}");
+        assert!(graph.contains("projected to width") && !graph.contains("heads"), "{graph}");
+        let fingerprint = line(MoleculeFusion::Fingerprint);
+        assert!(fingerprint.contains("— fingerprint MLP") && !fingerprint.contains("D-MPNN"), "{fingerprint}");
+        let cross = line(MoleculeFusion::Cross);
+        for part in ["`cross` fusion", "D-MPNN", "SMILES transformer", "fingerprint MLP", "heads"] {
+            assert!(cross.contains(part), "{part}: {cross}");
+        }
     }
 
     #[test]

@@ -55,6 +55,16 @@ impl MoleculeFusion {
         matches!(self, MoleculeFusion::Concat | MoleculeFusion::Late | MoleculeFusion::Cross)
     }
 
+    /// Reads the molecular graph (the D-MPNN is part of the network).
+    pub fn reads_graph(self) -> bool {
+        !matches!(self, MoleculeFusion::Smiles | MoleculeFusion::Fingerprint)
+    }
+
+    /// Reads the SMILES tokens (the SMILES transformer is part of the network).
+    pub fn reads_smiles(self) -> bool {
+        !matches!(self, MoleculeFusion::Graph | MoleculeFusion::Fingerprint)
+    }
+
     /// Reads the Morgan fingerprint (so clearing one of its bits can change a prediction).
     pub fn reads_fingerprint(self) -> bool {
         !matches!(self, MoleculeFusion::Graph | MoleculeFusion::Smiles)
