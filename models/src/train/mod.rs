@@ -65,6 +65,11 @@ pub struct TrainOptions {
     /// chemprop). Left out of records when `true`.
     #[serde(skip_serializing_if = "is_true")]
     pub bucket_by_size: bool,
+    /// Probability that a molecule fusion's training molecule keeps a single view, drawn
+    /// uniformly (`modality_dropout` then does not apply): every encoder is trained to predict
+    /// alone, so no view leaves the others idle. Left out of records when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub single_view: f64,
 }
 
 /// The loss of an evidential regression head.
@@ -89,6 +94,10 @@ fn is_true(value: &bool) -> bool {
     *value
 }
 
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
@@ -107,6 +116,7 @@ impl Default for TrainOptions {
             ema_decay: 0.0,
             loss: RegressionLoss::Evidential,
             bucket_by_size: true,
+            single_view: 0.0,
         }
     }
 }

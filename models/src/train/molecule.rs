@@ -81,9 +81,10 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
 
     fn loss(&self, model: &MoleculeNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {
         let opts = self.options;
-        let dropout = if self.net.fusion.is_fusion() { opts.modality_dropout } else { 0.0 };
+        let (dropout, single) =
+            if self.net.fusion.is_fusion() { (opts.modality_dropout, opts.single_view) } else { (0.0, 0.0) };
         let samples: Vec<MoleculeSample<'_>> = batch.iter().map(|&i| self.train[i].clone()).collect();
-        let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout)).collect();
+        let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout, single)).collect();
         let batch = MoleculeBatch::new(&samples, &views, device);
         let raw = model.forward(&batch).raw;
         head_loss(self.net.head, raw, batch.targets, batch.label_mask, opts)
@@ -122,9 +123,14 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
     }
 }
 
-/// Each view dropped with probability `p` on its own; a draw that would drop all three keeps
-/// them all. Three draws per molecule when `p` > 0, none otherwise.
-fn drop_views(rng: &mut SplitMix64, p: f64) -> Views {
+/// With probability `single` one view alone, drawn uniformly; otherwise each view dropped with
+/// probability `p` on its own, and a draw that would drop all three keeps them all. No draw
+/// for a rate of 0, so runs without single views draw as they did before it existed.
+fn drop_views(rng: &mut SplitMix64, p: f64, single: f64) -> Views {
+    if single > 0.0 && rng.next_f64() < single {
+        let only = (rng.next_f64() * 3.0) as usize;
+        return Views { graph: only == 0, smiles: only == 1, fingerprint: only >= 2 };
+    }
     if p <= 0.0 {
         return Views::ALL;
     }
@@ -226,11 +232,29 @@ mod tests {
     #[test]
     fn view_dropout_never_drops_every_view() {
         let mut rng = SplitMix64::new(7);
-        let drawn: Vec<Views> = (0..500).map(|_| drop_views(&mut rng, 0.5)).collect();
+        let drawn: Vec<Views> = (0..500).map(|_| drop_views(&mut rng, 0.5, 0.0)).collect();
         assert!(drawn.iter().all(|v| v.graph || v.smiles || v.fingerprint));
         assert!(
             drawn.iter().any(|v| !v.graph) && drawn.iter().any(|v| !v.smiles) && drawn.iter().any(|v| !v.fingerprint)
         );
-        assert_eq!(drop_views(&mut rng, 0.0), Views::ALL);
+        assert_eq!(drop_views(&mut rng, 0.0, 0.0), Views::ALL);
+    }
+
+    #[test]
+    fn single_view_draws_keep_one_view_each_in_about_a_third() {
+        let mut rng = SplitMix64::new(11);
+        let drawn: Vec<Views> = (0..3000).map(|_| drop_views(&mut rng, 0.0, 0.6)).collect();
+        let kept = |v: &Views| [v.graph, v.smiles, v.fingerprint].iter().filter(|&&k| k).count();
+        assert!(drawn.iter().all(|v| kept(v) == 1 || *v == Views::ALL));
+        let singles = drawn.iter().filter(|v| kept(v) == 1).count() as f64 / 3000.0;
+        assert!((singles - 0.6).abs() < 0.04, "{singles}");
+        for only in [|v: &Views| v.graph, |v: &Views| v.smiles, |v: &Views| v.fingerprint] {
+            let share = drawn.iter().filter(|v| kept(v) == 1 && only(v)).count() as f64 / 3000.0;
+            assert!((share - 0.2).abs() < 0.03, "{share}");
+        }
+        // A rate of 0 draws nothing: the stream is the one runs before the setting saw.
+        let (mut a, mut b) = (SplitMix64::new(5), SplitMix64::new(5));
+        assert_eq!(drop_views(&mut a, 0.3, 0.0), drop_views(&mut b, 0.3, 0.0));
+        assert_eq!(a.next_f64(), b.next_f64());
     }
 }
