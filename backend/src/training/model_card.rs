@@ -105,9 +105,11 @@ fn molecule_architecture(n: &models::nn::molecule::MoleculeNetConfig) -> String 
             format!(" through {} hidden layer(s) × {width} ({:?})", n.ffn.layers.max(1), n.ffn.activation)
         },
         if n.descriptors.enabled {
+            let names = n.descriptors.names();
             format!(
-                ", reading {} 2-D descriptors standardised on the training split",
-                shared::molecule::descriptors::DESCRIPTOR_COUNT
+                ", reading {} 2-D descriptors ({}) standardised on the training split",
+                names.len(),
+                names.join(", ")
             )
         } else {
             String::new()
@@ -242,6 +244,28 @@ mod tests {
             .insert("log_solubility".into(), BTreeMap::from([("val_n".into(), 112.0), ("n".into(), 114.0)]));
         let card = render(&molecule);
         assert!(card.contains("| validation | 112 | rmse |") && card.contains("| test | 114 | rmse |"), "{card}");
+    }
+
+    #[test]
+    fn a_molecule_card_names_its_descriptors() {
+        let mut network = models::nn::molecule::MoleculeNetConfig::new(
+            models::nn::molecule::MoleculeFusion::Graph,
+            1,
+            models::nn::molecule::HeadKind::Regression,
+        );
+        assert!(!molecule_architecture(&network).contains("descriptors"));
+        network.descriptors.enabled = true;
+        let line = molecule_architecture(&network);
+        assert!(
+            line.contains("reading 13 2-D descriptors (mol_weight, heavy_atoms, ") && line.contains(", tpsa) "),
+            "{line}"
+        );
+        network.descriptors.crippen = true;
+        let line = molecule_architecture(&network);
+        assert!(
+            line.contains("reading 15 2-D descriptors (") && line.contains(", tpsa, crippen_logp, crippen_mr) "),
+            "{line}"
+        );
     }
 
     #[test]
