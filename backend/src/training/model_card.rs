@@ -121,9 +121,11 @@ fn molecule_architecture(n: &models::nn::molecule::MoleculeNetConfig) -> String 
             format!(" through {} hidden layer(s) × {width} ({:?})", n.ffn.layers.max(1), n.ffn.activation)
         },
         if n.descriptors.enabled {
+            let names = n.descriptors.names();
             format!(
-                ", reading {} 2-D descriptors standardised on the training split",
-                shared::molecule::descriptors::DESCRIPTOR_COUNT
+                ", reading {} 2-D descriptors ({}) standardised on the training split",
+                names.len(),
+                names.join(", ")
             )
         } else {
             String::new()
@@ -274,6 +276,28 @@ mod tests {
         for part in ["`cross` fusion", "D-MPNN", "SMILES transformer", "fingerprint MLP", "heads"] {
             assert!(cross.contains(part), "{part}: {cross}");
         }
+    }
+
+    #[test]
+    fn a_molecule_card_names_its_descriptors() {
+        let mut network = models::nn::molecule::MoleculeNetConfig::new(
+            models::nn::molecule::MoleculeFusion::Graph,
+            1,
+            models::nn::molecule::HeadKind::Regression,
+        );
+        assert!(!molecule_architecture(&network).contains("descriptors"));
+        network.descriptors.enabled = true;
+        let line = molecule_architecture(&network);
+        assert!(
+            line.contains("reading 13 2-D descriptors (mol_weight, heavy_atoms, ") && line.contains(", tpsa) "),
+            "{line}"
+        );
+        network.descriptors.crippen = true;
+        let line = molecule_architecture(&network);
+        assert!(
+            line.contains("reading 15 2-D descriptors (") && line.contains(", tpsa, crippen_logp, crippen_mr) "),
+            "{line}"
+        );
     }
 
     #[test]

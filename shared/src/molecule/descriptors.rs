@@ -126,7 +126,7 @@ fn bond_between(molecule: &Molecule, a: usize, b: usize) -> Option<usize> {
 }
 
 /// Atomic number of `atom`.
-fn z(molecule: &Molecule, atom: usize) -> u8 {
+pub(super) fn z(molecule: &Molecule, atom: usize) -> u8 {
     molecule.atoms()[atom].element.z()
 }
 

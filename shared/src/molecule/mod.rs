@@ -21,6 +21,7 @@
 //! a first-sphere approximation of the CIP rules.
 
 mod aromaticity;
+pub mod crippen;
 pub mod depict;
 pub mod descriptors;
 mod error;

@@ -182,6 +182,18 @@ mod tests {
         assert_eq!(set.train.schedule, models::train::Schedule::Noam);
         assert_eq!(set.model.graph.pooling, models::nn::molecule::dmpnn::Pooling::Norm);
         assert_eq!((set.model.ffn.hidden, set.model.descriptors.enabled), (300, true));
+        assert!(!set.model.descriptors.crippen);
+        // Lipophilicity's configuration writes `descriptors = { enabled = true }` inline; the
+        // override reaches into it.
+        let lipo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-lipo.toml");
+        let crippen = MoleculeTrainConfig::load(&lipo, &["model.descriptors.crippen=true".to_string()]).unwrap();
+        assert!(crippen.model.descriptors.enabled && crippen.model.descriptors.crippen);
+        assert_eq!(crippen.network(&crippen.tasks().unwrap()).descriptors.width(), 15);
+        let inline: MoleculeTrainConfig = toml::from_str(
+            "kind = \"molecule\"\nid = \"x\"\n[data]\ntable = \"t.csv\"\ntasks = [\"lipophilicity\"]\n[model]\nfusion = \"graph\"\ndescriptors = { enabled = true, crippen = true }\n",
+        )
+        .unwrap();
+        assert!(inline.model.descriptors.crippen);
         let esol = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-esol.toml");
         let shipped = MoleculeTrainConfig::load(&esol, &[]).unwrap();
         assert!(shipped.model.descriptors.enabled && !shipped.train.bucket_by_size && !shipped.model.ffn.is_default());

@@ -93,35 +93,56 @@ impl FfnConfig {
     }
 }
 
-/// Molecular descriptors ([`shared::molecule::descriptors`]) fed to the head beside the
-/// readout, standardised with the training split's statistics (as chemprop's `rdkit_2d`
-/// features). Off by default; a run that turns them on fits `mean` and `std`.
+/// Molecular descriptors ([`shared::molecule::descriptors`], and with `crippen` the
+/// Wildman–Crippen logP and molar refractivity of [`shared::molecule::crippen`] after them) fed
+/// to the head beside the readout, standardised with the training split's statistics (as
+/// chemprop's `rdkit_2d` features). Off by default; a run that turns them on fits `mean` and
+/// `std`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DescriptorInput {
     pub enabled: bool,
+    /// Adds `crippen_logp` and `crippen_mr` after the 13 standard descriptors (absent from
+    /// manifests written without it, which keep their 13 columns).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub crippen: bool,
     /// Per descriptor, over the training split (filled by training).
     pub mean: Vec<f64>,
     pub std: Vec<f64>,
 }
 
 impl DescriptorInput {
+    /// The names of the descriptors the head reads, in column order (none when off).
+    pub fn names(&self) -> Vec<&'static str> {
+        use shared::molecule::{crippen::CRIPPEN_NAMES, descriptors::DESCRIPTOR_NAMES};
+        let crippen: &[&str] = if self.crippen { &CRIPPEN_NAMES } else { &[] };
+        if self.enabled { DESCRIPTOR_NAMES.iter().chain(crippen).copied().collect() } else { Vec::new() }
+    }
+
     /// Descriptors the head reads (0 when off).
     pub fn width(&self) -> usize {
-        if self.enabled { shared::molecule::descriptors::DESCRIPTOR_COUNT } else { 0 }
+        self.names().len()
     }
 
     fn is_off(&self) -> bool {
         !self.enabled
     }
 
-    /// Standardised descriptors of `molecule` (empty when off; unfitted statistics leave them raw).
-    pub fn standardised(&self, molecule: &shared::molecule::Molecule) -> Vec<f32> {
+    /// The unstandardised descriptors of `molecule`, in [`DescriptorInput::names`] order.
+    fn raw(&self, molecule: &shared::molecule::Molecule) -> Vec<f64> {
         if !self.enabled {
             return Vec::new();
         }
-        let values = shared::molecule::descriptors::Descriptors::of(molecule).values();
+        let mut values = shared::molecule::descriptors::Descriptors::of(molecule).values().to_vec();
+        if self.crippen {
+            values.extend(shared::molecule::crippen::Crippen::of(molecule).values());
+        }
         values
+    }
+
+    /// Standardised descriptors of `molecule` (empty when off; unfitted statistics leave them raw).
+    pub fn standardised(&self, molecule: &shared::molecule::Molecule) -> Vec<f32> {
+        self.raw(molecule)
             .iter()
             .enumerate()
             .map(|(i, &v)| {
@@ -134,10 +155,9 @@ impl DescriptorInput {
     /// Fits `mean` and `std` on `molecules` (a descriptor constant over them keeps std 1), to 12
     /// significant digits so they read back from a manifest exactly.
     pub fn fit<'a>(&mut self, molecules: impl Iterator<Item = &'a shared::molecule::Molecule>) {
-        let rows: Vec<[f64; shared::molecule::descriptors::DESCRIPTOR_COUNT]> =
-            molecules.map(|m| shared::molecule::descriptors::Descriptors::of(m).values()).collect();
+        let rows: Vec<Vec<f64>> = molecules.map(|m| self.raw(m)).collect();
         let n = rows.len().max(1) as f64;
-        let width = shared::molecule::descriptors::DESCRIPTOR_COUNT;
+        let width = self.width();
         let mean: Vec<f64> = (0..width).map(|i| rows.iter().map(|r| r[i]).sum::<f64>() / n).collect();
         self.std = (0..width)
             .map(|i| {
@@ -274,6 +294,39 @@ mod tests {
             (300, FfnActivation::Relu, true)
         );
         assert!(!partial.ffn.is_default());
+    }
+
+    /// The shipped Lipophilicity bundle's network (13 descriptors, written before `crippen`
+    /// existed) reads back with 13 columns and writes back unchanged; turning `crippen` on adds
+    /// the two Crippen columns, fitted and written with the switch.
+    #[test]
+    fn bundles_without_crippen_keep_13_descriptors_and_crippen_adds_two() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/weights/molecules/lipo/manifest.json");
+        let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let shipped = &manifest["molecule_network"];
+        assert!(shipped["descriptors"].get("crippen").is_none(), "written before the switch");
+        let config: MoleculeNetConfig = serde_json::from_value(shipped.clone()).unwrap();
+        assert!(config.descriptors.enabled && !config.descriptors.crippen);
+        assert_eq!((config.descriptors.width(), config.descriptors.names()[12]), (13, "tpsa"));
+        assert_eq!(&serde_json::to_value(&config).unwrap(), shipped);
+        let molecule = shared::molecule::Molecule::from_smiles("CCO").unwrap();
+        assert_eq!(config.inputs(&molecule).descriptors.len(), 13);
+
+        let mut crippen = config.clone();
+        crippen.descriptors.crippen = true;
+        let molecules: Vec<_> = ["CCO", "c1ccccc1O", "CC(=O)O", "CCCCCCCC"]
+            .iter()
+            .map(|s| shared::molecule::Molecule::from_smiles(s).unwrap())
+            .collect();
+        crippen.descriptors.fit(molecules.iter());
+        assert_eq!((crippen.descriptors.mean.len(), crippen.descriptors.std.len()), (15, 15));
+        assert_eq!(crippen.descriptors.names()[13..], ["crippen_logp", "crippen_mr"]);
+        let json = serde_json::to_value(&crippen).unwrap();
+        assert_eq!(json["descriptors"]["crippen"], true);
+        let read: MoleculeNetConfig = serde_json::from_value(json).unwrap();
+        assert_eq!((read.descriptors.width(), &read), (15, &crippen));
+        let logp = read.inputs(&molecules[3]).descriptors[13];
+        assert!(logp > 1.0, "octane's logP lies well above these molecules' mean: {logp}");
     }
 
     #[test]
