@@ -12,6 +12,8 @@
 # A recipe other than the shipped one: RECIPE="--set key=value ..." trains every run with those
 # settings too, VARIANTS="graph late" and SPLITS="random" narrow the runs; the table then goes
 # to RUNS_DIR/table.md only (RESULTS_MOLECULES.md keeps the shipped recipe's).
+# SPLITS may also name scaffold_balanced (chemprop's seeded balanced scaffold split), which a
+# classification set whose plain scaffold split leaves one class out of the test part needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${MATFUSE_BIN:-${CARGO_TARGET_DIR:-target}/release/matfuse}

@@ -1,7 +1,7 @@
 //! Train/validation/test splits of a molecule data set (8:1:1 by default), the two MoleculeNet
 //! protocols: random (a seeded shuffle, the seed recorded by the caller) and Bemis–Murcko
 //! scaffold (chemprop's `scaffold_split`, unbalanced: whole scaffold sets, largest first, go to
-//! train, then validation, then test).
+//! train, then validation, then test; or balanced and seeded, as chemprop's default).
 
 use crate::rng::SplitMix64;
 use std::collections::HashMap;
@@ -34,10 +34,8 @@ pub fn random_split(n: usize, fractions: (f64, f64), seed: u64) -> Split {
     }
 }
 
-/// Items grouped by scaffold key (`keys[i]`, e.g. [`shared::molecule::scaffold::scaffold_key`]);
-/// the sets, largest first (ties in order of first appearance), fill train while they fit,
-/// then validation, then test. Deterministic: no seed.
-pub fn scaffold_split(keys: &[String], fractions: (f64, f64)) -> Split {
+/// Item indices grouped by key, the groups in order of first appearance.
+fn scaffold_sets(keys: &[String]) -> Vec<Vec<usize>> {
     let mut position: HashMap<&str, usize> = HashMap::new();
     let mut sets: Vec<Vec<usize>> = Vec::new();
     for (i, key) in keys.iter().enumerate() {
@@ -47,8 +45,37 @@ pub fn scaffold_split(keys: &[String], fractions: (f64, f64)) -> Split {
         });
         sets[set].push(i);
     }
+    sets
+}
+
+/// Items grouped by scaffold key (`keys[i]`, e.g. [`shared::molecule::scaffold::scaffold_key`]);
+/// the sets, largest first (ties in order of first appearance), fill train while they fit,
+/// then validation, then test. Deterministic: no seed. The test part is the smallest sets,
+/// which in a table sorted by label can hold a single class (BACE's holds no inhibitor).
+pub fn scaffold_split(keys: &[String], fractions: (f64, f64)) -> Split {
+    let mut sets = scaffold_sets(keys);
     sets.sort_by_key(|set| std::cmp::Reverse(set.len()));
+    fill_in_order(sets, keys.len(), fractions)
+}
+
+/// chemprop's default scaffold split (`scaffold_split(balanced=True)`): the scaffold sets larger
+/// than half the validation or test size come first, the others after them, each group in an
+/// order shuffled with `seed`; the sets then fill train while they fit, then validation, then
+/// test. Large scaffolds stay in train, and the small ones spread over all three parts.
+pub fn balanced_scaffold_split(keys: &[String], fractions: (f64, f64), seed: u64) -> Split {
     let (train_size, val_size) = sizes(keys.len(), fractions);
+    let test_size = keys.len() - train_size - val_size;
+    let (mut big, mut small): (Vec<_>, Vec<_>) =
+        scaffold_sets(keys).into_iter().partition(|set| 2 * set.len() > val_size || 2 * set.len() > test_size);
+    let mut rng = SplitMix64::new(seed);
+    rng.shuffle(&mut big);
+    rng.shuffle(&mut small);
+    fill_in_order(big.into_iter().chain(small).collect(), keys.len(), fractions)
+}
+
+/// Whole `sets`, in order, into train while it has room, then validation, then test.
+fn fill_in_order(sets: Vec<Vec<usize>>, n: usize, fractions: (f64, f64)) -> Split {
+    let (train_size, val_size) = sizes(n, fractions);
     let mut split = Split::default();
     for set in sets {
         if split.train.len() + set.len() <= train_size {
@@ -65,6 +92,24 @@ pub fn scaffold_split(keys: &[String], fractions: (f64, f64)) -> Split {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn balanced_scaffold_split_keeps_sets_whole_and_follows_its_seed() {
+        // One scaffold of 30, then 70 singletons: the large set goes to train; the singletons
+        // spread over all three parts in a seeded order.
+        let keys: Vec<String> = (0..100).map(|i| if i < 30 { "ring".to_string() } else { format!("s{i}") }).collect();
+        let split = balanced_scaffold_split(&keys, (0.8, 0.1), 7);
+        assert_eq!((split.train.len(), split.val.len(), split.test.len()), (80, 10, 10));
+        assert!((0..30).all(|i| split.train.contains(&i)), "the large set stays whole in train");
+        assert_eq!(split, balanced_scaffold_split(&keys, (0.8, 0.1), 7));
+        let other = balanced_scaffold_split(&keys, (0.8, 0.1), 8);
+        assert_ne!(split.test, other.test, "another seed, another test part");
+        // The unbalanced split puts the last singletons in test, in table order.
+        assert_eq!(scaffold_split(&keys, (0.8, 0.1)).test, (90..100).collect::<Vec<_>>());
+        let mut all: Vec<usize> = [split.train, split.val, split.test].concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+    }
 
     #[test]
     fn random_split_cuts_eight_one_one_and_follows_its_seed() {

@@ -7,7 +7,6 @@ use super::print_stdout;
 use crate::error::{Error, Result};
 use models::bundle::{Bundle, BundleKind, MANIFEST_FILE, Manifest};
 use models::molecule_batch::Views;
-use models::molecule_split::{random_split, scaffold_split};
 use models::predictor::MoleculePredictor;
 use models::predictor::molecule::molecule_summary;
 use serde::Serialize;
@@ -184,15 +183,18 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
     let parts: Vec<(String, Vec<usize>)> = if args.data.is_some() {
         vec![("all".into(), (0..rows.len()).collect())]
     } else {
-        let split = match (manifest.training.split_kind.as_deref(), manifest.training.split_seed) {
-            (Some("scaffold"), _) => {
-                let keys: Vec<String> =
-                    rows.iter().map(|r| shared::molecule::scaffold::scaffold_key(&r.molecule)).collect();
-                scaffold_split(&keys, (0.8, 0.1))
-            }
-            (_, Some(seed)) => random_split(rows.len(), (0.8, 0.1), seed),
-            _ => return Err(Error::CommandLine("the manifest records no split: give --data".into())),
+        use crate::training::molecule::SplitKind;
+        let kind = match manifest.training.split_kind.as_deref() {
+            Some(name) => SplitKind::parse(name)
+                .ok_or_else(|| Error::CommandLine(format!("the manifest records an unknown split `{name}`")))?,
+            None => SplitKind::Random,
         };
+        let seed = match (kind.is_seeded(), manifest.training.split_seed) {
+            (true, Some(seed)) => seed,
+            (true, None) => return Err(Error::CommandLine("the manifest records no split: give --data".into())),
+            (false, _) => 0,
+        };
+        let split = kind.split(rows.iter().map(|r| &r.molecule), seed);
         vec![("validation".into(), split.val), ("test".into(), split.test)]
     };
     let mut report = Vec::new();

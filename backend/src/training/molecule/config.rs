@@ -37,6 +37,8 @@ pub enum SplitKind {
     Random,
     /// Bemis–Murcko scaffold sets, largest first to train (no seed).
     Scaffold,
+    /// Bemis–Murcko scaffold sets, chemprop's balanced split seeded like `Random`.
+    ScaffoldBalanced,
 }
 
 impl SplitKind {
@@ -44,6 +46,34 @@ impl SplitKind {
         match self {
             SplitKind::Random => "random",
             SplitKind::Scaffold => "scaffold",
+            SplitKind::ScaffoldBalanced => "scaffold_balanced",
+        }
+    }
+
+    /// The kind a manifest records by [`SplitKind::as_str`].
+    pub fn parse(name: &str) -> Option<SplitKind> {
+        [SplitKind::Random, SplitKind::Scaffold, SplitKind::ScaffoldBalanced].into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether the split draws with a seed (recorded in the manifest).
+    pub fn is_seeded(self) -> bool {
+        self != SplitKind::Scaffold
+    }
+
+    /// The 8:1:1 split of `molecules` (the table's rows, in order) this kind makes with `seed`.
+    pub fn split<'a>(
+        self,
+        molecules: impl Iterator<Item = &'a shared::molecule::Molecule>,
+        seed: u64,
+    ) -> models::molecule_split::Split {
+        use models::molecule_split::{balanced_scaffold_split, random_split, scaffold_split};
+        if self == SplitKind::Random {
+            return random_split(molecules.count(), (0.8, 0.1), seed);
+        }
+        let keys: Vec<String> = molecules.map(shared::molecule::scaffold::scaffold_key).collect();
+        match self {
+            SplitKind::ScaffoldBalanced => balanced_scaffold_split(&keys, (0.8, 0.1), seed),
+            _ => scaffold_split(&keys, (0.8, 0.1)),
         }
     }
 }
@@ -143,6 +173,39 @@ mod tests {
             }
         }
         assert!(seen >= 4, "configs/mol-*.toml: {seen}");
+    }
+
+    #[test]
+    fn split_kinds_read_back_what_manifests_record_and_keep_scaffolds_whole() {
+        for kind in [SplitKind::Random, SplitKind::Scaffold, SplitKind::ScaffoldBalanced] {
+            assert_eq!(SplitKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(SplitKind::parse("stratified"), None);
+        assert!(!SplitKind::Scaffold.is_seeded() && SplitKind::ScaffoldBalanced.is_seeded());
+        // 12 benzene derivatives (one scaffold) and 28 acyclic molecules (the empty scaffold,
+        // one set) and 10 other rings: no set is split across parts.
+        let mut smiles: Vec<String> = (1..=12).map(|n| format!("c1ccccc1{}", "C".repeat(n))).collect();
+        smiles.extend((1..=28).map(|n| "C".repeat(n) + "O"));
+        smiles.extend((3..=12).map(|n| format!("C1{}1", "C".repeat(n - 1))));
+        let molecules: Vec<shared::molecule::Molecule> =
+            smiles.iter().map(|s| shared::molecule::Molecule::from_smiles(s).unwrap()).collect();
+        let key = |i: usize| shared::molecule::scaffold::scaffold_key(&molecules[i]);
+        for seed in [1, 2] {
+            let split = SplitKind::ScaffoldBalanced.split(molecules.iter(), seed);
+            assert_eq!(split.train.len() + split.val.len() + split.test.len(), 50);
+            for part in [&split.train, &split.val, &split.test] {
+                for other in [&split.train, &split.val, &split.test] {
+                    if !std::ptr::eq(part, other) {
+                        assert!(part.iter().all(|&i| other.iter().all(|&j| key(i) != key(j))), "seed {seed}");
+                    }
+                }
+            }
+        }
+        let (one, two) = (
+            SplitKind::ScaffoldBalanced.split(molecules.iter(), 1),
+            SplitKind::ScaffoldBalanced.split(molecules.iter(), 2),
+        );
+        assert_ne!(one.test, two.test, "the seed draws the split");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use burn::prelude::Device;
 use models::bundle::{BundleKind, Manifest, Provenance};
 use models::molecule_batch::{MoleculeInputs, MoleculeSample};
-use models::molecule_split::{Split, random_split, scaffold_split};
+use models::molecule_split::Split;
 use models::nn::molecule::{HeadKind, MoleculeNet, MoleculeNetConfig};
 use models::train::{MoleculeTrainRun, Standardizer, TrainState};
 use shared::task::Task;
@@ -76,14 +76,7 @@ pub fn prepare(
         .take(limit)
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::Config { key: "data.table", message: e.to_string() })?;
-    let split = match config.data.split {
-        SplitKind::Random => random_split(rows.len(), (0.8, 0.1), config.split_seed()),
-        SplitKind::Scaffold => {
-            let keys: Vec<String> =
-                rows.iter().map(|r| shared::molecule::scaffold::scaffold_key(&r.molecule)).collect();
-            scaffold_split(&keys, (0.8, 0.1))
-        }
-    };
+    let split = config.data.split.split(rows.iter().map(|r| &r.molecule), config.split_seed());
     if net.descriptors.enabled {
         net.descriptors.fit(split.train.iter().map(|&i| &rows[i].molecule));
     }
@@ -200,12 +193,14 @@ pub fn write_bundle(
             match config.data.split {
                 SplitKind::Random => format!(", seed {}", config.split_seed()),
                 SplitKind::Scaffold => String::from(", Bemis–Murcko scaffold sets"),
+                SplitKind::ScaffoldBalanced =>
+                    format!(", Bemis–Murcko scaffold sets, balanced as chemprop's, seed {}", config.split_seed()),
             }
         ),
         command: command.to_string(),
         seed: Some(config.train.seed),
         split_kind: Some(config.data.split.as_str().into()),
-        split_seed: (config.data.split == SplitKind::Random).then(|| config.split_seed()),
+        split_seed: config.data.split.is_seeded().then(|| config.split_seed()),
     };
     manifest.metrics = evaluation.metrics.clone();
     manifest.trained = true;
