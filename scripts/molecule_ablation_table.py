@@ -58,7 +58,10 @@ def section(runs, dataset):
     values = lambda split, variant, key: [m["metrics"][task][key] for m in found[(split, variant)] if key in m["metrics"][task]]
     for variant in VARIANTS:
         removed = [cell(values("random", variant, f"{prefix}_{metric}")) if variant in FUSIONS else "" for prefix, _ in REMOVED]
-        lines.append(f"| {variant} | " + " | ".join(cell(values(s, variant, metric)) for s in splits) + " | "
+        # Finished runs without the metric: their test part lacks a class (no ROC-AUC defined).
+        main = [cell(values(s, variant, metric)) if values(s, variant, metric) or not found[(s, variant)]
+                else "undefined (one class)" for s in splits]
+        lines.append(f"| {variant} | " + " | ".join(main) + " | "
                      + " | ".join(removed) + " |")
     columns = ALL_METRICS[metric]
     lines += ["", f"All metrics ({dataset}, test unless named):", "",
