@@ -55,7 +55,7 @@ fn scaffold_sets(keys: &[String]) -> Vec<Vec<usize>> {
 pub fn scaffold_split(keys: &[String], fractions: (f64, f64)) -> Split {
     let mut sets = scaffold_sets(keys);
     sets.sort_by_key(|set| std::cmp::Reverse(set.len()));
-    fill_in_order(sets, keys.len(), fractions)
+    fill_in_order(sets, sizes(keys.len(), fractions))
 }
 
 /// chemprop's default scaffold split (`scaffold_split(balanced=True)`): the scaffold sets larger
@@ -70,12 +70,12 @@ pub fn balanced_scaffold_split(keys: &[String], fractions: (f64, f64), seed: u64
     let mut rng = SplitMix64::new(seed);
     rng.shuffle(&mut big);
     rng.shuffle(&mut small);
-    fill_in_order(big.into_iter().chain(small).collect(), keys.len(), fractions)
+    fill_in_order(big.into_iter().chain(small).collect(), (train_size, val_size))
 }
 
-/// Whole `sets`, in order, into train while it has room, then validation, then test.
-fn fill_in_order(sets: Vec<Vec<usize>>, n: usize, fractions: (f64, f64)) -> Split {
-    let (train_size, val_size) = sizes(n, fractions);
+/// Whole `sets`, in order, into train while it has room for them, then validation, then test
+/// (`sizes`: the train and validation parts' sizes).
+fn fill_in_order(sets: Vec<Vec<usize>>, (train_size, val_size): (usize, usize)) -> Split {
     let mut split = Split::default();
     for set in sets {
         if split.train.len() + set.len() <= train_size {
