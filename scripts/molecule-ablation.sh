@@ -12,6 +12,9 @@
 # A recipe other than the shipped one: RECIPE="--set key=value ..." trains every run with those
 # settings too, VARIANTS="graph late" and SPLITS="random" narrow the runs; the table then goes
 # to RUNS_DIR/table.md only (RESULTS_MOLECULES.md keeps the shipped recipe's).
+# WARM="graph" (or "graph fingerprint") starts every fusion from those single views' bundles of
+# the same data set, split and seed in RUNS_DIR (`[warm_start] bundles`; the views run first, so list them
+# in VARIANTS or link finished runs in).
 # SPLITS may also name scaffold_balanced (chemprop's seeded balanced scaffold split), which a
 # classification set whose plain scaffold split leaves one class out of the test part needs.
 set -euo pipefail
@@ -24,6 +27,7 @@ datasets=("$@")
 read -r -a variants <<< "${VARIANTS:-graph smiles fingerprint concat late cross}"
 read -r -a splits <<< "${SPLITS:-random scaffold}"
 read -r -a recipe <<< "${RECIPE:-}"
+read -r -a warm_views <<< "${WARM:-}"
 seeds=(20261205 20261206 20261207)
 for dataset in "${datasets[@]}"; do
   [ -f "configs/mol-$dataset.toml" ] || { echo "no configs/mol-$dataset.toml" >&2; exit 2; }
@@ -35,17 +39,23 @@ for dataset in "${datasets[@]}"; do
         dir="$runs/$dataset/$split/$variant-$seed"
         [ -f "$dir/bundle/manifest.json" ] && continue
         mkdir -p "$dir"
+        warm=()
+        if [ ${#warm_views[@]} -gt 0 ] && [[ " concat late cross " == *" $variant "* ]]; then
+          list=""
+          for view in "${warm_views[@]}"; do list+="\"$runs/$dataset/$split/$view-$seed/bundle\","; done
+          warm=(--set "warm_start.bundles=[${list%,}]")
+        fi
         echo "$(date -u +%H:%M:%S) $dataset $split $variant seed $seed" >&2
         nice -n 19 "$bin" train --config "configs/mol-$dataset.toml" --set "model.fusion=$variant" \
-          --set "train.seed=$seed" --set "data.split=$split" "${recipe[@]}" --run-dir "$dir/run" --out "$dir/bundle" --resume \
+          --set "train.seed=$seed" --set "data.split=$split" "${recipe[@]}" ${warm[@]+"${warm[@]}"} --run-dir "$dir/run" --out "$dir/bundle" --resume \
           > "$dir/train.log" 2>&1 || { echo "failed: see $dir/train.log" >&2; exit 1; }
       done
     done
   done
 done
 python3 scripts/molecule_ablation_table.py "$runs" "${datasets[@]}" > "$runs/table.md"
-if [ ${#recipe[@]} -gt 0 ]; then
-  echo "wrote $runs/table.md (recipe: ${recipe[*]})" >&2
+if [ ${#recipe[@]} -gt 0 ] || [ ${#warm_views[@]} -gt 0 ]; then
+  echo "wrote $runs/table.md (recipe: ${recipe[*]}; warm start: ${warm_views[*]})" >&2
   exit 0
 fi
 python3 - "$runs/table.md" <<'PY'

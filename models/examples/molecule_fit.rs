@@ -58,6 +58,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dir: &dir,
         resume: false,
         stop_after: None,
+        warm: &[],
+        warm_frozen: false,
     };
     let state = train_molecules(&run, &device, &mut ())?;
     let trained = started.elapsed().as_secs_f64();

@@ -11,7 +11,7 @@ mod problem;
 mod schedule;
 
 pub use average::WeightAverage;
-pub use molecule::{MoleculeTrainRun, predict_molecules, train_molecules};
+pub use molecule::{MoleculeTrainRun, WarmStart, predict_molecules, train_molecules};
 pub use problem::{TrainingProblem, Validation, bucketed_by_size, shuffled_batches};
 pub use schedule::Schedule;
 
@@ -424,8 +424,8 @@ pub struct RunPlace<'a> {
 impl TrainingProblem for TrainRun<'_> {
     type Net = FusionNet;
 
-    fn init(&self, device: &Device) -> FusionNet {
-        self.net.init(device)
+    fn init(&self, device: &Device) -> Result<FusionNet> {
+        Ok(self.net.init(device))
     }
 
     fn load(&self, bytes: &[u8], device: &Device) -> Result<FusionNet> {
@@ -495,7 +495,7 @@ pub fn run_loop<P: TrainingProblem>(
     std::fs::create_dir_all(dir.0.join("checkpoint")).map_err(|source| Error::Write { path: dir.0.clone(), source })?;
     let ad = device.clone().autodiff();
     ad.seed(opts.seed);
-    let mut model = problem.init(&ad);
+    let mut model = problem.init(&ad)?;
     let mut optimizer = AdamWConfig::new()
         .with_weight_decay(opts.weight_decay as f32)
         .with_grad_clipping((opts.grad_clip > 0.0).then_some(GradientClippingConfig::Norm(opts.grad_clip)))

@@ -31,6 +31,20 @@ pub struct MoleculeTrainRun<'a> {
     pub dir: &'a Path,
     pub resume: bool,
     pub stop_after: Option<usize>,
+    /// Trained single-view networks the run starts from (none: a fresh start).
+    pub warm: &'a [WarmStart],
+    /// Keeps the warm view encoders as trained.
+    pub warm_frozen: bool,
+}
+
+/// A trained single-view network a run starts from ([`MoleculeNet::warm_started`]), checked
+/// against the run's network with [`crate::nn::molecule::warm_start_mismatch`].
+pub struct WarmStart {
+    /// Where it came from, as the run's identity records it.
+    pub source: String,
+    pub net: MoleculeNetConfig,
+    /// Its weights (a bundle's `model.bpk`).
+    pub weights: Vec<u8>,
 }
 
 /// Trains a molecule network with the loop crystals use ([`run_loop`]).
@@ -41,12 +55,23 @@ pub fn train_molecules(run: &MoleculeTrainRun<'_>, device: &Device, observer: &m
 impl TrainingProblem for MoleculeTrainRun<'_> {
     type Net = MoleculeNet;
 
-    fn init(&self, device: &Device) -> MoleculeNet {
-        self.net.init(device)
+    fn init(&self, device: &Device) -> Result<MoleculeNet> {
+        let net = self.net.init(device);
+        if self.warm.is_empty() {
+            return Ok(net);
+        }
+        let donors = self
+            .warm
+            .iter()
+            .map(|w| weights::load_into(w.net.init(device), &w.weights))
+            .collect::<Result<Vec<MoleculeNet>>>()?;
+        Ok(net.warm_started(&donors, self.warm_frozen))
     }
 
     fn load(&self, bytes: &[u8], device: &Device) -> Result<MoleculeNet> {
-        weights::load_into(self.net.init(device), bytes)
+        // Into the warm-started network, so frozen views stay frozen after a resume.
+        let net = if self.warm_frozen { self.init(device)? } else { self.net.init(device) };
+        weights::load_into(net, bytes)
     }
 
     fn identity(&self) -> serde_json::Value {
@@ -56,7 +81,12 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
             train_structures: self.train.len(),
             val_structures: self.val.len(),
         };
-        serde_json::to_value(identity).expect("run identity serialises")
+        let mut identity = serde_json::to_value(identity).expect("run identity serialises");
+        if !self.warm.is_empty() {
+            let sources: Vec<&str> = self.warm.iter().map(|w| w.source.as_str()).collect();
+            identity["warm_start"] = serde_json::json!({ "bundles": sources, "frozen": self.warm_frozen });
+        }
+        identity
     }
 
     fn options(&self) -> &TrainOptions {
@@ -210,6 +240,8 @@ mod tests {
                 dir: &run_dir,
                 resume: false,
                 stop_after: None,
+                warm: &[],
+                warm_frozen: false,
             };
             let state = train_molecules(&run, &device, &mut ()).unwrap();
             assert_eq!((state.epoch, state.finished, state.history.len()), (2, true, 2));

@@ -23,8 +23,9 @@ pub struct Validation {
 pub trait TrainingProblem {
     type Net: Module;
 
-    /// A network with freshly initialised parameters on `device`.
-    fn init(&self, device: &Device) -> Self::Net;
+    /// A network with freshly initialised parameters on `device` (or the parts a run starts
+    /// from, already trained).
+    fn init(&self, device: &Device) -> Result<Self::Net>;
     /// A network with the parameters in `bytes`.
     fn load(&self, bytes: &[u8], device: &Device) -> Result<Self::Net>;
     /// Everything that makes two runs the same run (a resume must match it).

@@ -26,6 +26,26 @@ pub struct MoleculeTrainConfig {
     pub model: MoleculeNetConfig,
     #[serde(default)]
     pub train: TrainOptions,
+    /// Trained single-view networks the run starts from (none: a fresh start).
+    #[serde(default, skip_serializing_if = "WarmStartConfig::is_off")]
+    pub warm_start: WarmStartConfig,
+}
+
+/// `[warm_start]`: trained single-view bundles of the same table and split that the network
+/// starts from — each one's view encoder, the first one's head, the gate on them (see
+/// [`super::warm::load_warm_starts`] and `models::nn::molecule::warm_start_mismatch`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WarmStartConfig {
+    pub bundles: Vec<PathBuf>,
+    /// Keeps their view encoders as trained: only the rest of the network learns.
+    pub frozen: bool,
+}
+
+impl WarmStartConfig {
+    fn is_off(&self) -> bool {
+        self.bundles.is_empty()
+    }
 }
 
 /// How the table is split 8:1:1.
@@ -206,6 +226,20 @@ mod tests {
             SplitKind::ScaffoldBalanced.split(molecules.iter(), 2),
         );
         assert_ne!(one.test, two.test, "the seed draws the split");
+    }
+
+    #[test]
+    fn a_warm_start_is_set_from_the_command_line_and_absent_by_default() {
+        let esol = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-esol.toml");
+        assert_eq!(MoleculeTrainConfig::load(&esol, &[]).unwrap().warm_start, WarmStartConfig::default());
+        let set: Vec<String> = ["warm_start.bundles=[\"runs/a/bundle\", \"runs/b/bundle\"]", "warm_start.frozen=true"]
+            .map(String::from)
+            .into();
+        let warm = MoleculeTrainConfig::load(&esol, &set).unwrap().warm_start;
+        assert_eq!(warm.bundles, [PathBuf::from("runs/a/bundle"), PathBuf::from("runs/b/bundle")]);
+        assert!(warm.frozen);
+        let typo = MoleculeTrainConfig::load(&esol, &["warm_start.frozn=true".to_string()]).unwrap_err().to_string();
+        assert!(typo.contains("frozn"), "{typo}");
     }
 
     #[test]

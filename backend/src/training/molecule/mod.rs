@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod evaluate;
+mod warm;
 
 pub use config::{MoleculeTrainConfig, SplitKind, is_molecule_config};
 pub use evaluate::MoleculeEvaluation;
@@ -110,6 +111,7 @@ pub fn fit(
 ) -> Result<MoleculeFitted> {
     let started = std::time::Instant::now();
     let (train, val) = (data.samples(&data.split.train), data.samples(&data.split.val));
+    let warm = warm::load_warm_starts(config, net, data)?;
     let run = MoleculeTrainRun {
         net,
         options: &config.train,
@@ -119,6 +121,8 @@ pub fn fit(
         dir: &settings.run_dir,
         resume: settings.control.resume,
         stop_after: settings.control.stop_after,
+        warm: &warm,
+        warm_frozen: config.warm_start.frozen,
     };
     let properties: Vec<String> = data.tasks.iter().map(|t| t.name.to_string()).collect();
     let mut loop_observer = LoopObserver { observer, properties: &properties, epochs: config.train.epochs };
@@ -184,19 +188,7 @@ pub fn write_bundle(
     }
     manifest.training = Provenance {
         data: vec![data.table.display().to_string()],
-        split: format!(
-            "{} 8:1:1 ({} train / {} validation / {} test){}",
-            config.data.split.as_str(),
-            data.split.train.len(),
-            data.split.val.len(),
-            data.split.test.len(),
-            match config.data.split {
-                SplitKind::Random => format!(", seed {}", config.split_seed()),
-                SplitKind::Scaffold => String::from(", Bemis–Murcko scaffold sets"),
-                SplitKind::ScaffoldBalanced =>
-                    format!(", Bemis–Murcko scaffold sets, balanced as chemprop's, seed {}", config.split_seed()),
-            }
-        ),
+        split: split_description(config, data),
         command: command.to_string(),
         seed: Some(config.train.seed),
         split_kind: Some(config.data.split.as_str().into()),
@@ -213,6 +205,24 @@ pub fn write_bundle(
     models::Bundle::write(out, manifest, &weights, None)?;
     std::fs::write(out.join("MODEL_CARD.md"), card)
         .map_err(|source| Error::Write { path: out.join("MODEL_CARD.md"), source })
+}
+
+/// The split as a manifest records it, e.g. `random 8:1:1 (902 train / 113 validation / 113
+/// test), seed 20261205`.
+pub fn split_description(config: &MoleculeTrainConfig, data: &MoleculeData) -> String {
+    format!(
+        "{} 8:1:1 ({} train / {} validation / {} test){}",
+        config.data.split.as_str(),
+        data.split.train.len(),
+        data.split.val.len(),
+        data.split.test.len(),
+        match config.data.split {
+            SplitKind::Random => format!(", seed {}", config.split_seed()),
+            SplitKind::Scaffold => String::from(", Bemis–Murcko scaffold sets"),
+            SplitKind::ScaffoldBalanced =>
+                format!(", Bemis–Murcko scaffold sets, balanced as chemprop's, seed {}", config.split_seed()),
+        }
+    )
 }
 
 /// The card's `## Learning curve` section: each epoch's training loss and validation score.

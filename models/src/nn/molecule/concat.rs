@@ -8,7 +8,7 @@ use burn::prelude::*;
 
 #[derive(Module, Debug)]
 pub struct ConcatNet {
-    views: ViewEncoders,
+    pub(super) views: ViewEncoders,
     /// Reads `[batch, 3d]`.
     head: MoleculeHead,
 }

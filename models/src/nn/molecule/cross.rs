@@ -16,13 +16,13 @@ use burn::prelude::*;
 
 #[derive(Module, Debug)]
 pub struct CrossNet {
-    views: ViewEncoders,
+    pub(super) views: ViewEncoders,
     atoms_to_context: MultiHeadAttention,
     atom_norm: LayerNorm,
     combine: Linear,
     /// Logits of the {graph, SMILES, fingerprint, cross} weights from the four embeddings.
-    gate: Linear,
-    head: MoleculeHead,
+    pub(super) gate: Linear,
+    pub(super) head: MoleculeHead,
 }
 
 impl CrossNet {

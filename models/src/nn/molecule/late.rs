@@ -11,11 +11,11 @@ use burn::prelude::*;
 
 #[derive(Module, Debug)]
 pub struct LateNet {
-    views: ViewEncoders,
+    pub(super) views: ViewEncoders,
     /// One head per view: graph, SMILES, fingerprint.
-    heads: Vec<MoleculeHead>,
+    pub(super) heads: Vec<MoleculeHead>,
     /// Logits of the view weights, `[3]` (zeros at start: an even average).
-    logits: Param<Tensor<1>>,
+    pub(super) logits: Param<Tensor<1>>,
 }
 
 impl LateNet {

@@ -16,6 +16,7 @@ pub mod head;
 mod late;
 mod single;
 mod views;
+mod warm;
 
 pub use config::{
     DescriptorInput, FfnActivation, FfnConfig, FingerprintConfig, HeadKind, MoleculeNetConfig, SmilesConfig,
@@ -25,6 +26,8 @@ use crate::molecule_batch::MoleculeBatch;
 use burn::prelude::*;
 use head::MoleculeHead;
 use serde::{Deserialize, Serialize};
+pub use warm::{WARM_GATE_LOGIT, warm_start_mismatch};
+
 use single::{SingleView, SingleViewNet};
 use views::{FingerprintView, GraphView, SmilesView};
 

@@ -17,8 +17,8 @@ pub enum SingleView {
 
 #[derive(Module, Debug)]
 pub struct SingleViewNet {
-    view: SingleView,
-    head: MoleculeHead,
+    pub(super) view: SingleView,
+    pub(super) head: MoleculeHead,
 }
 
 impl SingleViewNet {
