@@ -14,7 +14,7 @@
 # to RUNS_DIR/table.md only (RESULTS_MOLECULES.md keeps the shipped recipe's).
 # WARM="graph" (or "graph fingerprint") starts every fusion from those single views' bundles of
 # the same data set, split and seed in RUNS_DIR (`[warm_start] bundles`; the views run first, so list them
-# in VARIANTS or link finished runs in).
+# in VARIANTS or link finished runs in); such a run is the variant `cross@graph` (its own rows).
 # SPLITS may also name scaffold_balanced (chemprop's seeded balanced scaffold split), which a
 # classification set whose plain scaffold split leaves one class out of the test part needs.
 set -euo pipefail
@@ -36,7 +36,11 @@ for dataset in "${datasets[@]}"; do
   for split in "${splits[@]}"; do
     for variant in "${variants[@]}"; do
       for seed in "${seeds[@]}"; do
-        dir="$runs/$dataset/$split/$variant-$seed"
+        name=$variant
+        if [ ${#warm_views[@]} -gt 0 ] && [[ " concat late cross " == *" $variant "* ]]; then
+          joined="${warm_views[*]}"; name="$variant@${joined// /+}"
+        fi
+        dir="$runs/$dataset/$split/$name-$seed"
         [ -f "$dir/bundle/manifest.json" ] && continue
         mkdir -p "$dir"
         warm=()
@@ -45,7 +49,7 @@ for dataset in "${datasets[@]}"; do
           for view in "${warm_views[@]}"; do list+="\"$runs/$dataset/$split/$view-$seed/bundle\","; done
           warm=(--set "warm_start.bundles=[${list%,}]")
         fi
-        echo "$(date -u +%H:%M:%S) $dataset $split $variant seed $seed" >&2
+        echo "$(date -u +%H:%M:%S) $dataset $split $name seed $seed" >&2
         nice -n 19 "$bin" train --config "configs/mol-$dataset.toml" --set "model.fusion=$variant" \
           --set "train.seed=$seed" --set "data.split=$split" "${recipe[@]}" ${warm[@]+"${warm[@]}"} --run-dir "$dir/run" --out "$dir/bundle" --resume \
           > "$dir/train.log" 2>&1 || { echo "failed: see $dir/train.log" >&2; exit 1; }

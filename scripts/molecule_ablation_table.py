@@ -3,7 +3,9 @@
 of the random and of the scaffold split, and for the fusions the metric with each view removed;
 then every standard metric of each split (RMSE, MAE, R² or ROC-AUC, PR-AUC) and the validation
 figure that would choose between the variants.
-Reads RUNS/<dataset>/<split>/<variant>-<seed>/bundle/manifest.json.
+Reads RUNS/<dataset>/<split>/<variant>-<seed>/bundle/manifest.json; a fusion warm-started from
+single views (scripts/molecule-ablation.sh with WARM) is the variant <fusion>@<view>[+<view>],
+shown as "<fusion> ← <views>".
 usage: molecule_ablation_table.py RUNS DATASET [DATASET ...]"""
 
 import glob
@@ -41,8 +43,21 @@ def cell(values):
     return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f} ({len(values)})"
 
 
+def warm_variants(runs, dataset):
+    """The warm-started variants with a finished run, e.g. `cross@graph`, fusions in VARIANTS order."""
+    paths = glob.glob(os.path.join(runs, dataset, "*", "*@*-*", "bundle", "manifest.json"))
+    names = {os.path.basename(os.path.dirname(os.path.dirname(p))).rsplit("-", 1)[0] for p in paths}
+    return sorted(names, key=lambda n: (VARIANTS.index(n.split("@")[0]), n))
+
+
+def label(variant):
+    fusion, _, views = variant.partition("@")
+    return f"{fusion} ← {views.replace('+', ', ')}" if views else variant
+
+
 def section(runs, dataset):
-    found = {(s, v): manifests(runs, dataset, s, v) for s in SPLITS for v in VARIANTS}
+    variants = VARIANTS + warm_variants(runs, dataset)
+    found = {(s, v): manifests(runs, dataset, s, v) for s in SPLITS for v in variants}
     any_found = [m for ms in found.values() for m in ms]
     if not any_found:
         return [f"### {dataset}", "", "No run has finished yet.", ""]
@@ -50,27 +65,28 @@ def section(runs, dataset):
     name = {"rmse": "RMSE", "roc_auc": "ROC-AUC"}[metric]
     better = "lower" if metric == "rmse" else "higher"
     # The balanced scaffold split gets a column where a data set has runs of it.
-    splits = [s for s in SPLITS if s != "scaffold_balanced" or any(found[(s, v)] for v in VARIANTS)]
+    splits = [s for s in SPLITS if s != "scaffold_balanced" or any(found[(s, v)] for v in variants)]
     lines = [f"### {dataset} (`{task}`, test {name}, {better} is better)", "",
              "| variant | " + " | ".join(f"{SPLIT_NAMES[s]} split" for s in splits)
              + " | random, without graph | without SMILES | without fingerprint |",
              "|---|" + "---:|" * (len(splits) + 3)]
     values = lambda split, variant, key: [m["metrics"][task][key] for m in found[(split, variant)] if key in m["metrics"][task]]
-    for variant in VARIANTS:
-        removed = [cell(values("random", variant, f"{prefix}_{metric}")) if variant in FUSIONS else "" for prefix, _ in REMOVED]
+    for variant in variants:
+        is_fusion = variant.split("@")[0] in FUSIONS
+        removed = [cell(values("random", variant, f"{prefix}_{metric}")) if is_fusion else "" for prefix, _ in REMOVED]
         # Finished runs without the metric: their test part lacks a class (no ROC-AUC defined).
         main = [cell(values(s, variant, metric)) if values(s, variant, metric) or not found[(s, variant)]
                 else "undefined (one class)" for s in splits]
-        lines.append(f"| {variant} | " + " | ".join(main) + " | "
+        lines.append(f"| {label(variant)} | " + " | ".join(main) + " | "
                      + " | ".join(removed) + " |")
     columns = ALL_METRICS[metric]
     lines += ["", f"All metrics ({dataset}, test unless named):", "",
               "| variant | split | " + " | ".join(name for _, name in columns) + " |",
               "|---|---|" + "---:|" * len(columns)]
     for split in splits:
-        for variant in VARIANTS:
+        for variant in variants:
             if found[(split, variant)]:
-                lines.append(f"| {variant} | {split} | " + " | ".join(cell(values(split, variant, key)) for key, _ in columns) + " |")
+                lines.append(f"| {label(variant)} | {split} | " + " | ".join(cell(values(split, variant, key)) for key, _ in columns) + " |")
     return lines + [""]
 
 
@@ -83,7 +99,9 @@ def main():
            "scaffold split is one split, the seeds initialise the network; the balanced scaffold split,",
            "chemprop's default, draws its split with each seed), the best validation epoch",
            "measured on the test split. Cells: mean ± sample standard deviation (seeds finished). The",
-           "view-removed columns give the random split's metric with that view masked at test time.", ""]
+           "view-removed columns give the random split's metric with that view masked at test time.",
+           "`cross ← graph`: that fusion warm-started from the graph view's bundle of the same split and",
+           "seed (`[warm_start]`: its encoder, its head, the gate on it; `WARM=graph`).", ""]
     for dataset in datasets:
         out += section(runs, dataset)
     out.append("<!-- /results:molecule-ablation -->")
