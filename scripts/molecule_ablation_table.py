@@ -100,8 +100,9 @@ def main():
            "chemprop's default, draws its split with each seed), the best validation epoch",
            "measured on the test split. Cells: mean ± sample standard deviation (seeds finished). The",
            "view-removed columns give the random split's metric with that view masked at test time.",
-           "`cross ← graph`: that fusion warm-started from the graph view's bundle of the same split and",
-           "seed (`[warm_start]`: its encoder, its head, the gate on it; `WARM=graph`).", ""]
+           "`cross ← graph` (`WARM=graph`): that fusion warm-started from the named single views' bundles of",
+           "the same split and seed (`[warm_start]`: their encoders, kept frozen as the configurations set,",
+           "and the first one's head with the gate on its view).", ""]
     for dataset in datasets:
         out += section(runs, dataset)
     out.append("<!-- /results:molecule-ablation -->")
