@@ -45,12 +45,15 @@ pub enum BenchCommand {
     Api(super::bench_api::ApiBenchArgs),
     /// Screening throughput of a model: one process, and N shards side by side.
     Screen(super::bench_screen::ScreenBenchArgs),
+    /// Molecule prediction latency of each molecule bundle over the classroom gallery.
+    Molecules(super::bench_molecules::MoleculeBenchArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Api(args) => super::bench_api::run(&args),
         BenchCommand::Screen(args) => super::bench_screen::run(&args),
+        BenchCommand::Molecules(args) => super::bench_molecules::run(&args),
         BenchCommand::Featurize { data, limit, threads, out } => featurize(&data, limit, threads, &out),
         BenchCommand::Model { model, data, out, device } => super::bench_model::run(&model, &data, &out, device),
     }

@@ -4,6 +4,7 @@ mod ablate;
 mod bench;
 mod bench_api;
 mod bench_model;
+mod bench_molecules;
 mod bench_screen;
 mod calibrate;
 mod curves;
