@@ -229,9 +229,18 @@ mod tests {
     }
 
     #[test]
-    fn a_warm_start_is_set_from_the_command_line_and_absent_by_default() {
+    fn a_warm_start_is_set_from_the_command_line_and_names_no_bundle_by_default() {
         let esol = Path::new(env!("CARGO_MANIFEST_DIR")).join("../configs/mol-esol.toml");
-        assert_eq!(MoleculeTrainConfig::load(&esol, &[]).unwrap().warm_start, WarmStartConfig::default());
+        // The shipped configurations freeze a warm start's encoders but name no bundle: a plain
+        // run starts cold.
+        let plain = MoleculeTrainConfig::load(&esol, &[]).unwrap().warm_start;
+        assert_eq!(plain, WarmStartConfig { bundles: Vec::new(), frozen: true });
+        assert!(plain.is_off());
+        let parsed: MoleculeTrainConfig = toml::from_str(
+            "kind = \"molecule\"\nid = \"x\"\n[data]\ntable = \"t.csv\"\ntasks = [\"lipophilicity\"]\n[model]\nfusion = \"graph\"\n",
+        )
+        .unwrap();
+        assert_eq!(parsed.warm_start, WarmStartConfig::default());
         let set: Vec<String> = ["warm_start.bundles=[\"runs/a/bundle\", \"runs/b/bundle\"]", "warm_start.frozen=true"]
             .map(String::from)
             .into();
