@@ -36,19 +36,16 @@ for dataset in "${datasets[@]}"; do
   for split in "${splits[@]}"; do
     for variant in "${variants[@]}"; do
       for seed in "${seeds[@]}"; do
-        name=$variant
+        name=$variant warm=()
         if [ ${#warm_views[@]} -gt 0 ] && [[ " concat late cross " == *" $variant "* ]]; then
           joined="${warm_views[*]}"; name="$variant@${joined// /+}"
-        fi
-        dir="$runs/$dataset/$split/$name-$seed"
-        [ -f "$dir/bundle/manifest.json" ] && continue
-        mkdir -p "$dir"
-        warm=()
-        if [ ${#warm_views[@]} -gt 0 ] && [[ " concat late cross " == *" $variant "* ]]; then
           list=""
           for view in "${warm_views[@]}"; do list+="\"$runs/$dataset/$split/$view-$seed/bundle\","; done
           warm=(--set "warm_start.bundles=[${list%,}]")
         fi
+        dir="$runs/$dataset/$split/$name-$seed"
+        [ -f "$dir/bundle/manifest.json" ] && continue
+        mkdir -p "$dir"
         echo "$(date -u +%H:%M:%S) $dataset $split $name seed $seed" >&2
         nice -n 19 "$bin" train --config "configs/mol-$dataset.toml" --set "model.fusion=$variant" \
           --set "train.seed=$seed" --set "data.split=$split" "${recipe[@]}" ${warm[@]+"${warm[@]}"} --run-dir "$dir/run" --out "$dir/bundle" --resume \

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Median seconds of `runs` calls of `f` after one warm-up call.
-fn median_seconds(runs: usize, mut f: impl FnMut()) -> f64 {
+pub(super) fn median_seconds(runs: usize, mut f: impl FnMut()) -> f64 {
     f();
     let mut times: Vec<f64> = (0..runs)
         .map(|_| {

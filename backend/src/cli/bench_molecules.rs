@@ -3,6 +3,7 @@
 //! atoms, fingerprint bits and each view removed) — for each bundle, over the classroom gallery.
 
 use super::bench::{machine_description, replace_section};
+use super::bench_model::median_seconds;
 use crate::error::{Error, Result};
 use models::bundle::Bundle;
 use models::molecule_batch::Views;
@@ -10,7 +11,6 @@ use models::predictor::MoleculePredictor;
 use shared::molecule::Molecule;
 use shared::molecule::gallery::GALLERY;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct MoleculeBenchArgs {
@@ -25,16 +25,9 @@ pub struct MoleculeBenchArgs {
     out: PathBuf,
 }
 
-/// Milliseconds of each of `runs` calls of `f` after one warm-up call.
-fn timings_ms(runs: usize, mut f: impl FnMut()) -> Vec<f64> {
-    f();
-    (0..runs.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect()
+/// Median milliseconds of `runs` calls of `f` after one warm-up call.
+fn median_ms(runs: usize, f: impl FnMut()) -> f64 {
+    median_seconds(runs.max(1), f) * 1e3
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -62,7 +55,7 @@ pub fn run(args: &MoleculeBenchArgs) -> Result<()> {
     let read_ms = over_gallery(
         GALLERY
             .iter()
-            .map(|(_, s)| median(timings_ms(args.runs, || drop(std::hint::black_box(Molecule::from_smiles(s))))))
+            .map(|(_, s)| median_ms(args.runs, || drop(std::hint::black_box(Molecule::from_smiles(s)))))
             .collect(),
         3,
     );
@@ -89,15 +82,15 @@ pub fn run(args: &MoleculeBenchArgs) -> Result<()> {
         let predict = molecules
             .iter()
             .map(|m| {
-                median(timings_ms(args.runs, || {
+                median_ms(args.runs, || {
                     let inputs = predictor.inputs(m);
                     std::hint::black_box(predictor.predict(std::slice::from_ref(&inputs), Views::ALL));
-                }))
+                })
             })
             .collect();
         let explain = molecules
             .iter()
-            .map(|m| median(timings_ms(args.runs, || drop(std::hint::black_box(predictor.explain(m))))))
+            .map(|m| median_ms(args.runs, || drop(std::hint::black_box(predictor.explain(m)))))
             .collect();
         lines.push(format!(
             "| `{}` ({}) | {} | {:.2} MB | {} | {} |",

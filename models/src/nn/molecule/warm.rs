@@ -61,14 +61,16 @@ impl MoleculeNet {
     /// `frozen` keeps the view encoders taken as they are (no gradient; heads still learn).
     pub fn warm_started(self, from: &[MoleculeNet], frozen: bool) -> MoleculeNet {
         let mut net = self;
-        let (mut warm, mut first) = ([false; 3], [false; 3]);
+        let mut warm = [false; 3];
+        let mut first = [false; 3];
         for (k, donor) in from.iter().enumerate() {
             let MoleculeNet::Single(donor) = donor else { continue };
             let index = donor.view.index();
             let view = if frozen { donor.view.clone().no_grad() } else { donor.view.clone() };
             warm[index] = true;
-            first[index] |= k == 0;
-            let head = (k == 0).then(|| donor.head.clone());
+            if k == 0 {
+                first[index] = true;
+            }
             net = match net {
                 MoleculeNet::Single(mut single) => {
                     if single.view.index() == index {
@@ -88,8 +90,8 @@ impl MoleculeNet {
                 }
                 MoleculeNet::Cross(mut cross) => {
                     cross.views.take(view);
-                    if let Some(head) = head {
-                        cross.head = head;
+                    if k == 0 {
+                        cross.head = donor.head.clone();
                     }
                     MoleculeNet::Cross(cross)
                 }
