@@ -6,17 +6,20 @@
 # SwiftShader WebGPU. Prints the Markdown section; with --write it replaces the section in
 # BENCHMARKS.md. --baseline DIR also measures another built site (e.g. the previous commit's
 # `scripts/build-frontend.sh --release --out DIR`) in the same run, its rows beside this build's.
-# Usage: scripts/bench-frontend.sh [--write] [--no-build] [--no-webgpu] [--baseline DIR]
+# --molecules measures molecule mode instead (tests/e2e/bench_molecules.py: the four bundles'
+# load, their predictions and their explained answers over the gallery; section web-molecules).
+# Usage: scripts/bench-frontend.sh [--write] [--no-build] [--no-webgpu] [--molecules] [--baseline DIR]
 # The server binary: $MATFUSE_BIN, else ${CARGO_TARGET_DIR:-target}/ci/matfuse (built if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-write=0 build=1 bench_args=() baseline=""
+write=0 build=1 bench_args=() baseline="" molecules=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --write) write=1 ;;
     --no-build) build=0 ;;
     --no-webgpu) bench_args+=(--no-webgpu) ;;
+    --molecules) molecules=1 ;;
     --baseline) baseline="$(cd "$2" && pwd)"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -44,14 +47,20 @@ if [[ -n "$baseline" ]]; then
   serve "$baseline" baseline_url
   bench_args+=(--baseline "$baseline=$baseline_url")
 fi
-section="$(python3 tests/e2e/bench.py "$site" "$url" tests/e2e/data/srtio3_2x2x1.vasp tests/e2e/data/srtio3_2x2x5.vasp "${bench_args[@]}")"
+if [[ $molecules == 1 ]]; then
+  marker=web-molecules
+  section="$(python3 tests/e2e/bench_molecules.py "$url" "${bench_args[@]}")"
+else
+  marker=web-app
+  section="$(python3 tests/e2e/bench.py "$site" "$url" tests/e2e/data/srtio3_2x2x1.vasp tests/e2e/data/srtio3_2x2x5.vasp "${bench_args[@]}")"
+fi
 echo "$section"
 if [[ $write == 1 ]]; then
-  python3 - "$section" <<'PY'
+  python3 - "$section" "$marker" <<'PY'
 import re, sys
-section = sys.argv[1]
+section, marker = sys.argv[1], sys.argv[2]
 text = open("BENCHMARKS.md").read()
-pattern = re.compile(r"<!-- bench:web-app -->.*?<!-- /bench:web-app -->", re.S)
+pattern = re.compile(rf"<!-- bench:{marker} -->.*?<!-- /bench:{marker} -->", re.S)
 text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
 open("BENCHMARKS.md", "w").write(text)
 PY

@@ -69,7 +69,7 @@ if [[ "$profile" == release ]]; then
   if [[ -n "$wasm_opt" ]]; then
     # Enable the features rustc uses by default for wasm32-unknown-unknown.
     "$wasm_opt" -O1 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue -o "$bg.opt" "$bg"
+      --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd -o "$bg.opt" "$bg"
     mv "$bg.opt" "$bg"
   else
     echo "note: wasm-opt unavailable, the module is not size-optimised" >&2

@@ -7,7 +7,8 @@ import init from "/pkg/frontend.js";
 init().catch((err) => {
   console.error(err);
   const boot = document.getElementById("boot");
-  if (boot) boot.textContent = "matfuse could not start: this browser may not support WebAssembly (" + err + ").";
+  if (boot) boot.textContent = "matfuse could not start: this browser may not support WebAssembly with SIMD (Chrome and Edge 91+, " +
+    "Firefox 89+ and Safari 16.4+ do) (" + err + ").";
 });
 
 function registerServiceWorker() {

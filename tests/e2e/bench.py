@@ -88,9 +88,11 @@ def run(base, texts, webgpu, cold, warm):
     return device, firsts, loads, warm_runs
 
 
-def main():
-    args = [a for a in sys.argv[1:] if a != "--no-webgpu"]
-    opts = {"--cold": 3, "--warm": 20}
+def parse_args(argv, warm):
+    """(positional arguments, {--cold, --warm}, (DIST_DIR, BASE_URL) of --baseline or None);
+    --no-webgpu is dropped (the caller reads sys.argv for it)."""
+    args = [a for a in argv if a != "--no-webgpu"]
+    opts = {"--cold": 3, "--warm": warm}
     for key in list(opts):
         if key in args:
             i = args.index(key)
@@ -102,6 +104,11 @@ def main():
         dist_dir, _, url = args[i + 1].partition("=")
         baseline = (dist_dir, url.rstrip("/"))
         del args[i:i + 2]
+    return args, opts, baseline
+
+
+def main():
+    args, opts, baseline = parse_args(sys.argv[1:], warm=20)
     dist, base, structures = args[0], args[1].rstrip("/"), args[2:]
     texts = [open(s).read() for s in structures]
     natoms = [sum(int(n) for n in t.splitlines()[6].split()) if s.endswith(".vasp") else "?" for s, t in zip(structures, texts)]

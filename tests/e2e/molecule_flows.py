@@ -53,7 +53,8 @@ return {smiles: field.value, svg: !!drawing?.querySelector('svg'), circles: draw
         colours: drawing ? [...drawing.querySelectorAll('text')].map(t => t.getAttribute('fill')) : [],
         status: document.querySelector('#smiles-status')?.textContent, highlighted: Number(drawing?.dataset.highlighted || 0),
         bit: pressed ? Number(pressed.dataset.bit) : null, models,
-        inference_ms: num(document.querySelector('#molecule-run-info')?.dataset.inferenceMs),
+        predict_ms: num(document.querySelector('#molecule-run-info')?.dataset.predictMs),
+        explain_ms: num(document.querySelector('#molecule-run-info')?.dataset.explainMs),
         error: document.querySelector('#molecule-prediction-error')?.textContent || null};
 """
 
@@ -66,8 +67,9 @@ def backend_prediction(base, smiles):
 
 
 def wait_for_molecule(browser, timeout=180):
-    """The molecule on show once its predictions (or their error) are there."""
-    browser.wait("return document.querySelector('.mol-card[data-task], #molecule-prediction-error')", timeout)
+    """The molecule on show once its predictions are there and explained (or their error)."""
+    browser.wait("return document.querySelector('.mol-card[data-task]') && document.querySelector('#molecule-run-info[data-explain-ms]')"
+                 " || document.querySelector('#molecule-prediction-error')", timeout)
     browser.wait("return document.querySelector('.molecule-drawing svg')", 10)
     return browser.js(MOLECULE)
 
@@ -114,7 +116,7 @@ def paste_and_predict(browser, base):
     answer = backend_prediction(base, PARACETAMOL)
     problems = compare_with_backend(shown, answer)
     check("the page's molecule predictions equal the backend's", not shown["error"] and not problems,
-          shown["error"] or problems or f"{len(shown['models'])} models, {shown['inference_ms']} ms")
+          shown["error"] or problems or f"{len(shown['models'])} models, predicted in {shown['predict_ms']} ms, explained in {shown['explain_ms']} ms")
     gated = [m["gate"] for m in shown["models"].values() if m["gate"]]
     check("the gate over the views and each view removed are shown",
           bool(gated) and all(abs(sum(g.values()) - 1) < 1e-3 for g in gated)

@@ -41,12 +41,23 @@ pub fn MoleculePredictions(molecule: MoleculeState, hover: RwSignal<Option<Selec
                     .iter()
                     .map(|p| view! { <ModelBlock prediction=p.clone() selection=molecule.selection hover=hover /> })
                     .collect_view();
+                let explained = match answer.explain_ms {
+                    Some(ms) => format!("explained in {}", millis(ms)),
+                    None => "explaining (each view removed, the atoms, the fingerprint bits)…".to_string(),
+                };
                 view! {
-                    <p class="muted" id="molecule-run-info" data-device="cpu" data-inference-ms=answer.inference_ms data-load-ms=load_ms>
+                    <p
+                        class="muted"
+                        id="molecule-run-info"
+                        data-device="cpu"
+                        data-predict-ms=answer.predict_ms
+                        data-explain-ms=answer.explain_ms
+                        data-load-ms=load_ms
+                    >
                         {format!(
-                            "{} models on the CPU (WebAssembly) · predicted and explained in {} · loaded in {}",
+                            "{} models on the CPU (WebAssembly) · predicted in {} · {explained} · loaded in {}",
                             answer.predictions.len(),
-                            millis(answer.inference_ms),
+                            millis(answer.predict_ms),
                             millis(load_ms)
                         )}
                     </p>

@@ -2,8 +2,9 @@
 //! on a crystal visit) from `models/molecules/<name>/` beside `index.html` (copied there by
 //! scripts/build-frontend.sh), each verified against its manifest's sha256 as the server does
 //! (`MoleculePredictor::from_bytes` → `Bundle::from_bytes`), and run on the CPU (burn flex in
-//! WebAssembly): one batched evaluation per bundle gives the values, the gate, the atoms' and
-//! the fingerprint bits' contributions and each view removed — the server's `explain`.
+//! WebAssembly): one forward pass per bundle gives the values and the gate at once; then one
+//! batched evaluation per bundle adds the atoms' and the fingerprint bits' contributions and
+//! each view removed — the server's `explain`.
 
 use burn::prelude::Device;
 use models::predictor::molecule::MoleculePredictor;
@@ -24,13 +25,16 @@ pub struct MoleculeModels {
     predictors: Vec<MoleculePredictor>,
 }
 
-/// Every bundle's prediction of one molecule, timed.
+/// Every bundle's prediction of one molecule, timed: first the predictions alone, then the same
+/// with what explains them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MoleculeAnswer {
     pub predictions: Vec<MoleculePrediction>,
-    /// All bundles' evaluations (each one batch: the molecule, its view-removed and occluded
-    /// copies), ms.
-    pub inference_ms: f64,
+    /// All bundles' predictions (one forward pass of the molecule each), ms.
+    pub predict_ms: f64,
+    /// All bundles' explained answers (each one batch: the molecule, its view-removed and
+    /// occluded copies), ms; `None` until they are there.
+    pub explain_ms: Option<f64>,
 }
 
 /// The loaded bundles as share links pin them: ids and weights sha256, each joined by `+`.
@@ -73,10 +77,18 @@ impl MoleculeModels {
         Ok((MoleculeModels { predictors }, summary))
     }
 
-    /// Every bundle's explained prediction of `molecule`.
+    /// Every bundle's prediction of `molecule`, not yet explained.
     pub fn predict(&self, molecule: &Molecule) -> MoleculeAnswer {
         let start = now_ms();
+        let predictions = self.predictors.iter().map(|p| p.predict_molecule(molecule)).collect();
+        MoleculeAnswer { predictions, predict_ms: now_ms() - start, explain_ms: None }
+    }
+
+    /// Every bundle's explained prediction of `molecule`; `predict_ms` carried over from the
+    /// answer it completes.
+    pub fn explain(&self, molecule: &Molecule, predict_ms: f64) -> MoleculeAnswer {
+        let start = now_ms();
         let predictions = self.predictors.iter().map(|p| p.explain(molecule)).collect();
-        MoleculeAnswer { predictions, inference_ms: now_ms() - start }
+        MoleculeAnswer { predictions, predict_ms, explain_ms: Some(now_ms() - start) }
     }
 }

@@ -1,5 +1,6 @@
 //! The molecule bundles and their predictions: loaded the first time molecule mode is shown,
-//! then every molecule read is predicted at once (a few milliseconds on the CPU).
+//! then every molecule read is predicted at once (milliseconds on the CPU) and explained right
+//! after the predictions are painted.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -42,13 +43,33 @@ pub fn predict_molecules(state: MoleculeState) {
             }
         });
     });
+    // Counts the molecules predicted, so that an explanation of one no longer shown is dropped.
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let ready = matches!(*state.models_status.read(), MoleculeModelsStatus::Ready(_));
         let molecule = state.molecule();
-        let answer = match (ready, molecule, slot.get_value()) {
-            (true, Some(molecule), Some(models)) => Some(Ok(Arc::new(models.predict(&molecule.molecule)))),
-            _ => None,
+        generation.update_value(|g| *g += 1);
+        let (Some(molecule), Some(models), true) = (molecule, slot.get_value(), ready) else {
+            state.answer.set(None);
+            return;
         };
-        state.answer.set(answer);
+        let answer = models.predict(&molecule.molecule);
+        let predict_ms = answer.predict_ms;
+        state.answer.set(Some(Ok(Arc::new(answer))));
+        // The explanation's larger batches run after the browser has painted the predictions:
+        // a timeout set from an animation frame fires after that frame.
+        let current = generation.get_value();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if generation.try_get_value() != Some(current) {
+                        return;
+                    }
+                    let explained = models.explain(&molecule.molecule, predict_ms);
+                    let _ = state.answer.try_set(Some(Ok(Arc::new(explained))));
+                },
+                std::time::Duration::ZERO,
+            );
+        });
     });
 }

@@ -88,6 +88,35 @@ impl MoleculePredictor {
         out
     }
 
+    /// `molecule`'s prediction alone — each task's value with σ (or probability) and the gate —
+    /// from one forward pass of one molecule: what the page shows at once, before `explain`'s
+    /// larger batch. The explanation's lists are empty.
+    pub fn predict_molecule(&self, molecule: &Molecule) -> MoleculePrediction {
+        let inputs = self.inputs(molecule);
+        let samples = self.samples(std::iter::once(&inputs));
+        let output = self.net.forward(&MoleculeBatch::new(&samples, &[Views::ALL], &self.device));
+        let gate = output.gate.map(to_vec);
+        self.unexplained(&self.read(output.raw)[0], gate)
+    }
+
+    /// A prediction with its gate (one molecule's weights) and no explanation yet.
+    fn unexplained(&self, prediction: &Prediction, gate: Option<Vec<f32>>) -> MoleculePrediction {
+        MoleculePrediction {
+            model: self.model_info(),
+            fusion: fusion_name(&self.network),
+            tasks: self.task_values(prediction),
+            gate: gate.map(|g| ViewWeights {
+                graph: f64::from(g[0]),
+                smiles: f64::from(g[1]),
+                fingerprint: f64::from(g[2]),
+                cross: g.get(3).map(|&c| f64::from(c)),
+            }),
+            atom_contributions: Vec::new(),
+            fingerprint_bits: Vec::new(),
+            without_view: Vec::new(),
+        }
+    }
+
     /// `molecule`'s prediction and what explains it, as the API answers it.
     pub fn explain(&self, molecule: &Molecule) -> MoleculePrediction {
         let inputs = self.inputs(molecule);
@@ -150,21 +179,13 @@ impl MoleculePredictor {
         fingerprint_bits.truncate(TOP_BITS);
         let view_names = [MoleculeView::Graph, MoleculeView::Smiles, MoleculeView::Fingerprint];
         MoleculePrediction {
-            model: self.model_info(),
-            fusion: fusion_name(&self.network),
-            tasks: self.task_values(full),
-            gate: gate.map(|g| ViewWeights {
-                graph: f64::from(g[0]),
-                smiles: f64::from(g[1]),
-                fingerprint: f64::from(g[2]),
-                cross: g.get(3).map(|&c| f64::from(c)),
-            }),
             atom_contributions,
             fingerprint_bits,
             without_view: removable
                 .iter()
                 .map(|&v| ViewRemoved { view: view_names[v], tasks: self.task_values(&predictions[1 + v]) })
                 .collect(),
+            ..self.unexplained(full, gate)
         }
     }
 
@@ -358,6 +379,38 @@ mod tests {
             assert!((alone[0].value[0] - removed.tasks[0].value).abs() < 1e-4, "{:?}", removed.view);
         }
         assert_eq!((answer.model.id.as_str(), answer.model.trained, answer.fusion.as_str()), ("esol", false, "cross"));
+    }
+
+    #[test]
+    fn the_prediction_alone_equals_the_explained_one() {
+        for (fusion, head, task) in [
+            (MoleculeFusion::Cross, HeadKind::Regression, "log_solubility"),
+            (MoleculeFusion::Late, HeadKind::Regression, "log_solubility"),
+            (MoleculeFusion::Graph, HeadKind::Classification, "bace_inhibitor"),
+        ] {
+            let model = predictor(fusion, head, task);
+            let ibuprofen = Molecule::from_smiles("CC(C)Cc1ccc(cc1)C(C)C(=O)O").unwrap();
+            let (quick, explained) = (model.predict_molecule(&ibuprofen), model.explain(&ibuprofen));
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-4;
+            let (q, e) = (&quick.tasks[0], &explained.tasks[0]);
+            assert!(
+                close(q.value, e.value) && q.sigma.zip(e.sigma).is_none_or(|(a, b)| close(a, b)),
+                "{fusion:?}: {q:?} {e:?}"
+            );
+            assert_eq!(q.probability.is_some(), e.probability.is_some());
+            match (&quick.gate, &explained.gate) {
+                (Some(a), Some(b)) => {
+                    assert!(close(a.graph, b.graph) && close(a.fingerprint, b.fingerprint), "{fusion:?}")
+                }
+                (a, b) => assert_eq!(a.is_none(), b.is_none(), "{fusion:?}"),
+            }
+            assert!(
+                quick.atom_contributions.is_empty()
+                    && quick.fingerprint_bits.is_empty()
+                    && quick.without_view.is_empty()
+            );
+            assert_eq!((quick.model, quick.fusion), (explained.model, explained.fusion));
+        }
     }
 
     #[test]
