@@ -38,8 +38,13 @@ staging, state_file, model_id = sys.argv[1:]
 state = json.load(open(state_file))
 check = json.load(open(f"{staging}/check_200.json"))
 card = open(f"{staging}/MODEL_CARD.md").read().rstrip("\n")
+seconds = sorted(e["seconds"] for e in state["history"])
+median = seconds[len(seconds) // 2]
 out = [card, "", "## Training run", "",
-       f"Best validation epoch {state['best_epoch']}; checkpoints are kept outside git (the run directory).", "",
+       f"Best validation epoch {state['best_epoch']}; checkpoints are kept outside git (the run directory).",
+       f"Training time: {len(seconds)} epochs, {sum(seconds) / 3600:.1f} h of wall time in all, "
+       f"{len(seconds) * median / 3600:.1f} h at the median epoch's {median:.0f} s (pauses and other jobs "
+       "on the same cores lengthen some epochs; the `s` column below).", "",
        "| epoch | train loss | val MAE formation (eV/atom) | val MAE band gap (eV) | val MAE ehull (eV/atom) | val MAE Fermi (eV) | s |",
        "|---|---|---|---|---|---|---|"]
 for e in state["history"]:

@@ -343,7 +343,11 @@ mod tests {
         shifted.descriptors[0] += 5.0;
         let raw = |i: &crate::molecule_batch::MoleculeInputs| {
             let samples = [MoleculeSample { inputs: i, targets: vec![None] }];
-            net.forward(&MoleculeBatch::new(&samples, &[Views::ALL], &device)).raw.into_data().try_to_vec::<f32>().unwrap()
+            net.forward(&MoleculeBatch::new(&samples, &[Views::ALL], &device))
+                .raw
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
         };
         assert_ne!(raw(&inputs), raw(&shifted));
     }
