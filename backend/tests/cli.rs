@@ -85,6 +85,24 @@ fn device_and_encoder_flags_fail_clearly() {
     assert!(stderr.contains("unknown device 'tpu' (expected cpu, wgpu or cuda)"), "{stderr}");
 }
 
+#[test]
+fn eval_view_flags_name_the_model_kind_they_need() {
+    let browser = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser");
+    let out = matfuse(&["eval", "--model", browser, "--without", "graph"], "");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--without removes a molecule model's view; a crystal model takes --modalities"),
+        "{stderr}"
+    );
+
+    let esol = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/molecules/esol");
+    let out = matfuse(&["eval", "--model", esol, "--modalities", "graph-only"], "");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a molecule model takes --without graph, smiles or fingerprint"), "{stderr}");
+}
+
 /// α-polonium (simple cubic, a = 3.359 Å): a real crystal whose element no training structure has.
 const POLONIUM: &str = "alpha-Po\n1.0\n3.359 0 0\n0 3.359 0\n0 0 3.359\nPo\n1\nDirect\n0 0 0\n";
 

@@ -101,5 +101,24 @@ fn shipped_molecule_models_reproduce_their_manifests() {
                 "{id}: {task} test {metric} {m} vs manifest {recorded}"
             );
         }
+        // With the graph view removed, the same as the manifest's `without_graph_*` record.
+        let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
+            .current_dir(workspace())
+            .args(["eval", "--json", "--without", "graph", "--model"])
+            .arg(&bundle)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stderr));
+        let parts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let test = parts.as_array().unwrap().iter().find(|p| p["part"] == "test").expect("a test part");
+        for (task, measured) in test["metrics"].as_object().unwrap() {
+            let metric = if measured.get("roc_auc").is_some() { "roc_auc" } else { "rmse" };
+            let m = measured[metric].as_f64().unwrap();
+            let recorded = manifest["metrics"][task][format!("without_graph_{metric}")].as_f64().unwrap();
+            assert!(
+                (m - recorded).abs() <= 1e-3 * recorded.abs().max(1.0),
+                "{id}: {task} test without the graph {metric} {m} vs manifest {recorded}"
+            );
+        }
     }
 }

@@ -39,6 +39,10 @@ pub struct EvalArgs {
     /// Evaluate with a modality removed.
     #[arg(long, value_enum, default_value = "both")]
     pub modalities: ModalityArg,
+    /// A molecule model: evaluate with this view removed (what its manifest's `without_*`
+    /// metrics record for the test split; here for any part, validation included).
+    #[arg(long, value_enum)]
+    pub without: Option<MoleculeViewArg>,
     /// Print exactly one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -48,6 +52,14 @@ pub struct EvalArgs {
     /// Where to run the model: cpu (default), wgpu or cuda.
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
+}
+
+/// A molecule model's view, in `models::molecule_batch::Views::without`'s order.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum MoleculeViewArg {
+    Graph,
+    Smiles,
+    Fingerprint,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -182,6 +194,12 @@ pub(super) fn predictions(
 pub fn eval(args: &EvalArgs) -> Result<()> {
     if super::molecule::is_molecule_bundle(&args.model)? {
         return super::molecule::eval(args);
+    }
+    if args.without.is_some() {
+        return Err(Error::CommandLine(
+            "--without removes a molecule model's view; a crystal model takes --modalities graph-only or text-only"
+                .into(),
+        ));
     }
     let data = args.data.as_ref().ok_or_else(|| Error::CommandLine("--data is required for a crystal model".into()))?;
     let predictor = Predictor::load(&args.model, &args.device.device()?)?;

@@ -163,9 +163,22 @@ struct PartMetrics {
 /// `matfuse eval --model <molecule bundle> [--data TABLE]`: the recorded table and split
 /// rebuilt (validation and test), or every row of `--data`.
 pub fn eval(args: &EvalArgs) -> Result<()> {
+    if !matches!(args.modalities, super::eval::ModalityArg::Both) {
+        return Err(Error::CommandLine(
+            "--modalities is for a crystal model; a molecule model takes --without graph, smiles or fingerprint".into(),
+        ));
+    }
+    let views = args.without.map_or(Views::ALL, |view| Views::without(view as usize));
     let bundle = Bundle::load(&args.model)?;
     let predictor = MoleculePredictor::new(&bundle, &args.device.device()?)?;
     let manifest = &predictor.manifest;
+    if args.without.is_some() && !predictor.network.fusion.is_fusion() {
+        let fusion = models::predictor::molecule::fusion_name(&predictor.network);
+        return Err(Error::CommandLine(format!(
+            "--without removes one view of a fusion; model '{}' reads one view ({fusion})",
+            manifest.id
+        )));
+    }
     let table = match &args.data {
         Some(path) => path.clone(),
         None => manifest.training.data.first().map(Into::into).ok_or_else(|| {
@@ -201,7 +214,7 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
     for (part, indices) in parts {
         // Only the rows evaluated are featurised (not the training split's).
         let chosen: Vec<_> = indices.iter().map(|&i| predictor.inputs(&rows[i].molecule)).collect();
-        let predicted = predictor.predict(&chosen, Views::ALL);
+        let predicted = predictor.predict(&chosen, views);
         let mut metrics = BTreeMap::new();
         for (t, task) in tasks.iter().enumerate() {
             let (actual, values): (Vec<f64>, Vec<f64>) = indices
@@ -238,7 +251,8 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
     if args.json {
         return print_stdout(&format!("{}\n", serde_json::to_string(&report).expect("report serialises")));
     }
-    let mut text = format!("model {} on {} ({} molecules)\n", manifest.id, table.display(), rows.len());
+    let without = args.without.map(|v| format!(", without the {v:?} view").to_lowercase()).unwrap_or_default();
+    let mut text = format!("model {} on {} ({} molecules{without})\n", manifest.id, table.display(), rows.len());
     for part in &report {
         for (task, metrics) in &part.metrics {
             let cells: Vec<String> = metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
