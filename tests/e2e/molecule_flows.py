@@ -2,6 +2,7 @@
 
 - a SMILES pasted into the structure editor opens molecule mode: the SMILES in its field and
   the molecule drawn (inline SVG with element colours);
+- the predictions are on show before their explanation (each view removed, atoms, bits) is;
 - the page's predictions of that molecule (each task's value with σ, or a probability) equal the
   backend's `POST /api/v1/predict {"smiles"}` within 1e-4, with the gate over the views and
   each view removed shown;
@@ -101,9 +102,22 @@ def compare_with_backend(shown, answer):
     return "; ".join(problems)
 
 
+# Records whether the predictions were ever on show before their explanation (the run line
+# without data-explain-ms): the page shows them first and explains after the next paint.
+WATCH_UNEXPLAINED = """
+window.sawUnexplained = false;
+new MutationObserver(() => {
+  const info = document.querySelector('#molecule-run-info');
+  if (info && info.hasAttribute('data-predict-ms') && !info.hasAttribute('data-explain-ms')
+      && document.querySelector('.mol-card[data-task]')) window.sawUnexplained = true;
+}).observe(document.body, {subtree: true, childList: true, attributes: true});
+"""
+
+
 def paste_and_predict(browser, base):
     browser.open(base + "/")
     browser.wait("return document.querySelector('textarea')", 60)
+    browser.js(WATCH_UNEXPLAINED)
     browser.js(PASTE, PARACETAMOL + "\n")
     opened = browser.wait("const m = document.querySelector('#molecule-mode'); const f = document.querySelector('#smiles-text');"
                           "return m && f && f.value && {smiles: f.value, crystal_hidden: document.querySelector('#crystal-mode').hidden,"
@@ -113,6 +127,8 @@ def paste_and_predict(browser, base):
     check("the molecule is drawn with element colours",
           shown["svg"] and "#e00d0d" in shown["colours"] and "#3050f8" in shown["colours"] and "C8H9NO2" in shown["status"],
           f"{shown['colours']} {shown['status']!r}")
+    check("the predictions are shown before their explanation", browser.js("return window.sawUnexplained") is True,
+          f"predicted in {shown['predict_ms']} ms, explained in {shown['explain_ms']} ms")
     answer = backend_prediction(base, PARACETAMOL)
     problems = compare_with_backend(shown, answer)
     check("the page's molecule predictions equal the backend's", not shown["error"] and not problems,
