@@ -81,44 +81,30 @@ fn shipped_molecule_models_reproduce_their_manifests() {
         if matfuse_tests::data_dir("shipped molecule model check").is_none() {
             continue;
         }
-        let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
-            .current_dir(workspace())
-            .args(["eval", "--json", "--model"])
-            .arg(&bundle)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stderr));
-        let parts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let test = parts.as_array().unwrap().iter().find(|p| p["part"] == "test").expect("a test part");
-        let tasks = test["metrics"].as_object().unwrap();
-        assert!(!tasks.is_empty(), "{id}: no task measured");
-        for (task, measured) in tasks {
-            let metric = if measured.get("roc_auc").is_some() { "roc_auc" } else { "rmse" };
-            let (m, recorded) =
-                (measured[metric].as_f64().unwrap(), manifest["metrics"][task][metric].as_f64().unwrap());
-            assert!(
-                (m - recorded).abs() <= 1e-3 * recorded.abs().max(1.0),
-                "{id}: {task} test {metric} {m} vs manifest {recorded}"
-            );
-        }
-        // With the graph view removed, the same as the manifest's `without_graph_*` record.
-        let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
-            .current_dir(workspace())
-            .args(["eval", "--json", "--without", "graph", "--model"])
-            .arg(&bundle)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stderr));
-        let parts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let test = parts.as_array().unwrap().iter().find(|p| p["part"] == "test").expect("a test part");
-        for (task, measured) in test["metrics"].as_object().unwrap() {
-            let metric = if measured.get("roc_auc").is_some() { "roc_auc" } else { "rmse" };
-            let m = measured[metric].as_f64().unwrap();
-            let recorded = manifest["metrics"][task][format!("without_graph_{metric}")].as_f64().unwrap();
-            assert!(
-                (m - recorded).abs() <= 1e-3 * recorded.abs().max(1.0),
-                "{id}: {task} test without the graph {metric} {m} vs manifest {recorded}"
-            );
+        // All views, then the graph view removed (the manifest's `without_graph_*` record).
+        for (flags, prefix) in [(&[][..], ""), (&["--without", "graph"][..], "without_graph_")] {
+            let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
+                .current_dir(workspace())
+                .args(["eval", "--json"])
+                .args(flags)
+                .arg("--model")
+                .arg(&bundle)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{id} {flags:?}: {}", String::from_utf8_lossy(&out.stderr));
+            let parts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let test = parts.as_array().unwrap().iter().find(|p| p["part"] == "test").expect("a test part");
+            let tasks = test["metrics"].as_object().unwrap();
+            assert!(!tasks.is_empty(), "{id}: no task measured");
+            for (task, measured) in tasks {
+                let metric = if measured.get("roc_auc").is_some() { "roc_auc" } else { "rmse" };
+                let m = measured[metric].as_f64().unwrap();
+                let recorded = manifest["metrics"][task][format!("{prefix}{metric}")].as_f64().unwrap();
+                assert!(
+                    (m - recorded).abs() <= 1e-3 * recorded.abs().max(1.0),
+                    "{id} {flags:?}: {task} test {metric} {m} vs manifest {prefix}{metric} {recorded}"
+                );
+            }
         }
     }
 }
