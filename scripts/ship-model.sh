@@ -6,12 +6,19 @@
 #     re-runs it and requires the same MAE within 5 %);
 #   - MODEL_CARD.md: the card `train` wrote, plus the training run's epochs (from the run
 #     directory's checkpoint) and the 200-id check.
+#   - the nearest-neighbour indexes: for `browser` the page's 12-dimension index with its t-SNE
+#     map and the backend's full one (`--dims 12 --full-index --map tsne`, README), for other
+#     models the full index; OOD_ARGS="..." replaces those flags;
+#   - phases.json's record of the better energy-above-hull estimator on validation (`hull-eval
+#     --record`).
 # Usage: scripts/ship-model.sh BUNDLE_DIR RUN_DIR
 #   e.g. scripts/ship-model.sh /work/runs/server/bundle /work/runs/server
 # Needs ../shared/data and, for a `server` model, the MiniLM encoder (scripts/fetch-encoder.sh).
+# Then regenerate what pins the weights: `MATFUSE_UPDATE_FIXTURES=1 cargo test -p frontend --test
+# browser_model_native` (browser) and the API snapshots (`INSTA_UPDATE=always cargo test -p backend`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -eq 2 ] || { sed -n '2,12p' "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n '2,18p' "$0"; exit 2; }
 bundle=$1 run=$2
 bin=${MATFUSE_BIN:-${CARGO_TARGET_DIR:-target}/ci/matfuse}
 [ -x "$bin" ] || cargo build --profile ci --locked -p backend
@@ -21,7 +28,11 @@ target=models/weights/$id
 staging=$target.staging
 rm -rf "$staging" && cp -r "$bundle" "$staging"
 
-"$bin" ood --model "$staging" --ehull "$data/mp2022_ehull/mp2022_ehull.csv.gz"
+if [ -n "${OOD_ARGS+set}" ]; then read -r -a ood_args <<< "$OOD_ARGS"
+elif [ "$id" = browser ]; then ood_args=(--dims 12 --full-index --map tsne)
+else ood_args=()
+fi
+"$bin" ood --model "$staging" --ehull "$data/mp2022_ehull/mp2022_ehull.csv.gz" ${ood_args[@]+"${ood_args[@]}"}
 python3 - "$data/mp2018/mp2018.csv.gz" "$staging/eval_ids.txt" <<'EOF'
 import csv, gzip, sys
 csv.field_size_limit(1 << 30)
@@ -61,4 +72,5 @@ open(f"{staging}/MODEL_CARD.md", "w").write("\n".join(out) + "\n")
 EOF
 
 rm -rf "$target" && mv "$staging" "$target"
+"$bin" hull-eval --model "$target" --split val --record
 echo "shipped $target: $(du -sh "$target" | cut -f1), $(gzip -c "$target"/*.bpk | wc -c) bytes of gzipped weights"
