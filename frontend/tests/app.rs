@@ -139,7 +139,7 @@ async fn wasm_predictions_equal_the_native_ones() {
             include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../models/weights/browser/vocab.txt")).to_vec(),
         )
         .unwrap();
-    let model = LocalModel::new(&bundle, &vocab, ComputeDevice::cpu(None)).unwrap();
+    let model = LocalModel::new(&bundle, &vocab, ComputeDevice::cpu()).unwrap();
     let fixture: Fixture = serde_json::from_str(include_str!("fixtures/browser_predictions.json")).unwrap();
     assert_eq!(fixture.weights_sha256, bundle.manifest.weights.sha256, "the fixture belongs to another model");
     assert!(!fixture.structures.is_empty());
