@@ -72,7 +72,9 @@ def wait_for_crystal_prediction(browser, shown_before=0):
 
 
 def wait_for_molecule(browser):
-    browser.wait("return document.querySelector('.mol-card[data-task], #molecule-prediction-error')", 180)
+    """Until the predictions and their explanation (which follows them) are on show, or the error."""
+    browser.wait("return document.querySelector('.mol-card[data-task]') && document.querySelector('#molecule-run-info[data-explain-ms]')"
+                 " || document.querySelector('#molecule-prediction-error')", 180)
 
 
 def predict_gallery_molecule(browser, name):
