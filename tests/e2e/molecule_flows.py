@@ -103,13 +103,18 @@ def compare_with_backend(shown, answer):
 
 
 # Records whether the predictions were ever on show before their explanation (the run line
-# without data-explain-ms): the page shows them first and explains after the next paint.
+# without data-explain-ms): the page shows them first and explains after the next paint. The
+# cards seen then are marked, to find out whether the explanation kept them (and so a keyboard
+# user's focus) or replaced them.
 WATCH_UNEXPLAINED = """
 window.sawUnexplained = false;
 new MutationObserver(() => {
   const info = document.querySelector('#molecule-run-info');
-  if (info && info.hasAttribute('data-predict-ms') && !info.hasAttribute('data-explain-ms')
-      && document.querySelector('.mol-card[data-task]')) window.sawUnexplained = true;
+  const cards = document.querySelectorAll('.mol-card[data-task]');
+  if (info && info.hasAttribute('data-predict-ms') && !info.hasAttribute('data-explain-ms') && cards.length) {
+    window.sawUnexplained = true;
+    for (const c of cards) c.seenUnexplained = true;
+  }
 }).observe(document.body, {subtree: true, childList: true, attributes: true});
 """
 
@@ -129,6 +134,8 @@ def paste_and_predict(browser, base):
           f"{shown['colours']} {shown['status']!r}")
     check("the predictions are shown before their explanation", browser.js("return window.sawUnexplained") is True,
           f"predicted in {shown['predict_ms']} ms, explained in {shown['explain_ms']} ms")
+    kept = browser.js("const c = [...document.querySelectorAll('.mol-card[data-task]')]; return [c.filter(x => x.seenUnexplained).length, c.length]")
+    check("the explanation keeps the prediction cards (and keyboard focus on them)", kept[0] == kept[1] > 0, f"{kept[0]} of {kept[1]} kept")
     answer = backend_prediction(base, PARACETAMOL)
     problems = compare_with_backend(shown, answer)
     check("the page's molecule predictions equal the backend's", not shown["error"] and not problems,
