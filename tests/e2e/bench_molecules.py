@@ -18,11 +18,11 @@ import time
 from bench import parse_args
 from browser import Browser
 
-# shared/src/molecule/gallery.rs
-GALLERY = [("water", "O"), ("ethanol", "CCO"), ("benzene", "c1ccccc1"), ("caffeine", "Cn1cnc2c1c(=O)n(C)c(=O)n2C"),
-           ("aspirin", "CC(=O)Oc1ccccc1C(=O)O"), ("paracetamol", "CC(=O)Nc1ccc(O)cc1"),
-           ("ibuprofen", "CC(C)Cc1ccc(cc1)C(C)C(=O)O"), ("glucose", "OC[C@H]1OC(O)[C@H](O)[C@@H](O)[C@@H]1O"),
-           ("sodium chloride", "[Na+].[Cl-]"), ("glycine zwitterion", "[NH3+]CC(=O)[O-]")]
+# The page's own gallery: (name, SMILES) from each button's title, "name: SMILES".
+GALLERY_JS = """
+return [...document.querySelectorAll('button[data-molecule]')]
+  .map(b => [b.dataset.molecule, b.title.slice(b.dataset.molecule.length + 2)]);
+"""
 
 SET_SMILES = """
 const f = document.querySelector('#smiles-text');
@@ -69,7 +69,7 @@ def wait_info(browser, smiles, timeout=300):
 
 def measure(base, cold, warm):
     """(loads in ms, per molecule: (predict ms list, explain ms list))."""
-    loads, per_molecule = [], {name: ([], []) for name, _ in GALLERY}
+    loads, per_molecule = [], {}
     for i in range(cold):
         with Browser() as browser:
             browser.open(base + "/")
@@ -79,8 +79,12 @@ def measure(base, cold, warm):
             loads.append(answer(browser, "CCO")["load_ms"])
             if i < cold - 1:
                 continue
+            gallery = browser.js(GALLERY_JS)
+            if not gallery:
+                raise SystemExit("the page shows no molecule gallery (button[data-molecule])")
+            per_molecule = {name: ([], []) for name, _ in gallery}
             for _ in range(warm):
-                for name, smiles in GALLERY:
+                for name, smiles in gallery:
                     t = answer(browser, smiles)
                     if t["predict_ms"] is not None:
                         per_molecule[name][0].append(t["predict_ms"])
