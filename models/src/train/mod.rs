@@ -70,6 +70,12 @@ pub struct TrainOptions {
     /// alone, so no view leaves the others idle. Left out of records when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub single_view: f64,
+    /// Weight of a term that trains a molecule `cross` fusion's SMILES and fingerprint
+    /// embeddings towards its fused one ([`crate::nn::molecule::MoleculeNet::stand_in_distance`]),
+    /// so that it still predicts well without the graph; other variants have no such term.
+    /// Left out of records when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stand_in_weight: f64,
 }
 
 /// The loss of an evidential regression head.
@@ -117,6 +123,7 @@ impl Default for TrainOptions {
             loss: RegressionLoss::Evidential,
             bucket_by_size: true,
             single_view: 0.0,
+            stand_in_weight: 0.0,
         }
     }
 }

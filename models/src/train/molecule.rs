@@ -117,7 +117,15 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
         let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout, single)).collect();
         let batch = MoleculeBatch::new(&samples, &views, device);
         let raw = model.forward(&batch).raw;
-        head_loss(self.net.head, raw, batch.targets, batch.label_mask, opts)
+        let loss = head_loss(self.net.head, raw, batch.targets, batch.label_mask, opts);
+        if opts.stand_in_weight <= 0.0 {
+            return loss;
+        }
+        let every_view = MoleculeBatch::new(&samples, &vec![Views::ALL; samples.len()], device);
+        match model.stand_in_distance(&every_view) {
+            Some(distance) => loss + distance.mul_scalar(opts.stand_in_weight),
+            None => loss,
+        }
     }
 
     fn validate(&self, model: &MoleculeNet, device: &Device) -> Validation {

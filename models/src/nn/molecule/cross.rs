@@ -4,7 +4,7 @@
 //! pattern with the fingerprint as a third view.
 
 use super::head::MoleculeHead;
-use super::views::{ViewEncoders, available};
+use super::views::{AllViews, ViewEncoders, available};
 use super::{MoleculeNetConfig, MoleculeOutput};
 use crate::molecule_batch::MoleculeBatch;
 use crate::nn::activation::softplus;
@@ -45,6 +45,31 @@ impl CrossNet {
 
     pub fn forward(&self, batch: &MoleculeBatch) -> MoleculeOutput {
         let views = self.views.embed(batch);
+        let fused = self.fuse(views, batch);
+        MoleculeOutput {
+            raw: self.head.read(fused.embedding.clone(), batch),
+            gate: Some(fused.weights),
+            attention: Some(fused.attention),
+            embedding: fused.embedding,
+        }
+    }
+
+    /// How far the SMILES and fingerprint embeddings are from standing in for the fused one:
+    /// the mean squared distance of each from the fused embedding of all three views (held
+    /// fixed), over the fused embedding's mean square. Without the graph the gate weighs only
+    /// those two, so training them towards the fused embedding (`train.view_alignment`) keeps
+    /// what the head reads close to what it was trained on. `batch` should have every view.
+    pub fn stand_in_distance(&self, batch: &MoleculeBatch) -> Tensor<1> {
+        let views = self.views.embed(batch);
+        let (s, f) = (views.smiles.pooled.clone(), views.fingerprint.clone());
+        let target = self.fuse(views, batch).embedding.detach();
+        let scale = target.clone().powi_scalar(2).mean().add_scalar(1e-6);
+        let distance = |x: Tensor<2>| (x - target.clone()).powi_scalar(2).mean();
+        (distance(s) + distance(f)) / scale
+    }
+
+    /// Cross-attention, then the gate over {graph, SMILES, fingerprint, cross}.
+    fn fuse(&self, views: AllViews, batch: &MoleculeBatch) -> Fused {
         let (g, s, f) = (views.graph.pooled, views.smiles.pooled, views.fingerprint);
         let atoms = views.graph.atoms;
         // Keys and values: every token, then the fingerprint as one more slot.
@@ -61,17 +86,19 @@ impl CrossNet {
         let available = Tensor::cat(vec![available(batch), cross_available], 1);
         let logits = self.gate.forward(Tensor::cat(vec![g.clone(), s.clone(), f.clone(), c.clone()], 1));
         let weights = masked_softmax(logits, available);
-        let fused = [g, s, f, c]
+        let embedding = [g, s, f, c]
             .into_iter()
             .enumerate()
             .map(|(i, x)| x * weights.clone().narrow(1, i, 1))
             .reduce(|a, b| a + b)
             .expect("four parts");
-        MoleculeOutput {
-            raw: self.head.read(fused.clone(), batch),
-            gate: Some(weights),
-            attention: Some(attended.weights),
-            embedding: fused,
-        }
+        Fused { embedding, weights, attention: attended.weights }
     }
+}
+
+/// The fused embedding with the gate and the attention that made it.
+struct Fused {
+    embedding: Tensor<2>,
+    weights: Tensor<2>,
+    attention: Tensor<4>,
 }

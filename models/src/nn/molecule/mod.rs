@@ -128,6 +128,15 @@ impl MoleculeNet {
             MoleculeNet::Cross(net) => net.forward(batch),
         }
     }
+
+    /// `cross`'s [`cross::CrossNet::stand_in_distance`] (`train.stand_in_weight`); the other
+    /// variants have no fused embedding for the views to stand in for.
+    pub fn stand_in_distance(&self, batch: &MoleculeBatch) -> Option<Tensor<1>> {
+        match self {
+            MoleculeNet::Cross(net) => Some(net.stand_in_distance(batch)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +264,29 @@ mod tests {
                 assert!(mass.0 > 0.0 && mass.1 > 0, "{head:?}: no gradient reaches the {name} view");
             }
         }
+    }
+
+    #[test]
+    fn the_stand_in_term_trains_the_smiles_and_fingerprint_views_alone() {
+        let device = Device::flex().autodiff();
+        let inputs = inputs();
+        let batch = batch(&inputs, &[Views::ALL; 3], &device);
+        for fusion in [MoleculeFusion::Graph, MoleculeFusion::Concat, MoleculeFusion::Late] {
+            assert!(
+                small(fusion, HeadKind::Regression).init(&device).stand_in_distance(&batch).is_none(),
+                "{fusion:?}"
+            );
+        }
+        let net = small(MoleculeFusion::Cross, HeadKind::Regression).init(&device);
+        let distance = net.stand_in_distance(&batch).expect("cross has a fused embedding");
+        let value = distance.clone().into_scalar::<f32>();
+        assert!(value.is_finite() && value > 0.0, "{value}");
+        let grads = distance.backward();
+        let MoleculeNet::Cross(cross) = &net else { unreachable!() };
+        let views = cross.views();
+        assert!(gradient_mass(&views.smiles, &grads).0 > 0.0, "the SMILES view moves towards the fused embedding");
+        assert!(gradient_mass(&views.fingerprint, &grads).0 > 0.0, "so does the fingerprint view");
+        assert_eq!(gradient_mass(&views.graph, &grads).0, 0.0, "the fused embedding is the fixed target");
     }
 
     fn gradient_mass<M: Module>(module: &M, grads: &burn::tensor::Gradients) -> (f32, usize) {
