@@ -69,6 +69,15 @@ impl Evidence {
         masked_task_mean(err.clone() * err + nll, mask)
     }
 
+    /// Masked absolute error of the mean plus the NIG negative log-likelihood with the mean held
+    /// fixed, so the mean is fitted as by a plain L1 loss (the reference CGCNN's) and σ still
+    /// learnt.
+    pub fn l1_loss(&self, targets: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
+        let err = (targets.clone() - self.gamma.clone()).abs();
+        let nll = self.per_item_loss(targets, self.gamma.clone().detach(), 0.0, 0.0);
+        masked_task_mean(err + nll, mask)
+    }
+
     /// NIG negative log-likelihood of `targets` around `gamma`, plus the regulariser and |error|.
     fn per_item_loss(&self, targets: Tensor<2>, gamma: Tensor<2>, lambda: f64, l1: f64) -> Tensor<2> {
         let omega = self.beta.clone().mul_scalar(2.0) * self.nu.clone().add_scalar(1.0);
@@ -106,6 +115,33 @@ fn ln_gamma(x: Tensor<2>) -> Tensor<2> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Raw outputs of one task for two rows: γ = 0.5 and −1, the other parameters alike.
+    fn two_rows(device: &Device) -> Tensor<2> {
+        Tensor::from_data(TensorData::new(vec![0.5f32, 0.3, 1.2, 0.4, -1.0, 0.3, 1.2, 0.4], [2, 4]), device)
+    }
+
+    #[test]
+    fn the_l1_and_mse_losses_fit_the_mean_by_their_error_alone() {
+        let device = Device::flex().autodiff();
+        let targets = Tensor::<2>::from_data(TensorData::new(vec![1.5f32, -3.0], [2, 1]), &device);
+        let mask = Tensor::<2>::ones([2, 1], &device);
+        // d/dγ of the mean over 2 rows: −sign(error) / 2 for L1, −error for the squared error.
+        for (name, expected) in [("l1", [-0.5f32, 0.5]), ("mse", [-1.0, 2.0])] {
+            let raw = two_rows(&device).require_grad();
+            let evidence = Evidence::from_raw(raw.clone());
+            let loss = match name {
+                "l1" => evidence.l1_loss(targets.clone(), mask.clone()),
+                _ => evidence.mse_loss(targets.clone(), mask.clone()),
+            };
+            let grads = loss.backward();
+            let grad = raw.grad(&grads).unwrap().into_data().try_into_vec::<f32>().unwrap();
+            for (row, want) in expected.iter().enumerate() {
+                assert!((grad[row * 4] - want).abs() < 1e-5, "{name}, row {row}: {} vs {want}", grad[row * 4]);
+            }
+            assert!(grad[1] != 0.0, "{name}: σ is still learnt (the first row's ν)");
+        }
+    }
 
     #[test]
     fn ln_gamma_matches_known_values() {

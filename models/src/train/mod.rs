@@ -57,8 +57,8 @@ pub struct TrainOptions {
     /// Decay of the exponential moving average of the weights that is validated and shipped
     /// (0: none, the last step's weights).
     pub ema_decay: f64,
-    /// What fits a molecule model's regression head (crystal models always use the evidential
-    /// likelihood). Left out of records when default, so runs recorded before it still resume.
+    /// What fits the regression head's mean (crystal and molecule models alike). Left out of
+    /// records when default, so runs recorded before it still resume.
     #[serde(skip_serializing_if = "RegressionLoss::is_evidential")]
     pub loss: RegressionLoss,
     /// Molecule batches of similar size (`true`, faster) or plainly shuffled (`false`, as
@@ -88,6 +88,17 @@ pub enum RegressionLoss {
     /// Mean squared error of the predicted mean (chemprop's); σ is learnt by the NIG likelihood
     /// with the mean held fixed, so the mean is fitted by the squared error alone.
     Mse,
+    /// Absolute error of the predicted mean (the reference CGCNN's), σ learnt as for `Mse`.
+    L1,
+}
+
+/// The loss `options.loss` names, of `evidence` against standardised `targets` (`mask`: labelled).
+pub fn regression_loss(evidence: &Evidence, targets: Tensor<2>, mask: Tensor<2>, options: &TrainOptions) -> Tensor<1> {
+    match options.loss {
+        RegressionLoss::Evidential => evidence.loss(targets, mask, options.evidential_lambda, options.l1_weight),
+        RegressionLoss::Mse => evidence.mse_loss(targets, mask),
+        RegressionLoss::L1 => evidence.l1_loss(targets, mask),
+    }
 }
 
 impl RegressionLoss {
@@ -466,7 +477,7 @@ impl TrainingProblem for TrainRun<'_> {
         let modalities: Vec<Modalities> = samples.iter().map(|_| drop_modality(rng, dropout)).collect();
         let batch = Batch::new(&samples, &modalities, device);
         let evidence = Evidence::from_raw(model.forward(&batch).raw);
-        evidence.loss(batch.targets.clone(), batch.label_mask.clone(), opts.evidential_lambda, opts.l1_weight)
+        regression_loss(&evidence, batch.targets, batch.label_mask, opts)
     }
 
     fn validate(&self, model: &FusionNet, device: &Device) -> Validation {

@@ -5,7 +5,7 @@ use super::config::{FfnActivation, FfnConfig, HeadKind, MoleculeNetConfig};
 use crate::molecule_batch::MoleculeBatch;
 use crate::nn::activation::softplus;
 use crate::nn::evidential::{Evidence, EvidentialHead};
-use crate::train::{RegressionLoss, TrainOptions};
+use crate::train::{TrainOptions, regression_loss};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
@@ -123,15 +123,7 @@ pub fn head_loss(
     options: &TrainOptions,
 ) -> Tensor<1> {
     match kind {
-        HeadKind::Regression => {
-            let evidence = Evidence::from_raw(raw);
-            match options.loss {
-                RegressionLoss::Evidential => {
-                    evidence.loss(targets, mask, options.evidential_lambda, options.l1_weight)
-                }
-                RegressionLoss::Mse => evidence.mse_loss(targets, mask),
-            }
-        }
+        HeadKind::Regression => regression_loss(&Evidence::from_raw(raw), targets, mask, options),
         HeadKind::Classification => binary_cross_entropy(raw, targets, mask),
     }
 }
