@@ -57,7 +57,7 @@ impl CrossNet {
     /// How far the SMILES and fingerprint embeddings are from standing in for the fused one:
     /// the mean squared distance of each from the fused embedding of all three views (held
     /// fixed), over the fused embedding's mean square. Without the graph the gate weighs only
-    /// those two, so training them towards the fused embedding (`train.view_alignment`) keeps
+    /// those two, so training them towards the fused embedding (`train.stand_in_weight`) keeps
     /// what the head reads close to what it was trained on. `batch` should have every view.
     pub fn stand_in_distance(&self, batch: &MoleculeBatch) -> Tensor<1> {
         let views = self.views.embed(batch);
