@@ -64,18 +64,26 @@ impl Evidence {
     /// Masked squared error of the mean plus the NIG negative log-likelihood with the mean held
     /// fixed (no gradient through γ), so the mean is fitted as by a plain MSE and σ still learnt.
     pub fn mse_loss(&self, targets: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
-        let err = targets.clone() - self.gamma.clone();
-        let nll = self.per_item_loss(targets, self.gamma.clone().detach(), 0.0, 0.0);
-        masked_task_mean(err.clone() * err + nll, mask)
+        self.fixed_mean_loss(targets, mask, |err| err.clone() * err)
     }
 
     /// Masked absolute error of the mean plus the NIG negative log-likelihood with the mean held
     /// fixed, so the mean is fitted as by a plain L1 loss (the reference CGCNN's) and σ still
     /// learnt.
     pub fn l1_loss(&self, targets: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
-        let err = (targets.clone() - self.gamma.clone()).abs();
+        self.fixed_mean_loss(targets, mask, Tensor::abs)
+    }
+
+    /// `fit(error)` of the mean plus the NIG negative log-likelihood with γ held fixed.
+    fn fixed_mean_loss(
+        &self,
+        targets: Tensor<2>,
+        mask: Tensor<2>,
+        fit: impl FnOnce(Tensor<2>) -> Tensor<2>,
+    ) -> Tensor<1> {
+        let err = targets.clone() - self.gamma.clone();
         let nll = self.per_item_loss(targets, self.gamma.clone().detach(), 0.0, 0.0);
-        masked_task_mean(err + nll, mask)
+        masked_task_mean(fit(err) + nll, mask)
     }
 
     /// NIG negative log-likelihood of `targets` around `gamma`, plus the regulariser and |error|.
@@ -127,13 +135,12 @@ mod tests {
         let targets = Tensor::<2>::from_data(TensorData::new(vec![1.5f32, -3.0], [2, 1]), &device);
         let mask = Tensor::<2>::ones([2, 1], &device);
         // d/dγ of the mean over 2 rows: −sign(error) / 2 for L1, −error for the squared error.
-        for (name, expected) in [("l1", [-0.5f32, 0.5]), ("mse", [-1.0, 2.0])] {
+        type Loss = fn(&Evidence, Tensor<2>, Tensor<2>) -> Tensor<1>;
+        let objectives: [(&str, Loss, [f32; 2]); 2] =
+            [("l1", Evidence::l1_loss, [-0.5, 0.5]), ("mse", Evidence::mse_loss, [-1.0, 2.0])];
+        for (name, objective, expected) in objectives {
             let raw = two_rows(&device).require_grad();
-            let evidence = Evidence::from_raw(raw.clone());
-            let loss = match name {
-                "l1" => evidence.l1_loss(targets.clone(), mask.clone()),
-                _ => evidence.mse_loss(targets.clone(), mask.clone()),
-            };
+            let loss = objective(&Evidence::from_raw(raw.clone()), targets.clone(), mask.clone());
             let grads = loss.backward();
             let grad = raw.grad(&grads).unwrap().into_data().try_into_vec::<f32>().unwrap();
             for (row, want) in expected.iter().enumerate() {
