@@ -5,12 +5,12 @@
 //! term, which is ~4× less work per edge than applying the full map to every edge.
 
 use super::activation::softplus;
+use super::gated_message::gated_message;
 use crate::batch::Batch;
 use burn::module::Param;
 use burn::nn::{BatchNorm, BatchNormConfig, Embedding, EmbeddingConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::IndexingUpdateOp;
-use burn::tensor::activation::sigmoid;
 use shared::features::{EDGE_FEATURES, GAUSSIAN_STEP, NODE_FEATURES, node_feature_table};
 
 /// Number of rows of the element tables (index = atomic number, row 0 unused).
@@ -102,8 +102,8 @@ impl Cgcnn {
         let edges = gaussian_edges(batch.edge_distance.clone());
         for conv in &self.convs {
             let messages = match &conv.edge_norm {
-                None => conv.messages(&h, &edges, batch, self.hidden),
-                Some(norm) => conv.normalised_messages(norm, &h, &edges, batch, self.hidden),
+                None => conv.messages(&h, &edges, batch),
+                Some(norm) => conv.normalised_messages(norm, &h, &edges, batch),
             };
             let summed = Tensor::zeros([n, self.hidden], &device).select_assign(
                 0,
@@ -119,41 +119,23 @@ impl Cgcnn {
 }
 
 impl ConvLayer {
-    /// `σ(z_gate) ⊙ softplus(z_core)` per edge, `[edges, hidden]`. The gate and core halves of
-    /// `z` are computed apart from column slices of each weight (a few kB) rather than by
-    /// slicing the `[edges, 2·hidden]` result: the same sums, without two strided copies of
-    /// every edge's row and their gradients.
-    fn messages(&self, h: &Tensor<2>, edges: &Tensor<2>, batch: &Batch, hidden: usize) -> Tensor<2> {
-        let half = |start: usize| {
-            let self_part = affine(h, &self.self_term, start, hidden).select(0, batch.edge_src.clone());
-            let neighbor_part = affine(h, &self.neighbor_term, start, hidden).select(0, batch.edge_dst.clone());
-            self_part + neighbor_part + affine(edges, &self.edge_term, start, hidden)
-        };
-        sigmoid(half(0)) * softplus(half(hidden))
+    /// `σ(z_gate) ⊙ softplus(z_core)` per edge, `[edges, hidden]`, from the `[edges, 2·hidden]`
+    /// pre-activation `z = W_self h_i + W_neighbour h_j + W_edge e_ij + b` (one fused op).
+    fn messages(&self, h: &Tensor<2>, edges: &Tensor<2>, batch: &Batch) -> Tensor<2> {
+        gated_message(self.pre_activation(h, edges, batch))
     }
 
     /// [`ConvLayer::messages`] with the whole `[edges, 2·hidden]` pre-activation
     /// batch-normalised before the split ([`CgcnnConfig::edge_norm`]).
-    fn normalised_messages(
-        &self,
-        norm: &BatchNorm,
-        h: &Tensor<2>,
-        edges: &Tensor<2>,
-        batch: &Batch,
-        hidden: usize,
-    ) -> Tensor<2> {
+    fn normalised_messages(&self, norm: &BatchNorm, h: &Tensor<2>, edges: &Tensor<2>, batch: &Batch) -> Tensor<2> {
+        gated_message(norm.forward(self.pre_activation(h, edges, batch)))
+    }
+
+    fn pre_activation(&self, h: &Tensor<2>, edges: &Tensor<2>, batch: &Batch) -> Tensor<2> {
         let self_part = self.self_term.forward(h.clone()).select(0, batch.edge_src.clone());
         let neighbor_part = self.neighbor_term.forward(h.clone()).select(0, batch.edge_dst.clone());
-        let z = norm.forward(self_part + neighbor_part + self.edge_term.forward(edges.clone()));
-        sigmoid(z.clone().narrow(1, 0, hidden)) * softplus(z.narrow(1, hidden, hidden))
+        self_part + neighbor_part + self.edge_term.forward(edges.clone())
     }
-}
-
-/// Output columns `start..start + width` of `linear` applied to `x`.
-fn affine(x: &Tensor<2>, layer: &Linear, start: usize, width: usize) -> Tensor<2> {
-    let weight = layer.weight.val().narrow(1, start, width);
-    let bias = layer.bias.as_ref().map(|b| b.val().narrow(0, start, width));
-    burn::tensor::module::linear(x.clone(), weight, bias)
 }
 
 /// Gaussian expansion of `[edges, 1]` distances onto centres 0..R every 0.2 Å (width 0.2 Å),

@@ -6,6 +6,7 @@ pub mod cgcnn;
 pub mod evidential;
 pub mod frozen_text;
 pub mod fusion;
+pub mod gated_message;
 pub mod light_text;
 pub mod molecule;
 
