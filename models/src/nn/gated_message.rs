@@ -350,4 +350,14 @@ mod tests {
         let kernel = <Flex as GatedMessageBackend>::gated_message_backward(partials.clone(), g.clone());
         assert_close(&data(kernel), &data(scale_both_halves::<Flex>(partials, g)), "∂z");
     }
+
+    #[test]
+    fn a_batch_without_edges_gives_empty_messages_and_gradients() {
+        let device = Device::flex().autodiff();
+        let z = Tensor::<2>::zeros([0, 16], &device).require_grad();
+        let m = gated_message(z.clone());
+        assert_eq!(m.dims(), [0, 8]);
+        let grads = m.sum().backward();
+        assert_eq!(z.grad(&grads).map(|g| g.dims()), Some([0, 16]));
+    }
 }
