@@ -45,9 +45,14 @@ fn predictor(kind: FusionKind, dir: &std::path::Path) -> Predictor {
 }
 
 fn predictor_with(kind: FusionKind, readout: CrossReadout, dir: &std::path::Path) -> Predictor {
+    predictor_configured(kind, dir, |net| net.cross_readout = readout)
+}
+
+/// An untrained bundle of `kind` at the tests' small widths, `configure`d further.
+fn predictor_configured(kind: FusionKind, dir: &std::path::Path, configure: impl FnOnce(&mut NetConfig)) -> Predictor {
     let vocab = vocab_text();
     let mut net = NetConfig::new(kind, Vocabulary::from_text(&vocab).unwrap().len());
-    net.cross_readout = readout;
+    configure(&mut net);
     net.graph.hidden = 16;
     net.text.hidden = 16;
     net.fused = 16;
@@ -74,6 +79,23 @@ fn assert_close(a: &[f64], b: &[f64], tol: f64, what: &str) {
     for (x, y) in a.iter().zip(b) {
         assert!((x - y).abs() <= tol * x.abs().max(1.0), "{what}: {a:?} vs {b:?}");
     }
+}
+
+#[test]
+fn the_element_embedding_can_be_left_out_and_its_weights_stay_in_the_record() {
+    let (with_dir, without_dir) = (temp_dir("embedding-on"), temp_dir("embedding-off"));
+    let with = predictor_configured(FusionKind::Graph, &with_dir, |_| {});
+    let without =
+        predictor_configured(FusionKind::Graph, &without_dir, |net| net.graph.element_embedding = Some(false));
+    let salt = gallery("rock-salt");
+    let (a, b) = (predict_one(&with, &salt), predict_one(&without, &salt));
+    assert!(b.iter().all(|x| x.is_finite()), "{b:?}");
+    // Same seed, same weights: only the embedding's contribution differs.
+    assert!(a.iter().zip(&b).any(|(x, y)| (x - y).abs() > 1e-6), "the flag changed nothing: {a:?}");
+    assert_eq!(
+        std::fs::read(with_dir.join("model.bpk")).unwrap().len(),
+        std::fs::read(without_dir.join("model.bpk")).unwrap().len()
+    );
 }
 
 #[test]

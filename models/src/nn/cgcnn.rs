@@ -26,6 +26,10 @@ pub struct CgcnnConfig {
     /// the reference CGCNN does (`bn1`) when `Some(true)`; absent (off) in the first shipped
     /// bundles' manifests, which is why it is an `Option`.
     pub edge_norm: Option<bool>,
+    /// Add a learnt per-element embedding to the projected fixed element features (absent or
+    /// `Some(true)`, as every shipped bundle does); `Some(false)` uses the fixed CGCNN features
+    /// alone, as the reference does. The embedding's weights stay in the record either way.
+    pub element_embedding: Option<bool>,
 }
 
 /// One gated graph convolution.
@@ -48,6 +52,8 @@ pub struct Cgcnn {
     embed_z: Embedding,
     convs: Vec<ConvLayer>,
     hidden: usize,
+    /// [`CgcnnConfig::element_embedding`].
+    element_embedding: bool,
 }
 
 /// What the graph encoder hands to fusion.
@@ -83,6 +89,7 @@ impl CgcnnConfig {
                 })
                 .collect(),
             hidden: h,
+            element_embedding: self.element_embedding != Some(false),
         }
     }
 }
@@ -96,8 +103,10 @@ impl Cgcnn {
         let device = batch.node_z.device();
         let n = batch.node_z.dims()[0];
         let features = self.element_features.val().select(0, batch.node_z.clone());
-        let z_embedding = self.embed_z.forward(batch.node_z.clone().unsqueeze_dim(0)).squeeze_dim(0);
-        let mut h = self.embed_features.forward(features) + z_embedding;
+        let mut h = self.embed_features.forward(features);
+        if self.element_embedding {
+            h = h + self.embed_z.forward(batch.node_z.clone().unsqueeze_dim(0)).squeeze_dim(0);
+        }
 
         let edges = gaussian_edges(batch.edge_distance.clone());
         for conv in &self.convs {
