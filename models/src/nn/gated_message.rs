@@ -11,6 +11,9 @@
 //! backend (the cubecl GPU runtimes) runs the same maths composed from its own tensor ops
 //! ([`composed_message`] and its siblings), so the model has one code path.
 
+use super::cpu_kernels::{
+    contiguous, for_each_row, for_each_row_pair, load, scalar_sigmoid, scalar_softplus, sigmoid8, softplus_from,
+};
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
@@ -178,67 +181,6 @@ impl<B: Backend + GatedMessageBackend, C: CheckpointStrategy> GatedMessageBacken
     }
 }
 
-fn contiguous(tensor: FlexTensor) -> FlexTensor {
-    if tensor.as_slice::<f32>().is_some() { tensor } else { tensor.to_contiguous() }
-}
-
-/// Rows handed to one task: a few hundred kB of work each.
-const ROWS_PER_TASK: usize = 512;
-
-/// Calls `f(row, out_row)` for every `row_len`-wide row of `out`, in blocks of rows on both
-/// cores where there are threads (native), in order on one (the page).
-fn for_each_row(out: &mut [f32], row_len: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
-    let run_block = |(b, chunk): (usize, &mut [f32])| {
-        for (i, out_row) in chunk.chunks_mut(row_len).enumerate() {
-            f(b * ROWS_PER_TASK + i, out_row);
-        }
-    };
-    #[cfg(not(target_family = "wasm"))]
-    {
-        use rayon::prelude::*;
-        out.par_chunks_mut(ROWS_PER_TASK * row_len).enumerate().for_each(run_block);
-    }
-    #[cfg(target_family = "wasm")]
-    out.chunks_mut(ROWS_PER_TASK * row_len).enumerate().for_each(run_block);
-}
-
-/// [`for_each_row`] over two outputs with the same number of rows.
-fn for_each_row_pair(
-    a: &mut [f32],
-    a_len: usize,
-    b: &mut [f32],
-    b_len: usize,
-    f: impl Fn(usize, &mut [f32], &mut [f32]) + Sync,
-) {
-    let run_block = |(block, (a, b)): (usize, (&mut [f32], &mut [f32]))| {
-        for (i, (a_row, b_row)) in a.chunks_mut(a_len).zip(b.chunks_mut(b_len)).enumerate() {
-            f(block * ROWS_PER_TASK + i, a_row, b_row);
-        }
-    };
-    #[cfg(not(target_family = "wasm"))]
-    {
-        use rayon::prelude::*;
-        let blocks = a.par_chunks_mut(ROWS_PER_TASK * a_len).zip(b.par_chunks_mut(ROWS_PER_TASK * b_len));
-        blocks.enumerate().for_each(run_block);
-    }
-    #[cfg(target_family = "wasm")]
-    a.chunks_mut(ROWS_PER_TASK * a_len).zip(b.chunks_mut(ROWS_PER_TASK * b_len)).enumerate().for_each(run_block);
-}
-
-/// `σ(x)` of eight lanes as `(x ≥ 0 ? 1 : e)/(1 + e)` with `e = e^{-|x|} ∈ (0, 1]`, which
-/// cannot overflow; `e` is returned for [`softplus_from`].
-#[inline]
-fn sigmoid8(x: f32x8) -> (f32x8, f32x8) {
-    let e = (-x.abs()).exp();
-    (x.simd_ge(f32x8::ZERO).select(f32x8::ONE, e) / (f32x8::ONE + e), e)
-}
-
-/// `softplus(x) = max(x, 0) + ln(1 + e^{-|x|})` given `e = e^{-|x|}`.
-#[inline]
-fn softplus_from(x: f32x8, e: f32x8) -> f32x8 {
-    x.max(f32x8::ZERO) + e.ln_1p()
-}
-
 fn message_row(gate: &[f32], core: &[f32], out: &mut [f32]) {
     let lanes = gate.len() / 8 * 8;
     for i in (0..lanes).step_by(8) {
@@ -269,20 +211,6 @@ fn message_partials_row(gate: &[f32], core: &[f32], message: &mut [f32], d_gate:
         d_gate[i] = sp * s * (1.0 - s);
         d_core[i] = s * sc;
     }
-}
-
-#[inline]
-fn load(xs: &[f32]) -> f32x8 {
-    f32x8::new(xs[..8].try_into().expect("eight lanes"))
-}
-
-fn scalar_sigmoid(x: f32) -> f32 {
-    let e = (-x.abs()).exp();
-    if x >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) }
-}
-
-fn scalar_softplus(x: f32) -> f32 {
-    x.max(0.0) + (-x.abs()).exp().ln_1p()
 }
 
 #[cfg(test)]

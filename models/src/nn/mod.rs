@@ -3,6 +3,7 @@
 pub mod activation;
 pub mod bert;
 pub mod cgcnn;
+pub mod cpu_kernels;
 pub mod evidential;
 pub mod frozen_text;
 pub mod fusion;
