@@ -110,6 +110,30 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && stderr.contains("train.lr: 0.001 → 0.002"), "{stderr}");
+    // The reference CGCNN's batching and objective (plainly shuffled batches, the mean fitted by
+    // its absolute error, σ's likelihood weighted down) train too, and the run records them.
+    let reference_like = tmp.join("reference-like");
+    run(&[
+        "train",
+        "--config",
+        config_arg,
+        "--run-dir",
+        reference_like.to_str().unwrap(),
+        "--stop-after",
+        "1",
+        "--set",
+        "train.bucket_by_size=false",
+        "--set",
+        "train.loss=l1",
+        "--set",
+        "train.uncertainty_weight=0.01",
+    ]);
+    let first = &json(&reference_like.join("checkpoint/state.json"))["history"][0];
+    assert!(loss(first).is_finite() && loss(first) != loss(&history[0]), "{first} vs {}", history[0]);
+    let identity = json(&reference_like.join("checkpoint/run.json")).to_string();
+    for recorded in ["\"bucket_by_size\":false", "\"loss\":\"l1\"", "\"uncertainty_weight\":0.01"] {
+        assert!(identity.contains(recorded), "{recorded} missing from {identity}");
+    }
     // Parameter ids inside the weight files are random; the numbers the weights produce are not.
     let metrics = |dir: &Path| json(&dir.join("bundle/manifest.json"))["metrics"].clone();
     assert_eq!(metrics(&whole), metrics(&halves), "resumed model's test metrics differ");

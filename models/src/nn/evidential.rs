@@ -61,29 +61,32 @@ impl Evidence {
         masked_task_mean(per_item, mask)
     }
 
-    /// Masked squared error of the mean plus the NIG negative log-likelihood with the mean held
-    /// fixed (no gradient through γ), so the mean is fitted as by a plain MSE and σ still learnt.
-    pub fn mse_loss(&self, targets: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
-        self.fixed_mean_loss(targets, mask, |err| err.clone() * err)
+    /// Masked squared error of the mean plus `uncertainty_weight` × the NIG negative
+    /// log-likelihood with the mean held fixed (no gradient through γ), so the mean is fitted as
+    /// by a plain MSE and σ still learnt.
+    pub fn mse_loss(&self, targets: Tensor<2>, mask: Tensor<2>, uncertainty_weight: f64) -> Tensor<1> {
+        self.fixed_mean_loss(targets, mask, uncertainty_weight, |err| err.clone() * err)
     }
 
-    /// Masked absolute error of the mean plus the NIG negative log-likelihood with the mean held
-    /// fixed, so the mean is fitted as by a plain L1 loss (the reference CGCNN's) and σ still
-    /// learnt.
-    pub fn l1_loss(&self, targets: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
-        self.fixed_mean_loss(targets, mask, Tensor::abs)
+    /// Masked absolute error of the mean plus `uncertainty_weight` × the NIG negative
+    /// log-likelihood with the mean held fixed, so the mean is fitted as by a plain L1 loss (the
+    /// reference CGCNN's) and σ still learnt.
+    pub fn l1_loss(&self, targets: Tensor<2>, mask: Tensor<2>, uncertainty_weight: f64) -> Tensor<1> {
+        self.fixed_mean_loss(targets, mask, uncertainty_weight, Tensor::abs)
     }
 
-    /// `fit(error)` of the mean plus the NIG negative log-likelihood with γ held fixed.
+    /// `fit(error)` of the mean plus `uncertainty_weight` × the NIG negative log-likelihood with
+    /// γ held fixed.
     fn fixed_mean_loss(
         &self,
         targets: Tensor<2>,
         mask: Tensor<2>,
+        uncertainty_weight: f64,
         fit: impl FnOnce(Tensor<2>) -> Tensor<2>,
     ) -> Tensor<1> {
         let err = targets.clone() - self.gamma.clone();
         let nll = self.per_item_loss(targets, self.gamma.clone().detach(), 0.0, 0.0);
-        masked_task_mean(fit(err) + nll, mask)
+        masked_task_mean(fit(err) + nll.mul_scalar(uncertainty_weight), mask)
     }
 
     /// NIG negative log-likelihood of `targets` around `gamma`, plus the regulariser and |error|.
@@ -135,18 +138,35 @@ mod tests {
         let targets = Tensor::<2>::from_data(TensorData::new(vec![1.5f32, -3.0], [2, 1]), &device);
         let mask = Tensor::<2>::ones([2, 1], &device);
         // d/dγ of the mean over 2 rows: −sign(error) / 2 for L1, −error for the squared error.
-        type Loss = fn(&Evidence, Tensor<2>, Tensor<2>) -> Tensor<1>;
+        type Loss = fn(&Evidence, Tensor<2>, Tensor<2>, f64) -> Tensor<1>;
         let objectives: [(&str, Loss, [f32; 2]); 2] =
             [("l1", Evidence::l1_loss, [-0.5, 0.5]), ("mse", Evidence::mse_loss, [-1.0, 2.0])];
         for (name, objective, expected) in objectives {
             let raw = two_rows(&device).require_grad();
-            let loss = objective(&Evidence::from_raw(raw.clone()), targets.clone(), mask.clone());
+            let loss = objective(&Evidence::from_raw(raw.clone()), targets.clone(), mask.clone(), 1.0);
             let grads = loss.backward();
             let grad = raw.grad(&grads).unwrap().into_data().try_into_vec::<f32>().unwrap();
             for (row, want) in expected.iter().enumerate() {
                 assert!((grad[row * 4] - want).abs() < 1e-5, "{name}, row {row}: {} vs {want}", grad[row * 4]);
             }
             assert!(grad[1] != 0.0, "{name}: σ is still learnt (the first row's ν)");
+        }
+    }
+
+    #[test]
+    fn the_uncertainty_weight_scales_the_likelihood_and_leaves_the_mean_alone() {
+        let device = Device::flex().autodiff();
+        let targets = Tensor::<2>::from_data(TensorData::new(vec![1.5f32, -3.0], [2, 1]), &device);
+        let mask = Tensor::<2>::ones([2, 1], &device);
+        let grads_at = |weight: f64| {
+            let raw = two_rows(&device).require_grad();
+            let loss = Evidence::from_raw(raw.clone()).l1_loss(targets.clone(), mask.clone(), weight);
+            raw.grad(&loss.backward()).unwrap().into_data().try_into_vec::<f32>().unwrap()
+        };
+        let (full, light) = (grads_at(1.0), grads_at(0.01));
+        for (i, (f, l)) in full.iter().zip(&light).enumerate() {
+            let want = if i % 4 == 0 { *f } else { f * 0.01 };
+            assert!((l - want).abs() < 1e-6, "raw column {i}: {l} vs {want}");
         }
     }
 

@@ -47,8 +47,9 @@ impl WeightAverage {
         }
     }
 
-    /// `model` (no autodiff) with its float parameters replaced by the average; buffers such
-    /// as batch-norm running statistics stay `model`'s.
+    /// `model` (no autodiff) with its float parameters replaced by the average. Batch-norm
+    /// running statistics are float buffers that burn visits like parameters, so they are
+    /// averaged with them (as timm's `ModelEmaV2` averages its buffers).
     pub fn apply<M: Module>(&self, model: M) -> M {
         model.map(&mut Substitute { path: Vec::new(), values: &self.values })
     }

@@ -61,8 +61,15 @@ pub struct TrainOptions {
     /// records when default, so runs recorded before it still resume.
     #[serde(skip_serializing_if = "RegressionLoss::is_evidential")]
     pub loss: RegressionLoss,
-    /// Molecule batches of similar size (`true`, faster) or plainly shuffled (`false`, as
-    /// chemprop). Left out of records when `true`.
+    /// Weight of the NIG likelihood that learns σ under the `mse` and `l1` losses. Adam scales
+    /// each parameter's step by its own gradient's size, so the head rows that give σ learn at
+    /// any weight, while a small one keeps that likelihood from steering the layers the mean
+    /// shares with σ. Left out of records when 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub uncertainty_weight: f64,
+    /// Batches of structures or molecules of similar size (`true`: less padding in atom-level
+    /// attention, faster) or plainly shuffled (`false`, as chemprop and the reference CGCNN).
+    /// Left out of records when `true`.
     #[serde(skip_serializing_if = "is_true")]
     pub bucket_by_size: bool,
     /// Probability that a molecule fusion's training molecule keeps a single view, drawn
@@ -96,8 +103,8 @@ pub enum RegressionLoss {
 pub fn regression_loss(evidence: &Evidence, targets: Tensor<2>, mask: Tensor<2>, options: &TrainOptions) -> Tensor<1> {
     match options.loss {
         RegressionLoss::Evidential => evidence.loss(targets, mask, options.evidential_lambda, options.l1_weight),
-        RegressionLoss::Mse => evidence.mse_loss(targets, mask),
-        RegressionLoss::L1 => evidence.l1_loss(targets, mask),
+        RegressionLoss::Mse => evidence.mse_loss(targets, mask, options.uncertainty_weight),
+        RegressionLoss::L1 => evidence.l1_loss(targets, mask, options.uncertainty_weight),
     }
 }
 
@@ -113,6 +120,10 @@ fn is_true(value: &bool) -> bool {
 
 fn is_zero(value: &f64) -> bool {
     *value == 0.0
+}
+
+fn is_one(value: &f64) -> bool {
+    *value == 1.0
 }
 
 impl Default for TrainOptions {
@@ -132,6 +143,7 @@ impl Default for TrainOptions {
             grad_clip: 1.0,
             ema_decay: 0.0,
             loss: RegressionLoss::Evidential,
+            uncertainty_weight: 1.0,
             bucket_by_size: true,
             single_view: 0.0,
             stand_in_weight: 0.0,
@@ -467,7 +479,11 @@ impl TrainingProblem for TrainRun<'_> {
     }
 
     fn epoch_batches(&self, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-        bucketed_batches(self.train, batch_size, rng)
+        if self.options.bucket_by_size {
+            bucketed_batches(self.train, batch_size, rng)
+        } else {
+            shuffled_batches(self.train.len(), batch_size, rng)
+        }
     }
 
     fn loss(&self, model: &FusionNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {

@@ -146,6 +146,7 @@ fn check_train(t: &TrainOptions) -> Result<(), Invalid> {
     finite("train.warmup_epochs", t.warmup_epochs, t.warmup_epochs >= 0.0)?;
     finite("train.evidential_lambda", t.evidential_lambda, t.evidential_lambda >= 0.0)?;
     finite("train.l1_weight", t.l1_weight, t.l1_weight >= 0.0)?;
+    finite("train.uncertainty_weight", t.uncertainty_weight, t.uncertainty_weight >= 0.0)?;
     finite("train.modality_dropout", t.modality_dropout, (0.0..=0.5).contains(&t.modality_dropout))?;
     finite("train.ema_decay", t.ema_decay, (0.0..1.0).contains(&t.ema_decay))?;
     finite("train.grad_clip", f64::from(t.grad_clip), t.grad_clip > 0.0)
