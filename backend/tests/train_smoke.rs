@@ -111,7 +111,8 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && stderr.contains("train.lr: 0.001 → 0.002"), "{stderr}");
     // The reference CGCNN's batching and objective (plainly shuffled batches, the mean fitted by
-    // its absolute error, σ's likelihood weighted down) train too, and the run records them.
+    // its absolute error, σ's likelihood weighted down) train too, and the run records them; a
+    // time budget no epoch fits ends it, finished with a bundle, after its first epoch.
     let reference_like = tmp.join("reference-like");
     run(&[
         "train",
@@ -119,8 +120,8 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
         config_arg,
         "--run-dir",
         reference_like.to_str().unwrap(),
-        "--stop-after",
-        "1",
+        "--time-budget",
+        "0",
         "--set",
         "train.bucket_by_size=false",
         "--set",
@@ -128,7 +129,13 @@ fn smoke_training_learns_evaluates_and_resumes_identically() {
         "--set",
         "train.uncertainty_weight=0.01",
     ]);
-    let first = &json(&reference_like.join("checkpoint/state.json"))["history"][0];
+    let budgeted = json(&reference_like.join("checkpoint/state.json"));
+    assert_eq!(
+        (budgeted["history"].as_array().unwrap().len(), &budgeted["finished"]),
+        (1, &serde_json::Value::Bool(true))
+    );
+    assert!(reference_like.join("bundle/manifest.json").exists(), "a run ended by its time budget writes its bundle");
+    let first = &budgeted["history"][0];
     assert!(loss(first).is_finite() && loss(first) != loss(&history[0]), "{first} vs {}", history[0]);
     let identity = json(&reference_like.join("checkpoint/run.json")).to_string();
     for recorded in ["\"bucket_by_size\":false", "\"loss\":\"l1\"", "\"uncertainty_weight\":0.01"] {

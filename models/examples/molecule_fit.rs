@@ -56,8 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         val: &val,
         stats: &stats,
         dir: &dir,
-        resume: false,
-        stop_after: None,
+        control: Default::default(),
         warm: &[],
         warm_frozen: false,
     };

@@ -3,7 +3,7 @@
 
 use super::progress::Terminal;
 use crate::error::{Error, Result};
-use crate::training::{Data, DataSources, FitControl, calibrated_stats, fit, labelled_points, network, prepare};
+use crate::training::{Data, DataSources, RunControl, calibrated_stats, fit, labelled_points, network, prepare};
 use models::batch::{Modalities, Sample};
 use models::bundle::FusionKind;
 use models::calibration::GAUSSIAN_Z95;
@@ -185,7 +185,7 @@ pub fn run(args: &AblateArgs) -> Result<()> {
         let mut config = base.clone();
         config.model.fusion = kind;
         let net = network(&config, &data);
-        let resume = FitControl { resume: true, stop_after: None };
+        let resume = RunControl { resume: true, ..Default::default() };
         let run_dir = args.runs.join(kind.as_str());
         let fitted = fit(&config, &net, &data, &run_dir, resume, &terminal)?;
         let (state, model) = (fitted.state, fitted.model);

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::training::molecule::{self, MoleculeRunSettings, MoleculeTrainConfig};
-use crate::training::{DataSources, FitControl, RunSettings, TrainConfig};
+use crate::training::{DataSources, RunControl, RunSettings, TrainConfig};
 use models::device::DeviceChoice;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,11 @@ pub struct TrainArgs {
     /// Stop after this epoch (checkpointed; continue with `--resume`).
     #[arg(long)]
     pub stop_after: Option<usize>,
+    /// Wall-clock seconds this invocation may train: once another epoch as long as the last
+    /// would not fit, the run ends as finished and its best epoch becomes the bundle (for
+    /// time-boxed GPU runs; the learning-rate schedule still spans `train.epochs`).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_budget: Option<f64>,
     /// Frozen large encoder to train with: any Hugging Face BERT directory (config.json,
     /// tokenizer.json or vocab.txt, model.safetensors), e.g. SciBERT or MatSciBERT; overrides
     /// the config's `data.encoder` (the config's model must have `frozen_text`).
@@ -36,6 +41,12 @@ pub struct TrainArgs {
     /// Where to train: cpu (default), wgpu or cuda (GPU backends need a build with that feature).
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: DeviceChoice,
+}
+
+impl TrainArgs {
+    fn control(&self) -> RunControl {
+        RunControl { resume: self.resume, stop_after: self.stop_after, time_budget: self.time_budget }
+    }
 }
 
 /// The configuration at `path` with the `--set KEY=VALUE` assignments applied.
@@ -64,7 +75,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         sources,
         bundle: args.out.clone().unwrap_or_else(|| run_dir.join("bundle")),
         run_dir,
-        control: FitControl { resume: args.resume, stop_after: args.stop_after },
+        control: args.control(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
         device: args.device.device()?,
     };
@@ -82,7 +93,7 @@ fn run_molecule(args: &TrainArgs) -> Result<()> {
     let settings = MoleculeRunSettings {
         bundle: args.out.clone().unwrap_or_else(|| run_dir.join("bundle")),
         run_dir,
-        control: FitControl { resume: args.resume, stop_after: args.stop_after },
+        control: args.control(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
         device: args.device.device()?,
     };

@@ -6,7 +6,7 @@ use super::data::Data;
 use super::observer::{Event, LoopObserver, Observer};
 use crate::error::{Error, Result};
 use models::nn::{FusionNet, NetConfig};
-use models::train::{TrainRun, TrainState};
+use models::train::{RunControl, TrainRun, TrainState};
 use std::path::Path;
 
 /// The network a config describes, sized to the data's vocabulary and tasks.
@@ -24,15 +24,6 @@ pub fn network(config: &TrainConfig, data: &Data) -> NetConfig {
     net
 }
 
-/// Where a fit starts and stops.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FitControl {
-    /// Continue from the run directory's checkpoint.
-    pub resume: bool,
-    /// Stop (checkpointed) after this epoch even though the schedule runs longer.
-    pub stop_after: Option<usize>,
-}
-
 /// A fit's end: the state and, once the schedule or early stopping finished it, the network of
 /// the best validation epoch.
 pub struct Fitted {
@@ -47,7 +38,7 @@ pub fn fit(
     net: &NetConfig,
     data: &Data,
     run_dir: &Path,
-    control: FitControl,
+    control: RunControl,
     observer: &dyn Observer,
 ) -> Result<Fitted> {
     let started = std::time::Instant::now();
@@ -62,8 +53,7 @@ pub fn fit(
         stats: &data.stats,
         tasks: &data.prepared.tasks,
         dir: run_dir,
-        resume: control.resume,
-        stop_after: control.stop_after,
+        control,
     };
     std::fs::create_dir_all(run_dir).map_err(|source| Error::Write { path: run_dir.to_path_buf(), source })?;
     std::fs::write(run_dir.join("vocab.txt"), data.vocab.to_text())

@@ -17,7 +17,8 @@ pub mod write;
 pub use config::{DataConfig, DataSources, TrainConfig};
 pub use data::{Data, Prepared, prepare};
 pub use evaluate::{Evaluation, calibrated_stats, evaluate, labelled_points};
-pub use fit::{FitControl, Fitted, fit, network};
+pub use fit::{Fitted, fit, network};
+pub use models::train::RunControl;
 pub use observer::{Event, Observer, Stage, Task};
 pub use write::{BundleProvenance, write_bundle};
 
@@ -34,7 +35,7 @@ pub struct RunSettings {
     pub run_dir: PathBuf,
     /// Where the bundle is written once the fit finishes.
     pub bundle: PathBuf,
-    pub control: FitControl,
+    pub control: RunControl,
     /// The tables as the manifest records them (paths, or a description of an upload).
     pub provenance: Vec<String>,
     /// What started the run, as the manifest records it (a command line, the job).

@@ -12,7 +12,7 @@ mod schedule;
 
 pub use average::WeightAverage;
 pub use molecule::{MoleculeTrainRun, WarmStart, predict_molecules, train_molecules};
-pub use problem::{TrainingProblem, Validation, bucketed_by_size, shuffled_batches};
+pub use problem::{TrainingProblem, Validation, shuffled_epoch};
 pub use schedule::Schedule;
 
 use crate::batch::{Batch, Modalities, Sample};
@@ -430,25 +430,32 @@ pub struct TrainRun<'a> {
     /// The tasks, in the network's output order (their physical limits apply to validation).
     pub tasks: &'a [&'static Task],
     pub dir: &'a Path,
+    pub control: RunControl,
+}
+
+/// How far one invocation of a run goes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunControl {
     /// Continue from the run directory's checkpoint.
     pub resume: bool,
     /// Stop (with a checkpoint) after this epoch even though the schedule runs longer.
     pub stop_after: Option<usize>,
+    /// Wall-clock seconds this invocation may train: once another epoch as long as the last one
+    /// would not fit, the run ends as finished (its best epoch becomes the bundle). Not part of
+    /// the run's identity.
+    pub time_budget: Option<f64>,
 }
 
 /// Trains, checkpointing every epoch into `run.dir`; returns the final state (best parameters
 /// in [`RunDir::best`]).
 pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
-    run_loop(run, &RunPlace { dir: run.dir, resume: run.resume, stop_after: run.stop_after }, device, observer)
+    run_loop(run, &RunPlace { dir: run.dir, control: run.control }, device, observer)
 }
 
 /// Where a run lives and how far it goes this time.
 pub struct RunPlace<'a> {
     pub dir: &'a Path,
-    /// Continue from the run directory's checkpoint.
-    pub resume: bool,
-    /// Stop (with a checkpoint) after this epoch even though the schedule runs longer.
-    pub stop_after: Option<usize>,
+    pub control: RunControl,
 }
 
 impl TrainingProblem for TrainRun<'_> {
@@ -479,11 +486,8 @@ impl TrainingProblem for TrainRun<'_> {
     }
 
     fn epoch_batches(&self, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-        if self.options.bucket_by_size {
-            bucketed_batches(self.train, batch_size, rng)
-        } else {
-            shuffled_batches(self.train.len(), batch_size, rng)
-        }
+        let atoms = |i: usize| self.train[i].graph.num_nodes();
+        shuffled_epoch(self.train.len(), batch_size, self.options.bucket_by_size.then_some(&atoms as _), rng)
     }
 
     fn loss(&self, model: &FusionNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {
@@ -543,8 +547,10 @@ pub fn run_loop<P: TrainingProblem>(
         finished: false,
         averaged_steps: 0,
     };
-    check_identity(&dir, problem.identity(), place.resume)?;
-    if place.resume && dir.state().exists() {
+    let invoked = Instant::now();
+    let control = place.control;
+    check_identity(&dir, problem.identity(), control.resume)?;
+    if control.resume && dir.state().exists() {
         let text = read(&dir.state())?;
         state = serde_json::from_slice(&text).map_err(|e| Error::Config(format!("{}: {e}", dir.state().display())))?;
         model = problem.load(&read(&dir.checkpoint_model())?, &ad)?;
@@ -618,6 +624,9 @@ pub fn run_loop<P: TrainingProblem>(
         if epoch == opts.epochs {
             state.finished = true;
         }
+        if control.time_budget.is_some_and(|budget| invoked.elapsed().as_secs_f64() + seconds > budget) {
+            state.finished = true;
+        }
         write(&dir.checkpoint_model(), &weights::to_bytes(&model, false)?)?;
         optimizer.save(dir.checkpoint_optimizer()).map_err(|e| Error::Weights(e.to_string()))?;
         if let Some(average) = &average {
@@ -626,17 +635,11 @@ pub fn run_loop<P: TrainingProblem>(
         }
         write(&dir.state(), &serde_json::to_vec_pretty(&state).expect("state serialises"))?;
         observer.on_epoch(&report);
-        if place.stop_after.is_some_and(|n| epoch >= n) || observer.should_stop() {
+        if control.stop_after.is_some_and(|n| epoch >= n) || observer.should_stop() {
             break;
         }
     }
     Ok(state)
-}
-
-/// A shuffled epoch as batches of structures of similar size: shuffle, sort windows of 32
-/// batches by atom count (less padding in the atom-level attention), cut, shuffle the batches.
-pub fn bucketed_batches(samples: &[Sample<'_>], batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-    bucketed_by_size(samples.len(), |i| samples[i].graph.num_nodes(), batch_size, rng)
 }
 
 fn drop_modality(rng: &mut SplitMix64, p: f64) -> Modalities {

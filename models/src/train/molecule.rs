@@ -3,8 +3,8 @@
 //! validation by MAE or ROC-AUC), [`predict_molecules`] its prediction path.
 
 use super::{
-    Observer, Prediction, RunIdentity, RunPlace, Standardizer, TrainOptions, TrainState, TrainingProblem, Validation,
-    bucketed_by_size, mae_by_task, run_loop, shuffled_batches, standardised_score,
+    Observer, Prediction, RunControl, RunIdentity, RunPlace, Standardizer, TrainOptions, TrainState, TrainingProblem,
+    Validation, mae_by_task, run_loop, shuffled_epoch, standardised_score,
 };
 use crate::error::Result;
 use crate::metrics::roc_auc;
@@ -29,8 +29,7 @@ pub struct MoleculeTrainRun<'a> {
     /// Label scale per task (regression; classification keeps mean 0, std 1).
     pub stats: &'a Standardizer,
     pub dir: &'a Path,
-    pub resume: bool,
-    pub stop_after: Option<usize>,
+    pub control: RunControl,
     /// Trained single-view networks the run starts from (none: a fresh start).
     pub warm: &'a [WarmStart],
     /// Keeps the warm view encoders as trained.
@@ -49,7 +48,7 @@ pub struct WarmStart {
 
 /// Trains a molecule network with the loop crystals use ([`run_loop`]).
 pub fn train_molecules(run: &MoleculeTrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
-    run_loop(run, &RunPlace { dir: run.dir, resume: run.resume, stop_after: run.stop_after }, device, observer)
+    run_loop(run, &RunPlace { dir: run.dir, control: run.control }, device, observer)
 }
 
 impl TrainingProblem for MoleculeTrainRun<'_> {
@@ -102,11 +101,8 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
     }
 
     fn epoch_batches(&self, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-        if self.options.bucket_by_size {
-            bucketed_by_size(self.train.len(), |i| self.train[i].inputs.graph.num_atoms(), batch_size, rng)
-        } else {
-            shuffled_batches(self.train.len(), batch_size, rng)
-        }
+        let atoms = |i: usize| self.train[i].inputs.graph.num_atoms();
+        shuffled_epoch(self.train.len(), batch_size, self.options.bucket_by_size.then_some(&atoms as _), rng)
     }
 
     fn loss(&self, model: &MoleculeNet, batch: &[usize], rng: &mut SplitMix64, device: &Device) -> Tensor<1> {
@@ -246,8 +242,7 @@ mod tests {
                 val: &samples[8..],
                 stats: &stats,
                 dir: &run_dir,
-                resume: false,
-                stop_after: None,
+                control: RunControl::default(),
                 warm: &[],
                 warm_frozen: false,
             };
@@ -262,9 +257,19 @@ mod tests {
                 assert!(predictions.iter().all(|p| (0.0..=1.0).contains(&p.value[0])));
             }
             let other = TrainOptions { lr: 1e-2, ..options.clone() };
-            let resumed = MoleculeTrainRun { options: &other, resume: true, ..run };
+            let resumed =
+                MoleculeTrainRun { options: &other, control: RunControl { resume: true, ..run.control }, ..run };
             let refused = train_molecules(&resumed, &device, &mut ()).unwrap_err().to_string();
             assert!(refused.contains("train.lr"), "{refused}");
+            // A time budget no epoch fits ends a longer run, finished, after its first epoch.
+            let budgeted = MoleculeTrainRun {
+                options: &TrainOptions { epochs: 5, ..options.clone() },
+                dir: &run_dir.join("budget"),
+                control: RunControl { time_budget: Some(0.0), ..RunControl::default() },
+                ..run
+            };
+            let state = train_molecules(&budgeted, &device, &mut ()).unwrap();
+            assert_eq!((state.epoch, state.finished), (1, true));
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -41,23 +41,21 @@ pub trait TrainingProblem {
     fn validate(&self, model: &Self::Net, device: &Device) -> Validation;
 }
 
-/// The training rows in a fresh random order, cut into batches of `batch_size`.
-pub fn shuffled_batches(len: usize, batch_size: usize, rng: &mut SplitMix64) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..len).collect();
-    rng.shuffle(&mut order);
-    order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
-}
-
-/// A shuffled epoch of `len` items as batches of items of similar `size`: shuffle, sort windows
-/// of 32 batches by size (less padding in atom-level attention), cut, shuffle the batches.
-pub fn bucketed_by_size(
+/// A shuffled epoch of `len` items cut into batches of `batch_size`. With a `size`, the batches
+/// hold items of similar size: shuffle, sort windows of 32 batches by size (less padding in
+/// atom-level attention), cut, shuffle the batches; without one, plainly shuffled batches.
+pub fn shuffled_epoch(
     len: usize,
-    size: impl Fn(usize) -> usize,
     batch_size: usize,
+    size: Option<&dyn Fn(usize) -> usize>,
     rng: &mut SplitMix64,
 ) -> Vec<Vec<usize>> {
+    let batch_size = batch_size.max(1);
     let mut order: Vec<usize> = (0..len).collect();
     rng.shuffle(&mut order);
+    let Some(size) = size else {
+        return order.chunks(batch_size).map(<[usize]>::to_vec).collect();
+    };
     let mut batches = Vec::with_capacity(len.div_ceil(batch_size));
     for window in order.chunks_mut(batch_size * 32) {
         window.sort_by_key(|&i| size(i));

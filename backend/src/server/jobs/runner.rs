@@ -4,7 +4,7 @@
 use super::record::EpochEvent;
 use super::submission::JobConfig;
 use crate::error::{Error, Result};
-use crate::training::{DataSources, Event, FitControl, Observer, RunSettings};
+use crate::training::{DataSources, Event, Observer, RunControl, RunSettings};
 use burn::prelude::Device;
 use models::train::TrainState;
 use std::path::{Path, PathBuf};
@@ -139,7 +139,7 @@ pub fn train(t: &Training<'_>, observer: &dyn Observer) -> Result<Outcome> {
         },
         run_dir: t.workspace.run_dir(),
         bundle: staging.clone(),
-        control: FitControl { resume: true, stop_after: None },
+        control: RunControl { resume: true, ..Default::default() },
         provenance: vec![format!("uploaded table of training job {}", t.job_id)],
         command: format!("POST /api/v1/jobs (job {})", t.job_id),
         device: t.device.clone(),

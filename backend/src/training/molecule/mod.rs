@@ -12,7 +12,7 @@ pub use config::{MoleculeTrainConfig, SplitKind, is_molecule_config};
 pub use evaluate::MoleculeEvaluation;
 
 use super::observer::{Event, LoopObserver, Observer, Stage, stage};
-use super::{FitControl, Outcome};
+use super::{Outcome, RunControl};
 use crate::error::{Error, Result};
 use burn::prelude::Device;
 use models::bundle::{BundleKind, Manifest, Provenance};
@@ -29,7 +29,7 @@ pub struct MoleculeRunSettings {
     pub run_dir: PathBuf,
     /// Where the bundle is written once the fit finishes.
     pub bundle: PathBuf,
-    pub control: FitControl,
+    pub control: RunControl,
     /// What started the run, as the manifest records it.
     pub command: String,
     pub device: Device,
@@ -119,8 +119,7 @@ pub fn fit(
         val: &val,
         stats: &data.stats,
         dir: &settings.run_dir,
-        resume: settings.control.resume,
-        stop_after: settings.control.stop_after,
+        control: settings.control,
         warm: &warm,
         warm_frozen: config.warm_start.frozen,
     };

@@ -48,7 +48,7 @@ pub fn load_warm_starts(
 mod tests {
     use super::super::{MoleculeRunSettings, run};
     use super::*;
-    use crate::training::{FitControl, Outcome};
+    use crate::training::{Outcome, RunControl};
     use std::path::{Path, PathBuf};
 
     /// A tiny network on `table`, `fusion`, split seed `seed`, starting from `warm`.
@@ -70,7 +70,7 @@ mod tests {
         let settings = MoleculeRunSettings {
             run_dir: dir.join("run"),
             bundle: dir.join("bundle"),
-            control: FitControl { resume: false, stop_after: None },
+            control: RunControl::default(),
             command: "test".into(),
             device: burn::prelude::Device::flex(),
         };

@@ -237,13 +237,13 @@ mod tests {
                 val: &samples[8..],
                 stats: &stats,
                 dir: &dir.join(frozen.to_string()),
-                resume: false,
-                stop_after: Some(1),
+                control: crate::train::RunControl { stop_after: Some(1), ..Default::default() },
                 warm: &warm,
                 warm_frozen: frozen,
             };
             assert!(!train_molecules(&run, &device, &mut ()).unwrap().finished);
-            let resumed = MoleculeTrainRun { resume: true, stop_after: None, ..run };
+            let resumed =
+                MoleculeTrainRun { control: crate::train::RunControl { resume: true, ..Default::default() }, ..run };
             assert!(train_molecules(&resumed, &device, &mut ()).unwrap().finished);
             let last = std::fs::read(crate::train::RunDir(dir.join(frozen.to_string())).checkpoint_model()).unwrap();
             let trained = graph_embedding(&resumed.load(&last, &device).unwrap());
