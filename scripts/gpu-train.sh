@@ -45,7 +45,12 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [[ $matfuse == *.xz ]]; then
-  xz -dc "$matfuse" > "$work/matfuse"
+  if command -v xz >/dev/null; then
+    xz -dc "$matfuse" > "$work/matfuse"
+  else # the GPU image may lack xz; its python3 has lzma
+    python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' \
+      "$matfuse" "$work/matfuse"
+  fi
   chmod +x "$work/matfuse"
   matfuse=$work/matfuse
 fi
