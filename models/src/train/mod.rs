@@ -449,13 +449,7 @@ pub struct RunControl {
 /// Trains, checkpointing every epoch into `run.dir`; returns the final state (best parameters
 /// in [`RunDir::best`]).
 pub fn train(run: &TrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
-    run_loop(run, &RunPlace { dir: run.dir, control: run.control }, device, observer)
-}
-
-/// Where a run lives and how far it goes this time.
-pub struct RunPlace<'a> {
-    pub dir: &'a Path,
-    pub control: RunControl,
+    run_loop(run, run.dir, run.control, device, observer)
 }
 
 impl TrainingProblem for TrainRun<'_> {
@@ -514,11 +508,13 @@ pub fn standardised_score(val_mae: &[Option<f64>], std: &[f64]) -> f64 {
     scored.iter().sum::<f64>() / scored.len().max(1) as f64
 }
 
-/// The training loop of every network family: trains `problem` in `place.dir`, checkpointing
-/// every epoch; returns the final state (best parameters in [`RunDir::best`]).
+/// The training loop of every network family: trains `problem` in `dir` as far as `control`
+/// lets this invocation go, checkpointing every epoch; returns the final state (best parameters
+/// in [`RunDir::best`]).
 pub fn run_loop<P: TrainingProblem>(
     problem: &P,
-    place: &RunPlace<'_>,
+    dir: &Path,
+    control: RunControl,
     device: &Device,
     observer: &mut dyn Observer,
 ) -> Result<TrainState> {
@@ -529,7 +525,7 @@ pub fn run_loop<P: TrainingProblem>(
     if !(0.0..1.0).contains(&opts.ema_decay) {
         return Err(Error::Config(format!("train.ema_decay must be in [0, 1), got {}", opts.ema_decay)));
     }
-    let dir = RunDir(place.dir.to_path_buf());
+    let dir = RunDir(dir.to_path_buf());
     std::fs::create_dir_all(dir.0.join("checkpoint")).map_err(|source| Error::Write { path: dir.0.clone(), source })?;
     let ad = device.clone().autodiff();
     ad.seed(opts.seed);
@@ -548,7 +544,6 @@ pub fn run_loop<P: TrainingProblem>(
         averaged_steps: 0,
     };
     let invoked = Instant::now();
-    let control = place.control;
     check_identity(&dir, problem.identity(), control.resume)?;
     if control.resume && dir.state().exists() {
         let text = read(&dir.state())?;

@@ -3,8 +3,8 @@
 //! validation by MAE or ROC-AUC), [`predict_molecules`] its prediction path.
 
 use super::{
-    Observer, Prediction, RunControl, RunIdentity, RunPlace, Standardizer, TrainOptions, TrainState, TrainingProblem,
-    Validation, mae_by_task, run_loop, shuffled_epoch, standardised_score,
+    Observer, Prediction, RunControl, RunIdentity, Standardizer, TrainOptions, TrainState, TrainingProblem, Validation,
+    mae_by_task, run_loop, shuffled_epoch, standardised_score,
 };
 use crate::error::Result;
 use crate::metrics::roc_auc;
@@ -48,7 +48,7 @@ pub struct WarmStart {
 
 /// Trains a molecule network with the loop crystals use ([`run_loop`]).
 pub fn train_molecules(run: &MoleculeTrainRun<'_>, device: &Device, observer: &mut dyn Observer) -> Result<TrainState> {
-    run_loop(run, &RunPlace { dir: run.dir, control: run.control }, device, observer)
+    run_loop(run, run.dir, run.control, device, observer)
 }
 
 impl TrainingProblem for MoleculeTrainRun<'_> {
