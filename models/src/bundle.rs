@@ -159,15 +159,24 @@ impl Manifest {
     /// A prediction as the API reports it for a structure of `elements` distinct elements:
     /// each property in this manifest's order and unit, the value and its central 95 % interval
     /// (from the manifest's `z95`) inside the task's physical limits ([`Task::limit`]).
+    /// A one-element structure's energy above hull is its formation energy, value, σ and
+    /// interval alike ([`crate::train::elemental_hull`]).
     pub fn in_units(&self, p: &crate::train::Prediction, elements: usize) -> shared::api::Predictions {
+        let tasks = self.tasks();
+        let p = p.clone().limited(&tasks, elements);
+        let mut z95: Vec<f64> = self.properties.iter().map(|spec| spec.z95).collect();
+        if let Some((hull, formation)) = crate::train::elemental_hull(&tasks, elements) {
+            z95[hull] = z95[formation];
+        }
         self.properties
             .iter()
             .zip(&p.value)
             .zip(&p.sigma)
-            .filter_map(|((spec, &value), &sigma)| {
+            .zip(z95)
+            .filter_map(|(((spec, &value), &sigma), z95)| {
                 let task = shared::task::by_name(&spec.name)?;
                 let mut property =
-                    shared::api::PropertyValue::new(task, task.limit(value, elements), sigma, spec.z95, &spec.unit);
+                    shared::api::PropertyValue::new(task, task.limit(value, elements), sigma, z95, &spec.unit);
                 property.interval_95 = property.interval_95.map(|end| task.limit(end, elements));
                 Some((spec.name.clone(), property))
             })

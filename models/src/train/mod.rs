@@ -251,8 +251,25 @@ impl Prediction {
         for (value, task) in self.value.iter_mut().zip(tasks) {
             *value = task.limit(*value, elements);
         }
+        if let Some((hull, formation)) = elemental_hull(tasks, elements) {
+            self.value[hull] = self.value[formation];
+            self.sigma[hull] = self.sigma[formation];
+        }
         self
     }
+}
+
+/// For a structure of one element, the positions `(energy above hull, formation energy)` in
+/// `tasks` when both are predicted: both are measured from the element's ground state, so the
+/// energy above hull of such a structure *is* its formation energy, and the prediction takes
+/// the formation energy's value and σ for it (its own head has few one-element rows to learn
+/// from).
+pub fn elemental_hull(tasks: &[&Task], elements: usize) -> Option<(usize, usize)> {
+    if elements != 1 {
+        return None;
+    }
+    let position = |name: &str| tasks.iter().position(|t| t.name == name);
+    Some((position("energy_above_hull")?, position("formation_energy_per_atom")?))
 }
 
 /// Runs `model` (any device, no autodiff needed) over `samples` in batches; `tasks` (the
@@ -727,8 +744,23 @@ fn sync(device: &Device) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::differences;
+    use super::{Prediction, differences};
     use serde_json::json;
+
+    #[test]
+    fn a_one_element_structure_takes_its_formation_energy_as_its_energy_above_hull() {
+        let tasks: Vec<_> = ["formation_energy_per_atom", "band_gap", "energy_above_hull"]
+            .iter()
+            .map(|name| shared::task::by_name(name).unwrap())
+            .collect();
+        let p = Prediction { value: vec![0.03, 0.5, 0.16], sigma: vec![0.1, 0.2, 0.05] };
+        let element = p.clone().limited(&tasks, 1);
+        assert_eq!((element.value[2], element.sigma[2]), (0.03, 0.1));
+        let below_zero = Prediction { value: vec![-0.02, 0.0, 0.2], sigma: vec![0.1, 0.2, 0.05] }.limited(&tasks, 1);
+        assert_eq!((below_zero.value[0], below_zero.value[2]), (0.0, 0.0));
+        let compound = p.limited(&tasks, 2);
+        assert_eq!((compound.value[2], compound.sigma[2]), (0.16, 0.05));
+    }
 
     #[test]
     fn a_recorded_float_off_in_its_last_bit_is_the_same_configuration() {
