@@ -108,3 +108,44 @@ fn shipped_molecule_models_reproduce_their_manifests() {
         }
     }
 }
+
+/// The estimator phases.json records for the shipped `browser` model is the one `matfuse
+/// hull-eval` chooses on validation today, with the same validation MAEs (a bundle shipped
+/// without `--record` would keep its predecessor's choice); and the `--rows` file holds the
+/// rows the report counts, from which the report's MAEs follow.
+#[test]
+fn the_recorded_hull_estimator_is_what_validation_chooses_today() {
+    let Some(data) = matfuse_tests::data_dir("energy-above-hull estimator check") else { return };
+    let rows = std::env::temp_dir().join(format!("matfuse-hull-rows-{}.csv", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_matfuse"))
+        .current_dir(workspace())
+        .args(["hull-eval", "--json", "--split", "val", "--model", "models/weights/browser", "--data"])
+        .arg(data.join("mp2022_ehull/mp2022_ehull.csv.gz"))
+        .arg("--mp2018")
+        .arg(data.join("mp2018/mp2018.csv.gz"))
+        .arg("--rows")
+        .arg(&rows)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mae = |i: usize| report["estimators"][i]["mae"].as_f64().unwrap();
+    let recorded = &json(&workspace().join("models/weights/phases.json"))["estimator"]["browser"];
+    for (field, measured) in [("val_mae_convex_hull", mae(0)), ("val_mae_direct_head", mae(1))] {
+        let value = recorded[field].as_f64().unwrap();
+        assert!((value - measured).abs() < 1e-6, "phases.json {field} {value}, hull-eval {measured}");
+    }
+    let chosen = if mae(0) <= mae(1) { "convex_hull" } else { "direct_head" };
+    assert_eq!(recorded["chosen"], chosen);
+
+    let mut table = csv::Reader::from_path(&rows).unwrap();
+    assert_eq!(table.headers().unwrap(), vec!["material_id", "formula", "label", "convex_hull", "direct_head"]);
+    let lines: Vec<Vec<f64>> =
+        table.records().map(|r| r.unwrap().iter().skip(2).map(|x| x.parse().unwrap()).collect()).collect();
+    assert_eq!(lines.len() as u64, report["estimators"][0]["n"].as_u64().unwrap());
+    for (column, i) in [(1, 0), (2, 1)] {
+        let from_rows = lines.iter().map(|l| (l[0] - l[column].max(0.0)).abs()).sum::<f64>() / lines.len() as f64;
+        assert!((from_rows - mae(i)).abs() < 1e-9, "column {column}: {from_rows} vs {}", mae(i));
+    }
+    std::fs::remove_file(&rows).ok();
+}

@@ -459,7 +459,7 @@ fn featurise(predictor: &Predictor, item: &TableItem, strict: bool) -> std::resu
     })
 }
 
-fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+pub(super) fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
     let err = |e: csv::Error| Error::Write { path: path.to_path_buf(), source: e.into() };
     let mut w = csv::Writer::from_path(path).map_err(err)?;
     w.write_record(header).map_err(err)?;

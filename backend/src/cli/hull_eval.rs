@@ -6,7 +6,7 @@
 //! mp2022's labels. `--record` (validation only) writes the better estimator by MAE and the check
 //! into `phases.json`, where the API and the page read them.
 
-use super::eval::{inputs, predictions};
+use super::eval::{inputs, predictions, write_csv};
 use super::phases::{command_line, formation_rows, train_table};
 use super::print_stdout;
 use crate::error::{Error, Result};
@@ -49,6 +49,10 @@ pub struct HullEvalArgs {
     /// Print exactly one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Also write every row's label and estimates to this CSV (`material_id`, `formula`,
+    /// `label`, `convex_hull` unclipped, `direct_head`), to plot or to combine the estimators.
+    #[arg(long)]
+    pub rows: Option<PathBuf>,
     /// Where to run the model: cpu (default), wgpu or cuda.
     #[arg(long, default_value = "cpu", env = "MATFUSE_DEVICE")]
     pub device: models::device::DeviceChoice,
@@ -123,6 +127,7 @@ pub fn run(args: &HullEvalArgs) -> Result<()> {
     let direct = predicts("energy_above_hull");
 
     let (mut labels, mut hull, mut head, mut failed) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    let mut judged = Vec::new();
     for ((row, input), prediction) in rows.iter().zip(&inputs).zip(&predicted) {
         let Some(label) = row.labels[ehull_column] else { continue };
         let (Ok((formula, _)), Some(prediction)) = (input, prediction) else {
@@ -143,8 +148,16 @@ pub fn run(args: &HullEvalArgs) -> Result<()> {
             continue;
         };
         labels.push(f64::from(label));
+        judged.push((row.id.as_str(), formula.as_str()));
         hull.push(answer.energy_above_hull);
         head.push(values.get("energy_above_hull").map_or(f64::NAN, |p| p.value));
+    }
+    if let Some(path) = &args.rows {
+        let lines =
+            judged.iter().zip(&labels).zip(hull.iter().zip(&head)).map(|(((id, formula), label), (hull, head))| {
+                vec![id.to_string(), formula.to_string(), label.to_string(), hull.to_string(), head.to_string()]
+            });
+        write_csv(path, &["material_id", "formula", "label", "convex_hull", "direct_head"], lines)?;
     }
     let mut estimators = vec![EstimatorFigures::of("convex hull of the predicted formation energy", &labels, &hull)];
     if direct {
