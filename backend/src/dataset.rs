@@ -57,7 +57,7 @@ pub fn union<R: LabelledRow>(mp2018: Vec<R>, ehull: Vec<R>) -> Vec<R> {
 }
 
 /// Sets label `task` of a registry-ordered label list (growing a short one).
-fn set_label(labels: &mut Vec<Option<f32>>, task: usize, label: Option<f32>) {
+pub(crate) fn set_label(labels: &mut Vec<Option<f32>>, task: usize, label: Option<f32>) {
     if labels.len() <= task {
         labels.resize(shared::task::TASKS.len().max(task + 1), None);
     }

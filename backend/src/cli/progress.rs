@@ -83,6 +83,10 @@ impl Observer for Terminal {
             }
             Event::Split { train, val, test } => eprintln!("data: {train} train, {val} val, {test} test structures"),
             Event::Vocabulary { kept, of } => eprintln!("vocabulary: {kept} of {of} tokens"),
+            Event::HullLabels(labels) => eprintln!(
+                "energy above hull from the training split's own hull: {} training structures labelled, {} not placed",
+                labels.filled, labels.skipped
+            ),
             Event::TextStates { encoder, cache } => {
                 eprintln!("text encoder {encoder}: token states in {}", cache.display());
             }

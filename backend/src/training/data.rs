@@ -4,6 +4,7 @@
 
 use super::config::{DataSources, TrainConfig};
 use super::featurise::load_cached;
+use super::hull_labels;
 use super::observer::{Event, Observer, Task};
 use crate::dataset::union;
 use crate::error::{Error, Result};
@@ -71,10 +72,6 @@ pub fn prepare(config: &TrainConfig, sources: &DataSources, device: &Device, obs
     if let Some(ehull) = &sources.ehull {
         records = union(records, load_cached(ehull, &sources.cache, observer)?);
     }
-    // The cache holds every registry task's label; the model learns the configuration's.
-    for record in &mut records {
-        record.labels = shared::task::select(&record.labels, &tasks);
-    }
     let split = |name: &str, max: Option<usize>| -> Vec<usize> {
         let all = (0..records.len()).filter(|&i| records[i].split.as_deref() == Some(name));
         all.take(max.unwrap_or(usize::MAX)).collect()
@@ -82,6 +79,13 @@ pub fn prepare(config: &TrainConfig, sources: &DataSources, device: &Device, obs
     let (train, val, test) =
         (split("train", config.data.max_train), split("val", config.data.max_val), split("test", config.data.max_test));
     observer.event(&Event::Split { train: train.len(), val: val.len(), test: test.len() });
+    if config.train.hull_labels {
+        observer.event(&Event::HullLabels(hull_labels::fill(&mut records, &train)?));
+    }
+    // The cache holds every registry task's label; the model learns the configuration's.
+    for record in &mut records {
+        record.labels = shared::task::select(&record.labels, &tasks);
+    }
 
     let full = read_vocab(&sources.vocab)?;
     let used: Vec<usize> = train.iter().chain(&val).chain(&test).copied().collect();

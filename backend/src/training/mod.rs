@@ -9,6 +9,7 @@ pub mod data;
 pub mod evaluate;
 pub mod featurise;
 pub mod fit;
+pub mod hull_labels;
 pub mod model_card;
 pub mod molecule;
 pub mod observer;

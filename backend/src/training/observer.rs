@@ -87,6 +87,9 @@ pub enum Event<'a> {
         val: usize,
         test: usize,
     },
+    /// Training structures that gained an energy-above-hull label from the training split's
+    /// own hull (`train.hull_labels`), and those it could not place.
+    HullLabels(super::hull_labels::HullLabels),
     /// The light encoder's vocabulary, pruned to the training descriptions.
     Vocabulary {
         kept: usize,

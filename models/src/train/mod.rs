@@ -83,6 +83,13 @@ pub struct TrainOptions {
     /// Left out of records when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub stand_in_weight: f64,
+    /// Crystals: also train the energy-above-hull head on the training split's own convex hull.
+    /// Every training structure with a formation energy and no measured energy above hull gets
+    /// its formation energy's height above the hull of the training split's formation energies
+    /// (`backend::training::hull_labels`); validation and test keep their measured labels only.
+    /// Left out of records when `false`.
+    #[serde(skip_serializing_if = "is_false")]
+    pub hull_labels: bool,
 }
 
 /// The loss of an evidential regression head.
@@ -118,6 +125,10 @@ fn is_true(value: &bool) -> bool {
     *value
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 fn is_zero(value: &f64) -> bool {
     *value == 0.0
 }
@@ -147,6 +158,7 @@ impl Default for TrainOptions {
             bucket_by_size: true,
             single_view: 0.0,
             stand_in_weight: 0.0,
+            hull_labels: false,
         }
     }
 }
