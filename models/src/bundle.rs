@@ -175,8 +175,7 @@ impl Manifest {
             .zip(z95)
             .filter_map(|(((spec, &value), &sigma), z95)| {
                 let task = shared::task::by_name(&spec.name)?;
-                let mut property =
-                    shared::api::PropertyValue::new(task, task.limit(value, elements), sigma, z95, &spec.unit);
+                let mut property = shared::api::PropertyValue::new(task, value, sigma, z95, &spec.unit);
                 property.interval_95 = property.interval_95.map(|end| task.limit(end, elements));
                 Some((spec.name.clone(), property))
             })
