@@ -54,6 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         options: &options,
         train: &train,
         val: &val,
+        smiles_variants: &[],
         stats: &stats,
         dir: &dir,
         control: Default::default(),

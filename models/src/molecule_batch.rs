@@ -40,6 +40,22 @@ impl MoleculeInputs {
     }
 }
 
+/// Token ids of `count` random writings of `molecule`'s SMILES
+/// ([`shared::molecule::writer::write_smiles`], the order drawn from `seed`), each framed and
+/// cut to `max_tokens` as [`MoleculeInputs::tokens`]; a writing that does not read back (none
+/// should) is left out.
+pub fn smiles_variants(molecule: &Molecule, count: usize, max_tokens: usize, seed: u64) -> Vec<Vec<u32>> {
+    let mut rng = crate::rng::SplitMix64::new(seed);
+    let mut pick = |n: usize| rng.below(n.max(1));
+    (0..count)
+        .filter_map(|_| {
+            let written = shared::molecule::writer::write_smiles(molecule, &mut pick);
+            let tokens = SmilesTokens::from_molecule(&Molecule::from_smiles(&written).ok()?);
+            Some(tokens.padded_ids(tokens.ids.len().min(max_tokens)))
+        })
+        .collect()
+}
+
 /// One molecule's inputs and its standardised targets (one per task; `None` = no label;
 /// classification labels are 0/1).
 #[derive(Clone, Debug)]

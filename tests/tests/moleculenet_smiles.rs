@@ -57,3 +57,57 @@ fn every_moleculenet_smiles_parses_and_featurises() {
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     assert_eq!(parsed, TABLES.iter().map(|(_, rows)| rows).sum::<usize>());
 }
+
+/// The randomised SMILES that augment the SMILES view (`shared::molecule::writer`) read back as
+/// the same molecule: formula, bonds, aromatic atoms, charge and the radius-2 Morgan
+/// identifiers with their counts, for five random writings of every MoleculeNet molecule.
+#[test]
+fn every_moleculenet_molecule_written_in_random_orders_reads_back_the_same() {
+    use shared::molecule::writer::write_smiles;
+    let Some(dir) = data_dir("moleculenet_smiles") else { return };
+    let mut problems = Vec::new();
+    let (mut written, mut distinct) = (0, 0);
+    let mut state = 20_261_207u64;
+    let mut pick = move |n: usize| {
+        // SplitMix64.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    };
+    for (table, _) in TABLES {
+        let (headers, records) = read_csv(&dir.join(format!("moleculenet/{table}.csv")));
+        let smiles_column = column(&headers, "smiles");
+        for (row, record) in records.iter().enumerate() {
+            let smiles = record[smiles_column].trim();
+            let molecule = Molecule::from_smiles(smiles).expect("parses (the test above)");
+            let key = |m: &Molecule| {
+                let aromatic = m.atoms().iter().filter(|a| a.aromatic).count();
+                (m.formula(), m.bonds().len(), aromatic, m.formal_charge(), MorganFingerprint::new(m).identifiers())
+            };
+            let expected = key(&molecule);
+            let mut writings = std::collections::BTreeSet::new();
+            for _ in 0..5 {
+                let again = write_smiles(&molecule, &mut pick);
+                written += 1;
+                match Molecule::from_smiles(&again) {
+                    Ok(read) if key(&read) == expected => {}
+                    Ok(_) => {
+                        problems.push(format!("{table} row {}: {smiles} → {again}: a different molecule", row + 2))
+                    }
+                    Err(e) => problems.push(format!("{table} row {}: {smiles} → {again}: {e}", row + 2)),
+                }
+                writings.insert(again);
+            }
+            distinct += writings.len();
+        }
+    }
+    println!("{written} random writings, {distinct} distinct, read back");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
+    );
+}

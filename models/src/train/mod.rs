@@ -90,6 +90,12 @@ pub struct TrainOptions {
     /// Left out of records when `false`.
     #[serde(skip_serializing_if = "is_false")]
     pub hull_labels: bool,
+    /// Molecules: random writings of each training molecule's SMILES (SMILES enumeration,
+    /// `shared::molecule::writer`). Each time a training molecule is read, its SMILES view reads
+    /// the SMILES as written or one of these, drawn uniformly; validation, test and prediction
+    /// read the SMILES as written. Left out of records when 0.
+    #[serde(skip_serializing_if = "is_zero_count")]
+    pub smiles_variants: usize,
 }
 
 /// The loss of an evidential regression head.
@@ -133,6 +139,10 @@ fn is_zero(value: &f64) -> bool {
     *value == 0.0
 }
 
+fn is_zero_count(value: &usize) -> bool {
+    *value == 0
+}
+
 fn is_one(value: &f64) -> bool {
     *value == 1.0
 }
@@ -159,6 +169,7 @@ impl Default for TrainOptions {
             single_view: 0.0,
             stand_in_weight: 0.0,
             hull_labels: false,
+            smiles_variants: 0,
         }
     }
 }

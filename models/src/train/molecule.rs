@@ -8,7 +8,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::metrics::roc_auc;
-use crate::molecule_batch::{MoleculeBatch, MoleculeSample, Views};
+use crate::molecule_batch::{MoleculeBatch, MoleculeInputs, MoleculeSample, Views};
 use crate::nn::evidential::Evidence;
 use crate::nn::molecule::head::head_loss;
 use crate::nn::molecule::{HeadKind, MoleculeNet, MoleculeNetConfig};
@@ -26,6 +26,9 @@ pub struct MoleculeTrainRun<'a> {
     /// (classification).
     pub train: &'a [MoleculeSample<'a>],
     pub val: &'a [MoleculeSample<'a>],
+    /// Token ids of random SMILES writings per training sample
+    /// ([`crate::molecule_batch::smiles_variants`]; empty: the SMILES as written only).
+    pub smiles_variants: &'a [Vec<Vec<u32>>],
     /// Label scale per task (regression; classification keeps mean 0, std 1).
     pub stats: &'a Standardizer,
     pub dir: &'a Path,
@@ -109,7 +112,15 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
         let opts = self.options;
         let (dropout, single) =
             if self.net.fusion.is_fusion() { (opts.modality_dropout, opts.single_view) } else { (0.0, 0.0) };
-        let samples: Vec<MoleculeSample<'_>> = batch.iter().map(|&i| self.train[i].clone()).collect();
+        let rewritten = self.rewritten_smiles(batch, rng);
+        let samples: Vec<MoleculeSample<'_>> = batch
+            .iter()
+            .zip(&rewritten)
+            .map(|(&i, rewritten)| match rewritten {
+                Some(inputs) => MoleculeSample { inputs, targets: self.train[i].targets.clone() },
+                None => self.train[i].clone(),
+            })
+            .collect();
         let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout, single)).collect();
         let batch = MoleculeBatch::new(&samples, &views, device);
         let raw = model.forward(&batch).raw;
@@ -154,6 +165,23 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
                 Validation { per_task, score }
             }
         }
+    }
+}
+
+impl MoleculeTrainRun<'_> {
+    /// For each molecule of `batch`, the inputs with one of its random SMILES writings when
+    /// the draw picks one (`None`: the SMILES as written). No draw without writings, so runs
+    /// without them draw as before.
+    fn rewritten_smiles(&self, batch: &[usize], rng: &mut SplitMix64) -> Vec<Option<MoleculeInputs>> {
+        batch
+            .iter()
+            .map(|&i| {
+                let writings = self.smiles_variants.get(i).filter(|w| !w.is_empty())?;
+                let drawn = rng.below(writings.len() + 1);
+                let inputs = self.train[i].inputs;
+                (drawn > 0).then(|| MoleculeInputs { tokens: writings[drawn - 1].clone(), ..inputs.clone() })
+            })
+            .collect()
     }
 }
 
@@ -206,7 +234,6 @@ pub fn predict_molecules(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::molecule_batch::MoleculeInputs;
     use crate::nn::molecule::MoleculeFusion;
     use shared::molecule::Molecule;
 
@@ -240,6 +267,7 @@ mod tests {
                 options: &options,
                 train: &samples[..8],
                 val: &samples[8..],
+                smiles_variants: &[],
                 stats: &stats,
                 dir: &run_dir,
                 control: RunControl::default(),
@@ -301,5 +329,44 @@ mod tests {
         let (mut a, mut b) = (SplitMix64::new(5), SplitMix64::new(5));
         assert_eq!(drop_views(&mut a, 0.3, 0.0), drop_views(&mut b, 0.3, 0.0));
         assert_eq!(a.next_f64(), b.next_f64());
+    }
+
+    #[test]
+    fn training_reads_the_written_smiles_or_one_of_its_random_writings() {
+        let molecule = Molecule::from_smiles("CC(=O)Oc1ccccc1C(=O)O").unwrap();
+        let inputs = [MoleculeInputs::new(&molecule, 64, 64, true)];
+        let samples = [MoleculeSample { inputs: &inputs[0], targets: vec![Some(0.0)] }];
+        let writings = vec![crate::molecule_batch::smiles_variants(&molecule, 4, 64, 9)];
+        assert_eq!(writings[0].len(), 4);
+        let framed =
+            |w: &Vec<u32>| w[0] == shared::molecule::tokens::CLS && w.last() == Some(&shared::molecule::tokens::SEP);
+        assert!(writings[0].iter().all(|w| framed(w) && !w.contains(&shared::molecule::tokens::UNK)));
+        let (net, options, stats) =
+            (tiny(MoleculeFusion::Smiles, HeadKind::Regression), TrainOptions::default(), Standardizer::fit(&[], 1));
+        let run = MoleculeTrainRun {
+            net: &net,
+            options: &options,
+            train: &samples,
+            val: &samples,
+            smiles_variants: &writings,
+            stats: &stats,
+            dir: Path::new("unused"),
+            control: RunControl::default(),
+            warm: &[],
+            warm_frozen: false,
+        };
+        let mut rng = SplitMix64::new(1);
+        let read: std::collections::BTreeSet<Vec<u32>> = (0..200)
+            .map(|_| match run.rewritten_smiles(&[0], &mut rng).pop().unwrap() {
+                Some(rewritten) => rewritten.tokens,
+                None => inputs[0].tokens.clone(),
+            })
+            .collect();
+        assert!(read.len() >= 4 && read.contains(&inputs[0].tokens), "{} token sequences", read.len());
+        // Without writings nothing is drawn.
+        let plain = MoleculeTrainRun { smiles_variants: &[], ..run };
+        let (mut a, mut b) = (SplitMix64::new(5), SplitMix64::new(5));
+        assert!(plain.rewritten_smiles(&[0], &mut a)[0].is_none());
+        assert_eq!(a.next_u64(), b.next_u64());
     }
 }

@@ -39,6 +39,7 @@ mod stereo;
 pub mod svg;
 pub mod tokens;
 mod valence;
+pub mod writer;
 
 use crate::Element;
 use serde::Serialize;

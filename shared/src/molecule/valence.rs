@@ -82,20 +82,42 @@ pub(crate) fn assign_implicit_hydrogens(molecule: &mut Molecule) -> Vec<bool> {
         } else {
             organic_valences(atom.element.z()).to_vec()
         };
-        let mut implicit = 0;
-        if pi_candidate && !valences.contains(&used) {
-            if let Some(&v) = valences.iter().find(|&&v| v > used) {
-                *needs = true;
-                implicit = v - used - 1;
-            }
-        } else if !pi_candidate && let Some(&v) = valences.iter().find(|&&v| v >= used) {
-            implicit = v - used;
-        }
+        let (implicit, needs_pi) = implicit_hydrogens(&valences, used, pi_candidate);
+        *needs = needs_pi;
         if !atom.bracket {
             molecule.atoms[index].hydrogens = atom.hydrogens.saturating_add(implicit);
         }
     }
     needs_double_bond
+}
+
+/// The hydrogens that complete the lowest of `valences` not below `used` (bond valence plus
+/// hydrogens already there), and whether the atom must take one double bond: an aromatic atom
+/// without a multiple bond (`pi_candidate`) whose bonds reach no valence leaves room for one.
+fn implicit_hydrogens(valences: &[u8], used: u8, pi_candidate: bool) -> (u8, bool) {
+    if pi_candidate && !valences.contains(&used) {
+        return valences.iter().find(|&&v| v > used).map_or((0, false), |&v| (v - used - 1, true));
+    }
+    if !pi_candidate && let Some(&v) = valences.iter().find(|&&v| v >= used) {
+        return (v - used, false);
+    }
+    (0, false)
+}
+
+/// The hydrogens the reader gives `atom` of `molecule` when it is written without brackets
+/// (organic subset, neutral) with its bonds in their perceived orders (aromatic bonds implicit
+/// between aromatic atoms); `None` outside the organic subset.
+pub(crate) fn unbracketed_hydrogens(molecule: &Molecule, atom: usize) -> Option<u8> {
+    let valences = organic_valences(molecule.atoms[atom].element.z());
+    if valences.is_empty() {
+        return None;
+    }
+    let used = bond_valence(molecule, atom, |b| molecule.bonds[b].order);
+    let has_multiple_bond = molecule.neighbours[atom]
+        .iter()
+        .any(|&(_, b)| matches!(molecule.bonds[b].order, BondOrder::Double | BondOrder::Triple));
+    let pi_candidate = molecule.atoms[atom].aromatic && !has_multiple_bond;
+    Some(implicit_hydrogens(valences, used, pi_candidate).0)
 }
 
 /// Rewrites a neutral pentavalent nitrogen with a double bond to an oxygen (nitro `N(=O)=O`,

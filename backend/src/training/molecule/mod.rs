@@ -16,7 +16,7 @@ use super::{Outcome, RunControl};
 use crate::error::{Error, Result};
 use burn::prelude::Device;
 use models::bundle::{BundleKind, Manifest, Provenance};
-use models::molecule_batch::{MoleculeInputs, MoleculeSample};
+use models::molecule_batch::{MoleculeInputs, MoleculeSample, smiles_variants};
 use models::molecule_split::Split;
 use models::nn::molecule::{HeadKind, MoleculeNet, MoleculeNetConfig};
 use models::train::{MoleculeTrainRun, Standardizer, TrainState};
@@ -45,6 +45,9 @@ pub struct MoleculeData {
     /// Fitted on the training rows (identity for classification).
     pub stats: Standardizer,
     pub table: PathBuf,
+    /// Token ids of random SMILES writings of each training row, in `split.train`'s order
+    /// (`train.smiles_variants` of them; empty when 0).
+    pub smiles_variants: Vec<Vec<Vec<u32>>>,
 }
 
 impl MoleculeData {
@@ -82,6 +85,18 @@ pub fn prepare(
         net.descriptors.fit(split.train.iter().map(|&i| &rows[i].molecule));
     }
     let inputs: Vec<MoleculeInputs> = rows.iter().map(|r| net.inputs(&r.molecule)).collect();
+    let writings = config.train.smiles_variants;
+    let smiles_variants = match writings {
+        0 => Vec::new(),
+        _ => split
+            .train
+            .iter()
+            .map(|&i| {
+                let seed = config.train.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                smiles_variants(&rows[i].molecule, writings, net.smiles.max_tokens, seed)
+            })
+            .collect(),
+    };
     observer.event(&Event::Split { train: split.train.len(), val: split.val.len(), test: split.test.len() });
     let labels: Vec<Vec<Option<f32>>> = rows.into_iter().map(|r| r.labels).collect();
     let stats = match net.head {
@@ -91,7 +106,7 @@ pub fn prepare(
         }
         HeadKind::Classification => Standardizer::fit(&[], tasks.len()),
     };
-    Ok(MoleculeData { tasks, inputs, labels, split, stats, table: table.clone() })
+    Ok(MoleculeData { tasks, inputs, labels, split, stats, table: table.clone(), smiles_variants })
 }
 
 /// A fit's end: the state and, when finished, the best validation epoch's network.
@@ -117,6 +132,7 @@ pub fn fit(
         options: &config.train,
         train: &train,
         val: &val,
+        smiles_variants: &data.smiles_variants,
         stats: &data.stats,
         dir: &settings.run_dir,
         control: settings.control,

@@ -235,6 +235,7 @@ mod tests {
                 options: &options,
                 train: &samples[..8],
                 val: &samples[8..],
+                smiles_variants: &[],
                 stats: &stats,
                 dir: &dir.join(frozen.to_string()),
                 control: crate::train::RunControl { stop_after: Some(1), ..Default::default() },
