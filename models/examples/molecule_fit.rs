@@ -39,10 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let labels = |indices: &[usize]| indices.iter().map(|&i| rows[i].labels.clone()).collect::<Vec<_>>();
     let stats = if classification { Standardizer::fit(&[], 1) } else { Standardizer::fit(&labels(&split.train), 1) };
     let samples = |indices: &[usize]| -> Vec<MoleculeSample<'_>> {
-        indices
-            .iter()
-            .map(|&i| MoleculeSample { inputs: &inputs[i], targets: stats.standardize(&rows[i].labels) })
-            .collect()
+        indices.iter().map(|&i| MoleculeSample::new(&inputs[i], stats.standardize(&rows[i].labels))).collect()
     };
     let (train, val, test) = (samples(&split.train), samples(&split.val), samples(&split.test));
     let featurised = started.elapsed().as_secs_f64();

@@ -61,7 +61,21 @@ pub fn smiles_variants(molecule: &Molecule, count: usize, max_tokens: usize, see
 #[derive(Clone, Debug)]
 pub struct MoleculeSample<'a> {
     pub inputs: &'a MoleculeInputs,
+    /// Token ids read instead of `inputs.tokens` (a random writing of the SMILES in training).
+    pub rewritten_tokens: Option<&'a [u32]>,
     pub targets: Vec<Option<f32>>,
+}
+
+impl<'a> MoleculeSample<'a> {
+    /// `inputs` as computed, with `targets`.
+    pub fn new(inputs: &'a MoleculeInputs, targets: Vec<Option<f32>>) -> MoleculeSample<'a> {
+        MoleculeSample { inputs, rewritten_tokens: None, targets }
+    }
+
+    /// The token ids the SMILES view reads.
+    pub fn tokens(&self) -> &'a [u32] {
+        self.rewritten_tokens.unwrap_or(&self.inputs.tokens)
+    }
 }
 
 /// Which views of a molecule a network sees (modality dropout, missing-view evaluation).
@@ -142,7 +156,7 @@ impl MoleculeBatch {
         let max_tokens = samples
             .iter()
             .zip(views)
-            .map(|(s, v)| if v.smiles { s.inputs.tokens.len() } else { 0 })
+            .map(|(s, v)| if v.smiles { s.tokens().len() } else { 0 })
             .max()
             .unwrap_or(0)
             .max(1);
@@ -182,7 +196,7 @@ impl MoleculeBatch {
                 edge_reverse.push(edge_offset + MolecularGraph::reverse_edge(edge) as i64);
             }
 
-            let text: &[u32] = if view.smiles { &sample.inputs.tokens } else { &[] };
+            let text: &[u32] = if view.smiles { sample.tokens() } else { &[] };
             for (t, &id) in text.iter().enumerate() {
                 tokens[b * max_tokens + t] = i64::from(id);
                 token_pad[b * max_tokens + t] = false;
@@ -257,10 +271,7 @@ mod tests {
     #[test]
     fn concatenates_atoms_and_edges_with_global_reverse_indices() {
         let (a, b) = (inputs("CCO"), inputs("c1ccccc1"));
-        let samples = [
-            MoleculeSample { inputs: &a, targets: vec![Some(1.0)] },
-            MoleculeSample { inputs: &b, targets: vec![None] },
-        ];
+        let samples = [MoleculeSample::new(&a, vec![Some(1.0)]), MoleculeSample::new(&b, vec![None])];
         let batch = MoleculeBatch::new(&samples, &[Views::ALL, Views::without(1)], &Device::flex());
         assert_eq!((batch.size, batch.max_atoms, batch.edges()), (2, 6, 4 + 12));
         assert_eq!(batch.atom_features.dims(), [9, ATOM_FEATURES]);
@@ -281,7 +292,7 @@ mod tests {
     #[test]
     fn a_missing_fingerprint_is_a_zero_row() {
         let a = inputs("CCCCCC");
-        let samples = [MoleculeSample { inputs: &a, targets: vec![Some(0.0)] }];
+        let samples = [MoleculeSample::new(&a, vec![Some(0.0)])];
         let batch = MoleculeBatch::new(&samples, &[Views::without(2)], &Device::flex());
         let fp = batch.fingerprint.clone().into_data().try_to_vec::<f32>().unwrap();
         assert!(fp.iter().all(|&v| v == 0.0));

@@ -234,7 +234,7 @@ impl MoleculePredictor {
     }
 
     fn samples<'a>(&self, inputs: impl Iterator<Item = &'a MoleculeInputs>) -> Vec<MoleculeSample<'a>> {
-        inputs.map(|inputs| MoleculeSample { inputs, targets: vec![None; self.tasks.len()] }).collect()
+        inputs.map(|inputs| MoleculeSample::new(inputs, vec![None; self.tasks.len()])).collect()
     }
 
     /// Raw head outputs `[batch, …]` as predictions in task units.

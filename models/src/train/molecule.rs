@@ -112,14 +112,9 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
         let opts = self.options;
         let (dropout, single) =
             if self.net.fusion.is_fusion() { (opts.modality_dropout, opts.single_view) } else { (0.0, 0.0) };
-        let rewritten = self.rewritten_smiles(batch, rng);
         let samples: Vec<MoleculeSample<'_>> = batch
             .iter()
-            .zip(&rewritten)
-            .map(|(&i, rewritten)| match rewritten {
-                Some(inputs) => MoleculeSample { inputs, targets: self.train[i].targets.clone() },
-                None => self.train[i].clone(),
-            })
+            .map(|&i| MoleculeSample { rewritten_tokens: self.rewritten_smiles(i, rng), ..self.train[i].clone() })
             .collect();
         let views: Vec<Views> = samples.iter().map(|_| drop_views(rng, dropout, single)).collect();
         let batch = MoleculeBatch::new(&samples, &views, device);
@@ -169,19 +164,13 @@ impl TrainingProblem for MoleculeTrainRun<'_> {
 }
 
 impl MoleculeTrainRun<'_> {
-    /// For each molecule of `batch`, the inputs with one of its random SMILES writings when
-    /// the draw picks one (`None`: the SMILES as written). No draw without writings, so runs
-    /// without them draw as before.
-    fn rewritten_smiles(&self, batch: &[usize], rng: &mut SplitMix64) -> Vec<Option<MoleculeInputs>> {
-        batch
-            .iter()
-            .map(|&i| {
-                let writings = self.smiles_variants.get(i).filter(|w| !w.is_empty())?;
-                let drawn = rng.below(writings.len() + 1);
-                let inputs = self.train[i].inputs;
-                (drawn > 0).then(|| MoleculeInputs { tokens: writings[drawn - 1].clone(), ..inputs.clone() })
-            })
-            .collect()
+    /// Training row `i`'s SMILES tokens: one of its random writings when the draw picks one
+    /// (`None`: the SMILES as written). No draw without writings, so runs without them draw as
+    /// before.
+    fn rewritten_smiles(&self, i: usize, rng: &mut SplitMix64) -> Option<&[u32]> {
+        let writings = self.smiles_variants.get(i).filter(|w| !w.is_empty())?;
+        let drawn = rng.below(writings.len() + 1);
+        (drawn > 0).then(|| writings[drawn - 1].as_slice())
     }
 }
 
@@ -257,7 +246,7 @@ mod tests {
                 HeadKind::Classification => Some(f32::from(u8::from(i % 2 == 0))),
             };
             let samples: Vec<MoleculeSample<'_>> =
-                (0..inputs.len()).map(|i| MoleculeSample { inputs: &inputs[i], targets: vec![label(i)] }).collect();
+                (0..inputs.len()).map(|i| MoleculeSample::new(&inputs[i], vec![label(i)])).collect();
             let stats = Standardizer::fit(&[], 1);
             let net = tiny(MoleculeFusion::Cross, head);
             let options = TrainOptions { epochs: 2, batch_size: 4, ..TrainOptions::default() };
@@ -335,7 +324,7 @@ mod tests {
     fn training_reads_the_written_smiles_or_one_of_its_random_writings() {
         let molecule = Molecule::from_smiles("CC(=O)Oc1ccccc1C(=O)O").unwrap();
         let inputs = [MoleculeInputs::new(&molecule, 64, 64, true)];
-        let samples = [MoleculeSample { inputs: &inputs[0], targets: vec![Some(0.0)] }];
+        let samples = [MoleculeSample::new(&inputs[0], vec![Some(0.0)])];
         let writings = vec![crate::molecule_batch::smiles_variants(&molecule, 4, 64, 9)];
         assert_eq!(writings[0].len(), 4);
         let framed =
@@ -356,17 +345,13 @@ mod tests {
             warm_frozen: false,
         };
         let mut rng = SplitMix64::new(1);
-        let read: std::collections::BTreeSet<Vec<u32>> = (0..200)
-            .map(|_| match run.rewritten_smiles(&[0], &mut rng).pop().unwrap() {
-                Some(rewritten) => rewritten.tokens,
-                None => inputs[0].tokens.clone(),
-            })
-            .collect();
+        let read: std::collections::BTreeSet<Vec<u32>> =
+            (0..200).map(|_| run.rewritten_smiles(0, &mut rng).unwrap_or(&inputs[0].tokens).to_vec()).collect();
         assert!(read.len() >= 4 && read.contains(&inputs[0].tokens), "{} token sequences", read.len());
         // Without writings nothing is drawn.
         let plain = MoleculeTrainRun { smiles_variants: &[], ..run };
         let (mut a, mut b) = (SplitMix64::new(5), SplitMix64::new(5));
-        assert!(plain.rewritten_smiles(&[0], &mut a)[0].is_none());
+        assert!(plain.rewritten_smiles(0, &mut a).is_none());
         assert_eq!(a.next_u64(), b.next_u64());
     }
 }

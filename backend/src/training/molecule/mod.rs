@@ -53,9 +53,7 @@ pub struct MoleculeData {
 impl MoleculeData {
     /// The samples of `rows` with standardised targets.
     pub fn samples(&self, rows: &[usize]) -> Vec<MoleculeSample<'_>> {
-        rows.iter()
-            .map(|&i| MoleculeSample { inputs: &self.inputs[i], targets: self.stats.standardize(&self.labels[i]) })
-            .collect()
+        rows.iter().map(|&i| MoleculeSample::new(&self.inputs[i], self.stats.standardize(&self.labels[i]))).collect()
     }
 }
 

@@ -342,7 +342,7 @@ mod tests {
         let mut shifted = inputs.clone();
         shifted.descriptors[0] += 5.0;
         let raw = |i: &crate::molecule_batch::MoleculeInputs| {
-            let samples = [MoleculeSample { inputs: i, targets: vec![None] }];
+            let samples = [MoleculeSample::new(i, vec![None])];
             net.forward(&MoleculeBatch::new(&samples, &[Views::ALL], &device))
                 .raw
                 .into_data()

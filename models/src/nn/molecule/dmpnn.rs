@@ -133,8 +133,7 @@ mod tests {
     use shared::molecule::graph::MolecularGraph;
 
     fn encode(encoder: &Dmpnn, inputs: &[&MoleculeInputs]) -> Vec<f32> {
-        let samples: Vec<MoleculeSample<'_>> =
-            inputs.iter().map(|i| MoleculeSample { inputs: i, targets: vec![None] }).collect();
+        let samples: Vec<MoleculeSample<'_>> = inputs.iter().map(|i| MoleculeSample::new(i, vec![None])).collect();
         let batch = MoleculeBatch::new(&samples, &vec![Views::ALL; samples.len()], &Device::flex());
         encoder.forward(&batch).pooled.into_data().try_to_vec::<f32>().unwrap()
     }

@@ -158,7 +158,7 @@ mod tests {
 
     fn batch(inputs: &[MoleculeInputs], views: &[Views], device: &Device) -> MoleculeBatch {
         let samples: Vec<MoleculeSample<'_>> =
-            inputs.iter().map(|i| MoleculeSample { inputs: i, targets: vec![Some(1.0), None] }).collect();
+            inputs.iter().map(|i| MoleculeSample::new(i, vec![Some(1.0), None])).collect();
         MoleculeBatch::new(&samples, views, device)
     }
 

@@ -155,8 +155,7 @@ mod tests {
     }
 
     fn batch(inputs: &[MoleculeInputs], views: Views, device: &Device) -> MoleculeBatch {
-        let samples: Vec<MoleculeSample<'_>> =
-            inputs.iter().map(|i| MoleculeSample { inputs: i, targets: vec![Some(0.0)] }).collect();
+        let samples: Vec<MoleculeSample<'_>> = inputs.iter().map(|i| MoleculeSample::new(i, vec![Some(0.0)])).collect();
         MoleculeBatch::new(&samples, &vec![views; samples.len()], device)
     }
 
@@ -201,10 +200,8 @@ mod tests {
         let smiles = ["C", "CC", "CCC", "CCCC", "CO", "CCO", "CCCO", "c1ccccc1", "Cc1ccccc1", "CC(=O)O", "CN", "ClCCl"];
         let inputs: Vec<MoleculeInputs> =
             smiles.iter().map(|s| MoleculeInputs::new(&Molecule::from_smiles(s).unwrap(), 32, 128, true)).collect();
-        let samples: Vec<MoleculeSample<'_>> = inputs
-            .iter()
-            .map(|i| MoleculeSample { inputs: i, targets: vec![Some(i.graph.num_atoms() as f32 - 3.0)] })
-            .collect();
+        let samples: Vec<MoleculeSample<'_>> =
+            inputs.iter().map(|i| MoleculeSample::new(i, vec![Some(i.graph.num_atoms() as f32 - 3.0)])).collect();
         let donor_config = MoleculeNetConfig::tiny(MoleculeFusion::Graph, 1, HeadKind::Regression);
         let donor = donor_config.init(&device);
         let graph_embedding = |net: &MoleculeNet| {
