@@ -44,7 +44,8 @@ ablate views-crippen smiles "" $V $E100 $C
 ablate views-crippen cross "graph smiles" $V $C
 for trial in "stand-in:cross:graph smiles:--set train.stand_in_weight=1" "single-view:cross:graph smiles:--set train.single_view=0.3" \
   "dropout:cross:graph smiles:--set train.modality_dropout=0.4" \
-  "late:late:graph smiles:" "late3:late:graph smiles fingerprint:" "cross3:cross:graph smiles fingerprint:"; do
+  "late:late:graph smiles:" "late3:late:graph smiles fingerprint:" "cross3:cross:graph smiles fingerprint:" \
+  "smiles-first:cross:smiles graph:"; do
   IFS=: read -r name variant warm extra <<< "$trial"
   link_views views-crippen "crippen-$name" graph smiles fingerprint
   ablate "crippen-$name" "$variant" "$warm" $V $C $extra
@@ -89,3 +90,4 @@ row "… with modality dropout 0.4 (not 0.15)" crippen-dropout "cross@graph+smil
 row "late ← graph, SMILES, Crippen" crippen-late "late@graph+smiles" fusion
 row "late ← graph, SMILES, fingerprint, Crippen" crippen-late3 "late@graph+smiles+fingerprint" fusion
 row "cross ← graph, SMILES, fingerprint, Crippen" crippen-cross3 "cross@graph+smiles+fingerprint" fusion
+row "cross ← SMILES, graph (the SMILES view's head), Crippen" crippen-smiles-first "cross@smiles+graph" fusion
