@@ -19,7 +19,8 @@ pub mod nn;
 pub mod ood;
 pub mod phases;
 pub mod predictor;
-pub mod rng;
+/// The seeded generator, shared with `shared` (random SMILES writings, scaffold splits).
+pub use shared::rng;
 pub mod text_cache;
 pub mod train;
 pub mod training_map;

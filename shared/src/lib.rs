@@ -21,6 +21,7 @@ pub mod lesson;
 pub mod molecule;
 pub mod neighbors;
 pub mod report;
+pub mod rng;
 pub mod stability;
 pub mod structure;
 pub mod symmetry;

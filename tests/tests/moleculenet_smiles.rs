@@ -67,15 +67,8 @@ fn every_moleculenet_molecule_written_in_random_orders_reads_back_the_same() {
     let Some(dir) = data_dir("moleculenet_smiles") else { return };
     let mut problems = Vec::new();
     let (mut written, mut distinct) = (0, 0);
-    let mut state = 20_261_207u64;
-    let mut pick = move |n: usize| {
-        // SplitMix64.
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) % n as u64) as usize
-    };
+    let mut rng = shared::rng::SplitMix64::new(20_261_207);
+    let mut pick = move |n: usize| rng.below(n);
     for (table, _) in TABLES {
         let (headers, records) = read_csv(&dir.join(format!("moleculenet/{table}.csv")));
         let smiles_column = column(&headers, "smiles");

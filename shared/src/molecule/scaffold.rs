@@ -86,12 +86,9 @@ fn distinct(labels: &[u64]) -> usize {
     sorted.len()
 }
 
-/// SplitMix64's finaliser over `seed ⊕ value`: deterministic on every platform.
+/// SplitMix64's first output from `seed ⊕ value·γ`: deterministic on every platform.
 fn mix(seed: u64, value: u64) -> u64 {
-    let mut z = (seed ^ value.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    crate::rng::SplitMix64::new(seed ^ value.wrapping_mul(0x9e37_79b9_7f4a_7c15)).next_u64()
 }
 
 #[cfg(test)]

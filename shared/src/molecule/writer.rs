@@ -230,14 +230,8 @@ mod tests {
 
     /// A SplitMix64 stream as `pick`.
     fn random(seed: u64) -> impl FnMut(usize) -> usize {
-        let mut state = seed;
-        move |n| {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) % n as u64) as usize
-        }
+        let mut rng = crate::rng::SplitMix64::new(seed);
+        move |n| rng.below(n)
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! A small seeded generator (SplitMix64) for shuffling and modality dropout: its whole state
-//! is one `u64`, so a checkpoint can store it and `--resume` replays the same batches.
+//! A small seeded generator (SplitMix64) for shuffling, modality dropout and random SMILES
+//! writings: its whole state is one `u64`, so a checkpoint can store it and `--resume` replays
+//! the same batches. Deterministic on every platform.
 
 use serde::{Deserialize, Serialize};
 
