@@ -38,8 +38,9 @@ name = "metric"
 rows = []
 for variant, bundles in runs_by_variant.items():
     fusion = "@" in variant or variant in ("concat", "late", "cross")
-    columns = [[metric(b)[1] for b in bundles]]
-    name = metric(bundles[0])[0]
+    every_view = [metric(b) for b in bundles]
+    name = every_view[0][0]
+    columns = [[value for _, value in every_view]]
     for view in VIEWS:
         columns.append([metric(b, view)[1] for b in bundles] if fusion else [])
     label = variant.replace("@", " ← ").replace("+", ", ")
