@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fusions tried for issue 23's view-removed target on one data set's validation split
-# (configs/MOLECULE_TRIALS.md, "View removed: FreeSolv"): each warm-started from the single
+# (configs/MOLECULE_TRIALS.md, "View removed"): each warm-started from the single
 # views an enumerated-recipe RUNS directory already holds (scripts/enumerated-recipe.sh; linked,
 # not retrained), 3 seeds through scripts/molecule-ablation.sh (finished runs are reused), then
 # each one's validation metric with every view and with each view removed
@@ -23,16 +23,18 @@ rows=(
   "smiles-first-dropout|cross|smiles graph|$D"
   "late3-dropout|late|graph smiles fingerprint|$D"
 )
+donors=()
+for seed in 20261205 20261206 20261207; do
+  for view in graph smiles fingerprint; do
+    [ -d "$views/$dataset/random/$view-$seed/bundle" ] || { echo "no $view-$seed in $views/$dataset/random: run scripts/enumerated-recipe.sh first" >&2; exit 1; }
+    donors+=("$views/$dataset/random/$view-$seed")
+  done
+done
 for row in "${rows[@]}"; do
   IFS='|' read -r name variant warm extra <<< "$row"
   dir="$trials/$name/$dataset/random"
   mkdir -p "$dir"
-  for seed in 20261205 20261206 20261207; do
-    for view in graph smiles fingerprint; do
-      [ -d "$views/$dataset/random/$view-$seed/bundle" ] || { echo "no $view-$seed in $views/$dataset/random: run scripts/enumerated-recipe.sh first" >&2; exit 1; }
-      ln -sfn "$views/$dataset/random/$view-$seed" "$dir/$view-$seed"
-    done
-  done
+  for donor in "${donors[@]}"; do ln -sfn "$donor" "$dir/$(basename "$donor")"; done
   SPLITS=random VARIANTS=$variant WARM="$warm" RECIPE="$V $extra" scripts/molecule-ablation.sh "$trials/$name" "$dataset"
 done
 for row in "${rows[@]}"; do
