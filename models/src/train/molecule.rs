@@ -8,7 +8,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::metrics::roc_auc;
-use crate::molecule_batch::{MoleculeBatch, MoleculeInputs, MoleculeSample, Views};
+use crate::molecule_batch::{MoleculeBatch, MoleculeSample, Views};
 use crate::nn::evidential::Evidence;
 use crate::nn::molecule::head::head_loss;
 use crate::nn::molecule::{HeadKind, MoleculeNet, MoleculeNetConfig};
@@ -223,6 +223,7 @@ pub fn predict_molecules(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::molecule_batch::MoleculeInputs;
     use crate::nn::molecule::MoleculeFusion;
     use shared::molecule::Molecule;
 

@@ -19,8 +19,7 @@ impl ConcatNet {
     }
 
     pub fn forward(&self, batch: &MoleculeBatch) -> MoleculeOutput {
-        let views = self.views.embed(batch);
-        let embedding = Tensor::cat(vec![views.graph.pooled, views.smiles.pooled, views.fingerprint], 1);
+        let embedding = Tensor::cat(self.views.pooled(batch).to_vec(), 1);
         MoleculeOutput::plain(embedding, &self.head, batch)
     }
 }

@@ -28,8 +28,7 @@ impl LateNet {
     }
 
     pub fn forward(&self, batch: &MoleculeBatch) -> MoleculeOutput {
-        let views = self.views.embed(batch);
-        let embeddings = [views.graph.pooled, views.smiles.pooled, views.fingerprint];
+        let embeddings = self.views.pooled(batch);
         let logits = self.logits.val().unsqueeze_dim::<2>(0).repeat_dim(0, batch.size);
         let weights = masked_softmax(logits, available(batch));
         let raw = embeddings

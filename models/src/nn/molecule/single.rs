@@ -28,8 +28,8 @@ impl SingleViewNet {
 
     pub fn forward(&self, batch: &MoleculeBatch) -> MoleculeOutput {
         let embedding = match &self.view {
-            SingleView::Graph(view) => view.embed(batch).pooled,
-            SingleView::Smiles(view) => view.embed(batch).pooled,
+            SingleView::Graph(view) => view.pooled(batch),
+            SingleView::Smiles(view) => view.pooled(batch),
             SingleView::Fingerprint(view) => view.embed(batch),
         };
         MoleculeOutput::plain(embedding, &self.head, batch)

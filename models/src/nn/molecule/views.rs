@@ -39,6 +39,12 @@ impl GraphView {
             atoms: batch.pad_atoms(self.proj.forward(encoding.atoms)),
         }
     }
+
+    /// The embedding alone, without projecting and padding the atom states (what a reader of
+    /// `pooled` only needs): equal to `embed(batch).pooled`.
+    pub fn pooled(&self, batch: &MoleculeBatch) -> Tensor<2> {
+        self.proj.forward(self.encoder.forward(batch).pooled) * batch.has_graph.clone()
+    }
 }
 
 /// The SMILES transformer (the light text encoder over the fixed SMILES vocabulary) and its
@@ -71,6 +77,14 @@ impl SmilesView {
             pooled: self.proj.forward(pooled) * batch.has_smiles.clone(),
             tokens: self.proj.forward(tokens),
         }
+    }
+
+    /// The embedding alone, without projecting every token state: equal to
+    /// `embed(batch).pooled`.
+    pub fn pooled(&self, batch: &MoleculeBatch) -> Tensor<2> {
+        let encoding =
+            self.encoder.encode(batch.tokens.clone(), batch.token_pad.clone(), batch.inv_token_counts.clone());
+        self.proj.forward(encoding.pooled) * batch.has_smiles.clone()
     }
 }
 
@@ -122,9 +136,45 @@ impl ViewEncoders {
             fingerprint: self.fingerprint.embed(batch),
         }
     }
+
+    /// The three embeddings {graph, SMILES, fingerprint} alone (what `concat` and `late` read).
+    pub fn pooled(&self, batch: &MoleculeBatch) -> [Tensor<2>; 3] {
+        [self.graph.pooled(batch), self.smiles.pooled(batch), self.fingerprint.embed(batch)]
+    }
 }
 
 /// Which views each molecule has, `[batch, 3]` over {graph, SMILES, fingerprint}.
 pub fn available(batch: &MoleculeBatch) -> Tensor<2> {
     Tensor::cat(vec![batch.has_graph.clone(), batch.has_smiles.clone(), batch.has_fingerprint.clone()], 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::molecule_batch::{MoleculeInputs, MoleculeSample, Views};
+    use crate::nn::molecule::{HeadKind, MoleculeFusion};
+    use shared::molecule::Molecule;
+
+    fn values(t: Tensor<2>) -> Vec<f32> {
+        t.into_data().convert::<f32>().try_to_vec::<f32>().unwrap()
+    }
+
+    #[test]
+    fn the_pooled_embeddings_equal_those_of_the_full_embedding() {
+        let device = Device::flex();
+        let config = MoleculeNetConfig::tiny(MoleculeFusion::Concat, 1, HeadKind::Regression);
+        let inputs: Vec<MoleculeInputs> = ["CCO", "c1ccccc1O", "CC(=O)[O-].[Na+]"]
+            .iter()
+            .map(|s| config.inputs(&Molecule::from_smiles(s).unwrap()))
+            .collect();
+        let samples: Vec<MoleculeSample<'_>> = inputs.iter().map(|i| MoleculeSample::new(i, vec![Some(0.0)])).collect();
+        let no_smiles = Views { graph: true, smiles: false, fingerprint: true };
+        let batch = MoleculeBatch::new(&samples, &[Views::ALL, no_smiles, Views::ALL], &device);
+        let views = ViewEncoders::new(&config, &device);
+        let full = views.embed(&batch);
+        let [g, s, f] = views.pooled(&batch);
+        assert_eq!(values(g), values(full.graph.pooled));
+        assert_eq!(values(s), values(full.smiles.pooled));
+        assert_eq!(values(f), values(full.fingerprint));
+    }
 }
