@@ -35,7 +35,7 @@ impl GraphView {
     pub fn embed(&self, batch: &MoleculeBatch) -> GraphEmbedding {
         let encoding = self.encoder.forward(batch);
         GraphEmbedding {
-            pooled: self.proj.forward(encoding.pooled) * batch.has_graph.clone(),
+            pooled: self.project_pooled(encoding.pooled, batch),
             atoms: batch.pad_atoms(self.proj.forward(encoding.atoms)),
         }
     }
@@ -43,7 +43,12 @@ impl GraphView {
     /// The embedding alone, without projecting and padding the atom states (what a reader of
     /// `pooled` only needs): equal to `embed(batch).pooled`.
     pub fn pooled(&self, batch: &MoleculeBatch) -> Tensor<2> {
-        self.proj.forward(self.encoder.forward(batch).pooled) * batch.has_graph.clone()
+        self.project_pooled(self.encoder.forward(batch).pooled, batch)
+    }
+
+    /// The encoder's pooled state in the fusion space, zero where the graph is missing.
+    fn project_pooled(&self, pooled: Tensor<2>, batch: &MoleculeBatch) -> Tensor<2> {
+        self.proj.forward(pooled) * batch.has_graph.clone()
     }
 }
 
@@ -71,20 +76,24 @@ impl SmilesView {
     }
 
     pub fn embed(&self, batch: &MoleculeBatch) -> SmilesEmbedding {
-        let TextEncoding { tokens, pooled } =
-            self.encoder.encode(batch.tokens.clone(), batch.token_pad.clone(), batch.inv_token_counts.clone());
-        SmilesEmbedding {
-            pooled: self.proj.forward(pooled) * batch.has_smiles.clone(),
-            tokens: self.proj.forward(tokens),
-        }
+        let TextEncoding { tokens, pooled } = self.encoding(batch);
+        SmilesEmbedding { pooled: self.project_pooled(pooled, batch), tokens: self.proj.forward(tokens) }
     }
 
     /// The embedding alone, without projecting every token state: equal to
     /// `embed(batch).pooled`.
     pub fn pooled(&self, batch: &MoleculeBatch) -> Tensor<2> {
-        let encoding =
-            self.encoder.encode(batch.tokens.clone(), batch.token_pad.clone(), batch.inv_token_counts.clone());
-        self.proj.forward(encoding.pooled) * batch.has_smiles.clone()
+        self.project_pooled(self.encoding(batch).pooled, batch)
+    }
+
+    /// The transformer's token and pooled states of the batch's SMILES.
+    fn encoding(&self, batch: &MoleculeBatch) -> TextEncoding {
+        self.encoder.encode(batch.tokens.clone(), batch.token_pad.clone(), batch.inv_token_counts.clone())
+    }
+
+    /// The pooled state in the fusion space, zero where the SMILES is missing.
+    fn project_pooled(&self, pooled: Tensor<2>, batch: &MoleculeBatch) -> Tensor<2> {
+        self.proj.forward(pooled) * batch.has_smiles.clone()
     }
 }
 
