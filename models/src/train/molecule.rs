@@ -225,6 +225,7 @@ mod tests {
     use super::*;
     use crate::molecule_batch::MoleculeInputs;
     use crate::nn::molecule::MoleculeFusion;
+    use crate::train::Schedule;
     use shared::molecule::Molecule;
 
     const SMILES: [&str; 12] =
@@ -288,6 +289,15 @@ mod tests {
             };
             let state = train_molecules(&budgeted, &device, &mut ()).unwrap();
             assert_eq!((state.epoch, state.finished), (1, true));
+            // β₁ cycled with the rate: one-cycle trains; another schedule is refused by name.
+            let cycled = TrainOptions { schedule: Schedule::OneCycle, cycle_momentum: true, ..options.clone() };
+            let cycled_run = MoleculeTrainRun { options: &cycled, dir: &run_dir.join("cycled"), ..run };
+            let state = train_molecules(&cycled_run, &device, &mut ()).unwrap();
+            assert!(state.finished && state.history.iter().all(|e| e.val_score.is_finite()));
+            let uncycled = TrainOptions { cycle_momentum: true, ..options.clone() };
+            let refused = MoleculeTrainRun { options: &uncycled, dir: &run_dir.join("refused"), ..run };
+            let error = train_molecules(&refused, &device, &mut ()).unwrap_err().to_string();
+            assert!(error.contains("train.cycle_momentum"), "{error}");
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -27,6 +27,10 @@ const ONE_CYCLE_RISE: f64 = 0.3;
 const ONE_CYCLE_START_DIVISOR: f64 = 25.0;
 /// Starting / final rate of a one-cycle run (`final_div_factor`).
 const ONE_CYCLE_FINAL_DIVISOR: f64 = 1e4;
+/// Adam's β₁ at the start and end of a one-cycle run with cycled momentum (`max_momentum`).
+const ONE_CYCLE_MAX_BETA_1: f64 = 0.95;
+/// β₁ at the peak rate (`base_momentum`).
+const ONE_CYCLE_BASE_BETA_1: f64 = 0.85;
 
 impl Schedule {
     /// The rate at `step` (0-based) of a run of `total` steps whose warm-up (cosine schedule
@@ -36,6 +40,19 @@ impl Schedule {
             Schedule::WarmupCosine => warmup_cosine(peak, step, warmup, total),
             Schedule::OneCycle => one_cycle(peak, step, total),
             Schedule::Noam => noam(peak, step, warmup, total),
+        }
+    }
+
+    /// Adam's β₁ at `step` when the momentum is cycled with the rate (PyTorch's `OneCycleLR`
+    /// with `cycle_momentum`): 0.95 → 0.85 while the rate rises, back to 0.95 while it falls.
+    /// `None` for the schedules that do not cycle it.
+    pub fn cycled_beta_1(self, step: usize, total: usize) -> Option<f64> {
+        match self {
+            Schedule::OneCycle => Some(match one_cycle_phase(step, total) {
+                Phase::Rise(progress) => cosine(ONE_CYCLE_MAX_BETA_1, ONE_CYCLE_BASE_BETA_1, progress),
+                Phase::Decay(progress) => cosine(ONE_CYCLE_BASE_BETA_1, ONE_CYCLE_MAX_BETA_1, progress),
+            }),
+            Schedule::WarmupCosine | Schedule::Noam => None,
         }
     }
 }
@@ -60,14 +77,27 @@ fn noam(peak: f64, step: usize, warmup: usize, total: usize) -> f64 {
 fn one_cycle(peak: f64, step: usize, total: usize) -> f64 {
     let start = peak / ONE_CYCLE_START_DIVISOR;
     let end = start / ONE_CYCLE_FINAL_DIVISOR;
+    match one_cycle_phase(step, total) {
+        Phase::Rise(progress) => cosine(start, peak, progress),
+        Phase::Decay(progress) => cosine(peak, end, progress),
+    }
+}
+
+/// Where a step of a one-cycle run is, with its progress (0 to 1) through that phase.
+enum Phase {
+    Rise(f64),
+    Decay(f64),
+}
+
+fn one_cycle_phase(step: usize, total: usize) -> Phase {
     // PyTorch: the rise ends at step pct_start·total − 1, the decay at step total − 1.
     let rise_end = (ONE_CYCLE_RISE * total as f64 - 1.0).max(1.0);
     let last = (total as f64 - 1.0).max(rise_end + 1.0);
     let step = step as f64;
     if step <= rise_end {
-        cosine(start, peak, step / rise_end)
+        Phase::Rise(step / rise_end)
     } else {
-        cosine(peak, end, ((step - rise_end) / (last - rise_end)).min(1.0))
+        Phase::Decay(((step - rise_end) / (last - rise_end)).min(1.0))
     }
 }
 
@@ -111,5 +141,18 @@ mod tests {
         assert!((rate(649) - mid).abs() < 1e-9, "{}", rate(649));
         assert!((rate(999) - 1.2e-8).abs() < 1e-15);
         assert!((1..1000).all(|k| rate(k) > 0.0));
+    }
+
+    /// β₁ of `OneCycleLR(max_lr=3e-3, total_steps=1000)` (`cycle_momentum`, the defaults
+    /// `base_momentum=0.85`, `max_momentum=0.95`) at steps 0, 299 (the peak), 649 and 999.
+    #[test]
+    fn one_cycle_momentum_follows_pytorch() {
+        let beta = |step| Schedule::OneCycle.cycled_beta_1(step, 1000).unwrap();
+        assert!((beta(0) - 0.95).abs() < 1e-12);
+        assert!((beta(299) - 0.85).abs() < 1e-12);
+        assert!((beta(649) - 0.90).abs() < 1e-9, "{}", beta(649));
+        assert!((beta(999) - 0.95).abs() < 1e-12);
+        assert_eq!(Schedule::WarmupCosine.cycled_beta_1(10, 1000), None);
+        assert_eq!(Schedule::Noam.cycled_beta_1(10, 1000), None);
     }
 }
